@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { parseDatabaseUrl, type DatabaseTarget } from './db/database-url.js';
+
+/** Thrown by loadConfig with every bad setting at once; main prints it without a stack and exits 1. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const positiveInt = z.coerce.number().int().positive();
+const optionalText = z.string().trim().min(1).optional();
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a known IANA time zone');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().default('sqlite:./data/app.sqlite'),
+  MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+  APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TOKEN_TTL_HOURS: positiveInt.max(24 * 30).default(12),
+  BUSINESS_TZ: timeZone.default('Asia/Shanghai'),
+  JOBS_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  JOBS_PROCESS_EVERY_MS: positiveInt.default(1000),
+  JOBS_MAX_CONCURRENCY: positiveInt.default(20),
+  JOBS_WORKER_NAME: optionalText,
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  http: { port: number; host: string };
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  dataDir: string;
+  database: DatabaseTarget;
+  mongodbUrl: string | undefined;
+  auth: { appSecret: string; tokenTtlSeconds: number };
+  businessTimeZone: string;
+  jobs: { enabled: boolean; processEveryMs: number; maxConcurrency: number; workerName: string | undefined };
+};
+
+/**
+ * Reads and validates the environment once. Every bad setting is collected into one ConfigError.
+ * In development and test an APP_SECRET is generated once and kept in DATA_DIR/app-secret.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = envSchema.safeParse(stripEmpty(env));
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  let database: DatabaseTarget | undefined;
+  try {
+    database = parseDatabaseUrl(e.DATABASE_URL);
+  } catch (err) {
+    problems.push(`DATABASE_URL: ${(err as Error).message}`);
+  }
+  if (e.NODE_ENV === 'production' && !e.APP_SECRET) problems.push('APP_SECRET: required when NODE_ENV=production');
+  if (problems.length > 0 || !database) throw new ConfigError(problems);
+
+  const dataDir = resolve(e.DATA_DIR);
+  return {
+    env: e.NODE_ENV,
+    http: { port: e.PORT, host: e.HOST },
+    logLevel: e.LOG_LEVEL,
+    dataDir,
+    database,
+    mongodbUrl: e.MONGODB_URL,
+    auth: { appSecret: e.APP_SECRET ?? localSecret(dataDir), tokenTtlSeconds: e.TOKEN_TTL_HOURS * 3600 },
+    businessTimeZone: e.BUSINESS_TZ,
+    jobs: {
+      enabled: e.JOBS_ENABLED,
+      processEveryMs: e.JOBS_PROCESS_EVERY_MS,
+      maxConcurrency: e.JOBS_MAX_CONCURRENCY,
+      workerName: e.JOBS_WORKER_NAME,
+    },
+  };
+}
+
+/** Treats `FOO=` like an unset FOO, so an empty line in .env falls back to the default. */
+function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') out[k] = v;
+  return out;
+}
+
+function localSecret(dataDir: string): string {
+  const file = join(dataDir, 'app-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  return secret;
+}

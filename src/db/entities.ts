@@ -1,0 +1,4 @@
+import { StaffSchema } from '../domain/staff/staff.entity.js';
+
+/** Every entity the ORM knows; the migrations are generated from this list. */
+export const allEntities = [StaffSchema];

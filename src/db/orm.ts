@@ -1,0 +1,77 @@
+import { fileURLToPath } from 'node:url';
+import { MikroORM, SqliteDriver, type Options } from '@mikro-orm/sql';
+import { MySqlDriver } from '@mikro-orm/mysql';
+import { Migrator } from '@mikro-orm/migrations';
+import type { DatabaseTarget } from './database-url.js';
+import { allEntities } from './entities.js';
+import { NodeSqliteWalDialect } from './sqlite-dialect.js';
+
+export type Orm = MikroORM;
+
+const migrationsRoot = fileURLToPath(new URL('../../migrations/', import.meta.url));
+
+/** MikroORM options for a target; migrations live in migrations/<dialect>/. */
+export function ormOptions(target: DatabaseTarget): Options {
+  const common = {
+    entities: allEntities,
+    forceUtcTimezone: true,
+    allowGlobalContext: false,
+    ensureIndexes: false,
+    extensions: [Migrator],
+    debug: false,
+  } satisfies Options;
+  if (target.kind === 'sqlite') {
+    return {
+      ...common,
+      driver: SqliteDriver,
+      dbName: target.file,
+      driverOptions: new NodeSqliteWalDialect(target.file),
+      migrations: migrationOptions('sqlite'),
+    } as Options;
+  }
+  return {
+    ...common,
+    driver: MySqlDriver,
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+    dbName: target.dbName,
+    timezone: '+00:00',
+    pool: { min: 0, max: 20 },
+    migrations: migrationOptions('mysql'),
+  } as Options;
+}
+
+function migrationOptions(dialect: 'mysql' | 'sqlite') {
+  const path = `${migrationsRoot}${dialect}`;
+  return { path, pathTs: path, glob: '!(*.d).ts', emit: 'ts' as const, snapshot: false, silent: true };
+}
+
+/** Connects (creating the MySQL database when missing) without touching the schema. */
+export async function connectOrm(target: DatabaseTarget): Promise<Orm> {
+  if (target.kind === 'mysql') await ensureMysqlDatabase(target);
+  return MikroORM.init(ormOptions(target));
+}
+
+/** Runs every pending migration; returns the names applied. */
+export async function migrateUp(orm: Orm): Promise<string[]> {
+  const applied = await orm.migrator.up();
+  return applied.map((m) => m.name);
+}
+
+async function ensureMysqlDatabase(target: Extract<DatabaseTarget, { kind: 'mysql' }>): Promise<void> {
+  const { createConnection } = await import('mysql2/promise');
+  const conn = await createConnection({
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+    connectTimeout: 5000,
+  });
+  try {
+    await conn.query(`CREATE DATABASE IF NOT EXISTS \`${target.dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await conn.end();
+  }
+}
