@@ -1,0 +1,80 @@
+/**
+ * Operator commands: `npm run cli -- <command> [--flag value …]`.
+ *   staff:create --name 张三 --role manager --mobile 13800000001 [--wecom-user zhangsan] [--office-ext 8001]
+ *   token:issue --staff <id>
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.js';
+import { connectOrm, migrateUp } from '../db/orm.js';
+import { DomainError } from '../domain/shared/domain-error.js';
+import { createStaff } from '../domain/staff/staff.service.js';
+import { StaffSchema, type StaffRole } from '../domain/staff/staff.entity.js';
+import { StaffTokens } from '../miniapp-api/auth/staff-token.js';
+
+const USAGE = `usage:
+  npm run cli -- staff:create --name <姓名> --role <sales|manager|admin|duty> [--mobile <手机号>] [--wecom-user <userid>] [--office-ext <分机>]
+  npm run cli -- token:issue --staff <id>`;
+
+const [command, ...rest] = process.argv.slice(2);
+const { values } = parseArgs({
+  args: rest,
+  options: {
+    name: { type: 'string' },
+    role: { type: 'string' },
+    mobile: { type: 'string' },
+    'wecom-user': { type: 'string' },
+    'office-ext': { type: 'string' },
+    staff: { type: 'string' },
+  },
+  strict: true,
+});
+
+async function run(): Promise<string> {
+  const config = loadConfig(process.env);
+  const orm = await connectOrm(config.database);
+  try {
+    await migrateUp(orm);
+    const em = orm.em.fork();
+    switch (command) {
+      case 'staff:create': {
+        if (!values.name || !values.role) throw new UsageError('--name and --role are required');
+        const staff = await createStaff(
+          em,
+          {
+            name: values.name,
+            role: values.role as StaffRole,
+            mobile: values.mobile,
+            wecomUserId: values['wecom-user'],
+            officeExt: values['office-ext'],
+          },
+          { actorStaffId: null, channel: 'cli' },
+        );
+        return String(staff.id);
+      }
+      case 'token:issue': {
+        const id = Number(values.staff);
+        if (!Number.isInteger(id) || id <= 0) throw new UsageError('--staff <id> is required');
+        const staff = await em.findOne(StaffSchema, { id, active: true });
+        if (!staff) throw new DomainError('STAFF_NOT_FOUND', `staff ${id} does not exist or is inactive`);
+        const tokens = new StaffTokens(config.auth.appSecret, config.auth.tokenTtlSeconds);
+        return (await tokens.issue({ staffId: staff.id, role: staff.role })).token;
+      }
+      default:
+        throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+    }
+  } finally {
+    await orm.close(true);
+  }
+}
+
+class UsageError extends Error {}
+
+try {
+  console.log(await run());
+} catch (err) {
+  if (err instanceof UsageError) console.error(`${err.message}\n${USAGE}`);
+  else if (err instanceof ConfigError) console.error(err.message);
+  else if (err instanceof DomainError) console.error(`${err.code}: ${err.message}${err.details ? ` ${JSON.stringify(err.details)}` : ''}`);
+  else console.error(`failed: ${(err as Error).message}`);
+  process.exit(err instanceof UsageError ? 2 : 1);
+}

@@ -1,0 +1,95 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { describeDatabase } from './db/database-url.js';
+import { connectOrm, migrateUp, type Orm } from './db/orm.js';
+import { createLogger, type Logger } from './logging/logger.js';
+import { PermissionService } from './domain/auth/permission.service.js';
+import { createHttpApp } from './miniapp-api/app.js';
+import { StaffTokens } from './miniapp-api/auth/staff-token.js';
+
+export type RunningApp = {
+  config: Config;
+  logger: Logger;
+  orm: Orm;
+  server: Server;
+  /** Base URL the HTTP door listens on, e.g. http://127.0.0.1:3000 */
+  url: string;
+  stop(): Promise<void>;
+};
+
+export type StartOptions = { logger?: Logger };
+
+/**
+ * Composition root: config → logger → database (migrated) → services → doors.
+ * Returns a handle whose stop() shuts down in reverse order; tests boot the real app through it.
+ */
+export async function start(env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Promise<RunningApp> {
+  const config = loadConfig(env);
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const orm = await connectOrm(config.database);
+  const applied = await migrateUp(orm);
+  logger.info({ database: describeDatabase(config.database), migrationsApplied: applied }, 'database ready');
+
+  const permissions = new PermissionService();
+  const tokens = new StaffTokens(config.auth.appSecret, config.auth.tokenTtlSeconds);
+  const app = createHttpApp({ orm, logger, tokens, permissions });
+
+  const server = app.listen(config.http.port, config.http.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}`;
+  logger.info({ url }, 'http door listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('shutting down: no new requests');
+      await closeServer(server);
+      await orm.close(true);
+      logger.info('shutdown complete');
+    })());
+  return { config, logger, orm, server, url, stop };
+}
+
+/** Stops accepting connections, lets in-flight requests finish, then closes idle keep-alive sockets. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+async function main(): Promise<void> {
+  let running: RunningApp;
+  try {
+    running = await start();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    console.error(`Start-up failed: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    running.logger.info({ signal }, 'signal received');
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    running.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        running.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

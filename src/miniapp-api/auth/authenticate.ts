@@ -1,0 +1,41 @@
+import type { Middleware } from 'koa';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import { StaffSchema } from '../../domain/staff/staff.entity.js';
+import type { PermissionService } from '../../domain/auth/permission.service.js';
+import type { AppState } from '../http/request-context.js';
+import type { StaffTokens } from './staff-token.js';
+
+/**
+ * Requires `Authorization: Bearer <token>` for a staff member who still exists and is active.
+ * The role is read from the staff row, not the token, so a demotion takes effect at once.
+ */
+export function authenticate(tokens: StaffTokens, permissions: PermissionService): Middleware<AppState> {
+  return async (ctx, next) => {
+    const header = ctx.get('authorization');
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) throw new DomainError('UNAUTHENTICATED', '缺少身份令牌 (Authorization: Bearer …)');
+    const claims = await tokens.verify(match[1]);
+    const staff = await ctx.state.em.findOne(StaffSchema, { id: claims.staffId, active: true });
+    if (!staff) throw new DomainError('UNAUTHENTICATED', '身份令牌对应的员工不存在或已停用');
+    ctx.state.staff = {
+      id: staff.id,
+      name: staff.name,
+      role: staff.role,
+      permissions: await permissions.permissionsFor(ctx.state.em, staff.role),
+    };
+    ctx.state.log = ctx.state.log.child({ staffId: staff.id });
+    return next();
+  };
+}
+
+/** 403 FORBIDDEN unless the caller holds at least one of the permissions. */
+export function requirePermission(...anyOf: string[]): Middleware<AppState> {
+  return async (ctx, next) => {
+    const staff = ctx.state.staff;
+    if (!staff) throw new DomainError('UNAUTHENTICATED', '需要登录');
+    if (!anyOf.some((p) => staff.permissions.has(p))) {
+      throw new DomainError('FORBIDDEN', `没有权限: 需要 ${anyOf.join(' 或 ')}`, { required: anyOf });
+    }
+    return next();
+  };
+}

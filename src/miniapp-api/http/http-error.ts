@@ -1,0 +1,41 @@
+import { DomainError } from '../../domain/shared/domain-error.js';
+
+/** An error that only exists at the HTTP door (bad JSON, body too large, unknown route). */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(message);
+    this.name = 'HttpError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Domain codes whose HTTP status is not given by their suffix. Capabilities add theirs here. */
+const STATUS_BY_CODE: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  TOKEN_EXPIRED: 401,
+  FORBIDDEN: 403,
+  VALIDATION_FAILED: 422,
+  CONFLICT: 409,
+};
+
+/** The one place a domain error code becomes an HTTP status. */
+export function statusForCode(code: string): number {
+  const exact = STATUS_BY_CODE[code];
+  if (exact) return exact;
+  if (code.endsWith('_NOT_FOUND')) return 404;
+  if (code.endsWith('_CONFLICT') || code.startsWith('ALREADY_') || code.endsWith('_EXISTS')) return 409;
+  if (code.startsWith('INVALID_')) return 422;
+  if (code.endsWith('_FORBIDDEN')) return 403;
+  return 400;
+}
+
+export function toHttpError(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  if (err instanceof DomainError) return new HttpError(statusForCode(err.code), err.code, err.message, err.details);
+  return undefined;
+}
