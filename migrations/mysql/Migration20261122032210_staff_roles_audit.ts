@@ -20,9 +20,6 @@ export class Migration20261122032210_staff_roles_audit extends Migration {
     this.addSql(`alter table \`staff\` add unique \`staff_wechat_contact_id_unique\` (\`wechat_contact_id\`);`);
     this.addSql(`alter table \`staff\` add unique \`staff_miniapp_open_id_unique\` (\`miniapp_open_id\`);`);
 
-    this.addSql(`alter table \`agenda_jobs\` drop constraint \`data\`;`);
-    this.addSql(`alter table \`agenda_jobs\` drop constraint \`skip_days\`;`);
-    this.addSql(`alter table \`agenda_jobs\` drop constraint \`unique_query\`;`);
     this.addSql(`alter table \`agenda_jobs\` modify \`type\` varchar(10) not null default 'normal';`);
     this.addSql(`alter table \`agenda_jobs\` modify \`fail_reason\` text null;`);
     this.addSql(`alter table \`agenda_jobs\` modify \`repeat_timezone\` varchar(100) null;`);
@@ -144,9 +141,6 @@ export class Migration20261122032210_staff_roles_audit extends Migration {
     this.addSql(`alter table \`agenda_jobs\` modify \`unique_query\` longtext collate utf8mb4_bin null default NULL;`);
     this.addSql(`alter table \`agenda_jobs\` modify \`last_modified_by\` varchar(191) null default 'NULL';`);
     this.addSql(`alter table \`agenda_jobs\` modify \`skip_days\` longtext collate utf8mb4_bin null default NULL;`);
-    this.addSql(`alter table \`agenda_jobs\` add constraint \`data\` check (json_valid(\`data\`));`);
-    this.addSql(`alter table \`agenda_jobs\` add constraint \`skip_days\` check (json_valid(\`skip_days\`));`);
-    this.addSql(`alter table \`agenda_jobs\` add constraint \`unique_query\` check (json_valid(\`unique_query\`));`);
   }
 
 }

@@ -3,7 +3,7 @@
  * `npm run migration:create -- <name>`. Each dialect's existing migrations are applied to a scratch
  * database first, so the new file holds exactly the difference. Needs MariaDB (MYSQL_TEST_URL).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDatabaseUrl, type DatabaseTarget } from '../db/database-url.js';
@@ -21,10 +21,21 @@ async function generate(target: DatabaseTarget): Promise<string | undefined> {
   try {
     await orm.migrator.up();
     const result = await orm.migrator.create(undefined, false, false, name);
-    return result.diff.up.length > 0 ? result.fileName : undefined;
+    if (result.diff.up.length === 0) return undefined;
+    if (target.kind === 'mysql') dropJsonCheckNoise(join(orm.config.get('migrations').path!, result.fileName));
+    return result.fileName;
   } finally {
     await orm.close(true);
   }
+}
+
+/**
+ * MariaDB stores JSON as LONGTEXT guarded by a CHECK (json_valid(col)) named after the column; the MySQL
+ * schema comparator sees those checks as foreign and emits drop/re-add statements that fail on apply.
+ */
+function dropJsonCheckNoise(file: string): void {
+  const noise = /^\s*this\.addSql\(`alter table \\`\w+\\` (drop constraint \\`\w+\\`|add constraint \\`(\w+)\\` check \(json_valid\(\\`\2\\`\)\));`\);\n/gm;
+  writeFileSync(file, readFileSync(file, 'utf8').replace(noise, ''));
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'migration-'));

@@ -10,6 +10,8 @@ import { authenticate } from './auth/authenticate.js';
 import type { StaffTokens } from './auth/staff-token.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { meRoutes } from './routes/me.routes.js';
+import { staffRoutes } from './routes/staff.routes.js';
+import { auditRoutes } from './routes/audit.routes.js';
 
 export type HttpDeps = {
   orm: Orm;
@@ -37,7 +39,7 @@ export function createHttpApp(deps: HttpDeps): Koa<AppState> {
   for (const router of deps.publicRouters ?? []) use(router);
   const authenticated = authenticate(deps.tokens, deps.permissions);
   app.use(async (ctx, next) => (ctx.path.startsWith('/api/') ? authenticated(ctx, next) : next()));
-  use(meRoutes());
+  for (const router of [meRoutes(), staffRoutes(), auditRoutes()]) use(router);
   for (const router of deps.staffRouters ?? []) use(router);
   return app;
 }

@@ -1,0 +1,16 @@
+import { maskPhone } from '../shared/phone.js';
+import type { Staff } from './staff.entity.js';
+
+/** How a staff member appears in lists and cards: the mobile masked. */
+export function staffListItem(staff: Staff) {
+  return {
+    id: staff.id,
+    name: staff.name,
+    role: staff.role,
+    mobile: staff.mobile ? maskPhone(staff.mobile) : null,
+    officeExt: staff.officeExt,
+    wecomUserId: staff.wecomUserId,
+    active: staff.active,
+    createdAt: staff.createdAt,
+  };
+}
