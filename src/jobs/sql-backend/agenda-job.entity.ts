@@ -40,7 +40,17 @@ export const AgendaJobSchema = defineEntity({
     skipDays: p.json<number[]>().nullable(),
   },
   indexes: [
-    { name: 'agenda_jobs_find_and_lock_idx', properties: ['name', 'disabled', 'nextRunAt', 'priority', 'lockedAt'] },
+    // The next-job scan: due jobs of one name, highest priority first, then oldest nextRunAt.
+    {
+      name: 'agenda_jobs_find_and_lock_idx',
+      columns: [
+        { name: 'name' },
+        { name: 'disabled' },
+        { name: 'priority', sort: 'DESC' },
+        { name: 'next_run_at' },
+        { name: 'locked_at' },
+      ],
+    },
     { name: 'agenda_jobs_next_run_at_idx', properties: ['nextRunAt'] },
   ],
 });

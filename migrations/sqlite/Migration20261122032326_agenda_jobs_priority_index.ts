@@ -1,0 +1,17 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261122032326_agenda_jobs_priority_index extends Migration {
+
+  override name = 'Migration20261122032326_agenda_jobs_priority_index';
+
+  override up(): void | Promise<void> {
+    this.addSql(`drop index \`agenda_jobs_find_and_lock_idx\`;`);
+    this.addSql(`create index \`agenda_jobs_find_and_lock_idx\` on \`agenda_jobs\` (\`name\`, \`disabled\`, \`priority\` DESC, \`next_run_at\`, \`locked_at\`);`);
+  }
+
+  override down(): void | Promise<void> {
+    this.addSql(`drop index \`agenda_jobs_find_and_lock_idx\`;`);
+    this.addSql(`create index \`agenda_jobs_find_and_lock_idx\` on \`agenda_jobs\` (\`name\`, \`disabled\`, \`next_run_at\`, \`priority\`, \`locked_at\`);`);
+  }
+
+}
