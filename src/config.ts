@@ -61,22 +61,19 @@ export type Config = {
  * In development and test an APP_SECRET is generated once and kept in DATA_DIR/app-secret.
  */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const parsed = envSchema.safeParse(stripEmpty(env));
-  const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(problems);
-  }
-  const e = parsed.data;
+  const raw = stripEmpty(env);
+  const parsed = envSchema.safeParse(raw);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   let database: DatabaseTarget | undefined;
   try {
-    database = parseDatabaseUrl(e.DATABASE_URL);
+    database = parseDatabaseUrl(raw.DATABASE_URL ?? 'sqlite:./data/app.sqlite');
   } catch (err) {
     problems.push(`DATABASE_URL: ${(err as Error).message}`);
   }
-  if (e.NODE_ENV === 'production' && !e.APP_SECRET) problems.push('APP_SECRET: required when NODE_ENV=production');
-  if (problems.length > 0 || !database) throw new ConfigError(problems);
+  if (raw.NODE_ENV === 'production' && !raw.APP_SECRET) problems.push('APP_SECRET: required when NODE_ENV=production');
+  if (!parsed.success || !database || problems.length > 0) throw new ConfigError(problems);
 
+  const e = parsed.data;
   const dataDir = resolve(e.DATA_DIR);
   return {
     env: e.NODE_ENV,
@@ -108,6 +105,12 @@ function localSecret(dataDir: string): string {
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(48).toString('base64url');
-  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-  return secret;
+  try {
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    return secret;
+  } catch (err) {
+    // Another process created it between our check and our write: theirs wins.
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
+    throw err;
+  }
 }

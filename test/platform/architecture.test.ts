@@ -1,0 +1,43 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const oxlint = (paths: string[]) => {
+  try {
+    return { code: 0, out: execFileSync('node_modules/.bin/oxlint', ['-c', '.oxlintrc.json', ...paths], { encoding: 'utf8' }) };
+  } catch (err) {
+    const e = err as { status: number; stdout: string };
+    return { code: e.status, out: e.stdout };
+  }
+};
+
+describe('architecture rules', () => {
+  it('runs on Node 24 from the node devDependency', () => {
+    expect(Number(process.versions.node.split('.')[0])).toBeGreaterThanOrEqual(24);
+  });
+
+  it('the source tree passes the linter', () => {
+    const res = oxlint(['src', 'test', 'bench']);
+    expect(res.out).toMatch(/Found 0 warnings and 0 errors/);
+    expect(res.code).toBe(0);
+  });
+
+  it('rejects SDK or door imports in src/domain and door-to-door imports', () => {
+    const domainDir = 'src/domain/__lint_probe__';
+    const doorFile = 'src/bot/__lint_probe__.ts';
+    mkdirSync(domainDir, { recursive: true });
+    try {
+      writeFileSync(`${domainDir}/a.ts`, "import Koa from 'koa';\nexport const a = Koa;\n");
+      writeFileSync(`${domainDir}/b.ts`, "import { Agenda } from 'agenda';\nexport const b = Agenda;\n");
+      writeFileSync(`${domainDir}/c.ts`, "import { x } from '../../telephony/x.js';\nexport const c = x;\n");
+      writeFileSync(`${domainDir}/d.ts`, "import { SmsClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/sms/v20210111/sms_client.js';\nexport const d = SmsClient;\n");
+      writeFileSync(doorFile, "import { y } from '../miniapp-api/y.js';\nexport const e = y;\n");
+      const res = oxlint([domainDir, doorFile]);
+      expect(res.code).not.toBe(0);
+      expect(res.out).toMatch(/Found 0 warnings and 5 errors/);
+    } finally {
+      rmSync(domainDir, { recursive: true, force: true });
+      rmSync(doorFile, { force: true });
+    }
+  });
+});

@@ -1,0 +1,66 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const dirs: string[] = [];
+const dataDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'cfg-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const cfg = loadConfig({ DATA_DIR: dataDir() });
+    expect(cfg.http.port).toBe(3000);
+    expect(cfg.database.kind).toBe('sqlite');
+    expect(cfg.database.kind === 'sqlite' && cfg.database.file.endsWith('data/app.sqlite')).toBe(true);
+    expect(cfg.businessTimeZone).toBe('Asia/Shanghai');
+    expect(cfg.mongodbUrl).toBeUndefined();
+  });
+
+  it('parses a MySQL URL', () => {
+    const cfg = loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'mysql://app:s%40cret@db.internal:3307/sales' });
+    expect(cfg.database).toEqual({ kind: 'mysql', host: 'db.internal', port: 3307, user: 'app', password: 's@cret', dbName: 'sales' });
+  });
+
+  it('lists every bad setting in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', BUSINESS_TZ: 'Mars/Olympus', MONGODB_URL: 'http://x', LOG_LEVEL: 'loud' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of ['PORT', 'BUSINESS_TZ', 'MONGODB_URL', 'LOG_LEVEL']) expect(problems).toContain(name);
+  });
+
+  it('rejects an unsupported database URL and production without APP_SECRET, together', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y' })).toThrowError(
+      /DATABASE_URL: unsupported scheme[\s\S]*APP_SECRET: required when NODE_ENV=production/,
+    );
+  });
+
+  it('generates a development secret once and keeps it in the data folder', () => {
+    const dir = dataDir();
+    const first = loadConfig({ DATA_DIR: dir }).auth.appSecret;
+    const second = loadConfig({ DATA_DIR: dir }).auth.appSecret;
+    expect(first).toHaveLength(64);
+    expect(second).toBe(first);
+    expect(readFileSync(join(dir, 'app-secret'), 'utf8').trim()).toBe(first);
+    expect(loadConfig({ DATA_DIR: dataDir() }).auth.appSecret).not.toBe(first);
+  });
+
+  it('uses APP_SECRET when given and never writes it to disk', () => {
+    const dir = dataDir();
+    const secret = 'p'.repeat(40);
+    expect(loadConfig({ DATA_DIR: dir, NODE_ENV: 'production', APP_SECRET: secret }).auth.appSecret).toBe(secret);
+    expect(() => readFileSync(join(dir, 'app-secret'))).toThrow();
+  });
+});
