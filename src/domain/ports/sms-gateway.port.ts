@@ -1,0 +1,29 @@
+/** One SMS request to the carrier: up to 200 numbers with the same template and parameters. */
+export type SmsRequest = {
+  /** Our id for this request; travels to the carrier (Tencent: SessionContext) and back on receipts. */
+  requestId: string;
+  phones: string[];
+  templateId: string;
+  params: string[];
+  signName?: string;
+};
+
+/** Per-number outcome, in the domain's words. `unknown` means "may have been sent": never resend blindly. */
+export type SmsOutcome =
+  | { phone: string; status: 'sent'; serialNo: string; fee?: number }
+  | { phone: string; status: 'failed'; code: string; message: string }
+  | { phone: string; status: 'opted_out'; code: string }
+  | { phone: string; status: 'deferred'; code: string; retryAfterMs?: number };
+
+export type SmsSendResult =
+  | { ok: true; outcomes: SmsOutcome[] }
+  /** Nothing was accepted (bad credentials, throttled as a whole, carrier down). */
+  | { ok: false; code: string; message: string; retryable: boolean }
+  /** Timed out or connection dropped after sending: the carrier may have accepted it. */
+  | { ok: false; code: 'OUTCOME_UNKNOWN'; message: string; retryable: false };
+
+/** Sends SMS through a carrier. Never throws for carrier failures: they come back as values. */
+export interface SmsGateway {
+  readonly name: string;
+  send(request: SmsRequest): Promise<SmsSendResult>;
+}

@@ -1,0 +1,18 @@
+export type PlaceCallRequest = {
+  /** Our call id; the carrier echoes it on status callbacks. */
+  callId: string;
+  to: string;
+  /** Text read to the callee (text-to-speech notification) or the script for an agent. */
+  script: string;
+  timeoutMs?: number;
+};
+
+export type PlaceCallResult =
+  | { ok: true; carrierCallId: string }
+  | { ok: false; code: 'CALLEE_BUSY' | 'NO_ANSWER' | 'INVALID_NUMBER' | 'REJECTED' | 'UNAVAILABLE' | 'OUTCOME_UNKNOWN'; message: string };
+
+/** Places an outbound call (Tencent voice message, or FreeSWITCH originate). Failures are values. */
+export interface VoiceGateway {
+  readonly name: string;
+  placeCall(request: PlaceCallRequest): Promise<PlaceCallResult>;
+}
