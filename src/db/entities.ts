@@ -2,6 +2,51 @@ import { StaffSchema } from '../domain/staff/staff.entity.js';
 import { RolePermissionSchema } from '../domain/auth/role-permission.entity.js';
 import { AuditLogSchema } from '../domain/audit/audit-log.entity.js';
 import { AgendaJobSchema } from '../jobs/sql-backend/agenda-job.entity.js';
+import { CustomerSchema } from '../domain/customers/customer.entity.js';
+import { CustomerContactSchema } from '../domain/customers/customer-contact.entity.js';
+import { CustomerCommunicationSchema } from '../domain/customers/customer-communication.entity.js';
+import { MemberSchema } from '../domain/members/member.entity.js';
+import { MemberBehaviorSchema } from '../domain/members/member-behavior.entity.js';
+import { MemberVisitSchema } from '../domain/members/member-visit.entity.js';
+import { UpgradeHistorySchema } from '../domain/members/upgrade-history.entity.js';
+import { CampaignSchema } from '../domain/campaigns/campaign.entity.js';
+import { CampaignTrackingSchema } from '../domain/campaigns/campaign-tracking.entity.js';
+import { EventSchema } from '../domain/events/event.entity.js';
+import { SmsLogSchema } from '../domain/outreach/sms-log.entity.js';
+import { CallLogSchema } from '../domain/outreach/call-log.entity.js';
+import { CustomerFeedbackSchema } from '../domain/outreach/customer-feedback.entity.js';
+import { InvitationSchema } from '../domain/outreach/invitation.entity.js';
+import { ContactHistorySchema } from '../domain/outreach/contact-history.entity.js';
+import { SmsTemplateSchema } from '../domain/outreach/sms-template.entity.js';
+import { SmsBatchSchema } from '../domain/outreach/sms-batch.entity.js';
+import { SmsBatchRecipientSchema } from '../domain/outreach/sms-batch-recipient.entity.js';
+import { FollowUpTaskSchema } from '../domain/todos/follow-up-task.entity.js';
+import { ConsentSchema } from '../domain/compliance/consent.entity.js';
+import { PhoneCallRecordSchema } from '../domain/calls/phone-call-record.entity.js';
+import { CallerIdentificationSchema } from '../domain/calls/caller-identification.entity.js';
+import { ScreenPopEventSchema } from '../domain/calls/screen-pop-event.entity.js';
+import { CallTaskSchema } from '../domain/call-tasks/call-task.entity.js';
+import { CallTaskPhoneSchema } from '../domain/call-tasks/call-task-phone.entity.js';
+import { CallTaskDeviceSchema } from '../domain/call-tasks/call-task-device.entity.js';
+import { CallRecordSchema } from '../domain/call-tasks/call-record.entity.js';
+import { CallAnalysisSchema } from '../domain/call-tasks/call-analysis.entity.js';
+import { StaffStatusSchema } from '../domain/sales-status/staff-status.entity.js';
+import { GatewayDeviceSchema } from '../domain/voice-gateways/gateway-device.entity.js';
+import { GatewayLineSchema } from '../domain/voice-gateways/gateway-line.entity.js';
+import { RoutingRuleSchema } from '../domain/routing/routing-rule.entity.js';
+import { HolidaySchema } from '../domain/routing/holiday.entity.js';
+import { DutyScheduleSchema } from '../domain/routing/duty-schedule.entity.js';
+
+/** The domain data model (customers, outreach, calls, call tasks, routing, …). */
+export const domainEntities = [
+  CustomerSchema, CustomerContactSchema, CustomerCommunicationSchema,
+  MemberSchema, MemberBehaviorSchema, MemberVisitSchema, UpgradeHistorySchema, CampaignSchema, CampaignTrackingSchema,
+  EventSchema, SmsLogSchema, CallLogSchema, CustomerFeedbackSchema, InvitationSchema, ContactHistorySchema,
+  SmsTemplateSchema, SmsBatchSchema, SmsBatchRecipientSchema, FollowUpTaskSchema, ConsentSchema,
+  PhoneCallRecordSchema, CallerIdentificationSchema, ScreenPopEventSchema, StaffStatusSchema,
+  CallTaskSchema, CallTaskPhoneSchema, CallTaskDeviceSchema, CallRecordSchema, CallAnalysisSchema,
+  GatewayDeviceSchema, GatewayLineSchema, RoutingRuleSchema, HolidaySchema, DutyScheduleSchema,
+];
 
 /** Every entity the ORM knows; the migrations are generated from this list. */
-export const allEntities = [StaffSchema, RolePermissionSchema, AuditLogSchema, AgendaJobSchema];
+export const allEntities = [StaffSchema, RolePermissionSchema, AuditLogSchema, AgendaJobSchema, ...domainEntities];

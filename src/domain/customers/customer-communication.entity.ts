@@ -18,7 +18,7 @@ export const CustomerCommunicationSchema = defineEntity({
   properties: {
     id: p.integer().primary().autoincrement(),
     recordId: p.string().length(64).unique(),
-    customer: () => p.manyToOne(CustomerSchema).ref().nullable().index(),
+    customer: () => p.manyToOne(CustomerSchema).ref().nullable(),
     contact: () => p.manyToOne(CustomerContactSchema).ref().nullable().deleteRule('set null'),
     projectId: p.string().length(64).nullable(),
     opportunityId: p.string().length(64).nullable(),

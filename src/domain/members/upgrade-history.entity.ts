@@ -9,7 +9,7 @@ export const UpgradeHistorySchema = defineEntity({
   tableName: 'upgrade_history',
   properties: {
     id: p.integer().primary().autoincrement(),
-    member: () => p.manyToOne(MemberSchema).ref().deleteRule('cascade').index(),
+    member: () => p.manyToOne(MemberSchema).ref().deleteRule('cascade'),
     fromTier: p.string().length(20).nullable(),
     toTier: p.string().length(20),
     rewards: p.json<UpgradeReward[]>().default('[]'),

@@ -1,0 +1,34 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { CustomerSchema } from '../customers/customer.entity.js';
+import { phoneColumns } from '../shared/entity-columns.js';
+import { CONTACT_CHANNELS } from '../shared/vocabulary.js';
+import { StaffSchema } from '../staff/staff.entity.js';
+
+export const CONSENT_STATES = ['granted', 'revoked', 'opted_out', 'blacklisted'] as const;
+export type ConsentState = (typeof CONSENT_STATES)[number];
+
+const phone = phoneColumns('phone');
+
+/**
+ * The consent / opt-out / blacklist ledger: append-only, the newest row per (phone, channel) wins.
+ * Keyed by number rather than customer, because opt-outs arrive from numbers we may not know.
+ */
+export const ConsentSchema = defineEntity({
+  name: 'Consent',
+  tableName: 'consents',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    customer: () => p.manyToOne(CustomerSchema).ref().nullable().deleteRule('set null'),
+    phone: phone.number,
+    phoneLast8: phone.last8,
+    channel: p.enum([...CONTACT_CHANNELS]),
+    state: p.enum([...CONSENT_STATES]),
+    source: p.string().length(32),
+    reason: p.string().length(255).nullable(),
+    recordedBy: () => p.manyToOne(StaffSchema).mapToPk().joinColumn('recorded_by').nullable(),
+    recordedAt: p.datetime(),
+  },
+  indexes: [{ properties: ['phone', 'channel', 'recordedAt'] }],
+});
+
+export type Consent = InferEntity<typeof ConsentSchema>;

@@ -1,0 +1,27 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { CustomerSchema } from '../customers/customer.entity.js';
+import { CONTACT_CHANNELS } from '../shared/vocabulary.js';
+import { StaffSchema } from '../staff/staff.entity.js';
+
+export const CONTACT_HISTORY_TYPES = ['follow_up', 'invitation', 'reminder', 'survey'] as const;
+export type ContactHistoryType = (typeof CONTACT_HISTORY_TYPES)[number];
+
+/** Each outreach touch of a customer (seed 000); `created_by` null means the system did it. */
+export const ContactHistorySchema = defineEntity({
+  name: 'ContactHistory',
+  tableName: 'contact_history',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    customer: () => p.manyToOne(CustomerSchema).ref().deleteRule('cascade'),
+    channel: p.enum([...CONTACT_CHANNELS]).index(),
+    type: p.enum([...CONTACT_HISTORY_TYPES]).index(),
+    content: p.text(),
+    status: p.string().length(50),
+    result: p.text().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()).index(),
+    createdBy: () => p.manyToOne(StaffSchema).mapToPk().joinColumn('created_by').nullable(),
+  },
+  indexes: [{ properties: ['customer', 'createdAt'] }],
+});
+
+export type ContactHistory = InferEntity<typeof ContactHistorySchema>;

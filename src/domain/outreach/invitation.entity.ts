@@ -1,0 +1,36 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { CustomerSchema } from '../customers/customer.entity.js';
+import { EventSchema } from '../events/event.entity.js';
+import { timestamps } from '../shared/entity-columns.js';
+import { CONTACT_CHANNELS } from '../shared/vocabulary.js';
+import { approvalColumns } from '../staff/approval-columns.js';
+
+export const INVITATION_STATUSES = [
+  'draft', 'pending_approval', 'approved', 'rejected', 'sent', 'opened', 'accepted', 'declined', 'expired',
+] as const;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+export const INVITATION_RESPONSES = ['interested', 'maybe', 'not_interested'] as const;
+
+/** An event invitation for one customer (seed 000); event name and date are copied as sent. */
+export const InvitationSchema = defineEntity({
+  name: 'Invitation',
+  tableName: 'invitations',
+  properties: {
+    id: p.string().length(50).primary(),
+    customer: () => p.manyToOne(CustomerSchema).ref().deleteRule('cascade'),
+    event: () => p.manyToOne(EventSchema).ref(),
+    eventName: p.string().length(200),
+    eventDate: p.datetime(),
+    content: p.text(),
+    incentive: p.string().length(500).nullable(),
+    channel: p.enum([...CONTACT_CHANNELS]),
+    status: p.enum([...INVITATION_STATUSES]).default('draft').index(),
+    ...approvalColumns(),
+    sentAt: p.datetime().nullable(),
+    respondedAt: p.datetime().nullable(),
+    response: p.enum([...INVITATION_RESPONSES]).nullable(),
+    ...timestamps(),
+  },
+});
+
+export type Invitation = InferEntity<typeof InvitationSchema>;
