@@ -1,0 +1,29 @@
+import { exponential, type BackoffStrategy } from 'agenda';
+import { DomainError } from '../domain/shared/domain-error.js';
+
+/** An error that retrying cannot fix: the job is marked failed at once. */
+export class PermanentJobError extends Error {
+  readonly permanent = true;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PermanentJobError';
+  }
+}
+
+/**
+ * Whether a failure is permanent. Domain errors are business outcomes (not found, not allowed,
+ * invalid), bad job data fails validation the same way every time; anything else — a timeout, a
+ * dropped connection, a carrier hiccup — is worth another try.
+ */
+export function isPermanent(error: unknown): boolean {
+  if (error instanceof PermanentJobError || error instanceof DomainError) return true;
+  return error instanceof Error && error.name === 'ZodError';
+}
+
+/** Default retry: 5 tries after the first failure, 10 s doubling to at most 10 min, ±20 % jitter. */
+export const DEFAULT_BACKOFF = exponential({ delay: 10_000, factor: 2, maxDelay: 600_000, maxRetries: 5, jitter: 0.2 });
+
+/** Wraps a backoff so permanent errors stop retrying (Agenda reads null as "give up"). */
+export function retryUnlessPermanent(backoff: BackoffStrategy): BackoffStrategy {
+  return (context) => (isPermanent(context.error) ? null : backoff(context));
+}

@@ -1,0 +1,147 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Agenda, type AgendaBackend, type DrainResult, type JobWithState } from 'agenda';
+import type { JobRegistry } from './job-registry.js';
+
+/** The part of a pino logger the scheduler uses. */
+export type SchedulerLog = {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+};
+
+export type SchedulerOptions = {
+  /** Written to lastModifiedBy on every job this worker locks; must differ between workers. */
+  workerName?: string;
+  /** How often to look for due jobs, in milliseconds (Agenda ignores strings like '200 ms'). */
+  processEveryMs: number;
+  /** Jobs running at once in this worker, all kinds together (also each kind's default). */
+  maxConcurrency: number;
+  /** Jobs this worker may hold locked (running + waiting locally); default 2 × maxConcurrency. */
+  lockLimit?: number;
+  /** A lock older than this is presumed abandoned and the job is run again; default 10 min. */
+  lockLifetimeMs?: number;
+  log: SchedulerLog;
+};
+
+export type Scheduler = {
+  readonly agenda: Agenda;
+  readonly workerName: string;
+  /** Starts polling for due jobs. */
+  start(): Promise<void>;
+  /**
+   * Stops taking jobs and waits for the running ones to finish (up to timeoutMs), then releases
+   * the locks on jobs this worker had taken but not started, so other workers run them at once.
+   */
+  stop(options?: { timeoutMs?: number }): Promise<DrainResult>;
+};
+
+/**
+ * Connects the backend (failing here, not as an unhandled rejection inside Agenda's constructor),
+ * then builds an Agenda with every registered job defined.
+ */
+export async function createScheduler(backend: AgendaBackend, jobs: JobRegistry, options: SchedulerOptions): Promise<Scheduler> {
+  const connected = connectOnce(backend);
+  await connected.connect();
+  const workerName = options.workerName ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const agenda = new Agenda({
+    backend: connected,
+    name: workerName,
+    processEvery: options.processEveryMs,
+    maxConcurrency: options.maxConcurrency,
+    defaultConcurrency: options.maxConcurrency,
+    lockLimit: options.lockLimit ?? options.maxConcurrency * 2,
+    defaultLockLifetime: options.lockLifetimeMs ?? 10 * 60_000,
+    removeOnComplete: true,
+  });
+  jobs.defineOn(agenda, { concurrency: options.maxConcurrency });
+  logEvents(agenda, options.log);
+
+  return {
+    agenda,
+    workerName,
+    start: () => agenda.start(),
+    async stop({ timeoutMs = 30_000 } = {}) {
+      const result = await drain(agenda, timeoutMs);
+      await releaseLocks(agenda, workerName, result.timedOut || result.aborted);
+      if (backend.ownsConnection ?? true) await backend.disconnect();
+      options.log.info({ worker: workerName, ...result }, 'job scheduler stopped');
+      return result;
+    },
+  };
+}
+
+/**
+ * Agenda's drain() waits for a 'complete' event and then checks its running list on the next tick,
+ * but with removeOnComplete the job leaves that list only after its row is deleted, a round trip
+ * later; the check misses it and drain() sits out its whole timeout. So we watch the running count
+ * ourselves and end the drain through its abort signal once it reaches zero.
+ */
+async function drain(agenda: Agenda, timeoutMs: number): Promise<DrainResult> {
+  const idle = new AbortController();
+  const drained = agenda.drain({ timeout: timeoutMs, signal: idle.signal, closeConnection: false });
+  const watch = setInterval(() => {
+    agenda.getRunningStats().then(
+      (stats) => stats.runningJobs === 0 && idle.abort(),
+      () => {}, // the drain has already finished and dropped its processor
+    );
+  }, 25);
+  try {
+    const result = await drained;
+    return result.aborted && idle.signal.aborted && result.running === 0 ? { ...result, aborted: false } : result;
+  } finally {
+    clearInterval(watch);
+  }
+}
+
+/**
+ * After a drain nothing of ours runs any more, so every lock we still hold is released. After a
+ * timeout only the jobs that never started under their lock are (lastRunAt older than lockedAt);
+ * the ones still running keep their lock until it expires rather than risk running twice.
+ */
+async function releaseLocks(agenda: Agenda, workerName: string, someStillRunning: boolean): Promise<void> {
+  const { jobs } = await agenda.queryJobs({ state: 'running' });
+  const notStarted = (job: JobWithState) => !job.lastRunAt || (job.lockedAt !== undefined && job.lastRunAt < job.lockedAt);
+  const ours = jobs.filter((job) => job.lastModifiedBy === workerName && (!someStillRunning || notStarted(job)));
+  if (ours.length > 0) await agenda.db.unlockJobs(ours.map((job) => job._id));
+}
+
+/** Agenda calls backend.connect() in its constructor without a catch; make that call a no-op repeat of ours. */
+function connectOnce(backend: AgendaBackend): AgendaBackend {
+  let connecting: Promise<void> | undefined;
+  return {
+    get name() {
+      return backend.name;
+    },
+    get repository() {
+      return backend.repository;
+    },
+    get notificationChannel() {
+      return backend.notificationChannel;
+    },
+    get logger() {
+      return backend.logger;
+    },
+    get ownsConnection() {
+      return backend.ownsConnection;
+    },
+    connect: () => (connecting ??= backend.connect()),
+    disconnect: async () => {
+      connecting = undefined;
+      await backend.disconnect();
+    },
+  };
+}
+
+function logEvents(agenda: Agenda, log: SchedulerLog): void {
+  agenda.on('fail', (error, job) => {
+    log.warn({ job: job.attrs.name, jobId: String(job.attrs._id), failCount: job.attrs.failCount, err: error }, 'job failed');
+  });
+  agenda.on('retry', (job, details) => {
+    log.info({ job: job.attrs.name, jobId: String(job.attrs._id), attempt: details.attempt, delayMs: details.delay }, 'job retry scheduled');
+  });
+  agenda.on('retry exhausted', (error, job) => {
+    log.error({ job: job.attrs.name, jobId: String(job.attrs._id), failCount: job.attrs.failCount, err: error }, 'job gave up');
+  });
+  agenda.on('error', (error) => log.error({ err: error }, 'job scheduler error'));
+}
