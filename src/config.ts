@@ -3,6 +3,15 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDatabaseUrl, type DatabaseTarget } from './db/database-url.js';
+import type { ConfigSection } from './config/config-section.js';
+
+/**
+ * Capability sections (outreach carriers, telephony, WeCom, …): each lives in src/config/<name>.config.ts
+ * and is listed here once; its settings are validated with the platform's.
+ */
+const sections = {} satisfies Record<string, ConfigSection<any, unknown>>;
+
+type SectionConfigs = { [K in keyof typeof sections]: ReturnType<(typeof sections)[K]['build']> };
 
 /** Thrown by loadConfig with every bad setting at once; main prints it without a stack and exits 1. */
 export class ConfigError extends Error {
@@ -44,7 +53,7 @@ const envSchema = z.object({
   JOBS_WORKER_NAME: optionalText,
 });
 
-export type Config = {
+export type Config = SectionConfigs & {
   env: 'development' | 'production' | 'test';
   http: { port: number; host: string };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -62,7 +71,9 @@ export type Config = {
  */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const raw = stripEmpty(env);
-  const parsed = envSchema.safeParse(raw);
+  let schema: z.ZodObject<any> = envSchema;
+  for (const section of Object.values(sections) as ConfigSection<any, unknown>[]) schema = schema.extend(section.shape);
+  const parsed = schema.safeParse(raw);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   let database: DatabaseTarget | undefined;
   try {
@@ -71,11 +82,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     problems.push(`DATABASE_URL: ${(err as Error).message}`);
   }
   if (raw.NODE_ENV === 'production' && !raw.APP_SECRET) problems.push('APP_SECRET: required when NODE_ENV=production');
+  if (parsed.success) {
+    for (const section of Object.values(sections) as ConfigSection<any, unknown>[]) problems.push(...(section.check?.(parsed.data) ?? []));
+  }
   if (!parsed.success || !database || problems.length > 0) throw new ConfigError(problems);
 
-  const e = parsed.data;
+  const e = parsed.data as z.infer<typeof envSchema>;
+  const built = Object.fromEntries(
+    Object.entries(sections).map(([name, section]) => [name, (section as ConfigSection<any, unknown>).build(parsed.data)]),
+  ) as SectionConfigs;
   const dataDir = resolve(e.DATA_DIR);
   return {
+    ...built,
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST },
     logLevel: e.LOG_LEVEL,
