@@ -4,12 +4,15 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDatabaseUrl, type DatabaseTarget } from './db/database-url.js';
 import type { ConfigSection } from './config/config-section.js';
+import { modelSection } from './config/model.config.js';
 
 /**
  * Capability sections (outreach carriers, telephony, WeCom, …): each lives in src/config/<name>.config.ts
  * and is listed here once; its settings are validated with the platform's.
  */
-const sections = {} satisfies Record<string, ConfigSection<any, unknown>>;
+const sections = {
+  model: modelSection,
+} satisfies Record<string, ConfigSection<any, unknown>>;
 
 type SectionConfigs = { [K in keyof typeof sections]: ReturnType<(typeof sections)[K]['build']> };
 
