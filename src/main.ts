@@ -8,18 +8,31 @@ import { createLogger, type Logger } from './logging/logger.js';
 import { PermissionService } from './domain/auth/permission.service.js';
 import { createHttpApp } from './miniapp-api/app.js';
 import { StaffTokens } from './miniapp-api/auth/staff-token.js';
+import { createJobBackend } from './jobs/job-backend.js';
+import { JobRegistry, type JobDefinition } from './jobs/job-registry.js';
+import { createScheduler, type Scheduler } from './jobs/scheduler.js';
+import { createAgendaJobQueue } from './jobs/agenda-job-queue.js';
+import { listJobs } from './jobs/job-list.js';
+import { noopJob } from './jobs/noop.job.js';
+import type { JobQueue } from './domain/ports/job-queue.port.js';
 
 export type RunningApp = {
   config: Config;
   logger: Logger;
   orm: Orm;
+  scheduler: Scheduler;
+  jobQueue: JobQueue;
   server: Server;
   /** Base URL the HTTP door listens on, e.g. http://127.0.0.1:3000 */
   url: string;
   stop(): Promise<void>;
 };
 
-export type StartOptions = { logger?: Logger };
+export type StartOptions = {
+  logger?: Logger;
+  /** Extra job kinds to define (operational hooks, tests that need a job of their own). */
+  extraJobs?: JobDefinition<any>[];
+};
 
 /**
  * Composition root: config → logger → database (migrated) → services → doors.
@@ -34,7 +47,30 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
 
   const permissions = new PermissionService();
   const tokens = new StaffTokens(config.auth.appSecret, config.auth.tokenTtlSeconds);
-  const app = createHttpApp({ orm, logger, tokens, permissions });
+
+  const jobs = new JobRegistry().add(noopJob);
+  for (const job of options.extraJobs ?? []) jobs.add(job);
+  const scheduler = await createScheduler(createJobBackend({ mongodbUrl: config.mongodbUrl, orm }), jobs, {
+    workerName: config.jobs.workerName,
+    processEveryMs: config.jobs.processEveryMs,
+    maxConcurrency: config.jobs.maxConcurrency,
+    log: logger.child({ component: 'jobs' }),
+  });
+  const jobQueue = createAgendaJobQueue(scheduler.agenda);
+  if (config.jobs.enabled) {
+    await scheduler.start();
+    logger.info({ worker: scheduler.workerName, backend: config.mongodbUrl ? 'mongodb' : config.database.kind, jobs: jobs.names() }, 'job worker started');
+  } else {
+    logger.info('JOBS_ENABLED=false: this process queues jobs but runs none');
+  }
+
+  const app = createHttpApp({
+    orm,
+    logger,
+    tokens,
+    permissions,
+    jobs: { list: (query) => listJobs(scheduler.agenda, query) },
+  });
 
   const server = app.listen(config.http.port, config.http.host);
   await new Promise<void>((resolve, reject) => {
@@ -50,10 +86,11 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     (stopping ??= (async () => {
       logger.info('shutting down: no new requests');
       await closeServer(server);
+      await scheduler.stop({ timeoutMs: 15_000 });
       await orm.close(true);
       logger.info('shutdown complete');
     })());
-  return { config, logger, orm, server, url, stop };
+  return { config, logger, orm, scheduler, jobQueue, server, url, stop };
 }
 
 /** Stops accepting connections, lets in-flight requests finish, then closes idle keep-alive sockets. */

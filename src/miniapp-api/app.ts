@@ -12,12 +12,14 @@ import { healthRoutes } from './routes/health.routes.js';
 import { meRoutes } from './routes/me.routes.js';
 import { staffRoutes } from './routes/staff.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
+import { jobsRoutes, type JobsView } from './routes/jobs.routes.js';
 
 export type HttpDeps = {
   orm: Orm;
   logger: Logger;
   tokens: StaffTokens;
   permissions: PermissionService;
+  jobs: JobsView;
   /** Routers that need no staff token (callbacks, mini-program login); mounted before authentication. */
   publicRouters?: Router<AppState>[];
   /** Routers behind the staff bearer token; each route checks its own permission. */
@@ -39,7 +41,7 @@ export function createHttpApp(deps: HttpDeps): Koa<AppState> {
   for (const router of deps.publicRouters ?? []) use(router);
   const authenticated = authenticate(deps.tokens, deps.permissions);
   app.use(async (ctx, next) => (ctx.path.startsWith('/api/') ? authenticated(ctx, next) : next()));
-  for (const router of [meRoutes(), staffRoutes(), auditRoutes()]) use(router);
+  for (const router of [meRoutes(), staffRoutes(), auditRoutes(), jobsRoutes(deps.jobs)]) use(router);
   for (const router of deps.staffRouters ?? []) use(router);
   return app;
 }

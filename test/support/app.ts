@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { start, type RunningApp } from '../../src/main.js';
+import { start, type RunningApp, type StartOptions } from '../../src/main.js';
 import { createStaff } from '../../src/domain/staff/staff.service.js';
 import type { StaffRole } from '../../src/domain/staff/staff.entity.js';
 import { StaffTokens } from '../../src/miniapp-api/auth/staff-token.js';
@@ -18,7 +18,7 @@ export type TestApp = {
 };
 
 /** Boots the real app (config, migrations, HTTP on an ephemeral port) on a fresh database of the dialect. */
-export async function bootApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
+export async function bootApp(dialect: Dialect, env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
   const db = await createTestDatabase(dialect);
   const dataDir = mkdtempSync(join(tmpdir(), 'salesops-data-'));
   const app = await start({
@@ -30,7 +30,7 @@ export async function bootApp(dialect: Dialect, env: Record<string, string> = {}
     DATABASE_URL: db.url,
     JOBS_PROCESS_EVERY_MS: '100',
     ...env,
-  });
+  }, options);
   const tokens = new StaffTokens(app.config.auth.appSecret, app.config.auth.tokenTtlSeconds);
   let counter = 0;
   return {
