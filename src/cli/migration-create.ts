@@ -1,41 +1,44 @@
 /**
  * Generates the next migration for both dialects from the entity list:
- * `npm run migration:create -- <name>`. Each dialect's existing migrations are applied to a scratch
- * database first, so the new file holds exactly the difference. Needs MariaDB (MYSQL_TEST_URL).
+ * `npm run migration:create -- <name>`. The difference is taken between the entities and the schema
+ * snapshot kept next to each dialect's migrations (`migrations/<dialect>/.schema-snapshot.json`), not an
+ * introspected database: MikroORM's MySQL introspection misreads MariaDB's JSON and enum columns and
+ * would propose hundreds of no-op changes. `--bootstrap-snapshot` writes the snapshots from the current
+ * entities (only when migrations and entities agree, as test/schema.test.ts proves). Needs MariaDB.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseDatabaseUrl, type DatabaseTarget } from '../db/database-url.js';
-import { connectOrm } from '../db/orm.js';
+import { MikroORM } from '@mikro-orm/sql';
 import { createConnection } from 'mysql2/promise';
+import { parseDatabaseUrl, type DatabaseTarget } from '../db/database-url.js';
+import { ensureMysqlDatabase, ormOptions } from '../db/orm.js';
 
-const name = process.argv[2];
-if (!name || !/^[a-z0-9-]+$/.test(name)) {
-  console.error('usage: npm run migration:create -- <kebab-case-name>');
+const [name, flag] = process.argv.slice(2);
+const bootstrap = name === '--bootstrap-snapshot' || flag === '--bootstrap-snapshot';
+if (!bootstrap && (!name || !/^[a-z0-9-]+$/.test(name))) {
+  console.error('usage: npm run migration:create -- <kebab-case-name> | --bootstrap-snapshot');
   process.exit(2);
 }
 
 async function generate(target: DatabaseTarget): Promise<string | undefined> {
-  const orm = await connectOrm(target);
+  if (target.kind === 'mysql') await ensureMysqlDatabase(target);
+  const options = ormOptions(target);
+  const orm = await MikroORM.init({
+    ...options,
+    migrations: { ...options.migrations, snapshot: true, snapshotOnMigrate: false, snapshotName: '.schema-snapshot' },
+  });
   try {
+    if (bootstrap) {
+      await (orm.migrator as unknown as { storeCurrentSchema(): Promise<void> }).storeCurrentSchema();
+      return 'snapshot written';
+    }
     await orm.migrator.up();
     const result = await orm.migrator.create(undefined, false, false, name);
-    if (result.diff.up.length === 0) return undefined;
-    if (target.kind === 'mysql') dropJsonCheckNoise(join(orm.config.get('migrations').path!, result.fileName));
-    return result.fileName;
+    return result.diff.up.length > 0 ? result.fileName : undefined;
   } finally {
     await orm.close(true);
   }
-}
-
-/**
- * MariaDB stores JSON as LONGTEXT guarded by a CHECK (json_valid(col)) named after the column; the MySQL
- * schema comparator sees those checks as foreign and emits drop/re-add statements that fail on apply.
- */
-function dropJsonCheckNoise(file: string): void {
-  const noise = /^\s*this\.addSql\(`alter table \\`\w+\\` (drop constraint \\`\w+\\`|add constraint \\`(\w+)\\` check \(json_valid\(\\`\2\\`\)\));`\);\n/gm;
-  writeFileSync(file, readFileSync(file, 'utf8').replace(noise, ''));
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'migration-'));

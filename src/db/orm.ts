@@ -60,7 +60,7 @@ export async function migrateUp(orm: Orm): Promise<string[]> {
   return applied.map((m) => m.name);
 }
 
-async function ensureMysqlDatabase(target: Extract<DatabaseTarget, { kind: 'mysql' }>): Promise<void> {
+export async function ensureMysqlDatabase(target: Extract<DatabaseTarget, { kind: 'mysql' }>): Promise<void> {
   const { createConnection } = await import('mysql2/promise');
   const conn = await createConnection({
     host: target.host,
