@@ -69,7 +69,6 @@ describe.each(DIALECTS)('domain schema on %s', (dialect) => {
         : await conn.execute<{ name: string }[]>(`select table_name as name from information_schema.tables where table_schema = database()`);
     const existing = new Set(rows.map((r) => r.name));
     expect(domainTables.filter((t) => !existing.has(t))).toEqual([]);
-    expect(domainTables).toHaveLength(34);
   });
 
   it('agrees with the entities: no pending schema change for the domain tables', async () => {

@@ -22,6 +22,7 @@ import { SmsBatchSchema } from '../domain/outreach/sms-batch.entity.js';
 import { SmsBatchRecipientSchema } from '../domain/outreach/sms-batch-recipient.entity.js';
 import { FollowUpTaskSchema } from '../domain/todos/follow-up-task.entity.js';
 import { ConsentSchema } from '../domain/compliance/consent.entity.js';
+import { ComplianceDecisionSchema } from '../domain/compliance/compliance-decision.entity.js';
 import { PhoneCallRecordSchema } from '../domain/calls/phone-call-record.entity.js';
 import { CallerIdentificationSchema } from '../domain/calls/caller-identification.entity.js';
 import { ScreenPopEventSchema } from '../domain/calls/screen-pop-event.entity.js';
@@ -42,7 +43,7 @@ export const domainEntities = [
   CustomerSchema, CustomerContactSchema, CustomerCommunicationSchema,
   MemberSchema, MemberBehaviorSchema, MemberVisitSchema, UpgradeHistorySchema, CampaignSchema, CampaignTrackingSchema,
   EventSchema, SmsLogSchema, CallLogSchema, CustomerFeedbackSchema, InvitationSchema, ContactHistorySchema,
-  SmsTemplateSchema, SmsBatchSchema, SmsBatchRecipientSchema, FollowUpTaskSchema, ConsentSchema,
+  SmsTemplateSchema, SmsBatchSchema, SmsBatchRecipientSchema, FollowUpTaskSchema, ConsentSchema, ComplianceDecisionSchema,
   PhoneCallRecordSchema, CallerIdentificationSchema, ScreenPopEventSchema, StaffStatusSchema,
   CallTaskSchema, CallTaskPhoneSchema, CallTaskDeviceSchema, CallRecordSchema, CallAnalysisSchema,
   GatewayDeviceSchema, GatewayLineSchema, RoutingRuleSchema, HolidaySchema, DutyScheduleSchema,

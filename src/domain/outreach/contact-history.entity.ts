@@ -1,18 +1,26 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { CustomerSchema } from '../customers/customer.entity.js';
+import { phoneColumns } from '../shared/entity-columns.js';
 import { CONTACT_CHANNELS } from '../shared/vocabulary.js';
 import { StaffSchema } from '../staff/staff.entity.js';
 
 export const CONTACT_HISTORY_TYPES = ['follow_up', 'invitation', 'reminder', 'survey'] as const;
 export type ContactHistoryType = (typeof CONTACT_HISTORY_TYPES)[number];
 
-/** Each outreach touch of a customer (seed 000); `created_by` null means the system did it. */
+const phone = phoneColumns('phone', { nullable: true });
+
+/**
+ * Each outreach touch (seed 000); `created_by` null means the system did it. A send to a number that is
+ * not (yet) a customer keeps the number, so every send is in the history.
+ */
 export const ContactHistorySchema = defineEntity({
   name: 'ContactHistory',
   tableName: 'contact_history',
   properties: {
     id: p.integer().primary().autoincrement(),
-    customer: () => p.manyToOne(CustomerSchema).ref().deleteRule('cascade'),
+    customer: () => p.manyToOne(CustomerSchema).ref().nullable().deleteRule('cascade'),
+    phone: phone.number,
+    phoneLast8: phone.last8,
     channel: p.enum([...CONTACT_CHANNELS]).index(),
     type: p.enum([...CONTACT_HISTORY_TYPES]).index(),
     content: p.text(),

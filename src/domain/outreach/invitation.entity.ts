@@ -4,6 +4,7 @@ import { EventSchema } from '../events/event.entity.js';
 import { timestamps } from '../shared/entity-columns.js';
 import { CONTACT_CHANNELS } from '../shared/vocabulary.js';
 import { approvalColumns } from '../staff/approval-columns.js';
+import { StaffSchema } from '../staff/staff.entity.js';
 
 export const INVITATION_STATUSES = [
   'draft', 'pending_approval', 'approved', 'rejected', 'sent', 'opened', 'accepted', 'declined', 'expired',
@@ -25,6 +26,7 @@ export const InvitationSchema = defineEntity({
     incentive: p.string().length(500).nullable(),
     channel: p.enum([...CONTACT_CHANNELS]),
     status: p.enum([...INVITATION_STATUSES]).default('draft').index(),
+    createdBy: () => p.manyToOne(StaffSchema).mapToPk().joinColumn('created_by').nullable(),
     ...approvalColumns(),
     sentAt: p.datetime().nullable(),
     respondedAt: p.datetime().nullable(),
