@@ -22,8 +22,24 @@ export type SmsSendResult =
   /** Timed out or connection dropped after sending: the carrier may have accepted it. */
   | { ok: false; code: 'OUTCOME_UNKNOWN'; message: string; retryable: false };
 
+/** A delivery report from the carrier; `requestId` is ours when the carrier echoed it (SessionContext). */
+export type SmsDeliveryReport = {
+  serialNo: string;
+  phone: string;
+  status: 'delivered' | 'failed';
+  receivedAt?: Date;
+  description?: string;
+  requestId?: string;
+};
+
+export type SmsStatusPullResult =
+  | { ok: true; reports: SmsDeliveryReport[] }
+  | { ok: false; code: string; message: string; retryable: boolean };
+
 /** Sends SMS through a carrier. Never throws for carrier failures: they come back as values. */
 export interface SmsGateway {
   readonly name: string;
   send(request: SmsRequest): Promise<SmsSendResult>;
+  /** Drains delivery reports the carrier queued since the last pull (each is returned once); settles `unknown` rows. Failures are values. */
+  pullStatus?(options?: { limit?: number }): Promise<SmsStatusPullResult>;
 }
