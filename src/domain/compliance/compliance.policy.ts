@@ -1,0 +1,71 @@
+import { addDays, atLocalTime, localParts, toMinutes } from '../shared/business-time.js';
+import type { ContactChannel } from '../shared/vocabulary.js';
+import type { ConsentState } from './consent.entity.js';
+import type { RefusalReason } from './compliance-decision.entity.js';
+
+/** Appended to every marketing SMS (seed 000 §9.1: 提供退订机制). */
+export const OPT_OUT_TEXT = '拒收请回复R';
+export const MARKETING_SMS_PER_WEEK = 2;
+export const FOLLOW_UP_CALLS_PER_MONTH = 1;
+export const SAME_CONTENT_INTERVAL_MS = 30_000;
+
+export type Purpose = 'marketing' | 'service';
+export type MarketingWindow = { start: string; end: string };
+
+/** What the policy needs to know about one recipient; the service gathers it in bulk. */
+export type ComplianceFacts = {
+  channel: ContactChannel;
+  purpose: Purpose;
+  phoneValid: boolean;
+  /** The latest consent-ledger state for this number and channel, or null when there is none. */
+  consent: ConsentState | null;
+  marketingSmsLast7Days: number;
+  followUpCallsLast30Days: number;
+  sameContentWithin30s: boolean;
+};
+
+export type ComplianceVerdict =
+  | { kind: 'allow' }
+  | { kind: 'refuse'; reason: Exclude<RefusalReason, 'QUIET_HOURS'> }
+  | { kind: 'defer'; reason: 'QUIET_HOURS'; until: Date };
+
+/**
+ * The one compliance rule set every channel consults (SMS, calls, WeCom messages, invitations):
+ * invalid numbers and blacklisted numbers never; opted-out numbers get no marketing; marketing needs a
+ * recorded consent, stays under the frequency caps and is sent only inside the marketing window —
+ * outside it, it is deferred to the next window, never dropped.
+ */
+export function evaluateCompliance(facts: ComplianceFacts, now: Date, timeZone: string, window: MarketingWindow): ComplianceVerdict {
+  if (!facts.phoneValid) return { kind: 'refuse', reason: 'INVALID_NUMBER' };
+  if (facts.consent === 'blacklisted') return { kind: 'refuse', reason: 'BLACKLISTED' };
+  if (facts.sameContentWithin30s) return { kind: 'refuse', reason: 'FREQUENCY_CAP' };
+  if (facts.purpose === 'service') return { kind: 'allow' };
+  if (facts.consent === 'opted_out' || facts.consent === 'revoked') return { kind: 'refuse', reason: 'OPTED_OUT' };
+  if (facts.consent !== 'granted') return { kind: 'refuse', reason: 'NO_CONSENT' };
+  if (facts.channel === 'sms' && facts.marketingSmsLast7Days >= MARKETING_SMS_PER_WEEK) return { kind: 'refuse', reason: 'FREQUENCY_CAP' };
+  if (facts.channel === 'call' && facts.followUpCallsLast30Days >= FOLLOW_UP_CALLS_PER_MONTH) return { kind: 'refuse', reason: 'FREQUENCY_CAP' };
+  const until = nextMarketingWindow(now, timeZone, window);
+  return until ? { kind: 'defer', reason: 'QUIET_HOURS', until } : { kind: 'allow' };
+}
+
+/** null inside the window; otherwise the instant the next window opens. */
+export function nextMarketingWindow(now: Date, timeZone: string, window: MarketingWindow): Date | null {
+  const local = localParts(now, timeZone);
+  const start = toMinutes(window.start);
+  const end = toMinutes(window.end);
+  if (local.minutes >= start && local.minutes < end) return null;
+  const day = local.minutes < start ? local.date : addDays(local.date, 1);
+  return atLocalTime(day, window.start, timeZone);
+}
+
+/** Marketing text with the opt-out sentence at its end (added once). */
+export function withOptOut(text: string): string {
+  const trimmed = text.trimEnd();
+  return trimmed.endsWith(OPT_OUT_TEXT) ? trimmed : `${trimmed}${OPT_OUT_TEXT}`;
+}
+
+/** Words in an SMS reply that mean "stop sending me marketing" (R, TD, T, N, 退订). */
+export function isOptOutReply(text: string): boolean {
+  const t = text.trim().toUpperCase();
+  return ['R', 'TD', 'T', 'N'].includes(t) || t.includes('退订');
+}

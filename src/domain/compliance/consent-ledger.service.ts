@@ -1,0 +1,55 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { recordAudit } from '../audit/audit.service.js';
+import type { AuditChannel } from '../audit/audit-log.entity.js';
+import { DomainError } from '../shared/domain-error.js';
+import { normalizePhone } from '../shared/phone.js';
+import type { ContactChannel } from '../shared/vocabulary.js';
+import { ConsentSchema, type ConsentState } from './consent.entity.js';
+
+export type ConsentEntry = {
+  phone: string;
+  channel: ContactChannel;
+  state: ConsentState;
+  /** Where the decision came from: sms_reply, miniapp, staff, vendor_blacklist, import, … */
+  source: string;
+  reason?: string | null;
+  customerId?: string | null;
+  recordedBy?: number | null;
+  at?: Date;
+};
+
+/**
+ * The consent ledger is append-only: every grant, opt-out, revocation and blacklisting is a new row with
+ * its source and time; the latest row for a number and channel is the state in force.
+ */
+export function recordConsent(em: EntityManager, entry: ConsentEntry, audit?: { channel: AuditChannel; actorStaffId: number | null }): void {
+  const phone = normalizePhone(entry.phone);
+  if (!phone) throw new DomainError('INVALID_PHONE_NUMBER', `号码格式不正确: ${entry.phone}`, { fields: [{ field: 'phone', message: 'invalid' }] });
+  em.create(ConsentSchema, {
+    customer: entry.customerId ?? null,
+    phone: phone.e164,
+    phoneLast8: phone.last8,
+    channel: entry.channel,
+    state: entry.state,
+    source: entry.source,
+    reason: entry.reason ?? null,
+    recordedBy: entry.recordedBy ?? null,
+    recordedAt: entry.at ?? new Date(),
+  });
+  if (audit) {
+    recordAudit(em, { ...audit, action: `consent.${entry.state}`, targetType: 'phone', targetId: phone.last8, details: { channel: entry.channel, source: entry.source } });
+  }
+}
+
+/** The state in force per E.164 number for one channel (numbers without any row are absent). */
+export async function consentStates(em: EntityManager, phones: string[], channel: ContactChannel): Promise<Map<string, ConsentState>> {
+  const states = new Map<string, ConsentState>();
+  if (phones.length === 0) return states;
+  const rows = await em.find(
+    ConsentSchema,
+    { phone: { $in: phones }, channel },
+    { fields: ['phone', 'state', 'recordedAt'], orderBy: { recordedAt: 'asc', id: 'asc' }, disableIdentityMap: true },
+  );
+  for (const row of rows) if (row.phone) states.set(row.phone, row.state);
+  return states;
+}
