@@ -5,6 +5,10 @@ import { z } from 'zod';
 import { parseDatabaseUrl, type DatabaseTarget } from './db/database-url.js';
 import type { ConfigSection } from './config/config-section.js';
 import { modelSection } from './config/model.config.js';
+import { telephonySection } from './config/telephony.config.js';
+import { wecomSection } from './config/wecom.config.js';
+import { wechatySection } from './config/wechaty.config.js';
+import { miniappSection } from './config/miniapp.config.js';
 
 /**
  * Capability sections (outreach carriers, telephony, WeCom, …): each lives in src/config/<name>.config.ts
@@ -12,6 +16,10 @@ import { modelSection } from './config/model.config.js';
  */
 const sections = {
   model: modelSection,
+  telephony: telephonySection,
+  wecom: wecomSection,
+  wechaty: wechatySection,
+  miniapp: miniappSection,
 } satisfies Record<string, ConfigSection<any, unknown>>;
 
 type SectionConfigs = { [K in keyof typeof sections]: ReturnType<(typeof sections)[K]['build']> };

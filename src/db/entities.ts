@@ -37,6 +37,9 @@ import { GatewayLineSchema } from '../domain/voice-gateways/gateway-line.entity.
 import { RoutingRuleSchema } from '../domain/routing/routing-rule.entity.js';
 import { HolidaySchema } from '../domain/routing/holiday.entity.js';
 import { DutyScheduleSchema } from '../domain/routing/duty-schedule.entity.js';
+import { BindingCodeSchema } from '../domain/chat/binding-code.entity.js';
+import { MiniappIdentitySchema } from '../domain/chat/miniapp-identity.entity.js';
+import { CallbackReceiptSchema } from '../bot/wecom/callback-receipt.entity.js';
 
 /** The domain data model (customers, outreach, calls, call tasks, routing, …). */
 export const domainEntities = [
@@ -47,7 +50,8 @@ export const domainEntities = [
   PhoneCallRecordSchema, CallerIdentificationSchema, ScreenPopEventSchema, StaffStatusSchema,
   CallTaskSchema, CallTaskPhoneSchema, CallTaskDeviceSchema, CallRecordSchema, CallAnalysisSchema,
   GatewayDeviceSchema, GatewayLineSchema, RoutingRuleSchema, HolidaySchema, DutyScheduleSchema,
+  BindingCodeSchema, MiniappIdentitySchema,
 ];
 
 /** Every entity the ORM knows; the migrations are generated from this list. */
-export const allEntities = [StaffSchema, RolePermissionSchema, AuditLogSchema, AgendaJobSchema, ...domainEntities];
+export const allEntities = [StaffSchema, RolePermissionSchema, AuditLogSchema, AgendaJobSchema, CallbackReceiptSchema, ...domainEntities];

@@ -24,6 +24,7 @@ export const CampaignSchema = defineEntity({
     audienceSize: p.integer().default(0),
     estimatedCostFen: p.bigint('number').default(0),
     createdBy: () => p.manyToOne(StaffSchema).mapToPk().joinColumn('created_by').nullable(),
+    submittedAt: p.datetime().nullable(),
     ...approvalColumns(),
     startedAt: p.datetime().nullable(),
     completedAt: p.datetime().nullable(),
