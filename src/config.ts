@@ -9,6 +9,7 @@ import { telephonySection } from './config/telephony.config.js';
 import { wecomSection } from './config/wecom.config.js';
 import { wechatySection } from './config/wechaty.config.js';
 import { miniappSection } from './config/miniapp.config.js';
+import { tencentSection } from './config/tencent.config.js';
 
 /**
  * Capability sections (outreach carriers, telephony, WeCom, …): each lives in src/config/<name>.config.ts
@@ -20,6 +21,7 @@ const sections = {
   wecom: wecomSection,
   wechaty: wechatySection,
   miniapp: miniappSection,
+  tencent: tencentSection,
 } satisfies Record<string, ConfigSection<any, unknown>>;
 
 type SectionConfigs = { [K in keyof typeof sections]: ReturnType<(typeof sections)[K]['build']> };
