@@ -117,8 +117,10 @@ export class FakeTencentCloud {
   }
 
   async start(port = 0, host = '127.0.0.1'): Promise<this> {
-    this.#server = createServer((req, res) => void this.#serve(req, res));
-    this.#server.keepAliveTimeout = 5000;
+    this.#server = createServer((req, res) => void this.#serve(req, res).catch(() => res.destroy()));
+    // Longer than any client's idle keep-alive, so a reused socket is never closed under a request
+    // (which would look like a dropped answer, i.e. OUTCOME_UNKNOWN, for a request never processed).
+    this.#server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       this.#server!.once('error', reject);
       this.#server!.listen(port, host, resolve);
