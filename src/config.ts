@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseDatabaseUrl, type DatabaseTarget } from './db/database-url.js';
 import type { ConfigSection } from './config/config-section.js';
 import { modelSection } from './config/model.config.js';
+import { outreachSection } from './config/outreach.config.js';
 import { telephonySection } from './config/telephony.config.js';
 import { wecomSection } from './config/wecom.config.js';
 import { wechatySection } from './config/wechaty.config.js';
@@ -22,6 +23,7 @@ const sections = {
   wechaty: wechatySection,
   miniapp: miniappSection,
   tencent: tencentSection,
+  outreach: outreachSection,
 } satisfies Record<string, ConfigSection<any, unknown>>;
 
 type SectionConfigs = { [K in keyof typeof sections]: ReturnType<(typeof sections)[K]['build']> };

@@ -33,6 +33,8 @@ export const PhoneCallRecordSchema = defineEntity({
     voicemail: p.boolean().default(false),
     hangupCause: p.string().length(64).nullable(),
     analysisStatus: p.enum([...ANALYSIS_STATUSES]).nullable().index(),
+    /** Why the analysis failed (transcription or insights), for the call list and a manual retry. */
+    analysisError: p.string().length(255).nullable(),
     ...timestamps(),
   },
 });

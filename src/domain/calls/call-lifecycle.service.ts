@@ -1,0 +1,127 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { JobQueue } from '../ports/job-queue.port.js';
+import type { Notifier } from '../ports/notifier.port.js';
+import { loadRoutingInput } from '../routing/routing-context.js';
+import { dutyPeopleAt } from '../routing/routing-policy.js';
+import { localParts } from '../shared/business-time.js';
+import { maskPhone, normalizePhone } from '../shared/phone.js';
+import { StaffSchema } from '../staff/staff.entity.js';
+import { createTodo } from '../todos/todo.service.js';
+import { CustomerSchema } from '../customers/customer.entity.js';
+import { nextWorkingMorning } from './deadlines.js';
+import { PhoneCallRecordSchema } from './phone-call-record.entity.js';
+
+export const CALL_ANALYSIS_JOB = 'call-analysis';
+export const VOICEMAIL_JOB = 'voicemail-processing';
+
+/** A leg was bridged to the 400 caller: who answered (by the dialled extension or mobile) and when. */
+export async function markCallAnswered(em: EntityManager, input: { uuid: string; destination: string; at: Date }): Promise<boolean> {
+  const record = await em.findOne(PhoneCallRecordSchema, { uuid: input.uuid });
+  if (!record || record.answeredAt) return false;
+  record.answeredAt = input.at;
+  record.answeredBy = await staffByDestination(em, input.destination);
+  await em.flush();
+  return true;
+}
+
+async function staffByDestination(em: EntityManager, destination: string): Promise<number | null> {
+  const dest = destination.replace(/^.*\//, '').replace(/@.*$/, '');
+  const byExt = await em.findOne(StaffSchema, { officeExt: dest, active: true });
+  if (byExt) return byExt.id;
+  const phone = normalizePhone(dest);
+  if (!phone) return null;
+  const byMobile = await em.findOne(StaffSchema, { mobileLast8: phone.last8, active: true });
+  return byMobile?.id ?? null;
+}
+
+export type HangupFacts = {
+  uuid: string;
+  endedAt: Date;
+  hangupCause: string | null;
+  /** When the caller was connected to a staff member (CHANNEL_BRIDGE), if the bridge event was missed. */
+  bridgedAt?: Date | null;
+  bridgedTo?: string | null;
+  recordingPath: string | null;
+  voicemailPath: string | null;
+  voicemailSeconds: number;
+};
+
+export type HangupOutcome = 'unknown_call' | 'already_completed' | 'answered' | 'voicemail' | 'missed';
+
+export type LifecycleDeps = { em: EntityManager; jobs: JobQueue; notifier: Notifier; timeZone: string };
+
+/**
+ * CHANNEL_HANGUP_COMPLETE of a 400 call: the record gets its end, duration and recording; an answered,
+ * recorded call queues its analysis, a voicemail its processing, and a missed call becomes a callback
+ * todo for the owner (or the duty person) with a notification. Idempotent per call uuid.
+ */
+export async function completeCall(deps: LifecycleDeps, facts: HangupFacts): Promise<HangupOutcome> {
+  const { em } = deps;
+  const record = await em.findOne(PhoneCallRecordSchema, { uuid: facts.uuid });
+  if (!record) return 'unknown_call';
+  if (record.endedAt) return 'already_completed';
+  if (!record.answeredAt && facts.bridgedAt) {
+    record.answeredAt = facts.bridgedAt;
+    record.answeredBy = facts.bridgedTo ? await staffByDestination(em, facts.bridgedTo) : null;
+  }
+  record.endedAt = facts.endedAt;
+  record.hangupCause = facts.hangupCause?.slice(0, 64) ?? null;
+  record.duration = record.answeredAt ? Math.max(0, Math.round((facts.endedAt.getTime() - record.answeredAt.getTime()) / 1000)) : 0;
+  let outcome: HangupOutcome;
+  if (record.answeredAt) {
+    outcome = 'answered';
+    record.recordingPath = facts.recordingPath;
+    record.analysisStatus = facts.recordingPath ? 'PENDING' : null;
+  } else if (facts.voicemailPath && facts.voicemailSeconds >= 1) {
+    outcome = 'voicemail';
+    record.voicemail = true;
+    record.recordingPath = facts.voicemailPath;
+    record.analysisStatus = 'PENDING';
+  } else {
+    outcome = 'missed';
+  }
+  await em.flush();
+  if (outcome === 'answered' && record.recordingPath) await deps.jobs.enqueue(CALL_ANALYSIS_JOB, { callRecordId: record.id }, { uniqueKey: `call-analysis:${record.id}` });
+  if (outcome === 'voicemail') await deps.jobs.enqueue(VOICEMAIL_JOB, { callRecordId: record.id }, { uniqueKey: `voicemail:${record.id}` });
+  if (outcome === 'missed') await missedCall(deps, record.id);
+  return outcome;
+}
+
+/** Seed item 9: unanswered and no voicemail → a callback todo for the owner or duty person, and a notice. */
+async function missedCall(deps: LifecycleDeps, recordId: number): Promise<void> {
+  const { em } = deps;
+  const record = await em.findOneOrFail(PhoneCallRecordSchema, { id: recordId });
+  const customer = record.customer ? await em.findOne(CustomerSchema, { id: record.customer.id }) : null;
+  const now = record.endedAt ?? new Date();
+  const routing = await loadRoutingInput(em, { now, timeZone: deps.timeZone, ownerStaffId: null, voicemailMaxSeconds: 0 });
+  const assignee = customer?.ownerStaff ?? dutyPeopleAt(routing).people[0]?.id ?? null;
+  const vip = customer?.level === 'vip';
+  const due = vip ? new Date(now.getTime() + 3_600_000) : nextWorkingMorning(now, deps.timeZone, routing.rules.workHours, routing.holidays);
+  const who = customer?.companyName ?? customer?.name ?? maskPhone(record.caller);
+  const todo = createTodo(em, {
+    title: `回电未接来电：${who} (${maskPhone(record.caller)})`,
+    customerId: customer?.id ?? null,
+    assignedTo: assignee,
+    reason: 'missed_call',
+    source: '400_phone',
+    relatedRecordId: record.uuid,
+    priority: vip ? 'high' : 'medium',
+    dueAt: due,
+    dueDate: localParts(due, deps.timeZone).date,
+    notes: `来电时间 ${localParts(record.startedAt, deps.timeZone).date} ${localParts(record.startedAt, deps.timeZone).hhmm}，未接听且未留言`,
+  });
+  await em.flush();
+  if (assignee) {
+    await deps.notifier.notifyStaff(assignee, {
+      kind: 'todo',
+      todoId: todo.id,
+      title: `📵 未接来电 - ${who}`,
+      dueAt: due,
+      lines: [
+        ['来电号码', maskPhone(record.caller)],
+        ['来电时间', `${localParts(record.startedAt, deps.timeZone).date} ${localParts(record.startedAt, deps.timeZone).hhmm}`],
+        ['回电期限', `${localParts(due, deps.timeZone).date} ${localParts(due, deps.timeZone).hhmm}`],
+      ],
+    });
+  }
+}

@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import { FreeSwitchServer, type FreeSwitchResponse } from 'esl';
+import type { Logger } from '../logging/logger.js';
+import type { InboundCallResult } from '../domain/calls/inbound-call.service.js';
+import { localParts } from '../domain/shared/business-time.js';
+import { maskPhone } from '../domain/shared/phone.js';
+import { bridgeString } from './bridge-string.js';
+import { eslLogger } from './esl-logger.js';
+
+export type CallServerOptions = {
+  host: string;
+  port: number;
+  gateway: string;
+  recordingsDir: string;
+  voicemail: { greeting: string; maxSeconds: number };
+  commandTimeoutMs: number;
+  timeZone: string;
+  logger: Logger;
+  /** The domain's handling of a new 400 call (identify, plan, screen-pop, store). */
+  onCall(call: { uuid: string; callerNumber: string; calleeNumber: string; ivrChoice: string | null; receivedAt: Date }): Promise<InboundCallResult>;
+};
+
+export type CallServer = { port(): number; close(): Promise<void>; stats: { calls: number; failed: number } };
+
+const SAFE_UUID = /^[A-Za-z0-9-]{8,64}$/;
+/** Ring time is bounded by the plan; a bridged call may talk for hours before `bridge` returns. */
+const TALK_LIMIT_MS = 4 * 3_600_000;
+
+/**
+ * The outbound-socket server the dialplan hands each 400 call to (`socket 127.0.0.1:8084 async full`).
+ * Per call: ask the domain for the plan, then answer, tag the channel (so the event client can find it),
+ * record once bridged, bridge along the plan, and on failure take a voicemail and hang up.
+ */
+export async function startCallServer(options: CallServerOptions): Promise<CallServer> {
+  const log = options.logger.child({ component: 'call-server' });
+  const server = new FreeSwitchServer({ all_events: false, my_events: true, logger: eslLogger(options.logger) });
+  const stats = { calls: 0, failed: 0 };
+  server.on('error', (err) => log.warn({ err: err.message }, 'outbound socket: connection failed before the call was handed over'));
+  server.on('connection', (call, { uuid, data }) => {
+    stats.calls++;
+    void runCall(call, uuid, data).catch((err: unknown) => {
+      if (call.closed) {
+        log.info({ uuid }, 'channel gone before the call flow finished (caller hung up)');
+        return;
+      }
+      stats.failed++;
+      log.error({ err, uuid }, 'call handling failed');
+      call.hangup('NORMAL_TEMPORARY_FAILURE').catch(() => undefined);
+    });
+  });
+
+  async function runCall(call: FreeSwitchResponse, uuid: string | undefined, data: Record<string, string | undefined>): Promise<void> {
+    if (!uuid || !SAFE_UUID.test(uuid)) {
+      log.warn({ uuid: String(uuid).slice(0, 80) }, 'channel data without a usable Unique-ID: hanging up');
+      await call.hangup('NORMAL_TEMPORARY_FAILURE');
+      return;
+    }
+    const receivedAt = new Date();
+    const callerNumber = data['Caller-Caller-ID-Number'] ?? data['variable_sip_from_user'] ?? '';
+    const calleeNumber = data['Caller-Destination-Number'] ?? data['variable_sip_to_user'] ?? '';
+    const ivr = data['variable_ivr_choice'];
+    const result = await options.onCall({ uuid, callerNumber, calleeNumber, ivrChoice: ivr && /^[0-9*#]{1,8}$/.test(ivr) ? ivr : null, receivedAt });
+    const bridge = bridgeString(result.plan, { gateway: options.gateway });
+    const day = localParts(receivedAt, options.timeZone).date;
+    const recording = join(options.recordingsDir, 'calls', day, `${uuid}.wav`);
+    const voicemail = join(options.recordingsDir, 'voicemail', day, `${uuid}.wav`);
+    log.info({ uuid, caller: maskPhone(callerNumber), period: result.plan.period, steps: result.plan.steps.length, match: result.match.kind }, 'routing 400 call');
+
+    const t = options.commandTimeoutMs;
+    await call.command('answer', '', t);
+    await call.command('multiset', `verbose_events=true salesops_call=inbound hangup_after_bridge=true continue_on_fail=true RECORD_BRIDGE_REQ=true salesops_recording=${recording}`, t);
+    if (bridge) {
+      await call.command('record_session', recording, t);
+      const done = await call.command('bridge', bridge, TALK_LIMIT_MS);
+      const status = String(done.body['variable_DIALSTATUS'] ?? done.body['variable_originate_disposition'] ?? '');
+      if (status === 'SUCCESS') return;
+      log.info({ uuid, status }, 'nobody answered: voicemail');
+      await call.command('stop_record_session', recording, t);
+    }
+    await call.command('set', `salesops_voicemail=${voicemail}`, t);
+    await call.command('playback', options.voicemail.greeting, 60_000);
+    await call.command('record', `${voicemail} ${options.voicemail.maxSeconds} 200 3`, (options.voicemail.maxSeconds + 30) * 1000);
+    await call.command('hangup', 'NORMAL_CLEARING', t);
+  }
+
+  await server.listen({ host: options.host, port: options.port });
+  const address = (server as unknown as { __server: { address(): { port: number } | null } }).__server.address();
+  log.info({ host: options.host, port: address?.port ?? options.port }, 'outbound socket server listening');
+  return {
+    stats,
+    port: () => address?.port ?? options.port,
+    close: () => server.close(),
+  };
+}

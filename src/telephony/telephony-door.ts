@@ -1,0 +1,127 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { Logger } from '../logging/logger.js';
+import type { TelephonyConfig } from '../config/telephony.config.js';
+import { completeCall, markCallAnswered } from '../domain/calls/call-lifecycle.service.js';
+import { handleInboundCall } from '../domain/calls/inbound-call.service.js';
+import type { JobQueue } from '../domain/ports/job-queue.port.js';
+import type { Notifier } from '../domain/ports/notifier.port.js';
+import type { VoiceGateway } from '../domain/ports/voice-gateway.port.js';
+import { startCallServer, type CallServer } from './call-server.js';
+import { createEventClient, type EventClient, type SwitchEvent } from './event-client.js';
+import { createFreeSwitchVoiceGateway } from './freeswitch-voice-gateway.js';
+
+export type TelephonyDeps = {
+  config: TelephonyConfig;
+  /** A fresh unit of work per call or event. */
+  fork(): EntityManager;
+  logger: Logger;
+  notifier: Notifier;
+  jobs: JobQueue;
+  timeZone: string;
+};
+
+export type TelephonyDoor = {
+  events: EventClient;
+  /** Outreach calls through the switch (bgapi originate on the event socket). */
+  voiceGateway: VoiceGateway;
+  /** Listens for the dialplan's outbound sockets and connects the event client. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The outbound-socket port actually listened on (after start). */
+  socketPort(): number | undefined;
+};
+
+/** The FreeSWITCH door: the event client (life-cycle events) and the outbound-socket call server. No I/O until start(). */
+export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
+  const log = deps.logger.child({ component: 'telephony' });
+  const { config } = deps;
+  const events = createEventClient({
+    ...config.esl,
+    logger: deps.logger,
+    onEvent: (event) => onSwitchEvent(deps, log, event),
+  });
+  const voiceGateway = createFreeSwitchVoiceGateway({ events, gateway: config.gateway, callerId: config.callerId, tts: config.tts });
+  let calls: CallServer | undefined;
+  const listen = () => startCallServer({
+    ...config.socket,
+    gateway: config.gateway,
+    recordingsDir: config.recordingsDir,
+    voicemail: config.voicemail,
+    commandTimeoutMs: config.commandTimeoutMs,
+    timeZone: deps.timeZone,
+    logger: deps.logger,
+    onCall: (call) =>
+      handleInboundCall(
+        {
+          em: deps.fork(),
+          notifier: deps.notifier,
+          timeZone: deps.timeZone,
+          serviceNumber: config.serviceNumber,
+          voicemailMaxSeconds: config.voicemail.maxSeconds,
+          onError: (err, stage) => log.error({ err, uuid: call.uuid, stage }, 'inbound call follow-up failed'),
+        },
+        call,
+      ),
+  });
+  return {
+    events,
+    voiceGateway,
+    async start() {
+      calls = await listen();
+      events.start();
+    },
+    async stop() {
+      await Promise.all([calls?.close(), events.stop()]);
+    },
+    socketPort: () => calls?.port(),
+  };
+}
+
+/** Only channels we tagged (`salesops_call`) matter; everything else is counted and dropped. */
+function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent): Promise<unknown> | void {
+  const b = event.body;
+  const tag = text(b['variable_salesops_call']);
+  const uuid = text(b['Unique-ID']);
+  if (!tag || !uuid) return;
+  const at = eventTime(b);
+  switch (event.name) {
+    case 'CHANNEL_BRIDGE':
+      if (tag !== 'inbound') return;
+      return markCallAnswered(deps.fork(), { uuid, destination: text(b['Other-Leg-Destination-Number']) ?? text(b['Other-Leg-Channel-Name']) ?? '', at });
+    case 'CHANNEL_HANGUP_COMPLETE': {
+      if (tag !== 'inbound') {
+        log.info({ uuid, callId: text(b['variable_salesops_call_id']), cause: text(b['Hangup-Cause']) }, 'outbound call ended');
+        return;
+      }
+      const bridgeEpoch = Number(text(b['variable_bridge_epoch']) ?? 0);
+      return completeCall(
+        { em: deps.fork(), jobs: deps.jobs, notifier: deps.notifier, timeZone: deps.timeZone },
+        {
+          uuid,
+          endedAt: at,
+          hangupCause: text(b['Hangup-Cause']) ?? null,
+          bridgedAt: bridgeEpoch > 0 ? new Date(bridgeEpoch * 1000) : null,
+          bridgedTo: text(b['variable_bridge_channel']) ?? text(b['variable_last_bridge_to']) ?? null,
+          recordingPath: bridgeEpoch > 0 ? (text(b['variable_salesops_recording']) ?? null) : null,
+          voicemailPath: text(b['variable_salesops_voicemail']) ?? null,
+          voicemailSeconds: Number(text(b['variable_record_seconds']) ?? 0),
+        },
+      ).then((outcome) => log.info({ uuid, outcome }, 'call completed'));
+    }
+    case 'RECORD_STOP':
+      log.debug({ uuid, path: text(b['Record-File-Path']) }, 'recording stopped');
+      return;
+    default:
+      return;
+  }
+}
+
+function text(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+
+/** Event-Date-Timestamp is microseconds since the epoch. */
+function eventTime(b: Record<string, unknown>): Date {
+  const micros = Number(text(b['Event-Date-Timestamp']) ?? NaN);
+  return Number.isFinite(micros) ? new Date(Math.floor(micros / 1000)) : new Date();
+}
