@@ -21,6 +21,10 @@ const STATUS_BY_CODE: Record<string, number> = {
   FORBIDDEN: 403,
   VALIDATION_FAILED: 422,
   CONFLICT: 409,
+  // Mini-program login (chat-ops): WeChat down or throttling; a customer session not yet bound.
+  WECHAT_UNAVAILABLE: 503,
+  WECHAT_RATE_LIMITED: 429,
+  MINIAPP_CUSTOMER_NOT_BOUND: 403,
 };
 
 /** The one place a domain error code becomes an HTTP status. */

@@ -1,0 +1,64 @@
+import { FollowUpTaskSchema } from '../../domain/todos/follow-up-task.entity.js';
+import { recordAudit } from '../../domain/audit/audit.service.js';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import { decide, parseSubject } from './approval.commands.js';
+import type { CommandContext } from './command.js';
+import { completeCommand } from './staff.commands.js';
+
+/** What a click did: the reply to send, and the caption that replaces the clicked button when it worked. */
+export type CardActionResult = { ok: boolean; reply: string; caption?: string };
+
+const KEY = /^(approve|reject|done|handled|assign|callback):([a-z_]{2,32}):([\w.-]{1,64})$/;
+
+/** Card reasons are fixed: the card has no text box, and the command remains for a written reason. */
+export const CARD_REJECT_REASON = '经理在审批卡片上驳回';
+
+/**
+ * Runs a card button. Keys are `<action>:<subject type>:<id>`; approvals and todos go through exactly
+ * the code the 批准/驳回/完成 commands use, so the rules (role, own submission, audit) are the same.
+ */
+export async function runCardAction(key: string, ctx: CommandContext): Promise<CardActionResult> {
+  const m = KEY.exec(key);
+  if (!m) return { ok: false, reply: '这个按钮已失效，请使用命令（发送“帮助”查看）。' };
+  const [, action, type, id] = m as unknown as [string, string, string, string];
+  const staff = ctx.staff!;
+  switch (action) {
+    case 'approve':
+    case 'reject': {
+      const subject = parseSubject(`${type}:${id}`);
+      const approve = action === 'approve';
+      const reply = await decide(ctx, subject, approve, approve ? undefined : CARD_REJECT_REASON);
+      return { ok: true, reply: approve ? reply : `${reply}\n如需写明原因，请发送：驳回 ${id} <原因>（已驳回的事项需重新提交）`, caption: approve ? '已批准' : '已驳回' };
+    }
+    case 'done': {
+      if (type !== 'todo') break;
+      const reply = await completeCommand.run([id], ctx);
+      return { ok: true, reply, caption: '已完成' };
+    }
+    case 'handled': {
+      await ctx.em.transactional(async (tx) => {
+        // The related todo (screen-pop or voicemail follow-up) is closed with it when it is the clicker's.
+        const todos = await tx.find(FollowUpTaskSchema, { relatedRecordId: id, status: { $in: ['pending', 'in_progress'] }, assignedTo: staff.id });
+        for (const t of todos) tx.assign(t, { status: 'completed', completedAt: ctx.now });
+        recordAudit(tx, { actorStaffId: staff.id, action: `${type}.handled`, targetType: type, targetId: id, channel: ctx.sender.channel, details: { closedTodos: todos.map((t) => t.id) } });
+      });
+      return { ok: true, reply: `已标记为已处理（${id}）。`, caption: '已处理' };
+    }
+    case 'assign': {
+      const claimed = await ctx.em.transactional(async (tx) => {
+        const todos = await tx.find(FollowUpTaskSchema, { relatedRecordId: id, status: { $in: ['pending', 'in_progress'] } });
+        for (const t of todos) tx.assign(t, { assignedTo: staff.id });
+        recordAudit(tx, { actorStaffId: staff.id, action: `${type}.assign`, targetType: type, targetId: id, channel: ctx.sender.channel, details: { todos: todos.map((t) => t.id) } });
+        return todos.length;
+      });
+      if (claimed === 0) throw new DomainError('TODO_NOT_FOUND', `没有与 ${id} 相关的未完成待办`);
+      return { ok: true, reply: `已指派给你：${claimed} 条相关待办（发送“待办”查看）。`, caption: '已指派给我' };
+    }
+    case 'callback': {
+      await ctx.require('lead:call:create', '回拨');
+      await ctx.deps.callTasks.callBack(staff.id, { type, id });
+      return { ok: true, reply: '正在回拨：请留意来电。', caption: '已回拨' };
+    }
+  }
+  return { ok: false, reply: '这个按钮已失效，请使用命令（发送“帮助”查看）。' };
+}

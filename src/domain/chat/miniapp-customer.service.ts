@@ -1,0 +1,80 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { recordAudit } from '../audit/audit.service.js';
+import { recordConsent } from '../compliance/consent-ledger.service.js';
+import { CustomerSchema } from '../customers/customer.entity.js';
+import { MemberSchema } from '../members/member.entity.js';
+import { UpgradeHistorySchema } from '../members/upgrade-history.entity.js';
+import { CustomerFeedbackSchema, type FeedbackType } from '../outreach/customer-feedback.entity.js';
+import { InvitationSchema, type InvitationStatus } from '../outreach/invitation.entity.js';
+import { DomainError } from '../shared/domain-error.js';
+import type { ContactChannel } from '../shared/vocabulary.js';
+
+/** Statuses in which a customer sees an invitation (drafts and pending ones are not theirs yet). */
+const VISIBLE: InvitationStatus[] = ['sent', 'opened', 'accepted', 'declined', 'expired'];
+const ANSWERABLE: InvitationStatus[] = ['sent', 'opened', 'accepted', 'declined'];
+export type InvitationAnswer = 'interested' | 'maybe' | 'not_interested';
+const STATUS_BY_ANSWER: Record<InvitationAnswer, InvitationStatus> = { interested: 'accepted', maybe: 'opened', not_interested: 'declined' };
+
+export async function customerInvitations(em: EntityManager, customerId: string) {
+  const rows = await em.find(InvitationSchema, { customer: customerId, status: { $in: VISIBLE } }, { orderBy: { eventDate: 'desc' }, limit: 50 });
+  return rows.map((i) => ({
+    id: i.id,
+    eventName: i.eventName,
+    eventDate: i.eventDate,
+    content: i.content,
+    incentive: i.incentive ?? null,
+    status: i.status,
+    response: i.response ?? null,
+    respondedAt: i.respondedAt ?? null,
+  }));
+}
+
+/** The customer's answer to one of their invitations; answering again changes the answer until the event. */
+export async function answerInvitation(em: EntityManager, input: { customerId: string; invitationId: string; answer: InvitationAnswer; now?: Date }) {
+  const now = input.now ?? new Date();
+  return em.transactional(async (tx) => {
+    const inv = await tx.findOne(InvitationSchema, { id: input.invitationId, customer: input.customerId });
+    if (!inv || !VISIBLE.includes(inv.status)) throw new DomainError('INVITATION_NOT_FOUND', `邀约 ${input.invitationId} 不存在`);
+    if (!ANSWERABLE.includes(inv.status) || inv.eventDate <= now) throw new DomainError('INVITATION_CLOSED_CONFLICT', '该邀约已结束，不能再回复');
+    tx.assign(inv, { response: input.answer, respondedAt: now, status: STATUS_BY_ANSWER[input.answer] });
+    recordAudit(tx, { actorStaffId: null, action: 'invitation.answer', targetType: 'invitation', targetId: inv.id, channel: 'miniapp', details: { answer: input.answer, customerId: input.customerId } });
+    return { id: inv.id, status: inv.status, response: input.answer, respondedAt: now };
+  });
+}
+
+export async function leaveFeedback(em: EntityManager, input: { customerId: string; type: FeedbackType; rating?: number | null; content: string; invitationId?: string | null }) {
+  return em.transactional(async (tx) => {
+    const fb = tx.create(CustomerFeedbackSchema, {
+      customer: input.customerId,
+      contactId: input.invitationId ? `INVITATION:${input.invitationId}`.slice(0, 50) : 'MINIAPP',
+      type: input.type,
+      rating: input.rating ?? null,
+      content: input.content,
+      followUpRequired: input.type === 'complaint' || (input.rating != null && input.rating <= 2),
+    });
+    await tx.flush();
+    return { id: fb.id, type: fb.type, followUpRequired: fb.followUpRequired };
+  });
+}
+
+/** The customer stops contact through one channel (appends to the consent ledger by their number). */
+export async function optOut(em: EntityManager, input: { customerId: string; channel: ContactChannel; reason?: string | null }) {
+  return em.transactional(async (tx) => {
+    const customer = await tx.findOne(CustomerSchema, { id: input.customerId });
+    if (!customer?.phone) throw new DomainError('CUSTOMER_PHONE_MISSING_CONFLICT', '没有登记手机号，无需退订');
+    recordConsent(tx, { phone: customer.phone, channel: input.channel, state: 'opted_out', source: 'miniapp', reason: input.reason ?? null, customerId: customer.id }, { channel: 'miniapp', actorStaffId: null });
+    return { channel: input.channel, state: 'opted_out' as const };
+  });
+}
+
+/** Membership tier, points and the rewards of every tier change. */
+export async function tierAndRewards(em: EntityManager, customerId: string) {
+  const members = await em.find(MemberSchema, { customer: customerId }, { orderBy: { joinedAt: 'asc' } });
+  const history = members.length
+    ? await em.find(UpgradeHistorySchema, { member: { $in: members.map((m) => m.id) } }, { orderBy: { createdAt: 'desc' }, limit: 50 })
+    : [];
+  return {
+    memberships: members.map((m) => ({ memberId: m.id, tier: m.tier, points: m.points, status: m.status, joinedAt: m.joinedAt })),
+    rewards: history.flatMap((h) => h.rewards.map((r) => ({ ...r, fromTier: h.fromTier ?? null, toTier: h.toTier, grantedAt: h.createdAt }))),
+  };
+}

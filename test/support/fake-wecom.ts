@@ -1,0 +1,114 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * Local stand-ins for WeCom's server API (qyapi.weixin.qq.com) and WeChat's mini-program login
+ * (api.weixin.qq.com), speaking their JSON: errcode/errmsg on every answer, access_token in the query.
+ */
+export type FakeWecom = {
+  url: string;
+  corpId: string;
+  secret: string;
+  gettokenCalls: number;
+  sent: Array<{ touser: string; msgtype: string; agentid: number; text?: { content: string }; markdown?: { content: string }; template_card?: any }>;
+  updates: Array<{ userids: string[]; response_code: string; button?: { replace_name: string } }>;
+  /** The next API call answers this errcode (e.g. 42001 token expired) once. */
+  failNextWith(errcode: number): void;
+  /** Makes the current token invalid, as if WeCom had rotated it. */
+  expireToken(): void;
+  /** Milliseconds each gettoken takes (to widen the concurrency window). */
+  tokenDelayMs: number;
+  close(): Promise<void>;
+};
+
+async function readJson(req: IncomingMessage): Promise<any> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? JSON.parse(text) : {};
+}
+
+export async function startFakeWecom(options: { corpId?: string; secret?: string } = {}): Promise<FakeWecom> {
+  const corpId = options.corpId ?? 'wx5823bf96d3bd56c7';
+  const secret = options.secret ?? 'test-secret';
+  let tokenSeq = 0;
+  let validToken = '';
+  let failNext: number | undefined;
+  let msgSeq = 0;
+  const fake: FakeWecom = {
+    url: '',
+    corpId,
+    secret,
+    gettokenCalls: 0,
+    sent: [],
+    updates: [],
+    tokenDelayMs: 0,
+    failNextWith: (errcode) => void (failNext = errcode),
+    expireToken: () => void (validToken = 'expired'),
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const reply = (body: object) => {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(body));
+    };
+    if (url.pathname === '/cgi-bin/gettoken') {
+      fake.gettokenCalls++;
+      if (fake.tokenDelayMs) await new Promise((r) => setTimeout(r, fake.tokenDelayMs));
+      if (url.searchParams.get('corpid') !== corpId || url.searchParams.get('corpsecret') !== secret) return reply({ errcode: 40001, errmsg: 'invalid credential' });
+      validToken = `token-${++tokenSeq}`;
+      return reply({ errcode: 0, errmsg: 'ok', access_token: validToken, expires_in: 7200 });
+    }
+    const body = req.method === 'POST' ? await readJson(req) : {};
+    if (failNext !== undefined) {
+      const errcode = failNext;
+      failNext = undefined;
+      return reply({ errcode, errmsg: `fake error ${errcode}` });
+    }
+    const token = url.searchParams.get('access_token');
+    if (!token) return reply({ errcode: 41001, errmsg: 'access_token missing' });
+    if (token !== validToken) return reply({ errcode: 40014, errmsg: 'invalid access_token' });
+    if (url.pathname === '/cgi-bin/message/send') {
+      if (!body.touser || !body.msgtype || !body.agentid) return reply({ errcode: 40035, errmsg: 'invalid parameter' });
+      fake.sent.push(body);
+      const msgid = `msg-${++msgSeq}`;
+      return reply({ errcode: 0, errmsg: 'ok', invaliduser: '', msgid, ...(body.msgtype === 'template_card' ? { response_code: `rc-${msgSeq}` } : {}) });
+    }
+    if (url.pathname === '/cgi-bin/message/update_template_card') {
+      if (!body.response_code) return reply({ errcode: 40035, errmsg: 'invalid parameter' });
+      fake.updates.push(body);
+      return reply({ errcode: 0, errmsg: 'ok', invaliduser: [] });
+    }
+    res.writeHead(404).end();
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return fake;
+}
+
+/** WeChat's GET /sns/jscode2session: codes registered with `codes` log in; anything else is 40029. */
+export type FakeWechat = { url: string; appId: string; secret: string; codes: Map<string, { openid: string; session_key: string; unionid?: string }>; calls: number; close(): Promise<void> };
+
+export async function startFakeWechat(options: { appId?: string; secret?: string } = {}): Promise<FakeWechat> {
+  const appId = options.appId ?? 'wx0123456789abcdef';
+  const secret = options.secret ?? 'miniapp-secret';
+  const fake: FakeWechat = { url: '', appId, secret, codes: new Map(), calls: 0, close: () => new Promise((r) => server.close(() => r())) };
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    res.writeHead(url.pathname === '/sns/jscode2session' ? 200 : 404, { 'content-type': 'application/json' });
+    if (url.pathname !== '/sns/jscode2session') return res.end();
+    fake.calls++;
+    const q = url.searchParams;
+    if (q.get('appid') !== appId || q.get('secret') !== secret) return res.end(JSON.stringify({ errcode: 40013, errmsg: 'invalid appid' }));
+    if (q.get('grant_type') !== 'authorization_code') return res.end(JSON.stringify({ errcode: 40002, errmsg: 'invalid grant_type' }));
+    const hit = fake.codes.get(q.get('js_code') ?? '');
+    if (!hit) return res.end(JSON.stringify({ errcode: 40029, errmsg: 'invalid code' }));
+    fake.codes.delete(q.get('js_code')!);
+    res.end(JSON.stringify(hit));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return fake;
+}
