@@ -22,7 +22,9 @@ export const SmsBatchRecipientSchema = defineEntity({
     params: p.json<string[]>().nullable(),
     status: p.enum([...SMS_RECIPIENT_STATUSES]).default('pending'),
     reason: p.string().length(255).nullable(),
-    messageId: p.string().length(100).nullable(),
+    messageId: p.string().length(100).nullable().unique(),
+    /** The send request (chunk) that claimed this row; it travels to the carrier as SessionContext. */
+    requestId: p.string().length(64).nullable().index(),
     serialNo: p.string().length(100).nullable(),
     sentAt: p.datetime().nullable(),
     deliveredAt: p.datetime().nullable(),

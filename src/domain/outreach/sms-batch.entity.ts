@@ -21,6 +21,10 @@ export const SmsBatchSchema = defineEntity({
     category: p.enum([...SMS_CATEGORIES]).default('marketing'),
     template: () => p.manyToOne(SmsTemplateSchema).ref().nullable(),
     message: p.text().nullable(),
+    /** Template parameters shared by every recipient (carriers take one parameter set per request). */
+    params: p.json<string[]>().default('[]'),
+    /** How the audience was chosen (phone list or customer filter), for the record. */
+    audience: p.json<Record<string, unknown>>().nullable(),
     campaign: () => p.manyToOne(CampaignSchema).ref().nullable().deleteRule('set null'),
     totalCount: p.integer().default(0),
     sentCount: p.integer().default(0),

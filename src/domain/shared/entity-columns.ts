@@ -9,8 +9,17 @@ export function timestamps() {
 }
 
 /** A normalised E.164 number with the indexed last-8-digits column that suffix matching looks up. */
+export function phoneColumns(field: string): ReturnType<typeof requiredPhone>;
+export function phoneColumns(field: string, options: { nullable: true }): ReturnType<typeof optionalPhone>;
 export function phoneColumns(field: string, options: { nullable?: boolean } = {}) {
-  const number = p.string().length(20).fieldName(field);
-  const last8 = p.string().length(8).fieldName(`${field}_last8`).index();
-  return options.nullable ? { number: number.nullable(), last8: last8.nullable() } : { number, last8 };
+  return options.nullable ? optionalPhone(field) : requiredPhone(field);
+}
+
+function requiredPhone(field: string) {
+  return { number: p.string().length(20).fieldName(field), last8: p.string().length(8).fieldName(`${field}_last8`).index() };
+}
+
+function optionalPhone(field: string) {
+  const { number, last8 } = requiredPhone(field);
+  return { number: number.nullable(), last8: last8.nullable() };
 }

@@ -21,6 +21,11 @@ const STATUS_BY_CODE: Record<string, number> = {
   FORBIDDEN: 403,
   VALIDATION_FAILED: 422,
   CONFLICT: 409,
+  // Compliance refusals of a send: the recipient's state forbids it now.
+  RECIPIENT_OPTED_OUT: 409,
+  RECIPIENT_BLACKLISTED: 409,
+  RECIPIENT_NO_CONSENT: 409,
+  FREQUENCY_CAP_EXCEEDED: 409,
   // Mini-program login (chat-ops): WeChat down or throttling; a customer session not yet bound.
   WECHAT_UNAVAILABLE: 503,
   WECHAT_RATE_LIMITED: 429,

@@ -1,0 +1,64 @@
+import type { Router } from '@koa/router';
+import type { Config } from '../config.js';
+import type { Orm } from '../db/orm.js';
+import type { Logger } from '../logging/logger.js';
+import type { JobQueue } from '../domain/ports/job-queue.port.js';
+import type { VoiceGateway } from '../domain/ports/voice-gateway.port.js';
+import { systemClock } from '../domain/ports/clock.port.js';
+import type { OutreachDeps } from '../domain/outreach/outreach-deps.js';
+import { createTencentSmsGateway } from '../gateways/tencent/tencent-sms-gateway.js';
+import { createTencentVoiceGateway } from '../gateways/tencent/tencent-voice-gateway.js';
+import { createRecordingSmsGateway } from '../gateways/recording-sms-gateway.js';
+import { createRecordingVoiceGateway } from '../gateways/recording-voice-gateway.js';
+import type { JobDefinition } from '../jobs/job-registry.js';
+import { outreachJobs } from '../jobs/outreach/outreach.jobs.js';
+import type { AppState } from '../miniapp-api/http/request-context.js';
+import { smsRoutes } from '../miniapp-api/routes/outreach/sms.routes.js';
+import { smsCallbackRoutes } from '../miniapp-api/routes/outreach/sms-callbacks.routes.js';
+import { templateRoutes } from '../miniapp-api/routes/outreach/templates.routes.js';
+
+export type OutreachWiring = {
+  deps: OutreachDeps;
+  jobs: JobDefinition<any>[];
+  staffRouters: Router<AppState>[];
+  publicRouters: Router<AppState>[];
+};
+
+/**
+ * Outreach's part of the composition root: carriers chosen by config (Tencent Cloud when credentials
+ * are set, otherwise gateways that only record what they would send, said once in the log), the
+ * services' dependencies, their jobs and routes. `voice` may be overridden (FreeSWITCH when telephony is on).
+ */
+export function wireOutreach(ctx: { config: Config; logger: Logger; orm: Orm; jobQueue: JobQueue; voice?: VoiceGateway }): OutreachWiring {
+  const { config, logger } = ctx;
+  let sms: OutreachDeps['sms'];
+  if (config.tencent.sms) {
+    sms = createTencentSmsGateway(config.tencent.sms);
+    logger.info({ region: config.tencent.sms.region }, 'SMS goes through Tencent Cloud');
+  } else {
+    const recording = createRecordingSmsGateway(logger);
+    sms = recording.gateway;
+    logger.warn(recording.description);
+  }
+  let voice = ctx.voice;
+  if (!voice && config.tencent.voice) voice = createTencentVoiceGateway(config.tencent.voice);
+  if (!voice) {
+    const recording = createRecordingVoiceGateway(logger);
+    voice = recording.gateway;
+    logger.warn(recording.description);
+  }
+  const deps: OutreachDeps = {
+    sms,
+    voice,
+    jobs: ctx.jobQueue,
+    clock: systemClock,
+    compliance: { timeZone: config.businessTimeZone, window: config.outreach.marketingWindow },
+    batch: { chunkSize: config.outreach.batchChunkSize, settleAfterMs: config.outreach.settleAfterMs },
+  };
+  return {
+    deps,
+    jobs: outreachJobs(() => ctx.orm.em.fork(), deps, { batchLockMs: config.outreach.batchLockMs }),
+    staffRouters: [templateRoutes(), smsRoutes(deps)],
+    publicRouters: [smsCallbackRoutes(config.tencent.callbackToken)],
+  };
+}

@@ -1,0 +1,101 @@
+import { addDays, atLocalTime, localParts, toMinutes } from '../shared/business-time.js';
+import type { ContactChannel } from '../shared/vocabulary.js';
+
+export const FOLLOW_UP_REASONS = ['post_visit', 'dormant', 'birthday', 'complaint', 'event_invitation'] as const;
+export type FollowUpReason = (typeof FOLLOW_UP_REASONS)[number];
+export type FollowUpChannel = Extract<ContactChannel, 'call' | 'wechat' | 'sms'>;
+
+/** Seed §8.1 and §9.1: follow-ups happen 08:00–20:00 business time; outside it we aim for a polite 10:00. */
+export const CONTACT_WINDOW = { opens: '08:00', closes: '20:00', preferred: '10:00' } as const;
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+export const DORMANT_AFTER_DAYS = 30;
+export const BIRTHDAY_LEAD_DAYS = 3;
+
+/**
+ * Seed §8.3: VIPs are phoned first (电话 > 微信 > 短信), everyone else gets an SMS first
+ * (短信 > 微信 > 电话); a complaint is always followed up by phone first.
+ */
+export function channelOrder(reason: FollowUpReason, isVip: boolean): FollowUpChannel[] {
+  if (reason === 'complaint') return isVip ? ['call', 'wechat', 'sms'] : ['call', 'sms', 'wechat'];
+  return isVip ? ['call', 'wechat', 'sms'] : ['sms', 'wechat', 'call'];
+}
+
+export type ScheduleFacts = {
+  reason: FollowUpReason;
+  now: Date;
+  timeZone: string;
+  lastVisitAt?: Date | null;
+  lastContactAt?: Date | null;
+  /** YYYY-MM-DD (the year is ignored). */
+  birthday?: string | null;
+};
+
+export type FollowUpTiming = {
+  /** When to reach out: an instant inside the 08:00–20:00 business-time window, never in the past. */
+  recommendedAt: Date;
+  /** The seed's deadline for this reason, when it has one (24 h after the visit or the complaint, the birthday). */
+  dueBy: Date | null;
+  rule: string;
+};
+
+/**
+ * Seed §8.1: post-visit within 24 h of the visit, dormant customers once a month, birthday wishes
+ * three days before, complaints within 24 h. Event invitations have no rule: as soon as allowed.
+ */
+export function recommendTiming(f: ScheduleFacts): FollowUpTiming {
+  const soon = nextContactInstant(f.now, f.timeZone);
+  switch (f.reason) {
+    case 'post_visit': {
+      const visit = f.lastVisitAt ?? null;
+      // A couple of hours after the visit (the guests are home), inside the 24 h the seed asks for.
+      const target = visit ? nextContactInstant(new Date(Math.max(f.now.getTime(), visit.getTime() + 2 * HOUR)), f.timeZone) : soon;
+      return { recommendedAt: target, dueBy: visit ? new Date(visit.getTime() + DAY) : null, rule: '消费后24小时内回访' };
+    }
+    case 'complaint':
+      return { recommendedAt: soon, dueBy: new Date(f.now.getTime() + DAY), rule: '投诉后24小时内跟进' };
+    case 'dormant': {
+      const last = f.lastContactAt ?? null;
+      const next = last ? new Date(last.getTime() + DORMANT_AFTER_DAYS * DAY) : f.now;
+      return { recommendedAt: nextContactInstant(new Date(Math.max(f.now.getTime(), next.getTime())), f.timeZone), dueBy: null, rule: '长期未到店客户每月回访一次' };
+    }
+    case 'birthday': {
+      if (!f.birthday) return { recommendedAt: soon, dueBy: null, rule: '生日前3天发送祝福' };
+      const birthday = nextBirthday(f.birthday, f.now, f.timeZone);
+      const wish = atLocalTime(addDays(birthday, -BIRTHDAY_LEAD_DAYS), CONTACT_WINDOW.preferred, f.timeZone);
+      return {
+        recommendedAt: wish.getTime() > f.now.getTime() ? wish : soon,
+        dueBy: atLocalTime(birthday, CONTACT_WINDOW.opens, f.timeZone),
+        rule: '生日前3天发送祝福',
+      };
+    }
+    case 'event_invitation':
+      return { recommendedAt: soon, dueBy: null, rule: '活动邀约在允许时段内尽快发出' };
+  }
+}
+
+/** `at` itself when it falls inside 08:00–20:00 business time, else 10:00 of that or the next business day. */
+export function nextContactInstant(at: Date, timeZone: string): Date {
+  const local = localParts(at, timeZone);
+  const opens = toMinutes(CONTACT_WINDOW.opens);
+  const closes = toMinutes(CONTACT_WINDOW.closes);
+  if (local.minutes >= opens && local.minutes < closes) return at;
+  const day = local.minutes < opens ? local.date : addDays(local.date, 1);
+  return atLocalTime(day, CONTACT_WINDOW.preferred, timeZone);
+}
+
+/** The next calendar date (today included) of a birthday; 29 Feb is kept on 28 Feb in other years. */
+export function nextBirthday(birthday: string, now: Date, timeZone: string): string {
+  const today = localParts(now, timeZone).date;
+  const monthDay = birthday.slice(5, 10);
+  const year = Number(today.slice(0, 4));
+  for (const y of [year, year + 1]) {
+    const candidate = `${y}-${monthDay === '02-29' && !isLeapYear(y) ? '02-28' : monthDay}`;
+    if (candidate >= today) return candidate;
+  }
+  return `${year + 1}-${monthDay}`;
+}
+
+export function isLeapYear(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}

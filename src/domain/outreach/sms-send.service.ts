@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/core';
+import { checkCompliance } from '../compliance/compliance.service.js';
+import { withOptOut } from '../compliance/compliance.policy.js';
+import type { RefusalReason } from '../compliance/compliance-decision.entity.js';
+import { customerIdForPhone } from '../customers/customer-by-phone.js';
+import { DomainError } from '../shared/domain-error.js';
+import { normalizePhone } from '../shared/phone.js';
+import type { SmsCategory } from '../shared/vocabulary.js';
+import { ContactHistorySchema, type ContactHistoryType } from './contact-history.entity.js';
+import { OUTREACH_JOBS, type OutreachDeps } from './outreach-deps.js';
+import { dispatchChunk } from './sms-dispatch.js';
+import { SmsLogSchema, type SmsLog } from './sms-log.entity.js';
+import { templateByCode } from './sms-template.service.js';
+import type { SmsTemplate } from './sms-template.entity.js';
+import { renderTemplate } from './sms-template.rules.js';
+
+export type SendSmsInput = {
+  phoneNumber: string;
+  templateCode: string;
+  params: string[];
+  /** Seed 000 sends `message` too; it must be what the template renders to (carriers send approved templates only). */
+  message?: string;
+  customerId?: string;
+  historyType?: ContactHistoryType;
+  staffId: number | null;
+};
+
+export type SendSmsResult = {
+  messageId: string;
+  status: 'sent' | 'deferred' | 'failed' | 'unknown' | 'retrying';
+  content: string;
+  serialNo?: string | null;
+  deferredUntil?: Date;
+  error?: string;
+};
+
+const REFUSAL: Record<Exclude<RefusalReason, 'QUIET_HOURS'>, [code: string, message: string]> = {
+  OPTED_OUT: ['RECIPIENT_OPTED_OUT', '该号码已退订营销短信，未发送'],
+  BLACKLISTED: ['RECIPIENT_BLACKLISTED', '该号码在黑名单中，未发送'],
+  NO_CONSENT: ['RECIPIENT_NO_CONSENT', '该号码没有营销短信授权记录，未发送'],
+  FREQUENCY_CAP: ['FREQUENCY_CAP_EXCEEDED', '超过发送频率限制（营销短信每周最多 2 条，同一内容 30 秒内不重复），未发送'],
+  INVALID_NUMBER: ['INVALID_PHONE_NUMBER', '不是有效的中国大陆手机号'],
+};
+
+const HISTORY_TYPE: Record<SmsCategory, ContactHistoryType> = {
+  marketing: 'invitation',
+  notification: 'follow_up',
+  reminder: 'reminder',
+  verification: 'reminder',
+};
+
+/** The text a template sends: rendered with params, marketing with the opt-out sentence. */
+export function smsContent(template: SmsTemplate, params: readonly string[]): string {
+  const text = renderTemplate(template.content, params);
+  return template.category === 'marketing' ? withOptOut(text) : text;
+}
+
+/**
+ * One SMS to one number: template rendered, compliance consulted (a refusal is recorded and answered
+ * with its code; quiet hours defer it to a job at the next window), the send record and the contact
+ * history committed before the carrier is called, the carrier's answer written back.
+ */
+export async function sendSms(em: EntityManager, deps: OutreachDeps, input: SendSmsInput): Promise<SendSmsResult> {
+  const template = await templateByCode(em, input.templateCode, { activeOnly: true });
+  const content = smsContent(template, input.params);
+  if (input.message !== undefined && input.message.trim() !== content && input.message.trim() !== renderTemplate(template.content, input.params)) {
+    throw new DomainError('CONTENT_NOT_TEMPLATE', `短信内容与模板 ${template.code} 渲染结果不一致（运营商只下发已审核模板）`, {
+      fields: [{ field: 'message', message: 'must equal the rendered template' }],
+      rendered: content,
+    });
+  }
+  if (!template.vendorTemplateId) throw new DomainError('TEMPLATE_NOT_APPROVED', `模板 ${template.code} 还没有运营商模板 ID，不能发送`);
+  const now = deps.clock.now();
+  const purpose = template.category === 'marketing' ? 'marketing' : 'service';
+  const messageId = randomUUID();
+  const requestId = randomUUID();
+
+  const prepared = await em.transactional(async (tx) => {
+    const [check] = await checkCompliance(tx, { phones: [input.phoneNumber], channel: 'sms', purpose, content, subjectType: 'sms_log', subjectIds: [messageId] }, deps.compliance, now);
+    const verdict = check!.verdict;
+    if (verdict.kind === 'refuse') return { verdict };
+    const phone = normalizePhone(input.phoneNumber)!;
+    const customerId = input.customerId ?? (await customerIdForPhone(tx, phone.e164, phone.last8));
+    const log = tx.create(SmsLogSchema, {
+      messageId,
+      phoneNumber: phone.e164,
+      phoneNumberLast8: phone.last8,
+      content,
+      templateId: template.code,
+      category: template.category,
+      status: 'pending',
+      requestId: verdict.kind === 'allow' ? requestId : null,
+    });
+    tx.create(ContactHistorySchema, {
+      customer: customerId,
+      phone: phone.e164,
+      phoneLast8: phone.last8,
+      channel: 'sms',
+      type: input.historyType ?? HISTORY_TYPE[template.category],
+      content,
+      status: verdict.kind === 'allow' ? 'sending' : 'deferred',
+      createdBy: input.staffId,
+    });
+    return { verdict, log: log.messageId };
+  });
+
+  if (prepared.verdict.kind === 'refuse') {
+    const [code, message] = REFUSAL[prepared.verdict.reason];
+    throw new DomainError(code, message, code === 'INVALID_PHONE_NUMBER' ? { fields: [{ field: 'phoneNumber', message: 'not a mainland mobile number' }] } : { reason: prepared.verdict.reason });
+  }
+  // The transaction worked on its own fork; continue on this request's unit of work.
+  const log = await em.findOneOrFail(SmsLogSchema, { messageId: prepared.log! });
+  if (prepared.verdict.kind === 'defer') {
+    await deps.jobs.enqueue(OUTREACH_JOBS.sendPending, { messageId, params: input.params }, { runAt: prepared.verdict.until });
+    return { messageId, status: 'deferred', content, deferredUntil: prepared.verdict.until };
+  }
+  return deliver(em, deps, log, template, input.params, requestId);
+}
+
+async function deliver(em: EntityManager, deps: OutreachDeps, log: SmsLog, template: SmsTemplate, params: string[], requestId: string): Promise<SendSmsResult> {
+  const summary = await dispatchChunk(em, deps.sms, { requestId, vendorTemplateId: template.vendorTemplateId!, params, rows: [{ log }] }, deps.clock.now());
+  const base = { messageId: log.messageId, content: log.content, serialNo: log.serialNo ?? null };
+  if (summary.sent) return { ...base, status: 'sent' };
+  if (summary.unknown) return { ...base, status: 'unknown', error: log.errorMessage ?? undefined };
+  if (summary.retry) {
+    const runAt = new Date(deps.clock.now().getTime() + (summary.retryAfterMs ?? 60_000));
+    await deps.jobs.enqueue(OUTREACH_JOBS.sendPending, { messageId: log.messageId, params }, { runAt });
+    return { ...base, status: 'retrying', deferredUntil: runAt, error: log.errorMessage ?? undefined };
+  }
+  return { ...base, status: 'failed', error: log.errorMessage ?? undefined };
+}
+
+/**
+ * The job half of a deferred or throttled send: compliance is asked again (consent may have been
+ * withdrawn meanwhile, the window may still be closed), then the same sms_logs row is sent.
+ */
+export async function sendPendingSms(em: EntityManager, deps: OutreachDeps, input: { messageId: string; params: string[] }): Promise<SendSmsResult | null> {
+  const log = await em.findOne(SmsLogSchema, { messageId: input.messageId });
+  if (!log || log.status !== 'pending' || log.serialNo) return null;
+  const template = await templateByCode(em, log.templateId ?? '', { activeOnly: false });
+  const now = deps.clock.now();
+  const purpose = template.category === 'marketing' ? 'marketing' : 'service';
+  const [check] = await checkCompliance(em, { phones: [log.phoneNumber], channel: 'sms', purpose, subjectType: 'sms_log', subjectIds: [log.messageId] }, deps.compliance, now);
+  const verdict = check!.verdict;
+  if (verdict.kind === 'defer') {
+    await em.flush();
+    await deps.jobs.enqueue(OUTREACH_JOBS.sendPending, input, { runAt: verdict.until });
+    return { messageId: log.messageId, status: 'deferred', content: log.content, deferredUntil: verdict.until };
+  }
+  if (verdict.kind === 'refuse') {
+    Object.assign(log, { status: 'failed', errorMessage: `${verdict.reason}: refused when the deferred send was due` });
+    await em.flush();
+    return { messageId: log.messageId, status: 'failed', content: log.content, error: verdict.reason };
+  }
+  const requestId = randomUUID();
+  log.requestId = requestId;
+  await em.flush();
+  return deliver(em, deps, log, template, input.params, requestId);
+}

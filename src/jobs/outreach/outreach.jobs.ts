@@ -1,0 +1,47 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { z } from 'zod';
+import { OUTREACH_JOBS, type OutreachDeps } from '../../domain/outreach/outreach-deps.js';
+import { runSmsBatch } from '../../domain/outreach/sms-batch.worker.js';
+import { settleUnknownSends } from '../../domain/outreach/sms-receipts.service.js';
+import { sendPendingSms } from '../../domain/outreach/sms-send.service.js';
+import type { JobDefinition } from '../job-registry.js';
+
+const SETTLE_ATTEMPTS = 10;
+
+/** The outreach job kinds: thin adapters from stored job data to the outreach services. */
+export function outreachJobs(newEm: () => EntityManager, deps: OutreachDeps, options: { batchLockMs: number }): JobDefinition<any>[] {
+  const sendPending: JobDefinition<{ messageId: string; params: string[] }> = {
+    name: OUTREACH_JOBS.sendPending,
+    parse: (d) => z.object({ messageId: z.string(), params: z.array(z.string()) }).parse(d),
+    run: async (data) => {
+      await sendPendingSms(newEm(), deps, data);
+    },
+  };
+
+  const batch: JobDefinition<{ batchId: number }> = {
+    name: OUTREACH_JOBS.batch,
+    parse: (d) => z.object({ batchId: z.number().int().positive() }).passthrough().parse(d),
+    lockLifetimeMs: options.batchLockMs,
+    // One batch at a time per worker keeps the carrier's request rate predictable.
+    concurrency: 1,
+    run: async (data, job) => {
+      const result = await runSmsBatch(newEm, deps, data.batchId, async () => {
+        await job.touch();
+      });
+      if (result.state === 'resume_later') await deps.jobs.enqueue(OUTREACH_JOBS.batch, { batchId: data.batchId, resumedFor: result.reason }, { runAt: result.at });
+    },
+  };
+
+  const settle: JobDefinition<{ batchId?: number; attempt?: number }> = {
+    name: OUTREACH_JOBS.settle,
+    parse: (d) => z.object({ batchId: z.number().int().positive().optional(), attempt: z.number().int().min(0).optional() }).parse(d),
+    run: async (data) => {
+      const { stillUnknown } = await settleUnknownSends(newEm(), deps.sms, data.batchId);
+      const attempt = (data.attempt ?? 0) + 1;
+      if (stillUnknown > 0 && attempt < SETTLE_ATTEMPTS) {
+        await deps.jobs.enqueue(OUTREACH_JOBS.settle, { batchId: data.batchId, attempt }, { runAt: new Date(deps.clock.now().getTime() + deps.batch.settleAfterMs) });
+      }
+    },
+  };
+  return [sendPending, batch, settle];
+}
