@@ -70,17 +70,17 @@ export function inWindow(days: readonly string[], start: string, end: string, da
   return (days.includes(day) && m >= s) || (previousDay !== null && days.includes(previousDay) && m < e);
 }
 
-function slotMatches(slot: TimeSlot, dayType: DayType, m: number, yesterdayType: DayType): boolean {
-  const covers = (d: DayType) => slot.days === d || (slot.days === 'weekend' && (d === 'saturday' || d === 'sunday'));
+/** Slots belong to the calendar day of now: "weekday 22:00-09:00" covers a weekday's night and its early morning. */
+function slotMatches(slot: TimeSlot, dayType: DayType, m: number): boolean {
+  const covers = slot.days === dayType || (slot.days === 'weekend' && (dayType === 'saturday' || dayType === 'sunday'));
   const s = toMinutes(slot.start);
   const e = toMinutes(slot.end);
-  if (s < e) return covers(dayType) && m >= s && m < e;
-  return (covers(dayType) && m >= s) || (covers(yesterdayType) && m < e);
+  return covers && (s < e ? m >= s && m < e : m >= s || m < e);
 }
 
 /** The most specific slot for now: exact day type before 'weekend'. */
-export function findSlot(slots: TimeSlot[], dayType: DayType, m: number, yesterdayType: DayType): TimeSlot | null {
-  const matching = slots.filter((s) => slotMatches(s, dayType, m, yesterdayType));
+export function findSlot(slots: TimeSlot[], dayType: DayType, m: number): TimeSlot | null {
+  const matching = slots.filter((s) => slotMatches(s, dayType, m));
   return matching.find((s) => s.days !== 'weekend') ?? matching[0] ?? null;
 }
 
@@ -94,9 +94,7 @@ export function dayTypeOf(date: string, weekday: Weekday, holidays: RoutingInput
 export function planRoute(input: RoutingInput): RoutePlan {
   const { rules } = input;
   const now = localParts(input.now, input.timeZone);
-  const yesterday = localParts(new Date(input.now.getTime() - 86_400_000), input.timeZone);
   const dayType = dayTypeOf(now.date, now.weekday, input.holidays);
-  const yesterdayType = dayTypeOf(yesterday.date, yesterday.weekday, input.holidays);
   const m = now.minutes;
   const reasons: string[] = [];
 
@@ -148,7 +146,7 @@ export function planRoute(input: RoutingInput): RoutePlan {
     return finish(null, rules.workHours.afterHours === 'forward_to_duty' ? dutySteps('after_hours') : [], null);
   }
 
-  const slot = findSlot(rules.slots, dayType, m, yesterdayType);
+  const slot = findSlot(rules.slots, dayType, m);
   if (!slot || slot.primary === 'duty_person') {
     reasons.push(slot ? `slot ${slot.start}-${slot.end}: duty person` : 'no time slot: duty person');
     return finish(slot, dutySteps('duty'), null);
