@@ -56,9 +56,9 @@ export async function startCallServer(options: CallServerOptions): Promise<CallS
       return;
     }
     const receivedAt = new Date();
-    const callerNumber = data['Caller-Caller-ID-Number'] ?? data['variable_sip_from_user'] ?? '';
-    const calleeNumber = data['Caller-Destination-Number'] ?? data['variable_sip_to_user'] ?? '';
-    const ivr = data['variable_ivr_choice'];
+    const callerNumber = decoded(data['Caller-Caller-ID-Number'] ?? data['variable_sip_from_user']);
+    const calleeNumber = decoded(data['Caller-Destination-Number'] ?? data['variable_sip_to_user']);
+    const ivr = decoded(data['variable_ivr_choice']);
     const result = await options.onCall({ uuid, callerNumber, calleeNumber, ivrChoice: ivr && /^[0-9*#]{1,8}$/.test(ivr) ? ivr : null, receivedAt });
     const bridge = bridgeString(result.plan, { gateway: options.gateway });
     const day = localParts(receivedAt, options.timeZone).date;
@@ -91,4 +91,14 @@ export async function startCallServer(options: CallServerOptions): Promise<CallS
     port: () => address?.port ?? options.port,
     close: () => server.close(),
   };
+}
+
+/** Channel data headers arrive URL-encoded (`%2B8613…`); esl leaves them as they are. */
+function decoded(v: string | undefined): string {
+  if (!v) return '';
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
 }
