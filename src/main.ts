@@ -15,6 +15,12 @@ import { createAgendaJobQueue } from './jobs/agenda-job-queue.js';
 import { listJobs } from './jobs/job-list.js';
 import { noopJob } from './jobs/noop.job.js';
 import type { JobQueue } from './domain/ports/job-queue.port.js';
+import { systemClock } from './domain/ports/clock.port.js';
+import { createOpenAiLanguageModel } from './gateways/openai/openai-language-model.js';
+import { createLogNotifier } from './gateways/log-notifier.js';
+import { followUpRoutes } from './miniapp-api/routes/outreach/follow-up.routes.js';
+import { feedbackRoutes } from './miniapp-api/routes/outreach/feedback.routes.js';
+import { historyRoutes } from './miniapp-api/routes/outreach/history.routes.js';
 
 export type RunningApp = {
   config: Config;
@@ -64,12 +70,19 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     logger.info('JOBS_ENABLED=false: this process queues jobs but runs none');
   }
 
+  // No model configured: scripts and sentiment use their template and lexicon fallbacks.
+  const languageModel = config.model.chat ? createOpenAiLanguageModel(config.model.chat) : undefined;
+  // Until the chat-ops door lands, staff notifications go to the log.
+  const notifier = createLogNotifier(logger);
+  const outreachAi = { model: languageModel, clock: systemClock, timeZone: config.businessTimeZone };
+
   const app = createHttpApp({
     orm,
     logger,
     tokens,
     permissions,
     jobs: { list: (query) => listJobs(scheduler.agenda, query) },
+    staffRouters: [followUpRoutes(outreachAi), feedbackRoutes({ ...outreachAi, notifier }), historyRoutes()],
   });
 
   const server = app.listen(config.http.port, config.http.host);

@@ -1,0 +1,46 @@
+import { Writable } from 'node:stream';
+import type { EntityManager } from '@mikro-orm/core';
+import { CustomerSchema, type Customer } from '../../src/domain/customers/customer.entity.js';
+import { createLogger, type Logger } from '../../src/logging/logger.js';
+
+let seq = 0;
+
+/** Adds a customer (phone +8613800138xxx unless given) and flushes. */
+export async function addCustomer(em: EntityManager, fields: Partial<Customer> & { name?: string } = {}): Promise<Customer> {
+  seq += 1;
+  const n = String(1000 + seq).slice(-4);
+  const customer = em.create(CustomerSchema, {
+    id: fields.id ?? `CUST_T${Date.now().toString(36)}${seq}`,
+    name: fields.name ?? `客户${seq}`,
+    phone: `+8613800${n.padStart(6, '0')}`,
+    phoneLast8: `00${n.padStart(6, '0')}`,
+    level: 'normal',
+    tags: [],
+    ...fields,
+  } as any);
+  await em.flush();
+  return customer;
+}
+
+/** A logger that keeps its JSON lines, to see what the log notifier and the routes wrote. */
+export function capturingLogger(): { logger: Logger; lines: () => any[] } {
+  const raw: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      raw.push(String(chunk));
+      cb();
+    },
+  });
+  return { logger: createLogger('info', stream), lines: () => raw.flatMap((l) => l.split('\n')).filter(Boolean).map((l) => JSON.parse(l)) };
+}
+
+/** Wall-clock HH:MM of an instant in Asia/Shanghai. */
+export function shanghaiMinutes(iso: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso));
+  const h = Number(parts.find((p) => p.type === 'hour')!.value);
+  const m = Number(parts.find((p) => p.type === 'minute')!.value);
+  return h * 60 + m;
+}
+
+export const HOUR = 3600_000;
+export const DAY = 24 * HOUR;
