@@ -24,7 +24,7 @@ export const pendingCommand: Command = {
     const items = await ctx.deps.approvals.pendingFor(ctx.em, { staffId: staff.id, role: staff.role });
     if (items.length === 0) return '没有等你审批的事项。';
     const lines = items.slice(0, 20).map((p) => {
-      const facts = p.lines.slice(0, 3).map(([k, v]) => `${k}:${v}`).join('；');
+      const facts = p.lines.slice(0, 4).map(([k, v]) => `${k}:${v}`).join('；');
       return `[${ctx.deps.approvals.label(p.kind)}] ${p.id} ${p.title}${facts ? `\n  ${facts}` : ''}`;
     });
     return `等你审批（${items.length}）：\n${lines.join('\n')}\n回复：批准 <编号> 或 驳回 <编号> <原因>`;

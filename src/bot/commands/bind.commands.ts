@@ -14,7 +14,11 @@ export const bindCommand: Command = {
       const bound = await bindWechatContact(ctx.em, { code, contactId: ctx.sender.senderId, now: ctx.now });
       return `绑定成功：${bound.name}。现在可以在这里使用所有命令，发送“帮助”查看。`;
     }
-    if (!ctx.staff) return '请先在企业微信里发送“绑定”获取绑定码，再在这里发送“绑定 <绑定码>”。';
+    if (!ctx.staff) {
+      return ctx.sender.channel === 'wecom'
+        ? '你的企业微信账号还没有登记为员工，请联系管理员。'
+        : '请先在企业微信里发送“绑定”获取绑定码，再在这里发送“绑定 <绑定码>”。';
+    }
     const issued = await issueStaffCode(ctx.em, ctx.staff.id, ctx.sender.channel, ctx.now);
     return `你的绑定码：${issued.code}（${localParts(issued.expiresAt, ctx.deps.timeZone).hhmm} 前有效，只能使用一次）\n小程序：在“绑定员工身份”中输入；个人微信：向机器人发送“绑定 ${issued.code}”。`;
   },

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { StaffSchema, type Staff } from '../../domain/staff/staff.entity.js';
 import type { Orm } from '../../db/orm.js';
+import { maskPhonesInText } from '../../logging/mask-phones.js';
 import { approveCommand, pendingCommand, rejectCommand } from './approval.commands.js';
 import { bindCommand } from './bind.commands.js';
 import { callTaskCommand } from './call-task.commands.js';
@@ -69,7 +70,7 @@ export function createCommandRouter(orm: Orm, deps: BotDeps): CommandRouter {
     return `处理失败，请稍后重试（编号 ${ref}）。`;
   }
 
-  return {
+  const router: CommandRouter = {
     commands,
     async handleText(sender, rawText) {
       const text = rawText.replace(/\u3000/g, ' ').trim();
@@ -96,6 +97,15 @@ export function createCommandRouter(orm: Orm, deps: BotDeps): CommandRouter {
       } catch (err) {
         return { ok: false, reply: refusal(err, '点击卡片上的按钮') };
       }
+    },
+  };
+  // Replies never carry a full mobile number, whatever a command or a record's text contains.
+  return {
+    commands,
+    handleText: async (sender, text) => maskPhonesInText(await router.handleText(sender, text)),
+    handleCardAction: async (sender, key) => {
+      const result = await router.handleCardAction(sender, key);
+      return { ...result, reply: maskPhonesInText(result.reply) };
     },
   };
 }

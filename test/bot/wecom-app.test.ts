@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getSignature } from '@wecom/crypto';
+import { AuditLogSchema } from '../../src/domain/audit/audit-log.entity.js';
+import { CampaignSchema } from '../../src/domain/campaigns/campaign.entity.js';
+import { StaffStatusSchema } from '../../src/domain/sales-status/staff-status.entity.js';
+import { bootApp, type TestApp } from '../support/app.js';
+import { DIALECTS } from '../support/database.js';
+import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
+import { customer, pendingCampaign, waitFor } from './seed.js';
+import { SAMPLE, clickXml, encryptInner, freshNonce, signedPost, textXml } from './wecom-samples.js';
+
+describe.each(DIALECTS)('WeCom door in the running app (%s)', (dialect) => {
+  let t: TestApp;
+  let wecom: FakeWecom;
+  let sales: { id: number };
+  let manager: { id: number };
+  let msgSeq = 0;
+
+  beforeAll(async () => {
+    wecom = await startFakeWecom({ corpId: SAMPLE.corpId });
+    t = await bootApp(dialect, {
+      WECOM_CORP_ID: SAMPLE.corpId,
+      WECOM_AGENT_ID: '1000002',
+      WECOM_SECRET: wecom.secret,
+      WECOM_TOKEN: SAMPLE.token,
+      WECOM_ENCODING_AES_KEY: SAMPLE.encodingAesKey,
+      WECOM_API_BASE: wecom.url,
+    });
+    sales = await t.staffWithToken('sales', { wecomUserId: 'zhangsan', name: '张三' });
+    manager = await t.staffWithToken('manager', { wecomUserId: 'lijingli', name: '李经理' });
+    await customer(t.app.orm.em.fork(), 'CUST_001', '王五', '13812348888', sales.id);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await wecom?.close();
+  });
+
+  const postCallback = async (xml: string) => {
+    const p = signedPost(encryptInner(xml));
+    const started = performance.now();
+    const res = await t.call('POST', `/wecom/callback?${new URLSearchParams(p.query)}`, { body: p.body, headers: { 'content-type': 'text/xml' } });
+    return { ...res, ms: performance.now() - started };
+  };
+  const say = async (from: string, text: string) => {
+    const before = wecom.sent.length;
+    const res = await postCallback(textXml(from, text, `m${++msgSeq}-${dialect}`));
+    expect(res.status).toBe(200);
+    const reply = await waitFor(() => wecom.sent.slice(before).find((m) => m.touser === from && m.msgtype === 'text'), `reply to ${text}`);
+    return reply.text!.content;
+  };
+
+  it('verifies the callback URL (GET) and refuses a forged one', async () => {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = freshNonce();
+    const echostr = encryptInner('4455667788');
+    const msg_signature = getSignature(SAMPLE.token, timestamp, nonce, echostr);
+    const ok = await t.call('GET', `/wecom/callback?${new URLSearchParams({ msg_signature, timestamp, nonce, echostr })}`);
+    expect(ok).toMatchObject({ status: 200, body: 4455667788 });
+    const forged = await t.call('GET', `/wecom/callback?${new URLSearchParams({ msg_signature: '0'.repeat(40), timestamp, nonce: freshNonce(), echostr })}`);
+    expect(forged.status).toBe(401);
+    expect(forged.body.error).toBe('WECOM_SIGNATURE_INVALID');
+  });
+
+  it('acknowledges at once and answers commands through message/send', async () => {
+    const before = wecom.sent.length;
+    const res = await postCallback(textXml('zhangsan', '帮助', `ack-${dialect}`));
+    expect(res.status).toBe(200);
+    expect(res.ms).toBeLessThan(1000);
+    await waitFor(() => wecom.sent.slice(before).find((m) => m.touser === 'zhangsan'), 'help reply');
+    expect(await say('zhangsan', 'hello there')).toContain('可用命令');
+    expect(await say('zhangsan', '状态')).toContain('用法：状态 在办公室|外出|开会|下班|休假');
+    expect(await say('zhangsan', '状态 外出 客户拜访')).toContain('已设置状态：外出（客户拜访）');
+    const row = await t.app.orm.em.fork().findOne(StaffStatusSchema, { staff: sales.id });
+    expect(row).toMatchObject({ status: 'in_field', location: '客户拜访' });
+    const found = await say('zhangsan', '客户 13812348888');
+    expect(found).toContain('王五');
+    expect(found).toContain('138****8888');
+    expect(found).not.toContain('13812348888');
+    expect(await say('zhangsan', '外呼 列表')).toContain('外呼任务功能尚未开通');
+    expect(await say('stranger', '待办')).toContain('还没有登记为员工');
+  });
+
+  it('sends an approval card; the manager’s click approves, is audited and greys out the button', async () => {
+    const em = t.app.orm.em.fork();
+    await pendingCampaign(em, `CAMP_W_${dialect}`, sales.id);
+    const before = wecom.sent.length;
+    const result = await t.app.approvals.notifyApprovers(em, t.app.chatOps.notifier, 'campaign', `CAMP_W_${dialect}`);
+    expect(result).toEqual({ sent: 1, failed: 0 });
+    const card = wecom.sent.slice(before).find((m) => m.msgtype === 'template_card')!;
+    expect(card.touser).toBe('lijingli');
+    expect(card.template_card.button_list.map((b: { text: string }) => b.text)).toEqual(['批准', '驳回']);
+    expect(JSON.stringify(card.template_card)).not.toContain('13812345678');
+    expect(card.template_card.horizontal_content_list).toEqual(expect.arrayContaining([{ keyname: '预计成本', value: '¥54.00' }]));
+
+    // The submitter may not approve by command; nothing changes.
+    expect(await say('zhangsan', `批准 CAMP_W_${dialect}`)).toContain('只有经理或管理员可以审批');
+    const key = card.template_card.button_list[0].key as string;
+    const sentBefore = wecom.sent.length;
+    expect((await postCallback(clickXml('lijingli', key, 'rc-click-1'))).status).toBe(200);
+    const reply = await waitFor(() => wecom.sent.slice(sentBefore).find((m) => m.touser === 'lijingli'), 'click reply');
+    expect(reply.text!.content).toContain('已批准营销活动');
+    await waitFor(() => wecom.updates.find((u) => u.response_code === 'rc-click-1'), 'card update');
+    expect(wecom.updates.at(-1)).toMatchObject({ userids: ['lijingli'], button: { replace_name: '已批准' } });
+    const fresh = t.app.orm.em.fork();
+    expect(await fresh.findOne(CampaignSchema, { id: `CAMP_W_${dialect}` })).toMatchObject({ status: 'approved', approvedBy: manager.id });
+    const audit = await fresh.findOne(AuditLogSchema, { action: 'approval.approve', targetId: `CAMP_W_${dialect}` });
+    expect(audit).toMatchObject({ actorStaffId: manager.id, channel: 'wecom', targetType: 'campaign' });
+    expect(audit!.createdAt).toBeInstanceOf(Date);
+    // A second click on the same card: the campaign is no longer pending.
+    expect(await say('lijingli', `驳回 CAMP_W_${dialect} 预算不足`)).toContain('没有编号为');
+  });
+});
