@@ -21,6 +21,14 @@ import { createLogNotifier } from './gateways/log-notifier.js';
 import { followUpRoutes } from './miniapp-api/routes/outreach/follow-up.routes.js';
 import { feedbackRoutes } from './miniapp-api/routes/outreach/feedback.routes.js';
 import { historyRoutes } from './miniapp-api/routes/outreach/history.routes.js';
+import type * as PUPPET from 'wechaty-puppet';
+import { ApprovalService } from './domain/approvals/approval.service.js';
+import { campaignApprovable } from './domain/approvals/campaign.approvable.js';
+import { startChatOps, type ChatOps } from './bot/chat-ops.js';
+import { createJscode2SessionLogin } from './gateways/wechat/jscode2session.js';
+import { miniappRoutes } from './miniapp-api/routes/miniapp/miniapp.routes.js';
+import { miniappStaffRoutes } from './miniapp-api/routes/miniapp/miniapp-staff.routes.js';
+import { MiniappTokens } from './miniapp-api/routes/miniapp/miniapp-token.js';
 
 export type RunningApp = {
   config: Config;
@@ -31,6 +39,9 @@ export type RunningApp = {
   server: Server;
   /** Base URL the HTTP door listens on, e.g. http://127.0.0.1:3000 */
   url: string;
+  /** The chat doors (router, notifier, WeCom client, Wechaty) and the approval registry. */
+  chatOps: ChatOps;
+  approvals: ApprovalService;
   stop(): Promise<void>;
 };
 
@@ -38,6 +49,8 @@ export type StartOptions = {
   logger?: Logger;
   /** Extra job kinds to define (operational hooks, tests that need a job of their own). */
   extraJobs?: JobDefinition<any>[];
+  /** A Wechaty puppet instance (tests: wechaty-puppet-mock) used instead of the WECHATY_PUPPET package. */
+  wechatyPuppet?: PUPPET.impls.PuppetInterface;
 };
 
 /**
@@ -53,6 +66,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
 
   const permissions = new PermissionService();
   const tokens = new StaffTokens(config.auth.appSecret, config.auth.tokenTtlSeconds);
+  // Approvable kinds register here; the chat doors and the API decide through this one service.
+  const approvals = new ApprovalService().register(campaignApprovable);
 
   const jobs = new JobRegistry().add(noopJob);
   for (const job of options.extraJobs ?? []) jobs.add(job);
@@ -72,8 +87,17 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
 
   // No model configured: scripts and sentiment use their template and lexicon fallbacks.
   const languageModel = config.model.chat ? createOpenAiLanguageModel(config.model.chat) : undefined;
-  // Until the chat-ops door lands, staff notifications go to the log.
-  const notifier = createLogNotifier(logger);
+  // Staff notifications: WeCom cards / WeChat text when a chat door is configured, the log otherwise.
+  const chatOps = await startChatOps(
+    { wecom: config.wecom, wechaty: config.wechaty, timeZone: config.businessTimeZone },
+    { orm, logger, permissions, approvals, fallbackNotifier: createLogNotifier(logger), wechatyPuppet: options.wechatyPuppet },
+  );
+  const notifier = chatOps.notifier;
+  const miniappLogin = config.miniapp && createJscode2SessionLogin({ baseUrl: config.miniapp.apiBase, appId: config.miniapp.appId, secret: config.miniapp.secret });
+  if (!miniappLogin) logger.info('mini-program login off: set MINIAPP_APPID and MINIAPP_SECRET to enable it');
+  const miniappPublic = miniappLogin
+    ? [miniappRoutes({ login: miniappLogin, miniappTokens: new MiniappTokens(config.auth.appSecret, config.auth.tokenTtlSeconds), staffTokens: tokens })]
+    : [];
   const outreachAi = { model: languageModel, clock: systemClock, timeZone: config.businessTimeZone };
 
   const app = createHttpApp({
@@ -82,7 +106,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     tokens,
     permissions,
     jobs: { list: (query) => listJobs(scheduler.agenda, query) },
-    staffRouters: [followUpRoutes(outreachAi), feedbackRoutes({ ...outreachAi, notifier }), historyRoutes()],
+    publicRouters: [...chatOps.publicRouters, ...miniappPublic],
+    staffRouters: [miniappStaffRoutes(), followUpRoutes(outreachAi), feedbackRoutes({ ...outreachAi, notifier }), historyRoutes()],
   });
 
   const server = app.listen(config.http.port, config.http.host);
@@ -99,11 +124,12 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     (stopping ??= (async () => {
       logger.info('shutting down: no new requests');
       await closeServer(server);
+      await chatOps.stop();
       await scheduler.stop({ timeoutMs: 15_000 });
       await orm.close(true);
       logger.info('shutdown complete');
     })());
-  return { config, logger, orm, scheduler, jobQueue, server, url, stop };
+  return { config, logger, orm, scheduler, jobQueue, server, url, chatOps, approvals, stop };
 }
 
 /** Stops accepting connections, lets in-flight requests finish, then closes idle keep-alive sockets. */
