@@ -47,6 +47,6 @@ export async function lookupCustomers(em: EntityManager, query: string, limit = 
     return [...seen.values()].slice(0, limit).map(card);
   }
   const escaped = q.replace(/[\\%_]/g, (m) => `\\${m}`);
-  const rows = await em.find(CustomerSchema, { $or: [{ name: { $like: `${escaped}%` } }, { companyName: { $like: `${escaped}%` } }] }, { limit, orderBy: { name: 'asc' } });
+  const rows = await em.find(CustomerSchema, { $or: [{ id: q }, { name: { $like: `${escaped}%` } }, { companyName: { $like: `${escaped}%` } }] }, { limit, orderBy: { name: 'asc' } });
   return rows.map(card);
 }
