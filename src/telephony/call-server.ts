@@ -20,7 +20,7 @@ export type CallServerOptions = {
   onCall(call: { uuid: string; callerNumber: string; calleeNumber: string; ivrChoice: string | null; receivedAt: Date }): Promise<InboundCallResult>;
 };
 
-export type CallServer = { port(): number; close(): Promise<void>; stats: { calls: number; failed: number } };
+export type CallServer = { port(): number; close(graceMs?: number): Promise<void>; stats: { calls: number; failed: number } };
 
 const SAFE_UUID = /^[A-Za-z0-9-]{8,64}$/;
 /** Ring time is bounded by the plan; a bridged call may talk for hours before `bridge` returns. */
@@ -36,8 +36,11 @@ export async function startCallServer(options: CallServerOptions): Promise<CallS
   const server = new FreeSwitchServer({ all_events: false, my_events: true, logger: eslLogger(options.logger) });
   const stats = { calls: 0, failed: 0 };
   server.on('error', (err) => log.warn({ err: err.message }, 'outbound socket: connection failed before the call was handed over'));
+  const live = new Set<FreeSwitchResponse>();
   server.on('connection', (call, { uuid, data }) => {
     stats.calls++;
+    live.add(call);
+    call.once('socket.close', () => live.delete(call));
     void runCall(call, uuid, data).catch((err: unknown) => {
       if (call.closed) {
         log.info({ uuid }, 'channel gone before the call flow finished (caller hung up)');
@@ -89,7 +92,15 @@ export async function startCallServer(options: CallServerOptions): Promise<CallS
   return {
     stats,
     port: () => address?.port ?? options.port,
-    close: () => server.close(),
+    /** Stops accepting calls; control sockets still open after `graceMs` are closed (FreeSWITCH keeps or ends those calls per its dialplan). */
+    async close(graceMs = 2000) {
+      const closed = server.close();
+      const timer = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+      await Promise.race([closed, timer]);
+      for (const call of live) call.end();
+      live.clear();
+      await Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, 500).unref())]);
+    },
   };
 }
 

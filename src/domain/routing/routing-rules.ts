@@ -8,8 +8,10 @@ import type { RoutingRuleKind } from './routing-rule.entity.js';
  * Times are HH:mm in the business time zone; an end before the start runs past midnight.
  */
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm (00:00-23:59)');
+/** An end of 24:00 closes at midnight (a whole-day slot is 00:00-24:00). */
+const hhmmEnd = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'HH:mm (00:00-24:00)');
 const span = z
-  .object({ start: hhmm, end: hhmm })
+  .object({ start: hhmm, end: hhmmEnd })
   .refine((s) => s.start !== s.end, 'start and end must differ');
 
 export const TARGETS = ['office_phone', 'mobile_phone', 'duty_person', 'voicemail'] as const;
@@ -31,7 +33,7 @@ export type WorkHours = z.infer<typeof WorkHoursBody>;
 export const TimeSlotBody = z.object({
   days: z.enum(['weekday', 'weekend', 'saturday', 'sunday']),
   start: hhmm,
-  end: hhmm,
+  end: hhmmEnd,
   primary: z.enum(['office_phone', 'mobile_phone', 'duty_person']),
   backup: z.enum(TARGETS),
   strategy: z.enum(['sequential', 'simultaneous', 'direct']),
