@@ -6,6 +6,7 @@ import { StaffSchema } from '../../src/domain/staff/staff.entity.js';
 import { StaffStatusSchema } from '../../src/domain/sales-status/staff-status.entity.js';
 import { FollowUpTaskSchema } from '../../src/domain/todos/follow-up-task.entity.js';
 import { bootApp, type TestApp } from '../support/app.js';
+import { sendMorningDigest } from '../../src/domain/chat/digest.service.js';
 import { DIALECTS } from '../support/database.js';
 import { customer, pendingCampaign, todo, waitFor } from './seed.js';
 
@@ -126,5 +127,19 @@ describe.each(DIALECTS)('Wechaty transport on wechaty-puppet-mock (%s)', (dialec
     expect(text).toContain('回复“批准 CAMP_N”');
     expect(text).toContain('138****8000');
     expect(text).not.toContain('13800138000');
+  });
+
+  it('the morning digest tells each staff member their due todos and approvals', async () => {
+    const em = t.app.orm.em.fork();
+    await pendingCampaign(em, `CAMP_D_${dialect}`, sales.id);
+    await todo(em, '给赵六寄样品', sales.id);
+    const before = replies.length;
+    const res = await sendMorningDigest(em, { notifier: t.app.chatOps.notifier, approvals: t.app.approvals, timeZone: 'Asia/Shanghai' }, new Date('2030-01-02T00:30:00Z'));
+    expect(res.failed).toBe(0);
+    const toManager = (await waitFor(() => replies.slice(before).find((r) => r.to === managerContact.id), 'manager digest')).text;
+    expect(toManager).toContain(`CAMP_D_${dialect}`);
+    const toSales = (await waitFor(() => replies.slice(before).find((r) => r.to === salesContact.id), 'sales digest')).text;
+    expect(toSales).toContain('给赵六寄样品');
+    expect(toSales).toContain('已逾期');
   });
 });
