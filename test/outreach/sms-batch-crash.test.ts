@@ -99,7 +99,7 @@ describe('batch SMS survives kill -9 of its worker (MariaDB)', () => {
       body: JSON.stringify({ templateId: 'TPL_PROMO', params: ['会员'], phoneNumbers: phones }),
     });
     expect(created.status).toBe(201);
-    const { batchId } = (await created.json()).data;
+    const { batchId } = ((await created.json()) as { data: { batchId: number } }).data;
 
     // Kill the worker the moment the carrier has received its fourth request: the worker is then
     // waiting for the answer, with that chunk claimed and committed but its outcome not yet written.
@@ -124,7 +124,7 @@ describe('batch SMS survives kill -9 of its worker (MariaDB)', () => {
     const base2 = await second.url;
     const report = await waitFor(async () => {
       const res = await fetch(`${base2}/api/ai-ops/outreach/sms/batch/${batchId}`, { headers: { authorization: `Bearer ${token}` } });
-      const data = (await res.json()).data;
+      const data = ((await res.json()) as { data: Record<string, any> }).data;
       return data.status === 'completed' && data.unknown === 0 && data;
     }, 60_000, 'the batch to complete and settle');
 

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { checkCompliance } from '../compliance/compliance.service.js';
 import { withOptOut } from '../compliance/compliance.policy.js';
-import type { RefusalReason } from '../compliance/compliance-decision.entity.js';
 import { customerIdForPhone } from '../customers/customer-by-phone.js';
 import { DomainError } from '../shared/domain-error.js';
 import { normalizePhone } from '../shared/phone.js';
@@ -14,6 +13,7 @@ import { SmsLogSchema, type SmsLog } from './sms-log.entity.js';
 import { templateByCode } from './sms-template.service.js';
 import type { SmsTemplate } from './sms-template.entity.js';
 import { renderTemplate } from './sms-template.rules.js';
+import { refusalError } from './refusal-error.js';
 
 export type SendSmsInput = {
   phoneNumber: string;
@@ -33,14 +33,6 @@ export type SendSmsResult = {
   serialNo?: string | null;
   deferredUntil?: Date;
   error?: string;
-};
-
-const REFUSAL: Record<Exclude<RefusalReason, 'QUIET_HOURS'>, [code: string, message: string]> = {
-  OPTED_OUT: ['RECIPIENT_OPTED_OUT', '该号码已退订营销短信，未发送'],
-  BLACKLISTED: ['RECIPIENT_BLACKLISTED', '该号码在黑名单中，未发送'],
-  NO_CONSENT: ['RECIPIENT_NO_CONSENT', '该号码没有营销短信授权记录，未发送'],
-  FREQUENCY_CAP: ['FREQUENCY_CAP_EXCEEDED', '超过发送频率限制（营销短信每周最多 2 条，同一内容 30 秒内不重复），未发送'],
-  INVALID_NUMBER: ['INVALID_PHONE_NUMBER', '不是有效的中国大陆手机号'],
 };
 
 const HISTORY_TYPE: Record<SmsCategory, ContactHistoryType> = {
@@ -106,8 +98,7 @@ export async function sendSms(em: EntityManager, deps: OutreachDeps, input: Send
   });
 
   if (prepared.verdict.kind === 'refuse') {
-    const [code, message] = REFUSAL[prepared.verdict.reason];
-    throw new DomainError(code, message, code === 'INVALID_PHONE_NUMBER' ? { fields: [{ field: 'phoneNumber', message: 'not a mainland mobile number' }] } : { reason: prepared.verdict.reason });
+    throw refusalError(prepared.verdict.reason);
   }
   // The transaction worked on its own fork; continue on this request's unit of work.
   const log = await em.findOneOrFail(SmsLogSchema, { messageId: prepared.log! });
