@@ -6,7 +6,7 @@ import { parseDatabaseUrl, type DatabaseTarget } from './db/database-url.js';
 import type { ConfigSection } from './config/config-section.js';
 import { modelSection } from './config/model.config.js';
 import { outreachSection } from './config/outreach.config.js';
-import { telephonySection } from './config/telephony.config.js';
+import { recordingsSection, telephonySection } from './config/telephony.config.js';
 import { wecomSection } from './config/wecom.config.js';
 import { wechatySection } from './config/wechaty.config.js';
 import { miniappSection } from './config/miniapp.config.js';
@@ -19,6 +19,7 @@ import { tencentSection } from './config/tencent.config.js';
 const sections = {
   model: modelSection,
   telephony: telephonySection,
+  recordings: recordingsSection,
   wecom: wecomSection,
   wechaty: wechatySection,
   miniapp: miniappSection,

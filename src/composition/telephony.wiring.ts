@@ -43,8 +43,7 @@ export function wireTelephony(ctx: { config: Config; logger: Logger; orm: Orm; j
   const model = config.model.chat ? createOpenAiLanguageModel(config.model.chat) : notConfiguredModel;
   const transcriber = config.model.transcription ? createOpenAiTranscriber(config.model.transcription) : notConfiguredTranscriber;
   const jobDeps = { fork, model, transcriber, notifier, timeZone: config.businessTimeZone };
-  const recordingsDir = config.telephony?.recordingsDir ?? `${config.dataDir}/recordings`;
-  const recordings = { secret: config.auth.appSecret, recordingsDir };
+  const recordings = { secret: config.auth.appSecret, recordingsDir: config.recordings.dir };
   const door = config.telephony
     ? createTelephony({ config: config.telephony, fork, logger, notifier, jobs: ctx.jobQueue, timeZone: config.businessTimeZone })
     : undefined;

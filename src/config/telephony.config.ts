@@ -58,3 +58,9 @@ export const telephonySection = defineSection({
 });
 
 export type TelephonyConfig = NonNullable<ReturnType<typeof telephonySection.build>>;
+
+/** Where call recordings and voicemails live (shared with the switch); needed by the download route even when the switch door is off. */
+export const recordingsSection = defineSection({
+  shape: { RECORDINGS_DIR: z.string().trim().min(1).default('./data/recordings') },
+  build: (e) => ({ dir: resolve(e.RECORDINGS_DIR) }),
+});
