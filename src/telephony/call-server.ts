@@ -70,10 +70,12 @@ export async function startCallServer(options: CallServerOptions): Promise<CallS
     log.info({ uuid, caller: maskPhone(callerNumber), period: result.plan.period, steps: result.plan.steps.length, match: result.match.kind }, 'routing 400 call');
 
     const t = options.commandTimeoutMs;
-    await call.command('answer', '', t);
-    await call.command('multiset', `verbose_events=true salesops_call=inbound hangup_after_bridge=true continue_on_fail=true RECORD_BRIDGE_REQ=true salesops_recording=${recording}`, t);
+    // `async full`: the switch queues applications in order, so the set-up needs only its command/reply;
+    // bridge is awaited to its CHANNEL_EXECUTE_COMPLETE (DIALSTATUS decides on voicemail).
+    await call.execute('answer', '');
+    await call.execute('multiset', `verbose_events=true salesops_call=inbound hangup_after_bridge=true continue_on_fail=true RECORD_BRIDGE_REQ=true salesops_recording=${recording}`);
     if (bridge) {
-      await call.command('record_session', recording, t);
+      await call.execute('record_session', recording);
       const done = await call.command('bridge', bridge, TALK_LIMIT_MS);
       const status = String(done.body['variable_DIALSTATUS'] ?? done.body['variable_originate_disposition'] ?? '');
       if (status === 'SUCCESS') return;

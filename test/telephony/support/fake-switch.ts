@@ -65,6 +65,7 @@ export class FakeEventSocket {
 
   #accept(socket: Socket): void {
     this.sockets.add(socket);
+    socket.setNoDelay(true);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => undefined);
     socket.write('Content-Type: auth/request\n\n');
@@ -147,7 +148,7 @@ export class FakeChannel {
   ) {}
 
   connect(port: number): Promise<void> {
-    const socket = connect({ port, host: '127.0.0.1' });
+    const socket = connect({ port, host: '127.0.0.1', noDelay: true });
     this.#socket = socket;
     socket.on('error', () => undefined);
     this.#closed = new Promise((resolve) => socket.once('close', () => resolve()));
