@@ -144,7 +144,7 @@ export class FakeChannel {
     readonly uuid: string,
     readonly channelData: Record<string, string>,
     /** Extra variables reported when an application completes (e.g. bridge → DIALSTATUS). */
-    readonly onExecute: (app: string, arg: string) => Record<string, string> | 'hangup' = () => ({}),
+    readonly onExecute: (app: string, arg: string) => Record<string, string | undefined> | 'hangup' = () => ({}),
   ) {}
 
   connect(port: number): Promise<void> {
