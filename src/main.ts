@@ -15,6 +15,7 @@ import { createAgendaJobQueue } from './jobs/agenda-job-queue.js';
 import { listJobs } from './jobs/job-list.js';
 import { noopJob } from './jobs/noop.job.js';
 import type { JobQueue } from './domain/ports/job-queue.port.js';
+import { wireTelephony, type TelephonyWiring } from './composition/telephony.wiring.js';
 import { systemClock } from './domain/ports/clock.port.js';
 import { createOpenAiLanguageModel } from './gateways/openai/openai-language-model.js';
 import { createLogNotifier } from './gateways/log-notifier.js';
@@ -36,6 +37,8 @@ export type RunningApp = {
   orm: Orm;
   scheduler: Scheduler;
   jobQueue: JobQueue;
+  /** The FreeSWITCH door when telephony is configured. */
+  telephony: TelephonyWiring['door'];
   server: Server;
   /** Base URL the HTTP door listens on, e.g. http://127.0.0.1:3000 */
   url: string;
@@ -69,7 +72,10 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   // Approvable kinds register here; the chat doors and the API decide through this one service.
   const approvals = new ApprovalService().register(campaignApprovable);
 
+  // The door and its jobs read the queue and the notifier when calls come in, after both exist.
+  const telephony = wireTelephony({ config, logger, orm, jobQueue: { enqueue: (...a) => jobQueue.enqueue(...a), cancel: (...a) => jobQueue.cancel(...a) }, notifier: () => notifier });
   const jobs = new JobRegistry().add(noopJob);
+  for (const job of telephony.jobs) jobs.add(job);
   for (const job of options.extraJobs ?? []) jobs.add(job);
   const scheduler = await createScheduler(createJobBackend({ mongodbUrl: config.mongodbUrl, orm }), jobs, {
     workerName: config.jobs.workerName,
@@ -106,8 +112,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     tokens,
     permissions,
     jobs: { list: (query) => listJobs(scheduler.agenda, query) },
-    publicRouters: [...chatOps.publicRouters, ...miniappPublic],
-    staffRouters: [miniappStaffRoutes(), followUpRoutes(outreachAi), feedbackRoutes({ ...outreachAi, notifier }), historyRoutes()],
+    publicRouters: [...telephony.publicRouters, ...chatOps.publicRouters, ...miniappPublic],
+    staffRouters: [miniappStaffRoutes(), ...telephony.staffRouters, followUpRoutes(outreachAi), feedbackRoutes({ ...outreachAi, notifier }), historyRoutes()],
   });
 
   const server = app.listen(config.http.port, config.http.host);
@@ -118,18 +124,20 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}`;
   logger.info({ url }, 'http door listening');
+  await telephony.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('shutting down: no new requests');
+      await telephony.stop();
       await closeServer(server);
       await chatOps.stop();
       await scheduler.stop({ timeoutMs: 15_000 });
       await orm.close(true);
       logger.info('shutdown complete');
     })());
-  return { config, logger, orm, scheduler, jobQueue, server, url, chatOps, approvals, stop };
+  return { config, logger, orm, scheduler, jobQueue, telephony: telephony.door, server, url, chatOps, approvals, stop };
 }
 
 /** Stops accepting connections, lets in-flight requests finish, then closes idle keep-alive sockets. */
