@@ -14,8 +14,10 @@ import { createScheduler, type Scheduler } from './jobs/scheduler.js';
 import { createAgendaJobQueue } from './jobs/agenda-job-queue.js';
 import { listJobs } from './jobs/job-list.js';
 import { noopJob } from './jobs/noop.job.js';
-import type { JobQueue } from './domain/ports/job-queue.port.js';
+import { lateBoundJobQueue } from './jobs/late-bound-job-queue.js';
+import { wireOutreach } from './composition/outreach.wiring.js';
 import { wireTelephony, type TelephonyWiring } from './composition/telephony.wiring.js';
+import type { JobQueue } from './domain/ports/job-queue.port.js';
 import { systemClock } from './domain/ports/clock.port.js';
 import { createOpenAiLanguageModel } from './gateways/openai/openai-language-model.js';
 import { createLogNotifier } from './gateways/log-notifier.js';
@@ -25,6 +27,7 @@ import { historyRoutes } from './miniapp-api/routes/outreach/history.routes.js';
 import type * as PUPPET from 'wechaty-puppet';
 import { ApprovalService } from './domain/approvals/approval.service.js';
 import { campaignApprovable } from './domain/approvals/campaign.approvable.js';
+import { invitationApprovable } from './domain/outreach/invitation.approvable.js';
 import { startChatOps, type ChatOps } from './bot/chat-ops.js';
 import { createJscode2SessionLogin } from './gateways/wechat/jscode2session.js';
 import { miniappRoutes } from './miniapp-api/routes/miniapp/miniapp.routes.js';
@@ -69,21 +72,21 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
 
   const permissions = new PermissionService();
   const tokens = new StaffTokens(config.auth.appSecret, config.auth.tokenTtlSeconds);
+  const jobQueue = lateBoundJobQueue();
   // Approvable kinds register here; the chat doors and the API decide through this one service.
-  const approvals = new ApprovalService().register(campaignApprovable);
+  const approvals = new ApprovalService().register(campaignApprovable).register(invitationApprovable(jobQueue));
+  const telephony = wireTelephony({ config, logger, orm, jobQueue, notifier: () => notifier });
+  const outreach = wireOutreach({ config, logger, orm, jobQueue, approvals, voice: telephony.voice });
 
-  // The door and its jobs read the queue and the notifier when calls come in, after both exist.
-  const telephony = wireTelephony({ config, logger, orm, jobQueue: { enqueue: (...a) => jobQueue.enqueue(...a), cancel: (...a) => jobQueue.cancel(...a) }, notifier: () => notifier });
   const jobs = new JobRegistry().add(noopJob);
-  for (const job of telephony.jobs) jobs.add(job);
-  for (const job of options.extraJobs ?? []) jobs.add(job);
+  for (const job of [...outreach.jobs, ...telephony.jobs, ...(options.extraJobs ?? [])]) jobs.add(job);
   const scheduler = await createScheduler(createJobBackend({ mongodbUrl: config.mongodbUrl, orm }), jobs, {
     workerName: config.jobs.workerName,
     processEveryMs: config.jobs.processEveryMs,
     maxConcurrency: config.jobs.maxConcurrency,
     log: logger.child({ component: 'jobs' }),
   });
-  const jobQueue = createAgendaJobQueue(scheduler.agenda);
+  jobQueue.bind(createAgendaJobQueue(scheduler.agenda));
   if (config.jobs.enabled) {
     await scheduler.start();
     logger.info({ worker: scheduler.workerName, backend: config.mongodbUrl ? 'mongodb' : config.database.kind, jobs: jobs.names() }, 'job worker started');
@@ -112,8 +115,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     tokens,
     permissions,
     jobs: { list: (query) => listJobs(scheduler.agenda, query) },
-    publicRouters: [...telephony.publicRouters, ...chatOps.publicRouters, ...miniappPublic],
-    staffRouters: [miniappStaffRoutes(), ...telephony.staffRouters, followUpRoutes(outreachAi), feedbackRoutes({ ...outreachAi, notifier }), historyRoutes()],
+    publicRouters: [...outreach.publicRouters, ...telephony.publicRouters, ...chatOps.publicRouters, ...miniappPublic],
+    staffRouters: [miniappStaffRoutes(), ...outreach.staffRouters, ...telephony.staffRouters, followUpRoutes(outreachAi), feedbackRoutes({ ...outreachAi, notifier }), historyRoutes()],
   });
 
   const server = app.listen(config.http.port, config.http.host);

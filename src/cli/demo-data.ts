@@ -62,6 +62,7 @@ export const demoData = {
   templates: [
     { code: 'TPL_001', name: '到店感谢', category: 'notification' as const, vendorTemplateId: '1000001', content: '{1}您好，感谢您的光临！期待再次为您服务。', paramNames: ['name'] },
     { code: 'TPL_002', name: '周末活动', category: 'marketing' as const, vendorTemplateId: '1000002', content: '尊敬的{1}，{2}本周末特惠：{3}。', paramNames: ['name', 'event', 'offer'] },
+    { code: 'TPL_INVITE', name: '活动邀约', category: 'marketing' as const, vendorTemplateId: '1000004', content: '{1}您好，诚邀您参加{3}的「{2}」，凭此邀约享{4}。拒收请回复R', paramNames: ['name', 'event', 'time', 'incentive'] },
     { code: 'TPL_003', name: '预约提醒', category: 'reminder' as const, vendorTemplateId: '1000003', content: '{1}您好，您预约的{2}将于{3}开始。', paramNames: ['name', 'item', 'time'] },
   ],
 

@@ -16,6 +16,10 @@ import type { AppState } from '../miniapp-api/http/request-context.js';
 import { smsRoutes } from '../miniapp-api/routes/outreach/sms.routes.js';
 import { smsCallbackRoutes } from '../miniapp-api/routes/outreach/sms-callbacks.routes.js';
 import { templateRoutes } from '../miniapp-api/routes/outreach/templates.routes.js';
+import { invitationRoutes } from '../miniapp-api/routes/outreach/invitations.routes.js';
+import { callRoutes } from '../miniapp-api/routes/outreach/call.routes.js';
+import { outreachSendJobs } from '../jobs/outreach/outreach.jobs.js';
+import type { ApprovalService } from '../domain/approvals/approval.service.js';
 
 export type OutreachWiring = {
   deps: OutreachDeps;
@@ -29,7 +33,7 @@ export type OutreachWiring = {
  * are set, otherwise gateways that only record what they would send, said once in the log), the
  * services' dependencies, their jobs and routes. `voice` may be overridden (FreeSWITCH when telephony is on).
  */
-export function wireOutreach(ctx: { config: Config; logger: Logger; orm: Orm; jobQueue: JobQueue; voice?: VoiceGateway }): OutreachWiring {
+export function wireOutreach(ctx: { config: Config; logger: Logger; orm: Orm; jobQueue: JobQueue; approvals: ApprovalService; voice?: VoiceGateway }): OutreachWiring {
   const { config, logger } = ctx;
   let sms: OutreachDeps['sms'];
   if (config.tencent.sms) {
@@ -55,10 +59,12 @@ export function wireOutreach(ctx: { config: Config; logger: Logger; orm: Orm; jo
     compliance: { timeZone: config.businessTimeZone, window: config.outreach.marketingWindow },
     batch: { chunkSize: config.outreach.batchChunkSize, settleAfterMs: config.outreach.settleAfterMs },
   };
+  const invitations = { smsTemplateCode: config.outreach.invitationSmsTemplate, timeZone: config.businessTimeZone };
+  const newEm = () => ctx.orm.em.fork();
   return {
     deps,
-    jobs: outreachJobs(() => ctx.orm.em.fork(), deps, { batchLockMs: config.outreach.batchLockMs }),
-    staffRouters: [templateRoutes(), smsRoutes(deps)],
+    jobs: [...outreachJobs(newEm, deps, { batchLockMs: config.outreach.batchLockMs }), ...outreachSendJobs(newEm, deps, invitations)],
+    staffRouters: [templateRoutes(), smsRoutes(deps), callRoutes(deps), invitationRoutes(ctx.approvals, invitations)],
     publicRouters: [smsCallbackRoutes(config.tencent.callbackToken)],
   };
 }

@@ -11,6 +11,8 @@ export const outreachSection = defineSection({
     SMS_BATCH_CHUNK_SIZE: z.coerce.number().int().min(1).max(200).default(200),
     SMS_BATCH_LOCK_MS: z.coerce.number().int().min(1000).default(60_000),
     SMS_SETTLE_AFTER_MS: z.coerce.number().int().min(1000).default(120_000),
+    /** SMS template of invitations: {1} name, {2} event, {3} time, {4} incentive. */
+    INVITATION_SMS_TEMPLATE: z.string().min(1).max(50).default('TPL_INVITE'),
   },
   check(e) {
     const [start, end] = e.MARKETING_HOURS.split('-');
@@ -23,6 +25,7 @@ export const outreachSection = defineSection({
       batchChunkSize: e.SMS_BATCH_CHUNK_SIZE,
       batchLockMs: e.SMS_BATCH_LOCK_MS,
       settleAfterMs: e.SMS_SETTLE_AFTER_MS,
+      invitationSmsTemplate: e.INVITATION_SMS_TEMPLATE,
     };
   },
 });

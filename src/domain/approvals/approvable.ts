@@ -26,6 +26,10 @@ export interface Approvable {
   readonly label: string;
   listPending(em: EntityManager): Promise<PendingApproval[]>;
   get(em: EntityManager, id: string): Promise<PendingApproval | null>;
-  approve(em: EntityManager, id: string, decidedBy: number): Promise<void>;
+  /**
+   * Marks the subject approved inside the decision's transaction. Work that must not run before the
+   * decision is committed (queuing the send) is returned as a follow-up the service runs after commit.
+   */
+  approve(em: EntityManager, id: string, decidedBy: number): Promise<void | (() => Promise<void>)>;
   reject(em: EntityManager, id: string, decidedBy: number, reason: string): Promise<void>;
 }

@@ -53,10 +53,11 @@ export class ApprovalService {
     const reason = decision.reason?.trim() ?? '';
     if (!decision.approve && !reason) throw new DomainError('APPROVAL_REASON_REQUIRED', '驳回需要填写原因');
     if (reason.length > 500) throw new DomainError('VALIDATION_FAILED', '原因不超过 500 个字符');
-    return em.transactional(async (tx) => {
+    const followUp: { run?: (() => Promise<void>) | void } = {};
+    const decided = await em.transactional(async (tx) => {
       const { approvable, pending } = await this.#find(tx, decision.id, decision.kind);
       if (pending.submittedBy === decision.by.staffId) throw new DomainError('APPROVAL_SELF_FORBIDDEN', '不能审批自己提交的申请');
-      if (decision.approve) await approvable.approve(tx, pending.id, decision.by.staffId);
+      if (decision.approve) followUp.run = await approvable.approve(tx, pending.id, decision.by.staffId);
       else await approvable.reject(tx, pending.id, decision.by.staffId, reason);
       recordAudit(tx, {
         actorStaffId: decision.by.staffId,
@@ -68,6 +69,8 @@ export class ApprovalService {
       });
       return { ...pending, label: approvable.label };
     });
+    if (followUp.run) await followUp.run();
+    return decided;
   }
 
   /**

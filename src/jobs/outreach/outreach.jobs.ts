@@ -5,6 +5,9 @@ import { runSmsBatch } from '../../domain/outreach/sms-batch.worker.js';
 import { settleUnknownSends } from '../../domain/outreach/sms-receipts.service.js';
 import { sendPendingSms } from '../../domain/outreach/sms-send.service.js';
 import type { JobDefinition } from '../job-registry.js';
+import { INVITATION_SEND_JOB } from '../../domain/outreach/invitation.approvable.js';
+import { sendApprovedInvitation, type InvitationSettings } from '../../domain/outreach/invitation.service.js';
+import { OUTREACH_CALL_JOB, placeOutreachCall, type OutreachCallInput } from '../../domain/outreach/outreach-call.service.js';
 
 const SETTLE_ATTEMPTS = 10;
 
@@ -44,4 +47,25 @@ export function outreachJobs(newEm: () => EntityManager, deps: OutreachDeps, opt
     },
   };
   return [sendPending, batch, settle];
+}
+
+/** Invitation sending and deferred outreach calls. */
+export function outreachSendJobs(newEm: () => EntityManager, deps: OutreachDeps, settings: InvitationSettings): JobDefinition<any>[] {
+  const sendInvitation: JobDefinition<{ invitationId: string }> = {
+    name: INVITATION_SEND_JOB,
+    parse: (d) => z.object({ invitationId: z.string().min(1) }).passthrough().parse(d),
+    run: async (data) => {
+      const result = await sendApprovedInvitation(newEm(), deps, settings, data.invitationId);
+      if (result.state === 'deferred') await deps.jobs.enqueue(INVITATION_SEND_JOB, { invitationId: data.invitationId }, { runAt: result.until });
+    },
+  };
+  const call: JobDefinition<OutreachCallInput> = {
+    name: OUTREACH_CALL_JOB,
+    parse: (d) =>
+      z.object({ phoneNumber: z.string(), scriptId: z.string().nullish(), scriptContent: z.string().min(1), customerId: z.string().nullish(), staffId: z.number().nullable() }).parse(d),
+    run: async (data) => {
+      await placeOutreachCall(newEm(), deps, data);
+    },
+  };
+  return [sendInvitation, call];
 }

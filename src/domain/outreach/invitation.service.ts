@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/core';
+import { checkCompliance } from '../compliance/compliance.service.js';
+import { CustomerContactSchema } from '../customers/customer-contact.entity.js';
+import { EventSchema } from '../events/event.entity.js';
+import { localParts } from '../shared/business-time.js';
+import { DomainError } from '../shared/domain-error.js';
+import { isMainlandMobile } from '../shared/phone.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { ContactHistorySchema } from './contact-history.entity.js';
+import { InvitationSchema, type Invitation } from './invitation.entity.js';
+import { invitationOffer } from './invitation-offer.policy.js';
+import { placeOutreachCall } from './outreach-call.service.js';
+import { requireCustomer } from './outreach-customer.js';
+import type { OutreachDeps } from './outreach-deps.js';
+import { sendSms } from './sms-send.service.js';
+
+/** Invitations go out by SMS with this template: {1} name, {2} event, {3} time, {4} incentive. */
+export type InvitationSettings = { smsTemplateCode: string; timeZone: string };
+
+/**
+ * Generates an invitation for a customer and an event (content, incentive and channel by segment) and
+ * submits it for a manager's approval; nothing is sent before that.
+ */
+export async function createInvitation(em: EntityManager, input: { customerId: string; eventId: string; staffId: number }, settings: InvitationSettings, now = new Date()) {
+  const customer = await requireCustomer(em, input.customerId);
+  const event = await em.findOne(EventSchema, { id: input.eventId });
+  if (!event) throw new DomainError('EVENT_NOT_FOUND', `活动 ${input.eventId} 不存在`, { eventId: input.eventId });
+  if (event.eventDate <= now) throw new DomainError('EVENT_PAST_CONFLICT', `活动 ${event.name} 已经开始或结束，不能再邀约`);
+  const open = await em.count(InvitationSchema, { customer: customer.id, event: event.id, status: { $nin: ['rejected', 'expired'] } });
+  if (open > 0) throw new DomainError('INVITATION_EXISTS', `客户 ${customer.id} 已有活动 ${event.id} 的邀约`);
+  const offer = invitationOffer({ segment: customer.segment ?? null, level: customer.level, name: customer.name, eventName: event.name, eventDate: event.eventDate, timeZone: settings.timeZone });
+  return em.transactional(async (tx) => {
+    const id = `INV-${localParts(now, settings.timeZone).date.replaceAll('-', '')}-${randomBytes(4).toString('hex')}`;
+    const invitation = tx.create(InvitationSchema, {
+      id,
+      customer: customer.id,
+      event: event.id,
+      eventName: event.name,
+      eventDate: event.eventDate,
+      content: offer.content,
+      incentive: offer.incentive,
+      channel: offer.channel,
+      status: 'pending_approval',
+      createdBy: input.staffId,
+    });
+    recordAudit(tx, { actorStaffId: input.staffId, action: 'invitation.submit', targetType: 'invitation', targetId: id, channel: 'api', details: { customerId: customer.id, eventId: event.id, channel: offer.channel } });
+    return invitation;
+  });
+}
+
+export type InvitationSendResult = { state: 'sent' | 'not_approved' | 'refused' | 'deferred' | 'failed'; until?: Date; reason?: string };
+
+/**
+ * The send job's work for an approved invitation, through its channel: SMS (template, compliance again),
+ * phone (voice port) or WeChat (shown in the customer's mini-program). Sent once: only `approved` moves.
+ */
+export async function sendApprovedInvitation(em: EntityManager, deps: OutreachDeps, settings: InvitationSettings, invitationId: string): Promise<InvitationSendResult> {
+  const inv = await em.findOne(InvitationSchema, { id: invitationId });
+  if (!inv) return { state: 'not_approved', reason: 'missing' };
+  if (inv.status !== 'approved') return { state: 'not_approved', reason: inv.status };
+  const customer = await requireCustomer(em, inv.customer.id);
+  const mobile = await customerMobile(em, customer.id, customer.phone ?? null);
+  if (!mobile) return fail(em, inv, 'NO_MOBILE');
+  const now = deps.clock.now();
+  if (inv.channel === 'sms') {
+    const local = localParts(inv.eventDate, settings.timeZone);
+    const params = [customer.name, inv.eventName, `${Number(local.date.slice(5, 7))}月${Number(local.date.slice(8, 10))}日 ${local.hhmm}`, inv.incentive ?? ''];
+    try {
+      const res = await sendSms(em, deps, { phoneNumber: mobile, templateCode: settings.smsTemplateCode, params, customerId: customer.id, historyType: 'invitation', staffId: inv.approvedBy ?? null });
+      if (res.status === 'failed') return fail(em, inv, res.error ?? 'SMS_FAILED');
+    } catch (err) {
+      if (err instanceof DomainError) return fail(em, inv, err.code);
+      throw err;
+    }
+  } else if (inv.channel === 'call') {
+    try {
+      const res = await placeOutreachCall(em, deps, { phoneNumber: mobile, scriptId: inv.id, scriptContent: inv.content, customerId: customer.id, historyType: 'invitation', staffId: inv.approvedBy ?? null });
+      if (res.status === 'deferred') return { state: 'deferred', until: res.deferredUntil };
+      if (res.status !== 'initiated') return fail(em, inv, res.error ?? res.status);
+    } catch (err) {
+      if (err instanceof DomainError) return fail(em, inv, err.code);
+      throw err;
+    }
+  } else {
+    const [check] = await checkCompliance(em, { phones: [mobile], channel: inv.channel, purpose: 'marketing', subjectType: 'invitation', subjectIds: [inv.id] }, deps.compliance, now);
+    if (check!.verdict.kind === 'defer') {
+      await em.flush();
+      return { state: 'deferred', until: check!.verdict.until };
+    }
+    if (check!.verdict.kind === 'refuse') return fail(em, inv, check!.verdict.reason);
+    em.create(ContactHistorySchema, { customer: customer.id, phone: check!.e164, phoneLast8: check!.e164?.slice(-8) ?? null, channel: inv.channel, type: 'invitation', content: inv.content, status: 'sent', result: 'shown in the mini-program', createdBy: inv.approvedBy ?? null });
+  }
+  Object.assign(inv, { status: 'sent', sentAt: now });
+  await em.flush();
+  return { state: 'sent' };
+}
+
+async function fail(em: EntityManager, inv: Invitation, reason: string): Promise<InvitationSendResult> {
+  recordAudit(em, { actorStaffId: null, action: 'invitation.send_failed', targetType: 'invitation', targetId: inv.id, channel: 'job', details: { reason, channel: inv.channel } });
+  await em.flush();
+  return { state: reason === 'OPTED_OUT' || reason.startsWith('RECIPIENT_') || reason === 'NO_CONSENT' ? 'refused' : 'failed', reason };
+}
+
+async function customerMobile(em: EntityManager, customerId: string, companyPhone: string | null): Promise<string | null> {
+  const contacts = await em.find(CustomerContactSchema, { customer: customerId, mobile: { $ne: null } }, { orderBy: { isPrimary: 'desc', id: 'asc' }, limit: 1 });
+  return contacts[0]?.mobile ?? (companyPhone && isMainlandMobile(companyPhone) ? companyPhone : null);
+}
+
+/** Counts and rates of one event's invitations (seed 000 §6.3 trackInvitationPerformance). */
+export async function invitationPerformance(em: EntityManager, eventId: string) {
+  const event = await em.findOne(EventSchema, { id: eventId });
+  if (!event) throw new DomainError('EVENT_NOT_FOUND', `活动 ${eventId} 不存在`, { eventId });
+  const rows = await em.find(InvitationSchema, { event: eventId }, { fields: ['status', 'response', 'channel'], disableIdentityMap: true });
+  const byStatus: Record<string, number> = {};
+  const byResponse: Record<string, number> = { interested: 0, maybe: 0, not_interested: 0 };
+  const byChannel: Record<string, number> = {};
+  for (const r of rows) {
+    byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+    if (r.response) byResponse[r.response] = (byResponse[r.response] ?? 0) + 1;
+    byChannel[r.channel] = (byChannel[r.channel] ?? 0) + 1;
+  }
+  const reached = ['sent', 'opened', 'accepted', 'declined', 'expired'].reduce((n, s) => n + (byStatus[s] ?? 0), 0);
+  const responded = byResponse.interested! + byResponse.maybe! + byResponse.not_interested!;
+  const rate = (part: number) => (reached === 0 ? 0 : Math.round((part / reached) * 1000) / 10);
+  return {
+    eventId: event.id,
+    eventName: event.name,
+    total: rows.length,
+    pendingApproval: byStatus.pending_approval ?? 0,
+    rejected: byStatus.rejected ?? 0,
+    sent: reached,
+    accepted: byStatus.accepted ?? 0,
+    declined: byStatus.declined ?? 0,
+    responses: byResponse,
+    byChannel,
+    responseRate: rate(responded),
+    acceptanceRate: rate(byStatus.accepted ?? 0),
+  };
+}
+

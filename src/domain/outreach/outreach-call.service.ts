@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/core';
+import { checkCompliance } from '../compliance/compliance.service.js';
+import { customerIdForPhone } from '../customers/customer-by-phone.js';
+import { DomainError } from '../shared/domain-error.js';
+import { normalizePhone } from '../shared/phone.js';
+import { CallLogSchema, type CallLogStatus } from './call-log.entity.js';
+import { ContactHistorySchema, type ContactHistoryType } from './contact-history.entity.js';
+import type { OutreachDeps } from './outreach-deps.js';
+import { refusalError } from './refusal-error.js';
+
+export const OUTREACH_CALL_JOB = 'outreach.call';
+
+export type OutreachCallInput = {
+  phoneNumber: string;
+  scriptId?: string | null;
+  scriptContent: string;
+  customerId?: string | null;
+  historyType?: ContactHistoryType;
+  staffId: number | null;
+};
+
+export type OutreachCallResult = { callId: string; status: CallLogStatus | 'deferred'; deferredUntil?: Date; error?: string };
+
+const STATUS_BY_FAILURE: Record<string, CallLogStatus> = { CALLEE_BUSY: 'busy', NO_ANSWER: 'no_answer' };
+
+/**
+ * An outreach call (seed 000 §5.3) through the voice port (Tencent voice message or FreeSWITCH):
+ * compliance first (consent, ≤ 1 follow-up call a month, the marketing window — outside it the call is
+ * queued for the next window), the call_logs row and contact history written, then the call placed.
+ */
+export async function placeOutreachCall(em: EntityManager, deps: OutreachDeps, input: OutreachCallInput): Promise<OutreachCallResult> {
+  const script = input.scriptContent.trim();
+  if (!script) throw new DomainError('VALIDATION_FAILED', '外呼脚本不能为空', { fields: [{ field: 'scriptContent', message: 'required' }] });
+  const callId = randomUUID();
+  const now = deps.clock.now();
+  const prepared = await em.transactional(async (tx) => {
+    const [check] = await checkCompliance(tx, { phones: [input.phoneNumber], channel: 'call', purpose: 'marketing', subjectType: 'call_log', subjectIds: [callId] }, deps.compliance, now);
+    return check!;
+  });
+  if (prepared.verdict.kind === 'refuse') throw refusalError(prepared.verdict.reason);
+  if (prepared.verdict.kind === 'defer') {
+    await deps.jobs.enqueue(OUTREACH_CALL_JOB, { ...input, scriptContent: script }, { runAt: prepared.verdict.until });
+    return { callId, status: 'deferred', deferredUntil: prepared.verdict.until };
+  }
+  const phone = normalizePhone(input.phoneNumber)!;
+  const customerId = input.customerId ?? (await customerIdForPhone(em, phone.e164, phone.last8));
+  const log = em.create(CallLogSchema, { callId, phoneNumber: phone.e164, phoneNumberLast8: phone.last8, scriptId: input.scriptId ?? null, status: 'initiated', startedAt: now });
+  const history = em.create(ContactHistorySchema, { customer: customerId, phone: phone.e164, phoneLast8: phone.last8, channel: 'call', type: input.historyType ?? 'follow_up', content: script, status: 'initiated', createdBy: input.staffId });
+  await em.flush();
+
+  const placed = await deps.voice.placeCall({ callId, to: phone.e164, script, timeoutMs: 10_000 });
+  if (placed.ok) {
+    history.result = `carrier call ${placed.carrierCallId} (${deps.voice.name})`;
+    await em.flush();
+    return { callId, status: 'initiated' };
+  }
+  Object.assign(log, { status: STATUS_BY_FAILURE[placed.code] ?? 'failed', endedAt: deps.clock.now(), errorMessage: `${placed.code}: ${placed.message}`.slice(0, 1000) });
+  Object.assign(history, { status: log.status, result: placed.code });
+  await em.flush();
+  return { callId, status: log.status, error: placed.code };
+}

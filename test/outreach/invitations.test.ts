@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootApp, type TestApp } from '../support/app.js';
+import { DIALECTS } from '../support/database.js';
+import { FakeTencentCloud } from '../support/fake-tencent-cloud.js';
+import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
+import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
+import { CustomerContactSchema } from '../../src/domain/customers/customer-contact.entity.js';
+import { EventSchema } from '../../src/domain/events/event.entity.js';
+import type { ContactChannel, CustomerSegment } from '../../src/domain/shared/vocabulary.js';
+
+async function waitFor<T>(probe: () => Promise<T | false | undefined>, ms = 15_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe.each(DIALECTS)('invitations and outreach calls on %s', (dialect) => {
+  const fake = new FakeTencentCloud({ smsSdkAppId: '1400000001', voiceSdkAppId: '1400000002' });
+  let t: TestApp;
+  let sales: { id: number; token: string };
+  let manager: { id: number; token: string };
+  let manager2: { id: number; token: string };
+
+  const customer = async (id: string, segment: CustomerSegment, mobile: string, consentChannel?: ContactChannel) => {
+    const em = t.app.orm.em.fork();
+    const c = em.create(CustomerSchema, { id, name: `客户${id.slice(-1)}`, level: segment === 'VIP' ? 'vip' : 'normal', segment, tags: [] });
+    em.create(CustomerContactSchema, { customer: c, name: '联系人', mobile: `+86${mobile}`, mobileLast8: mobile.slice(-8), isPrimary: true });
+    if (consentChannel) recordConsent(em, { phone: mobile, channel: consentChannel, state: 'granted', source: 'test', customerId: id });
+    await em.flush();
+  };
+  const invite = (customerId: string, token = sales.token, eventId = 'EVENT_T1') => t.call('POST', '/api/ai-ops/outreach/invitation', { token, json: { customerId, eventId } });
+  const statusOf = async (id: string) =>
+    (await t.app.orm.em.fork().getConnection().execute<{ status: string }[]>('select status from invitations where id = ?', [id]))[0]?.status;
+
+  beforeAll(async () => {
+    await fake.start();
+    t = await bootApp(dialect, {
+      TENCENTCLOUD_SECRET_ID: fake.secretId,
+      TENCENTCLOUD_SECRET_KEY: fake.secretKey,
+      TENCENT_API_ENDPOINT: fake.endpoint,
+      TENCENT_SMS_SDK_APP_ID: '1400000001',
+      TENCENT_SMS_SIGN_NAME: '测试KTV',
+      TENCENT_VMS_SDK_APP_ID: '1400000002',
+      TENCENT_VMS_TEMPLATE_ID: '200001',
+      MARKETING_HOURS: '00:00-24:00',
+    });
+    sales = await t.staffWithToken('sales');
+    manager = await t.staffWithToken('manager');
+    manager2 = await t.staffWithToken('manager');
+    await t.call('POST', '/api/ai-ops/outreach/templates', {
+      token: manager.token,
+      json: { code: 'TPL_INVITE', name: '邀约', category: 'marketing', vendorTemplateId: '100009', content: '{1}您好，诚邀您参加{3}的「{2}」，凭此邀约享{4}。', paramNames: ['name', 'event', 'time', 'incentive'] },
+    });
+    const em = t.app.orm.em.fork();
+    em.create(EventSchema, { id: 'EVENT_T1', name: '周末狂欢夜', eventDate: new Date(Date.now() + 7 * 86_400_000) });
+    em.create(EventSchema, { id: 'EVENT_OLD', name: '上周活动', eventDate: new Date(Date.now() - 86_400_000) });
+    await em.flush();
+    await customer('CUST_V1', 'VIP', '13900001001', 'call');
+    await customer('CUST_L1', 'loyal', '13900001002', 'wechat');
+    await customer('CUST_R1', 'regular', '13900001003', 'sms');
+    await customer('CUST_R2', 'regular', '13900001004');
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake.stop();
+  });
+
+  it('generates content, incentive and channel by segment and waits for approval', async () => {
+    const vip = await invite('CUST_V1');
+    expect(vip.status).toBe(201);
+    expect(vip.body.data).toMatchObject({ status: 'pending_approval', channel: 'call', incentive: '8折优惠 + 精美礼品', eventName: '周末狂欢夜' });
+    expect(vip.body.data.content).toContain('尊敬的VIP会员');
+    expect((await invite('CUST_L1')).body.data).toMatchObject({ channel: 'wechat', incentive: '9折优惠' });
+    expect((await invite('CUST_R1')).body.data).toMatchObject({ channel: 'sms', incentive: '活动专享特别优惠' });
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('refuses unknown customers and events, past events and a second open invitation', async () => {
+    expect((await invite('NOPE')).body).toMatchObject({ code: 404, error: 'CUSTOMER_NOT_FOUND' });
+    expect((await invite('CUST_R2', sales.token, 'NOPE')).body.error).toBe('EVENT_NOT_FOUND');
+    expect((await invite('CUST_R2', sales.token, 'EVENT_OLD')).status).toBe(409);
+    expect((await invite('CUST_V1')).body).toMatchObject({ code: 409, error: 'INVITATION_EXISTS' });
+    expect((await t.call('POST', '/api/ai-ops/outreach/invitation', { token: sales.token, json: { customerId: '' } })).status).toBe(422);
+  });
+
+  it('sends each approved invitation through its channel and only once', async () => {
+    const pending = await t.app.orm.em.fork().getConnection().execute<{ id: string; customer_id: string }[]>(`select id, customer_id from invitations where status = 'pending_approval' order by customer_id`);
+    expect((await t.call('POST', `/api/ai-ops/outreach/invitations/${pending[0]!.id}/approve`, { token: sales.token })).status).toBe(403);
+    for (const inv of pending) {
+      const res = await t.call('POST', `/api/ai-ops/outreach/invitations/${inv.id}/approve`, { token: manager.token });
+      expect(res.body.data).toEqual({ invitationId: inv.id, status: 'approved' });
+    }
+    for (const inv of pending) await waitFor(async () => (await statusOf(inv.id)) === 'sent');
+    const actions = fake.requests.map((r) => [r.action, r.phones[0]]);
+    expect(actions).toContainEqual(['SendTtsVoice', '+8613900001001']);
+    expect(actions).toContainEqual(['SendSms', '+8613900001003']);
+    expect(fake.requests).toHaveLength(2);
+    const sms = fake.requests.find((r) => r.action === 'SendSms')!;
+    expect(sms.templateId).toBe('100009');
+    expect(sms.params!.slice(0, 2)).toEqual(['客户1', '周末狂欢夜']);
+    const again = await t.call('POST', `/api/ai-ops/outreach/invitations/${pending[0]!.id}/approve`, { token: manager2.token });
+    expect(again.body).toMatchObject({ code: 404, error: 'APPROVAL_NOT_FOUND' });
+  });
+
+  it('lets no manager approve their own submission, and needs a reason to reject', async () => {
+    const own = (await invite('CUST_R2', manager.token)).body.data;
+    const self = await t.call('POST', `/api/ai-ops/outreach/invitations/${own.id}/approve`, { token: manager.token });
+    expect(self.body).toMatchObject({ code: 403, error: 'APPROVAL_SELF_FORBIDDEN' });
+    expect((await t.call('POST', `/api/ai-ops/outreach/invitations/${own.id}/reject`, { token: manager2.token, json: {} })).status).toBe(422);
+    const rejected = await t.call('POST', `/api/ai-ops/outreach/invitations/${own.id}/reject`, { token: manager2.token, json: { reason: '该客户本月已邀约' } });
+    expect(rejected.body.data.status).toBe('rejected');
+    expect(await statusOf(own.id)).toBe('rejected');
+    const audit = await t.call('GET', '/api/audit-log?action=approval.reject', { token: manager.token });
+    expect(audit.body.data.records[0]).toMatchObject({ actorStaffId: manager2.id, targetType: 'invitation', targetId: own.id, channel: 'api' });
+  });
+
+  it('reports an event’s invitation performance', async () => {
+    const perf = await t.call('GET', '/api/ai-ops/outreach/invitations/performance?eventId=EVENT_T1', { token: manager.token });
+    expect(perf.body.data).toMatchObject({ eventId: 'EVENT_T1', total: 4, sent: 3, rejected: 1, byChannel: { call: 1, wechat: 1, sms: 2 } });
+    expect((await t.call('GET', '/api/ai-ops/outreach/invitations/performance?eventId=NOPE', { token: manager.token })).status).toBe(404);
+  });
+
+  it('places an outreach call only with consent and at most once a month', async () => {
+    const call = (phoneNumber: string) => t.call('POST', '/api/ai-ops/outreach/call', { token: sales.token, json: { phoneNumber, scriptId: 'SCRIPT_001', scriptContent: '您好，我是XX KTV的客服，感谢您上周的光临。' } });
+    expect((await call('13900001004')).body).toMatchObject({ code: 409, error: 'RECIPIENT_NO_CONSENT' });
+    const em = t.app.orm.em.fork();
+    recordConsent(em, { phone: '13900001004', channel: 'call', state: 'granted', source: 'test' });
+    await em.flush();
+    const placed = await call('13900001004');
+    expect(placed.status).toBe(200);
+    expect(placed.body.data.status).toBe('initiated');
+    expect(fake.requests.at(-1)).toMatchObject({ action: 'SendTtsVoice', phones: ['+8613900001004'] });
+    expect((await call('13900001004')).body.error).toBe('FREQUENCY_CAP_EXCEEDED');
+    expect((await call('12345')).status).toBe(422);
+  });
+});
