@@ -69,6 +69,12 @@ const envSchema = z.object({
   JOBS_WORKER_NAME: optionalText,
 });
 
+/** Every environment variable the service reads (documented one by one in .env.example). */
+export function settingNames(): string[] {
+  const sectionKeys = (Object.values(sections) as ConfigSection<any, unknown>[]).flatMap((section) => Object.keys(section.shape));
+  return [...Object.keys(envSchema.shape), ...sectionKeys];
+}
+
 export type Config = SectionConfigs & {
   env: 'development' | 'production' | 'test';
   http: { port: number; host: string };

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig, settingNames } from '../../src/config.js';
 
 const dirs: string[] = [];
 const dataDir = () => {
@@ -62,5 +62,27 @@ describe('loadConfig', () => {
     const secret = 'p'.repeat(40);
     expect(loadConfig({ DATA_DIR: dir, NODE_ENV: 'production', APP_SECRET: secret }).auth.appSecret).toBe(secret);
     expect(() => readFileSync(join(dir, 'app-secret'))).toThrow();
+  });
+});
+
+describe('.env.example', () => {
+  const example = readFileSync('.env.example', 'utf8');
+  const documented = new Map(
+    example
+      .split('\n')
+      .filter((line) => /^[A-Z][A-Z0-9_]*=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const),
+  );
+
+  it('lists every setting the service reads', () => {
+    expect(settingNames().filter((name) => !documented.has(name))).toEqual([]);
+  });
+
+  it('holds safe defaults: loaded as they are, they make a valid development configuration', () => {
+    const env = Object.fromEntries(documented);
+    const cfg = loadConfig({ ...env, DATA_DIR: dataDir() });
+    expect(cfg.database.kind).toBe('sqlite');
+    expect(cfg.tencent.sms).toBeUndefined();
+    expect(cfg.model.chat).toBeUndefined();
   });
 });
