@@ -16,6 +16,7 @@ import { listJobs } from './jobs/job-list.js';
 import { noopJob } from './jobs/noop.job.js';
 import { lateBoundJobQueue } from './jobs/late-bound-job-queue.js';
 import { wireOutreach } from './composition/outreach.wiring.js';
+import { MORNING_DIGEST_CRON, MORNING_DIGEST_JOB, morningDigestJob } from './jobs/chat/morning-digest.job.js';
 import { wireTelephony, type TelephonyWiring } from './composition/telephony.wiring.js';
 import type { JobQueue } from './domain/ports/job-queue.port.js';
 import { systemClock } from './domain/ports/clock.port.js';
@@ -79,7 +80,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   const outreach = wireOutreach({ config, logger, orm, jobQueue, approvals, voice: telephony.voice });
 
   const jobs = new JobRegistry().add(noopJob);
-  for (const job of [...outreach.jobs, ...telephony.jobs, ...(options.extraJobs ?? [])]) jobs.add(job);
+  const digest = morningDigestJob(() => orm.em.fork(), () => ({ notifier, approvals, timeZone: config.businessTimeZone }));
+  for (const job of [...outreach.jobs, ...telephony.jobs, digest, ...(options.extraJobs ?? [])]) jobs.add(job);
   const scheduler = await createScheduler(createJobBackend({ mongodbUrl: config.mongodbUrl, orm }), jobs, {
     workerName: config.jobs.workerName,
     processEveryMs: config.jobs.processEveryMs,
@@ -87,12 +89,6 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     log: logger.child({ component: 'jobs' }),
   });
   jobQueue.bind(createAgendaJobQueue(scheduler.agenda));
-  if (config.jobs.enabled) {
-    await scheduler.start();
-    logger.info({ worker: scheduler.workerName, backend: config.mongodbUrl ? 'mongodb' : config.database.kind, jobs: jobs.names() }, 'job worker started');
-  } else {
-    logger.info('JOBS_ENABLED=false: this process queues jobs but runs none');
-  }
 
   // No model configured: scripts and sentiment use their template and lexicon fallbacks.
   const languageModel = config.model.chat ? createOpenAiLanguageModel(config.model.chat) : undefined;
@@ -102,6 +98,15 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     { orm, logger, permissions, approvals, fallbackNotifier: createLogNotifier(logger), wechatyPuppet: options.wechatyPuppet },
   );
   const notifier = chatOps.notifier;
+
+  // Jobs start once everything they call exists (the notifier above all).
+  if (config.jobs.enabled) {
+    await scheduler.start();
+    await scheduler.agenda.every(MORNING_DIGEST_CRON, MORNING_DIGEST_JOB, {}, { timezone: config.businessTimeZone });
+    logger.info({ worker: scheduler.workerName, backend: config.mongodbUrl ? 'mongodb' : config.database.kind, jobs: jobs.names() }, 'job worker started');
+  } else {
+    logger.info('JOBS_ENABLED=false: this process queues jobs but runs none');
+  }
   const miniappLogin = config.miniapp && createJscode2SessionLogin({ baseUrl: config.miniapp.apiBase, appId: config.miniapp.appId, secret: config.miniapp.secret });
   if (!miniappLogin) logger.info('mini-program login off: set MINIAPP_APPID and MINIAPP_SECRET to enable it');
   const miniappPublic = miniappLogin

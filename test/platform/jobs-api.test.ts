@@ -57,6 +57,15 @@ describe.each(DIALECTS)('GET /api/jobs on %s', (dialect) => {
     expect(await t.app.jobQueue.cancel('noop', { uniqueKey: 'batch-7' })).toBe(1);
   });
 
+  it('schedules the morning digest daily at 08:30 business time', async () => {
+    const res = await t.call('GET', '/api/jobs?name=chat.morning-digest', { token: manager.token });
+    expect(res.body.data.total).toBe(1);
+    const next = new Date(res.body.data.records[0].nextRunAt);
+    expect(next.getTime()).toBeGreaterThan(Date.now());
+    expect(next.getTime() - Date.now()).toBeLessThanOrEqual(86_400_000);
+    expect(next.toISOString().slice(11, 16)).toBe('00:30');
+  });
+
   it('refuses staff without jobs:view and bad filters', async () => {
     expect((await t.call('GET', '/api/jobs', { token: sales.token })).status).toBe(403);
     const bad = await t.call('GET', '/api/jobs?state=exploded', { token: manager.token });
