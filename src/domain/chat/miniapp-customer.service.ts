@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { recordAudit } from '../audit/audit.service.js';
 import { recordConsent } from '../compliance/consent-ledger.service.js';
-import { CustomerSchema } from '../customers/customer.entity.js';
+import { customerMobile } from '../customers/customer-mobile.js';
 import { MemberSchema } from '../members/member.entity.js';
 import { UpgradeHistorySchema } from '../members/upgrade-history.entity.js';
 import { CustomerFeedbackSchema, type FeedbackType } from '../outreach/customer-feedback.entity.js';
@@ -60,9 +60,9 @@ export async function leaveFeedback(em: EntityManager, input: { customerId: stri
 /** The customer stops contact through one channel (appends to the consent ledger by their number). */
 export async function optOut(em: EntityManager, input: { customerId: string; channel: ContactChannel; reason?: string | null }) {
   return em.transactional(async (tx) => {
-    const customer = await tx.findOne(CustomerSchema, { id: input.customerId });
-    if (!customer?.phone) throw new DomainError('CUSTOMER_PHONE_MISSING_CONFLICT', '没有登记手机号，无需退订');
-    recordConsent(tx, { phone: customer.phone, channel: input.channel, state: 'opted_out', source: 'miniapp', reason: input.reason ?? null, customerId: customer.id }, { channel: 'miniapp', actorStaffId: null });
+    const mobile = await customerMobile(tx, input.customerId);
+    if (!mobile) throw new DomainError('CUSTOMER_PHONE_MISSING_CONFLICT', '没有登记手机号，无需退订');
+    recordConsent(tx, { phone: mobile, channel: input.channel, state: 'opted_out', source: 'miniapp', reason: input.reason ?? null, customerId: input.customerId }, { channel: 'miniapp', actorStaffId: null });
     return { channel: input.channel, state: 'opted_out' as const };
   });
 }

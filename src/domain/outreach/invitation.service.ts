@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { checkCompliance } from '../compliance/compliance.service.js';
-import { CustomerContactSchema } from '../customers/customer-contact.entity.js';
+import { customerMobile } from '../customers/customer-mobile.js';
 import { EventSchema } from '../events/event.entity.js';
 import { localParts } from '../shared/business-time.js';
 import { DomainError } from '../shared/domain-error.js';
-import { isMainlandMobile } from '../shared/phone.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { ContactHistorySchema } from './contact-history.entity.js';
 import { InvitationSchema, type Invitation } from './invitation.entity.js';
@@ -60,7 +59,7 @@ export async function sendApprovedInvitation(em: EntityManager, deps: OutreachDe
   if (!inv) return { state: 'not_approved', reason: 'missing' };
   if (inv.status !== 'approved') return { state: 'not_approved', reason: inv.status };
   const customer = await requireCustomer(em, inv.customer.id);
-  const mobile = await customerMobile(em, customer.id, customer.phone ?? null);
+  const mobile = await customerMobile(em, customer.id);
   if (!mobile) return fail(em, inv, 'NO_MOBILE');
   const now = deps.clock.now();
   if (inv.channel === 'sms') {
@@ -100,11 +99,6 @@ async function fail(em: EntityManager, inv: Invitation, reason: string): Promise
   recordAudit(em, { actorStaffId: null, action: 'invitation.send_failed', targetType: 'invitation', targetId: inv.id, channel: 'job', details: { reason, channel: inv.channel } });
   await em.flush();
   return { state: reason === 'OPTED_OUT' || reason.startsWith('RECIPIENT_') || reason === 'NO_CONSENT' ? 'refused' : 'failed', reason };
-}
-
-async function customerMobile(em: EntityManager, customerId: string, companyPhone: string | null): Promise<string | null> {
-  const contacts = await em.find(CustomerContactSchema, { customer: customerId, mobile: { $ne: null } }, { orderBy: { isPrimary: 'desc', id: 'asc' }, limit: 1 });
-  return contacts[0]?.mobile ?? (companyPhone && isMainlandMobile(companyPhone) ? companyPhone : null);
 }
 
 /** Counts and rates of one event's invitations (seed 000 §6.3 trackInvitationPerformance). */
