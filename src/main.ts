@@ -77,7 +77,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   // Approvable kinds register here; the chat doors and the API decide through this one service.
   const approvals = new ApprovalService().register(campaignApprovable).register(invitationApprovable(jobQueue));
   const telephony = wireTelephony({ config, logger, orm, jobQueue, notifier: () => notifier });
-  const outreach = wireOutreach({ config, logger, orm, jobQueue, approvals, voice: telephony.voice });
+  const outreach = wireOutreach({ config, logger, orm, jobQueue, approvals, notifier: () => notifier, voice: telephony.voice });
 
   const jobs = new JobRegistry().add(noopJob);
   const digest = morningDigestJob(() => orm.em.fork(), () => ({ notifier, approvals, timeZone: config.businessTimeZone }));

@@ -4,6 +4,7 @@ import type { Orm } from '../db/orm.js';
 import type { Logger } from '../logging/logger.js';
 import type { JobQueue } from '../domain/ports/job-queue.port.js';
 import type { VoiceGateway } from '../domain/ports/voice-gateway.port.js';
+import type { Notifier } from '../domain/ports/notifier.port.js';
 import { systemClock } from '../domain/ports/clock.port.js';
 import type { OutreachDeps } from '../domain/outreach/outreach-deps.js';
 import { createTencentSmsGateway } from '../gateways/tencent/tencent-sms-gateway.js';
@@ -33,7 +34,7 @@ export type OutreachWiring = {
  * are set, otherwise gateways that only record what they would send, said once in the log), the
  * services' dependencies, their jobs and routes. `voice` may be overridden (FreeSWITCH when telephony is on).
  */
-export function wireOutreach(ctx: { config: Config; logger: Logger; orm: Orm; jobQueue: JobQueue; approvals: ApprovalService; voice?: VoiceGateway }): OutreachWiring {
+export function wireOutreach(ctx: { config: Config; logger: Logger; orm: Orm; jobQueue: JobQueue; approvals: ApprovalService; notifier: () => Notifier; voice?: VoiceGateway }): OutreachWiring {
   const { config, logger } = ctx;
   let sms: OutreachDeps['sms'];
   if (config.tencent.sms) {
@@ -64,7 +65,7 @@ export function wireOutreach(ctx: { config: Config; logger: Logger; orm: Orm; jo
   return {
     deps,
     jobs: [...outreachJobs(newEm, deps, { batchLockMs: config.outreach.batchLockMs }), ...outreachSendJobs(newEm, deps, invitations)],
-    staffRouters: [templateRoutes(), smsRoutes(deps), callRoutes(deps), invitationRoutes(ctx.approvals, invitations)],
+    staffRouters: [templateRoutes(), smsRoutes(deps), callRoutes(deps), invitationRoutes(ctx.approvals, ctx.notifier, invitations)],
     publicRouters: [smsCallbackRoutes(config.tencent.callbackToken)],
   };
 }

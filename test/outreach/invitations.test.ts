@@ -7,6 +7,8 @@ import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
 import { CustomerContactSchema } from '../../src/domain/customers/customer-contact.entity.js';
 import { EventSchema } from '../../src/domain/events/event.entity.js';
 import type { ContactChannel, CustomerSegment } from '../../src/domain/shared/vocabulary.js';
+import { closedWindow } from '../support/closed-window.js';
+import { capturingLogger } from './outreach-fixtures.js';
 
 async function waitFor<T>(probe: () => Promise<T | false | undefined>, ms = 15_000): Promise<T> {
   const until = Date.now() + ms;
@@ -136,5 +138,57 @@ describe.each(DIALECTS)('invitations and outreach calls on %s', (dialect) => {
     expect(fake.requests.at(-1)).toMatchObject({ action: 'SendTtsVoice', phones: ['+8613900001004'] });
     expect((await call('13900001004')).body.error).toBe('FREQUENCY_CAP_EXCEEDED');
     expect((await call('12345')).status).toBe(422);
+  });
+});
+
+describe('an invitation approved outside the marketing window', () => {
+  const fake = new FakeTencentCloud({ voiceSdkAppId: '1400000002' });
+  const captured = capturingLogger();
+  let t: TestApp;
+
+  beforeAll(async () => {
+    await fake.start();
+    t = await bootApp(
+      'sqlite',
+      {
+        TENCENTCLOUD_SECRET_ID: fake.secretId,
+        TENCENTCLOUD_SECRET_KEY: fake.secretKey,
+        TENCENT_API_ENDPOINT: fake.endpoint,
+        TENCENT_VMS_SDK_APP_ID: '1400000002',
+        TENCENT_VMS_TEMPLATE_ID: '200001',
+        MARKETING_HOURS: closedWindow(),
+      },
+      { logger: captured.logger },
+    );
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake.stop();
+  });
+
+  it('notifies the approvers on submission, then waits for the window with exactly one queued send', async () => {
+    const sales = await t.staffWithToken('sales');
+    const manager = await t.staffWithToken('manager');
+    const em = t.app.orm.em.fork();
+    const c = em.create(CustomerSchema, { id: 'CUST_VQ', name: '钱总', level: 'vip', segment: 'VIP', tags: [] });
+    em.create(CustomerContactSchema, { customer: c, name: '钱总', mobile: '+8613900002001', mobileLast8: '00002001', isPrimary: true });
+    em.create(EventSchema, { id: 'EVENT_Q', name: '品鉴会', eventDate: new Date(Date.now() + 3 * 86_400_000) });
+    recordConsent(em, { phone: '13900002001', channel: 'call', state: 'granted', source: 'test' });
+    await em.flush();
+
+    const inv = (await t.call('POST', '/api/ai-ops/outreach/invitation', { token: sales.token, json: { customerId: 'CUST_VQ', eventId: 'EVENT_Q' } })).body.data;
+    const cards = captured.lines().filter((l) => l.notification?.kind === 'approval' && l.notification.subjectId === inv.id);
+    expect(cards.map((l) => l.staffId)).toEqual([manager.id]);
+
+    await t.call('POST', `/api/ai-ops/outreach/invitations/${inv.id}/approve`, { token: manager.token });
+    const jobs = async (name: string) => (await t.call('GET', `/api/jobs?name=${name}&size=50`, { token: manager.token })).body.data.records as Array<{ state: string; nextRunAt: string }>;
+    await waitFor(async () => (await jobs('invitation.send')).some((j) => j.state === 'scheduled'));
+    await new Promise((r) => setTimeout(r, 500));
+    const sends = await jobs('invitation.send');
+    expect(sends.filter((j) => j.state === 'scheduled')).toHaveLength(1);
+    expect(await jobs('outreach.call')).toHaveLength(0);
+    expect(fake.requests).toHaveLength(0);
+    const status = await t.app.orm.em.fork().getConnection().execute<{ status: string }[]>('select status from invitations where id = ?', [inv.id]);
+    expect(status[0]!.status).toBe('approved');
   });
 });

@@ -4,6 +4,11 @@ import { DIALECTS } from '../support/database.js';
 import { FakeTencentCloud } from '../support/fake-tencent-cloud.js';
 import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
 import { localParts } from '../../src/domain/shared/business-time.js';
+import { closedWindow } from '../support/closed-window.js';
+import { sendPendingSms } from '../../src/domain/outreach/sms-send.service.js';
+import type { OutreachDeps } from '../../src/domain/outreach/outreach-deps.js';
+import { createTencentSmsGateway } from '../../src/gateways/tencent/tencent-sms-gateway.js';
+import { systemClock } from '../../src/domain/ports/clock.port.js';
 
 const CALLBACK = 'cb-token-0123456789abcdef';
 
@@ -17,13 +22,6 @@ async function waitFor<T>(probe: () => Promise<T | undefined | false>, ms = 15_0
   }
 }
 
-/** A one-hour marketing window starting two hours from now in Shanghai, so the present is outside it. */
-function closedWindow(): string {
-  const start = (Number(localParts(new Date(), 'Asia/Shanghai').hhmm.slice(0, 2)) + 2) % 24;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(start)}:00-${start === 23 ? '24' : pad(start + 1)}:00`;
-}
-
 describe.each(DIALECTS)('SMS outreach on %s', (dialect) => {
   const fake = new FakeTencentCloud({ smsSdkAppId: '1400000001' });
   let t: TestApp;
@@ -35,6 +33,15 @@ describe.each(DIALECTS)('SMS outreach on %s', (dialect) => {
     recordConsent(em, { phone, channel: 'sms', state, source: 'test' });
     await em.flush();
   };
+  /** The outreach dependencies as the app builds them, for calling the job half of a send directly. */
+  const deps = (): OutreachDeps => ({
+    sms: createTencentSmsGateway({ secretId: fake.secretId, secretKey: fake.secretKey, sdkAppId: '1400000001', signName: '测试KTV', region: 'ap-guangzhou', endpoint: fake.endpoint, timeoutMs: 2000 }),
+    voice: { name: 'unused', placeCall: async () => ({ ok: false, code: 'UNAVAILABLE', message: 'unused' }) },
+    jobs: t.app.jobQueue,
+    clock: systemClock,
+    compliance: { timeZone: 'Asia/Shanghai', window: { start: '00:00', end: '24:00' } },
+    batch: { chunkSize: 200, settleAfterMs: 1000 },
+  });
   const send = (json: Record<string, unknown>, token = sales.token) => t.call('POST', '/api/ai-ops/outreach/sms', { token, json });
 
   beforeAll(async () => {
@@ -129,6 +136,25 @@ describe.each(DIALECTS)('SMS outreach on %s', (dialect) => {
       expect(fake.requests).toHaveLength(2);
     });
 
+    it('never sends again a message whose answer was lost, and answers 404 for an unknown customer', async () => {
+      fake.program({ action: 'SendSms', drop: true });
+      const lost = await send({ phoneNumber: '13800006666', templateId: 'TPL_THANKS', params: ['吴'] });
+      expect(lost.body.data.status).toBe('unknown');
+      expect(fake.requests).toHaveLength(1);
+      const again = await sendPendingSms(t.app.orm.em.fork(), deps(), { messageId: lost.body.data.messageId, params: ['吴'] });
+      expect(again).toBeNull();
+      expect(fake.requests).toHaveLength(1);
+      expect((await send({ phoneNumber: '13800006667', templateId: 'TPL_THANKS', params: ['吴'], customerId: 'NOPE' })).body).toMatchObject({ code: 404, error: 'CUSTOMER_NOT_FOUND' });
+    });
+
+    it('answers a race on a unique key with 409, never 500', async () => {
+      const body = { code: 'TPL_RACE', name: 'x', category: 'reminder', content: '您好', paramNames: [] };
+      const results = await Promise.all(Array.from({ length: 4 }, () => t.call('POST', '/api/ai-ops/outreach/templates', { token: manager.token, json: body })));
+      const statuses = results.map((r) => r.status).sort();
+      expect(statuses[0]).toBe(201);
+      expect(statuses.slice(1)).toEqual([409, 409, 409]);
+    });
+
     it('records a carrier blacklist answer as an opt-out', async () => {
       await consent('13900000020', 'granted');
       fake.setPhone('+8613900000020', { code: 'FailedOperation.PhoneNumberInBlacklist' });
@@ -152,6 +178,8 @@ describe.each(DIALECTS)('SMS outreach on %s', (dialect) => {
       expect(rows).toEqual([{ status: 'delivered' }]);
       expect((await t.call('POST', '/callbacks/tencent/sms/wrong-token-000000000000/receipt', { json: receipt })).status).toBe(403);
       expect((await t.call('POST', `/callbacks/tencent/sms/${CALLBACK}/receipt`, { json: [{ sid: 1 }] })).status).toBe(422);
+      const impossible = [{ ...receipt[0], user_receive_time: '2026-13-45 99:99:99' }];
+      expect((await t.call('POST', `/callbacks/tencent/sms/${CALLBACK}/receipt`, { json: impossible })).body).toEqual({ result: 0, errmsg: 'OK' });
     });
 
     it('opts a customer out when they reply R or 退订, within the request', async () => {

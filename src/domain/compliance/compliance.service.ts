@@ -37,7 +37,7 @@ export async function checkCompliance(em: EntityManager, req: ComplianceRequest,
     consentStates(em, e164s, req.channel),
     req.channel === 'sms' && req.purpose === 'marketing' ? recentMarketingSms(em, e164s, now) : new Map<string, number>(),
     req.channel === 'call' && req.purpose === 'marketing' ? recentCalls(em, e164s, now) : new Map<string, number>(),
-    req.channel === 'sms' && req.content ? sameContentRecently(em, e164s, req.content, now) : new Set<string>(),
+    req.channel === 'sms' && req.content ? sameContentRecently(em, e164s, req.content, now, req.subjectType === 'sms_log' ? req.subjectIds : undefined) : new Set<string>(),
   ]);
   return normalized.map(({ raw, phone }, i) => {
     const e164 = phone?.kind === 'mobile' || (phone && req.channel === 'call') ? phone.e164 : null;
@@ -94,11 +94,13 @@ async function recentCalls(em: EntityManager, phones: string[], now: Date): Prom
   return countBy(rows.flatMap((r) => (r.phoneNumber ? [r.phoneNumber] : [])));
 }
 
-async function sameContentRecently(em: EntityManager, phones: string[], content: string, now: Date): Promise<Set<string>> {
+/** Numbers that got this exact text within 30 s; the send being checked (its own sms_logs row) does not count. */
+async function sameContentRecently(em: EntityManager, phones: string[], content: string, now: Date, ownMessageIds?: Array<string | null>): Promise<Set<string>> {
   if (phones.length === 0) return new Set();
+  const own = (ownMessageIds ?? []).filter((id): id is string => Boolean(id));
   const rows = await em.find(
     SmsLogSchema,
-    { phoneNumber: { $in: phones }, content, createdAt: { $gte: new Date(now.getTime() - SAME_CONTENT_INTERVAL_MS) } },
+    { phoneNumber: { $in: phones }, content, createdAt: { $gte: new Date(now.getTime() - SAME_CONTENT_INTERVAL_MS) }, ...(own.length ? { messageId: { $nin: own } } : {}) },
     { fields: ['phoneNumber'], disableIdentityMap: true },
   );
   return new Set(rows.flatMap((r) => (r.phoneNumber ? [r.phoneNumber] : [])));

@@ -6,6 +6,8 @@ import { EventSchema } from '../events/event.entity.js';
 import { localParts } from '../shared/business-time.js';
 import { DomainError } from '../shared/domain-error.js';
 import { recordAudit } from '../audit/audit.service.js';
+import type { ApprovalService } from '../approvals/approval.service.js';
+import type { Notifier } from '../ports/notifier.port.js';
 import { ContactHistorySchema } from './contact-history.entity.js';
 import { InvitationSchema, type Invitation } from './invitation.entity.js';
 import { invitationOffer } from './invitation-offer.policy.js';
@@ -21,7 +23,13 @@ export type InvitationSettings = { smsTemplateCode: string; timeZone: string };
  * Generates an invitation for a customer and an event (content, incentive and channel by segment) and
  * submits it for a manager's approval; nothing is sent before that.
  */
-export async function createInvitation(em: EntityManager, input: { customerId: string; eventId: string; staffId: number }, settings: InvitationSettings, now = new Date()) {
+export async function createInvitation(
+  em: EntityManager,
+  input: { customerId: string; eventId: string; staffId: number },
+  settings: InvitationSettings,
+  approvers?: { approvals: ApprovalService; notifier: Notifier },
+  now = new Date(),
+) {
   const customer = await requireCustomer(em, input.customerId);
   const event = await em.findOne(EventSchema, { id: input.eventId });
   if (!event) throw new DomainError('EVENT_NOT_FOUND', `活动 ${input.eventId} 不存在`, { eventId: input.eventId });
@@ -29,7 +37,7 @@ export async function createInvitation(em: EntityManager, input: { customerId: s
   const open = await em.count(InvitationSchema, { customer: customer.id, event: event.id, status: { $nin: ['rejected', 'expired'] } });
   if (open > 0) throw new DomainError('INVITATION_EXISTS', `客户 ${customer.id} 已有活动 ${event.id} 的邀约`);
   const offer = invitationOffer({ segment: customer.segment ?? null, level: customer.level, name: customer.name, eventName: event.name, eventDate: event.eventDate, timeZone: settings.timeZone });
-  return em.transactional(async (tx) => {
+  const created = await em.transactional(async (tx) => {
     const id = `INV-${localParts(now, settings.timeZone).date.replaceAll('-', '')}-${randomBytes(4).toString('hex')}`;
     const invitation = tx.create(InvitationSchema, {
       id,
@@ -46,6 +54,9 @@ export async function createInvitation(em: EntityManager, input: { customerId: s
     recordAudit(tx, { actorStaffId: input.staffId, action: 'invitation.submit', targetType: 'invitation', targetId: id, channel: 'api', details: { customerId: customer.id, eventId: event.id, channel: offer.channel } });
     return invitation;
   });
+  // Managers get the approval card once the submission is committed; delivery problems do not undo it.
+  if (approvers) await approvers.approvals.notifyApprovers(em, approvers.notifier, 'invitation', created.id);
+  return created;
 }
 
 export type InvitationSendResult = { state: 'sent' | 'not_approved' | 'refused' | 'deferred' | 'failed'; until?: Date; reason?: string };
@@ -62,33 +73,31 @@ export async function sendApprovedInvitation(em: EntityManager, deps: OutreachDe
   const mobile = await customerMobile(em, customer.id);
   if (!mobile) return fail(em, inv, 'NO_MOBILE');
   const now = deps.clock.now();
-  if (inv.channel === 'sms') {
-    const local = localParts(inv.eventDate, settings.timeZone);
-    const params = [customer.name, inv.eventName, `${Number(local.date.slice(5, 7))}月${Number(local.date.slice(8, 10))}日 ${local.hhmm}`, inv.incentive ?? ''];
-    try {
+  // One compliance decision for every channel, taken here: a deferral reschedules this job (only this one).
+  const [check] = await checkCompliance(em, { phones: [mobile], channel: inv.channel, purpose: 'marketing', subjectType: 'invitation', subjectIds: [inv.id] }, deps.compliance, now);
+  const verdict = check!.verdict;
+  if (verdict.kind === 'defer') {
+    await em.flush();
+    return { state: 'deferred', until: verdict.until };
+  }
+  if (verdict.kind === 'refuse') return fail(em, inv, verdict.reason);
+  try {
+    if (inv.channel === 'sms') {
+      const local = localParts(inv.eventDate, settings.timeZone);
+      const params = [customer.name, inv.eventName, `${Number(local.date.slice(5, 7))}月${Number(local.date.slice(8, 10))}日 ${local.hhmm}`, inv.incentive ?? ''];
       const res = await sendSms(em, deps, { phoneNumber: mobile, templateCode: settings.smsTemplateCode, params, customerId: customer.id, historyType: 'invitation', staffId: inv.approvedBy ?? null });
+      // sent, unknown (maybe sent) and retrying/deferred (queued as an SMS job) are all on their way.
       if (res.status === 'failed') return fail(em, inv, res.error ?? 'SMS_FAILED');
-    } catch (err) {
-      if (err instanceof DomainError) return fail(em, inv, err.code);
-      throw err;
-    }
-  } else if (inv.channel === 'call') {
-    try {
-      const res = await placeOutreachCall(em, deps, { phoneNumber: mobile, scriptId: inv.id, scriptContent: inv.content, customerId: customer.id, historyType: 'invitation', staffId: inv.approvedBy ?? null });
+    } else if (inv.channel === 'call') {
+      const res = await placeOutreachCall(em, deps, { phoneNumber: mobile, scriptId: inv.id, scriptContent: inv.content, customerId: customer.id, historyType: 'invitation', staffId: inv.approvedBy ?? null }, { queueIfDeferred: false });
       if (res.status === 'deferred') return { state: 'deferred', until: res.deferredUntil };
       if (res.status !== 'initiated') return fail(em, inv, res.error ?? res.status);
-    } catch (err) {
-      if (err instanceof DomainError) return fail(em, inv, err.code);
-      throw err;
+    } else {
+      em.create(ContactHistorySchema, { customer: customer.id, phone: check!.e164, phoneLast8: check!.e164?.slice(-8) ?? null, channel: inv.channel, type: 'invitation', content: inv.content, status: 'sent', result: 'shown in the mini-program', createdBy: inv.approvedBy ?? null });
     }
-  } else {
-    const [check] = await checkCompliance(em, { phones: [mobile], channel: inv.channel, purpose: 'marketing', subjectType: 'invitation', subjectIds: [inv.id] }, deps.compliance, now);
-    if (check!.verdict.kind === 'defer') {
-      await em.flush();
-      return { state: 'deferred', until: check!.verdict.until };
-    }
-    if (check!.verdict.kind === 'refuse') return fail(em, inv, check!.verdict.reason);
-    em.create(ContactHistorySchema, { customer: customer.id, phone: check!.e164, phoneLast8: check!.e164?.slice(-8) ?? null, channel: inv.channel, type: 'invitation', content: inv.content, status: 'sent', result: 'shown in the mini-program', createdBy: inv.approvedBy ?? null });
+  } catch (err) {
+    if (err instanceof DomainError) return fail(em, inv, err.code);
+    throw err;
   }
   Object.assign(inv, { status: 'sent', sentAt: now });
   await em.flush();

@@ -8,6 +8,7 @@ import { CallLogSchema, type CallLogStatus } from './call-log.entity.js';
 import { ContactHistorySchema, type ContactHistoryType } from './contact-history.entity.js';
 import type { OutreachDeps } from './outreach-deps.js';
 import { refusalError } from './refusal-error.js';
+import { requireCustomer } from './outreach-customer.js';
 
 export const OUTREACH_CALL_JOB = 'outreach.call';
 
@@ -29,9 +30,15 @@ const STATUS_BY_FAILURE: Record<string, CallLogStatus> = { CALLEE_BUSY: 'busy', 
  * compliance first (consent, ≤ 1 follow-up call a month, the marketing window — outside it the call is
  * queued for the next window), the call_logs row and contact history written, then the call placed.
  */
-export async function placeOutreachCall(em: EntityManager, deps: OutreachDeps, input: OutreachCallInput): Promise<OutreachCallResult> {
+export async function placeOutreachCall(
+  em: EntityManager,
+  deps: OutreachDeps,
+  input: OutreachCallInput,
+  options: { queueIfDeferred?: boolean } = {},
+): Promise<OutreachCallResult> {
   const script = input.scriptContent.trim();
   if (!script) throw new DomainError('VALIDATION_FAILED', '外呼脚本不能为空', { fields: [{ field: 'scriptContent', message: 'required' }] });
+  if (input.customerId) await requireCustomer(em, input.customerId);
   const callId = randomUUID();
   const now = deps.clock.now();
   const prepared = await em.transactional(async (tx) => {
@@ -40,7 +47,8 @@ export async function placeOutreachCall(em: EntityManager, deps: OutreachDeps, i
   });
   if (prepared.verdict.kind === 'refuse') throw refusalError(prepared.verdict.reason);
   if (prepared.verdict.kind === 'defer') {
-    await deps.jobs.enqueue(OUTREACH_CALL_JOB, { ...input, scriptContent: script }, { runAt: prepared.verdict.until });
+    // A caller that reschedules itself (the invitation job) gets the deferral back instead of a second job.
+    if (options.queueIfDeferred !== false) await deps.jobs.enqueue(OUTREACH_CALL_JOB, { ...input, scriptContent: script }, { runAt: prepared.verdict.until });
     return { callId, status: 'deferred', deferredUntil: prepared.verdict.until };
   }
   const phone = normalizePhone(input.phoneNumber)!;

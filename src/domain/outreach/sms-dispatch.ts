@@ -77,6 +77,7 @@ function markFailed(row: ChunkRow, code: string, message: string, summary: Chunk
   if (row.recipient) Object.assign(row.recipient, { status: 'failed', reason: code.slice(0, 255) });
 }
 
+/** Maybe sent: the row keeps its request id, which marks it as never to be sent again (only settled). */
 function markUnknown(row: ChunkRow, message: string, summary: ChunkSummary): void {
   summary.unknown += 1;
   Object.assign(row.log, { status: 'pending', errorMessage: `OUTCOME_UNKNOWN: ${message}`.slice(0, 1000) });
@@ -85,6 +86,7 @@ function markUnknown(row: ChunkRow, message: string, summary: ChunkSummary): voi
 
 function markRetry(row: ChunkRow, reason: string, summary: ChunkSummary): void {
   summary.retry += 1;
-  Object.assign(row.log, { status: 'pending', errorMessage: reason.slice(0, 1000) });
+  // The carrier did not take it: releasing the request id makes the row sendable again.
+  Object.assign(row.log, { status: 'pending', requestId: null, errorMessage: reason.slice(0, 1000) });
   if (row.recipient) Object.assign(row.recipient, { status: 'pending', requestId: null, reason: reason.slice(0, 255) });
 }

@@ -14,6 +14,7 @@ import { templateByCode } from './sms-template.service.js';
 import type { SmsTemplate } from './sms-template.entity.js';
 import { renderTemplate } from './sms-template.rules.js';
 import { refusalError } from './refusal-error.js';
+import { requireCustomer } from './outreach-customer.js';
 
 export type SendSmsInput = {
   phoneNumber: string;
@@ -55,6 +56,7 @@ export function smsContent(template: SmsTemplate, params: readonly string[]): st
  */
 export async function sendSms(em: EntityManager, deps: OutreachDeps, input: SendSmsInput): Promise<SendSmsResult> {
   const template = await templateByCode(em, input.templateCode, { activeOnly: true });
+  if (input.customerId) await requireCustomer(em, input.customerId);
   const content = smsContent(template, input.params);
   if (input.message !== undefined && input.message.trim() !== content && input.message.trim() !== renderTemplate(template.content, input.params)) {
     throw new DomainError('CONTENT_NOT_TEMPLATE', `短信内容与模板 ${template.code} 渲染结果不一致（运营商只下发已审核模板）`, {
@@ -128,11 +130,12 @@ async function deliver(em: EntityManager, deps: OutreachDeps, log: SmsLog, templ
  */
 export async function sendPendingSms(em: EntityManager, deps: OutreachDeps, input: { messageId: string; params: string[] }): Promise<SendSmsResult | null> {
   const log = await em.findOne(SmsLogSchema, { messageId: input.messageId });
-  if (!log || log.status !== 'pending' || log.serialNo) return null;
+  // A row with a request id was handed to the carrier (or is being): it is settled, never sent again.
+  if (!log || log.status !== 'pending' || log.serialNo || log.requestId) return null;
   const template = await templateByCode(em, log.templateId ?? '', { activeOnly: false });
   const now = deps.clock.now();
   const purpose = template.category === 'marketing' ? 'marketing' : 'service';
-  const [check] = await checkCompliance(em, { phones: [log.phoneNumber], channel: 'sms', purpose, subjectType: 'sms_log', subjectIds: [log.messageId] }, deps.compliance, now);
+  const [check] = await checkCompliance(em, { phones: [log.phoneNumber], channel: 'sms', purpose, content: log.content, subjectType: 'sms_log', subjectIds: [log.messageId] }, deps.compliance, now);
   const verdict = check!.verdict;
   if (verdict.kind === 'defer') {
     await em.flush();

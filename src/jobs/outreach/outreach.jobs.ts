@@ -5,6 +5,7 @@ import { runSmsBatch } from '../../domain/outreach/sms-batch.worker.js';
 import { settleUnknownSends } from '../../domain/outreach/sms-receipts.service.js';
 import { sendPendingSms } from '../../domain/outreach/sms-send.service.js';
 import type { JobDefinition } from '../job-registry.js';
+import { CONTACT_HISTORY_TYPES } from '../../domain/outreach/contact-history.entity.js';
 import { INVITATION_SEND_JOB } from '../../domain/outreach/invitation.approvable.js';
 import { sendApprovedInvitation, type InvitationSettings } from '../../domain/outreach/invitation.service.js';
 import { OUTREACH_CALL_JOB, placeOutreachCall, type OutreachCallInput } from '../../domain/outreach/outreach-call.service.js';
@@ -62,7 +63,16 @@ export function outreachSendJobs(newEm: () => EntityManager, deps: OutreachDeps,
   const call: JobDefinition<OutreachCallInput> = {
     name: OUTREACH_CALL_JOB,
     parse: (d) =>
-      z.object({ phoneNumber: z.string(), scriptId: z.string().nullish(), scriptContent: z.string().min(1), customerId: z.string().nullish(), staffId: z.number().nullable() }).parse(d),
+      z
+        .object({
+          phoneNumber: z.string(),
+          scriptId: z.string().nullish(),
+          scriptContent: z.string().min(1),
+          customerId: z.string().nullish(),
+          historyType: z.enum(CONTACT_HISTORY_TYPES).optional(),
+          staffId: z.number().nullable(),
+        })
+        .parse(d),
     run: async (data) => {
       await placeOutreachCall(newEm(), deps, data);
     },

@@ -1,3 +1,4 @@
+import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { DomainError } from '../../domain/shared/domain-error.js';
 
 /** An error that only exists at the HTTP door (bad JSON, body too large, unknown route). */
@@ -46,5 +47,8 @@ export function statusForCode(code: string): number {
 export function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof HttpError) return err;
   if (err instanceof DomainError) return new HttpError(statusForCode(err.code), err.code, err.message, err.details);
+  // A concurrent request won the race our read-then-write check could not see: the database said no.
+  if (err instanceof UniqueConstraintViolationException) return new HttpError(409, 'CONFLICT', '数据已存在（并发提交），请刷新后重试');
+  if (err instanceof ForeignKeyConstraintViolationException) return new HttpError(422, 'REFERENCE_NOT_FOUND', '引用的记录不存在');
   return undefined;
 }

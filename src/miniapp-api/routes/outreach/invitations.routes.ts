@@ -2,6 +2,7 @@ import { Router } from '@koa/router';
 import { z } from 'zod';
 import type { ApprovalService } from '../../../domain/approvals/approval.service.js';
 import { createInvitation, invitationPerformance, type InvitationSettings } from '../../../domain/outreach/invitation.service.js';
+import type { Notifier } from '../../../domain/ports/notifier.port.js';
 import { requirePermission } from '../../auth/authenticate.js';
 import { respond } from '../../http/envelope.js';
 import type { AppState } from '../../http/request-context.js';
@@ -15,11 +16,11 @@ const idParam = z.string().regex(/^[A-Za-z0-9_-]{1,50}$/);
  * Invitations (seed 000 §5.5): generated and submitted for approval; a manager approves or rejects
  * (the same decision the chat card and 批准/驳回 commands take), then the send job delivers it.
  */
-export function invitationRoutes(approvals: ApprovalService, settings: InvitationSettings): Router<AppState> {
+export function invitationRoutes(approvals: ApprovalService, notifier: () => Notifier, settings: InvitationSettings): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/ai-ops/outreach' });
   router.post('/invitation', requirePermission('outreach:invitation:create'), async (ctx) => {
     const body = validate(createBody, ctx.request.body);
-    respond(ctx, await createInvitation(ctx.state.em, { ...body, staffId: ctx.state.staff!.id }, settings), 201);
+    respond(ctx, await createInvitation(ctx.state.em, { ...body, staffId: ctx.state.staff!.id }, settings, { approvals, notifier: notifier() }), 201);
   });
   router.get('/invitations/performance', requirePermission('outreach:history:view', 'outreach:invitation:approve'), async (ctx) => {
     const { eventId } = validate(z.object({ eventId: z.string().trim().min(1).max(50) }), ctx.query);

@@ -47,7 +47,7 @@ export function smsCallbackRoutes(callbackToken: string | undefined): Router<App
         phone: r.mobile,
         status: r.report_status === 'SUCCESS' ? 'delivered' : 'failed',
         description: r.description ?? r.errmsg,
-        receivedAt: r.user_receive_time ? new Date(`${r.user_receive_time.replace(' ', 'T')}+08:00`) : undefined,
+        receivedAt: receiveTime(r.user_receive_time),
       })),
     );
     ctx.state.log.info({ ...result, receipts: body.length }, 'sms receipts applied');
@@ -60,4 +60,13 @@ export function smsCallbackRoutes(callbackToken: string | undefined): Router<App
     ctx.body = OK;
   });
   return router;
+}
+
+/** Tencent's local "YYYY-MM-DD HH:mm:ss" (China time); an impossible date is dropped, not stored. */
+function receiveTime(text: string | undefined): Date | undefined {
+  if (!text) return undefined;
+  const at = new Date(`${text.replace(' ', 'T')}+08:00`);
+  if (Number.isNaN(at.getTime())) return undefined;
+  const roundTrip = new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+  return roundTrip === text ? at : undefined;
 }
