@@ -3,6 +3,9 @@ import { getSignature } from '@wecom/crypto';
 import { AuditLogSchema } from '../../src/domain/audit/audit-log.entity.js';
 import { CampaignSchema } from '../../src/domain/campaigns/campaign.entity.js';
 import { StaffStatusSchema } from '../../src/domain/sales-status/staff-status.entity.js';
+import { PhoneCallRecordSchema } from '../../src/domain/calls/phone-call-record.entity.js';
+import { FollowUpTaskSchema } from '../../src/domain/todos/follow-up-task.entity.js';
+import { createTodo } from '../../src/domain/todos/todo.service.js';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
@@ -109,4 +112,26 @@ describe.each(DIALECTS)('WeCom door in the running app (%s)', (dialect) => {
     // A second click on the same card: the campaign is no longer pending.
     expect(await say('lijingli', `驳回 CAMP_W_${dialect} 预算不足`)).toContain('没有编号为');
   });
+
+  it('runs the voicemail card buttons: 回拨 reveals the number to the clicker (audited), 已处理 closes the todo', async () => {
+    const em = t.app.orm.em.fork();
+    const uuid = `vm-${dialect}-${Date.now()}`;
+    const record = em.create(PhoneCallRecordSchema, { uuid, direction: 'inbound', caller: '+8613812348888', callerLast8: '12348888', callee: '+864008320160', calleeLast8: '08320160', startedAt: new Date(), endedAt: new Date(), voicemail: true });
+    const todo = createTodo(em, { title: '处理语音留言', assignedTo: sales.id, source: '400_phone', reason: 'voicemail', relatedRecordId: uuid, dueAt: new Date(), dueDate: '2026-11-23' });
+    await em.flush();
+    // WeCom de-duplicates events by sender and CreateTime: each click gets its own second.
+    let second = Math.floor(Date.now() / 1000);
+    const click = async (key: string, code: string) => {
+      const before = wecom.sent.length;
+      expect((await postCallback(clickXml('zhangsan', key, code, ++second))).status).toBe(200);
+      return (await waitFor(() => wecom.sent.slice(before).find((m) => m.touser === 'zhangsan' && m.msgtype === 'text'), `reply to ${key}`)).text!.content;
+    };
+    expect(await click(`callback:voicemail:${uuid}`, `rc-cb-${dialect}`)).toContain('13812348888');
+    const reveal = await t.app.orm.em.fork().findOne(AuditLogSchema, { action: 'phone.reveal', targetId: String(record.id) });
+    expect(reveal).toMatchObject({ actorStaffId: sales.id, channel: 'wecom' });
+    expect(await click(`handled:voicemail:${uuid}`, `rc-h-${dialect}`)).toContain('已处理');
+    expect((await t.app.orm.em.fork().findOne(FollowUpTaskSchema, { id: todo.id }))!.status).toBe('completed');
+    expect(await click('callback:voicemail:no-such-call', `rc-x-${dialect}`)).toContain('不存在');
+  });
 });
+

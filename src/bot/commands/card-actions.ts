@@ -4,9 +4,16 @@ import { DomainError } from '../../domain/shared/domain-error.js';
 import { decide, parseSubject } from './approval.commands.js';
 import type { CommandContext } from './command.js';
 import { completeCommand } from './staff.commands.js';
+import { revealCallBackNumber } from '../../domain/calls/call-back.service.js';
 
 /** What a click did: the reply to send, and the caption that replaces the clicked button when it worked. */
-export type CardActionResult = { ok: boolean; reply: string; caption?: string };
+export type CardActionResult = {
+  ok: boolean;
+  reply: string;
+  caption?: string;
+  /** A number the clicker must dial, revealed on purpose (and audited); the only unmasked number in a reply. */
+  reveal?: string;
+};
 
 const KEY = /^(approve|reject|done|handled|assign|callback):([a-z_]{2,32}):([\w.-]{1,64})$/;
 
@@ -45,6 +52,7 @@ export async function runCardAction(key: string, ctx: CommandContext): Promise<C
       return { ok: true, reply: `已标记为已处理（${id}）。`, caption: '已处理' };
     }
     case 'assign': {
+      await ctx.require('telephony:calls:view', '指派');
       const claimed = await ctx.em.transactional(async (tx) => {
         const todos = await tx.find(FollowUpTaskSchema, { relatedRecordId: id, status: { $in: ['pending', 'in_progress'] } });
         for (const t of todos) tx.assign(t, { assignedTo: staff.id });
@@ -55,9 +63,9 @@ export async function runCardAction(key: string, ctx: CommandContext): Promise<C
       return { ok: true, reply: `已指派给你：${claimed} 条相关待办（发送“待办”查看）。`, caption: '已指派给我' };
     }
     case 'callback': {
-      await ctx.require('lead:call:create', '回拨');
-      await ctx.deps.callTasks.callBack(staff.id, { type, id });
-      return { ok: true, reply: '正在回拨：请留意来电。', caption: '已回拨' };
+      await ctx.require('telephony:calls:view', '回拨');
+      const { phone, who } = await revealCallBackNumber(ctx.em, { callUuid: id, staffId: staff.id, channel: ctx.sender.channel });
+      return { ok: true, reply: `请回拨 ${who}`, reveal: phone, caption: '已取号回拨' };
     }
   }
   return { ok: false, reply: '这个按钮已失效，请使用命令（发送“帮助”查看）。' };

@@ -105,7 +105,8 @@ export function createCommandRouter(orm: Orm, deps: BotDeps): CommandRouter {
     handleText: async (sender, text) => maskPhonesInText(await router.handleText(sender, text)),
     handleCardAction: async (sender, key) => {
       const result = await router.handleCardAction(sender, key);
-      return { ...result, reply: maskPhonesInText(result.reply) };
+      const reply = maskPhonesInText(result.reply);
+      return { ...result, reply: result.reveal ? `${reply}：${result.reveal}` : reply };
     },
   };
 }

@@ -11,5 +11,4 @@ export const unavailableCallTasks: CallTaskControl = {
   start: async () => unavailable(),
   stop: async () => unavailable(),
   cancel: async () => unavailable(),
-  callBack: async () => unavailable(),
 };

@@ -137,7 +137,8 @@ export async function processVoicemail(deps: AnalysisDeps, callRecordId: number)
     assignedTo: assignee,
     reason: 'voicemail',
     source: '400_phone',
-    relatedRecordId: comm.recordId,
+    // The call's uuid, like the card buttons and the missed-call todo: 已处理/指派 find it by that.
+    relatedRecordId: record.uuid,
     priority: urgency === 'high' ? 'urgent' : urgency,
     dueAt: due,
     dueDate: localParts(due, deps.timeZone).date,
@@ -154,8 +155,9 @@ export async function processVoicemail(deps: AnalysisDeps, callRecordId: number)
       summary,
       urgency,
       buttons: [
-        { key: `callback:${todo.id}`, text: '回电' },
-        { key: `recording:${record.id}`, text: '听录音' },
+        { key: `callback:voicemail:${record.uuid}`, text: '回拨' },
+        { key: `assign:voicemail:${record.uuid}`, text: '指派' },
+        { key: `handled:voicemail:${record.uuid}`, text: '已处理' },
       ],
     });
   }

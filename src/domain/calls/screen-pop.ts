@@ -72,12 +72,10 @@ export function buildScreenPop(input: ScreenPopInput): Extract<StaffNotification
     title: `☎️ 来电弹屏 - ${input.serviceNumber}`,
     lines,
     urgency,
+    // Card keys are `<action>:<subject>:<id>`; the chat door runs them like the matching commands.
     buttons: [
-      { key: 'answer', text: '接听' },
-      { key: 'transfer', text: '转接' },
-      { key: 'voicemail', text: '留言' },
-      { key: 'hangup', text: '挂断' },
-      { key: 'details', text: '查看详情' },
+      { key: `callback:call:${input.callUuid}`, text: '回拨' },
+      { key: `handled:call:${input.callUuid}`, text: '已处理' },
     ],
   };
 }

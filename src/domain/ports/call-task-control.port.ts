@@ -1,5 +1,5 @@
 /**
- * Call tasks as chat commands (`外呼 列表|启动|停止|取消`) and card buttons (回拨) use them. Until the
+ * Call tasks as chat commands (`外呼 列表|启动|停止|取消`) use them. Until the
  * call-task service is wired, the bot uses an implementation that answers CALL_TASKS_UNAVAILABLE.
  * Every member throws DomainError with a stable code on refusal (…_NOT_FOUND, …_CONFLICT, CALL_TASKS_UNAVAILABLE).
  */
@@ -9,6 +9,4 @@ export interface CallTaskControl {
   start(staffId: number, taskId: string): Promise<{ id: string; status: string }>;
   stop(staffId: number, taskId: string): Promise<{ id: string; status: string }>;
   cancel(staffId: number, taskId: string): Promise<{ id: string; status: string }>;
-  /** Rings the staff member and then the other party of a call or voicemail (the 回拨 button). */
-  callBack(staffId: number, subject: { type: string; id: string }): Promise<{ ok: true }>;
 }
