@@ -131,7 +131,7 @@ export async function processVoicemail(deps: AnalysisDeps, callRecordId: number)
   const due = urgency === 'high' ? new Date(now.getTime() + 3_600_000) : nextWorkingMorning(now, deps.timeZone, routing.rules.workHours, routing.holidays);
   const summary = i?.summary ?? transcript.slice(0, 200);
   const comm = writeCommunication(em, record, customer, transcript, i, { urgency, assignee, deadline: due, direction: 'inbound' });
-  const todo = createTodo(em, {
+  createTodo(em, {
     title: `处理语音留言：${customer?.companyName ?? maskPhone(record.caller)}`,
     customerId: customer?.id ?? null,
     assignedTo: assignee,
