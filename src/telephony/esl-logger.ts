@@ -7,8 +7,21 @@ import type { Logger } from '../logging/logger.js';
 export function eslLogger(logger: Logger) {
   const log = logger.child({ component: 'esl' });
   return {
-    debug: (msg: string, data?: unknown) => log.trace({ data }, msg),
+    debug: (msg: string, data?: unknown) => log.trace({ data: redactAuth(data) }, redactAuth(msg) as string),
     info: (msg: string, data?: unknown) => log.debug({ data }, msg),
     error: (msg: string, data?: unknown) => log.debug({ data }, msg),
   };
+}
+
+/** `auth <password>` is an ESL frame like any other: never let it reach a log line. */
+function redactAuth(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/\bauth\s+\S+/g, 'auth [redacted]');
+  if (value && typeof value === 'object') {
+    try {
+      return JSON.parse(JSON.stringify(value).replace(/\bauth\s+[^\s"\\]+/g, 'auth [redacted]'));
+    } catch {
+      return '[unserialisable]';
+    }
+  }
+  return value;
 }

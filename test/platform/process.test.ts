@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,11 +45,23 @@ describe('server process', () => {
     const s = server({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
     await waitFor(() => s.out().includes('http door listening'), 20_000);
     const url = JSON.parse(s.out().split('\n').find((l) => l.includes('http door listening'))!).url as string;
-    const inFlight = fetch(`${url}/readyz`);
+    // A request whose body is still arriving when SIGTERM lands: the server must finish it, then exit.
+    const body = JSON.stringify({ name: '张三', role: 'sales' });
+    const req = request(`${url}/api/staff`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } });
+    const answered = new Promise<number>((resolve, reject) => {
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+    });
+    req.write(body.slice(0, 10));
+    await new Promise((r) => setTimeout(r, 300));
     s.child.kill('SIGTERM');
-    const res = await inFlight.catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    req.end(body.slice(10));
+    expect(await answered).toBe(401);
     expect(await s.exited).toBe(0);
-    if (res) expect(res.status).toBe(200);
     expect(s.out()).toContain('shutdown complete');
   });
 });

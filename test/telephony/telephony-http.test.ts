@@ -54,6 +54,8 @@ describe.each(DIALECTS)('telephony HTTP routes (%s), telephony off', (dialect) =
     expect(gone.body.error).toBe('ROUTING_RULE_NOT_FOUND');
     expect((await t.call('PUT', '/api/telephony/holidays', { token: admin.token, json: { date: '2026-10-01', name: '国庆节' } })).status).toBe(200);
     expect((await t.call('PUT', '/api/telephony/holidays', { token: admin.token, json: { date: '2026-13-01', name: 'x' } })).status).toBe(422);
+    expect((await t.call('PUT', '/api/telephony/holidays', { token: admin.token, json: { date: '2026-02-30', name: 'x' } })).status).toBe(422);
+    expect((await t.call('POST', '/api/telephony/duty-schedules', { token: admin.token, json: { staffId: sales.id, days: ['sat'], startTime: '09:00', endTime: '18:00', priority: 1e12 } })).status).toBe(422);
     const duty = await t.call('POST', '/api/telephony/duty-schedules', { token: admin.token, json: { staffId: sales.id, days: ['sat', 'holiday'], startTime: '09:00', endTime: '18:00' } });
     expect(duty.status).toBe(201);
     expect((await t.call('POST', '/api/telephony/duty-schedules', { token: admin.token, json: { staffId: sales.id, days: ['someday'], startTime: '09:00', endTime: '18:00' } })).status).toBe(422);

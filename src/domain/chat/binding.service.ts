@@ -56,8 +56,9 @@ async function consume(tx: EntityManager, code: string, usedBy: string, now: Dat
   if (!/^[A-Za-z0-9]{6,12}$/.test(code.trim())) throw new DomainError('BINDING_CODE_INVALID', '绑定码无效或已过期');
   const row = await tx.findOne(BindingCodeSchema, { codeHash: hashCode(code) });
   if (!row || row.usedAt || row.expiresAt <= now) throw new DomainError('BINDING_CODE_INVALID', '绑定码无效或已过期');
-  row.usedAt = now;
-  row.usedBy = usedBy.slice(0, 128);
+  // Two binds racing on one code: only the update that still sees it unused wins.
+  const claimed = await tx.nativeUpdate(BindingCodeSchema, { id: row.id, usedAt: null }, { usedAt: now, usedBy: usedBy.slice(0, 128) });
+  if (claimed !== 1) throw new DomainError('BINDING_CODE_INVALID', '绑定码无效或已过期');
   return row;
 }
 

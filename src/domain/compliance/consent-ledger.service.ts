@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { recordAudit } from '../audit/audit.service.js';
 import type { AuditChannel } from '../audit/audit-log.entity.js';
 import { DomainError } from '../shared/domain-error.js';
-import { normalizePhone } from '../shared/phone.js';
+import { maskPhone, normalizePhone } from '../shared/phone.js';
 import type { ContactChannel } from '../shared/vocabulary.js';
 import { ConsentSchema, type ConsentState } from './consent.entity.js';
 
@@ -37,7 +37,7 @@ export function recordConsent(em: EntityManager, entry: ConsentEntry, audit?: { 
     recordedAt: entry.at ?? new Date(),
   });
   if (audit) {
-    recordAudit(em, { ...audit, action: `consent.${entry.state}`, targetType: 'phone', targetId: phone.last8, details: { channel: entry.channel, source: entry.source } });
+    recordAudit(em, { ...audit, action: `consent.${entry.state}`, targetType: 'phone', targetId: maskPhone(phone.e164), details: { channel: entry.channel, source: entry.source } });
   }
 }
 

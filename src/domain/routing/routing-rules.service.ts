@@ -56,7 +56,9 @@ export async function listHolidays(em: EntityManager) {
 
 /** A holiday (or a make-up working day with workday=true) on an Asia/Shanghai date; one per date. */
 export async function upsertHoliday(em: EntityManager, input: { date: string; name: string; workday?: boolean }, actor: Actor) {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.date) || Number.isNaN(Date.parse(input.date))) {
+  const parsed = /^\d{4}-\d{2}-\d{2}$/.test(input.date) ? new Date(`${input.date}T00:00:00Z`) : null;
+  // 2024-02-30 parses (it rolls over to March): only a date that reads back the same is a date.
+  if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== input.date) {
     throw new DomainError('VALIDATION_FAILED', '日期格式应为 YYYY-MM-DD', { fields: [{ field: 'date', message: 'YYYY-MM-DD' }] });
   }
   const existing = await em.findOne(HolidaySchema, { date: input.date });

@@ -26,7 +26,7 @@ const createBody = z.object({
 });
 const patchBody = createBody.omit({ kind: true }).partial();
 const holidayBody = z.object({ date: z.string(), name: z.string().trim().min(1).max(64), workday: z.boolean().optional() });
-const dutyBody = z.object({ staffId: z.number().int().positive(), days: z.array(z.string()).min(1).max(8), startTime: z.string(), endTime: z.string(), priority: z.number().int().optional() });
+const dutyBody = z.object({ staffId: z.number().int().positive(), days: z.array(z.string()).min(1).max(8), startTime: z.string(), endTime: z.string(), priority: z.number().int().min(-1000).max(1000).optional() });
 const listQuery = z.object({ kind: z.enum(ROUTING_RULE_KINDS).optional() });
 
 /** Routing configuration (seed 003's dictionaries as data): rules, holidays and the duty roster. */
