@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import type { JobParameters } from 'agenda';
 import { JobRegistry } from '../src/jobs/job-registry.js';
 import { noopJob } from '../src/jobs/noop.job.js';
-import { createScheduler, type SchedulerLog } from '../src/jobs/scheduler.js';
+import { createScheduler, type Scheduler, type SchedulerLog } from '../src/jobs/scheduler.js';
 import { SqlBackend } from '../src/jobs/sql-backend/sql-backend.js';
 import { connectOrm, type Orm } from '../src/db/orm.js';
 import { createMigratedOrm, DIALECTS, type Dialect } from '../test/support/database.js';
@@ -28,7 +28,7 @@ async function benchDialect(dialect: Dialect, jobs: number, concurrency: number,
   const { orm, db, close } = await createMigratedOrm(dialect);
   const extraOrms: Orm[] = [];
   try {
-    const schedulers = [];
+    const schedulers: Scheduler[] = [];
     for (let w = 0; w < workers; w++) {
       const workerOrm = w === 0 ? orm : await connectOrm(db.target);
       if (w > 0) extraOrms.push(workerOrm);
