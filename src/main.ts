@@ -17,6 +17,7 @@ import { noopJob } from './jobs/noop.job.js';
 import { lateBoundJobQueue } from './jobs/late-bound-job-queue.js';
 import { wireOutreach } from './composition/outreach.wiring.js';
 import { MORNING_DIGEST_CRON, MORNING_DIGEST_JOB, morningDigestJob } from './jobs/chat/morning-digest.job.js';
+import { TODO_REMINDERS_EVERY, TODO_REMINDERS_JOB, todoRemindersJob } from './jobs/chat/todo-reminders.job.js';
 import { wireTelephony, type TelephonyWiring } from './composition/telephony.wiring.js';
 import type { JobQueue } from './domain/ports/job-queue.port.js';
 import { systemClock } from './domain/ports/clock.port.js';
@@ -81,7 +82,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
 
   const jobs = new JobRegistry().add(noopJob);
   const digest = morningDigestJob(() => orm.em.fork(), () => ({ notifier, approvals, timeZone: config.businessTimeZone }));
-  for (const job of [...outreach.jobs, ...telephony.jobs, digest, ...(options.extraJobs ?? [])]) jobs.add(job);
+  const reminders = todoRemindersJob(() => orm.em.fork(), () => ({ notifier, timeZone: config.businessTimeZone }));
+  for (const job of [...outreach.jobs, ...telephony.jobs, digest, reminders, ...(options.extraJobs ?? [])]) jobs.add(job);
   const scheduler = await createScheduler(createJobBackend({ mongodbUrl: config.mongodbUrl, orm }), jobs, {
     workerName: config.jobs.workerName,
     processEveryMs: config.jobs.processEveryMs,
@@ -103,6 +105,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   if (config.jobs.enabled) {
     await scheduler.start();
     await scheduler.agenda.every(MORNING_DIGEST_CRON, MORNING_DIGEST_JOB, {}, { timezone: config.businessTimeZone });
+    await scheduler.agenda.every(TODO_REMINDERS_EVERY, TODO_REMINDERS_JOB, {});
     logger.info({ worker: scheduler.workerName, backend: config.mongodbUrl ? 'mongodb' : config.database.kind, jobs: jobs.names() }, 'job worker started');
   } else {
     logger.info('JOBS_ENABLED=false: this process queues jobs but runs none');

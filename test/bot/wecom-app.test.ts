@@ -6,6 +6,7 @@ import { StaffStatusSchema } from '../../src/domain/sales-status/staff-status.en
 import { PhoneCallRecordSchema } from '../../src/domain/calls/phone-call-record.entity.js';
 import { FollowUpTaskSchema } from '../../src/domain/todos/follow-up-task.entity.js';
 import { createTodo } from '../../src/domain/todos/todo.service.js';
+import { sendTodoReminders } from '../../src/domain/todos/todo-reminder.service.js';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
@@ -133,5 +134,19 @@ describe.each(DIALECTS)('WeCom door in the running app (%s)', (dialect) => {
     expect((await t.app.orm.em.fork().findOne(FollowUpTaskSchema, { id: todo.id }))!.status).toBe('completed');
     expect(await click('callback:voicemail:no-such-call', `rc-x-${dialect}`)).toContain('不存在');
   });
-});
 
+  it('reminds the assignee once of a todo due within the hour, as a card with 完成', async () => {
+    const em = t.app.orm.em.fork();
+    const todo = createTodo(em, { title: `回电客户 138 1234 8888 (${dialect})`, assignedTo: sales.id, source: 'manual', dueAt: new Date(Date.now() + 30 * 60_000), dueDate: '2026-11-23' });
+    createTodo(em, { title: '下周的事', assignedTo: sales.id, source: 'manual', dueAt: new Date(Date.now() + 7 * 86_400_000), dueDate: '2026-11-30' });
+    await em.flush();
+    const before = wecom.sent.length;
+    const first = await sendTodoReminders(t.app.orm.em.fork(), { notifier: t.app.chatOps.notifier, timeZone: 'Asia/Shanghai' });
+    expect(first).toEqual({ reminded: 1, failed: 0 });
+    const card = await waitFor(() => wecom.sent.slice(before).find((m) => m.touser === 'zhangsan' && m.msgtype === 'template_card'), 'reminder card');
+    expect(JSON.stringify(card.template_card)).toContain('待办即将到期');
+    expect(JSON.stringify(card.template_card)).not.toContain('13812348888');
+    expect(card.template_card.button_list).toEqual([expect.objectContaining({ text: '完成', key: `done:todo:${todo.id}` })]);
+    expect(await sendTodoReminders(t.app.orm.em.fork(), { notifier: t.app.chatOps.notifier, timeZone: 'Asia/Shanghai' })).toEqual({ reminded: 0, failed: 0 });
+  });
+});

@@ -30,6 +30,8 @@ export const FollowUpTaskSchema = defineEntity({
     assignedTo: () => p.manyToOne(StaffSchema).mapToPk().joinColumn('assigned_to').nullable(),
     notes: p.text().nullable(),
     completedAt: p.datetime().nullable(),
+    /** When the assignee was last reminded of the deadline (one reminder per todo). */
+    remindedAt: p.datetime().nullable(),
     ...timestamps(),
   },
   indexes: [{ properties: ['assignedTo', 'status', 'dueDate'] }],
