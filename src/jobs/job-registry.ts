@@ -36,6 +36,11 @@ export class JobRegistry {
     return [...this.#definitions.keys()];
   }
 
+  /** Whether a one-time job of this kind is deleted once it has succeeded. */
+  removesOnComplete(name: string): boolean {
+    return this.#definitions.get(name)?.removeOnComplete ?? true;
+  }
+
   /** Defines every registered job on the Agenda instance. */
   defineOn(agenda: Agenda, defaults: { concurrency: number }): void {
     for (const def of this.#definitions.values()) {
@@ -50,7 +55,8 @@ export class JobRegistry {
           ...(def.lockLifetimeMs ? { lockLifetime: def.lockLifetimeMs } : {}),
           ...(def.priority !== undefined ? { priority: def.priority } : {}),
           ...(backoff ? { backoff } : {}),
-          removeOnComplete: def.removeOnComplete ?? true,
+          // The scheduler deletes finished jobs itself (see afterComplete in scheduler.ts).
+          removeOnComplete: false,
         },
       );
     }

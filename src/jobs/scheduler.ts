@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { Agenda, type AgendaBackend, type DrainResult, type JobWithState } from 'agenda';
+import { Agenda, InMemoryNotificationChannel, type AgendaBackend, type DrainResult, type Job, type JobWithState } from 'agenda';
 import type { JobRegistry } from './job-registry.js';
 
 /** The part of a pino logger the scheduler uses. */
@@ -44,54 +44,37 @@ export async function createScheduler(backend: AgendaBackend, jobs: JobRegistry,
   const connected = connectOnce(backend);
   await connected.connect();
   const workerName = options.workerName ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const wake = new InMemoryNotificationChannel();
   const agenda = new Agenda({
     backend: connected,
+    notificationChannel: wake,
     name: workerName,
     processEvery: options.processEveryMs,
     maxConcurrency: options.maxConcurrency,
     defaultConcurrency: options.maxConcurrency,
     lockLimit: options.lockLimit ?? options.maxConcurrency * 2,
     defaultLockLifetime: options.lockLifetimeMs ?? 10 * 60_000,
-    removeOnComplete: true,
+    // Removal is ours (afterComplete): Agenda's awaits the delete while the job still counts as
+    // locked and running, which starves the wake-up below and stalls drain() until its timeout.
+    removeOnComplete: false,
   });
   jobs.defineOn(agenda, { concurrency: options.maxConcurrency });
   logEvents(agenda, options.log);
+  const removals = afterComplete(agenda, jobs, wake, workerName);
 
   return {
     agenda,
     workerName,
     start: () => agenda.start(),
     async stop({ timeoutMs = 30_000 } = {}) {
-      const result = await drain(agenda, timeoutMs);
+      const result = await agenda.drain({ timeout: timeoutMs, closeConnection: false });
+      await removals.settled();
       await releaseLocks(agenda, workerName, result.timedOut || result.aborted);
       if (backend.ownsConnection ?? true) await backend.disconnect();
       options.log.info({ worker: workerName, ...result }, 'job scheduler stopped');
       return result;
     },
   };
-}
-
-/**
- * Agenda's drain() waits for a 'complete' event and then checks its running list on the next tick,
- * but with removeOnComplete the job leaves that list only after its row is deleted, a round trip
- * later; the check misses it and drain() sits out its whole timeout. So we watch the running count
- * ourselves and end the drain through its abort signal once it reaches zero.
- */
-async function drain(agenda: Agenda, timeoutMs: number): Promise<DrainResult> {
-  const idle = new AbortController();
-  const drained = agenda.drain({ timeout: timeoutMs, signal: idle.signal, closeConnection: false });
-  const watch = setInterval(() => {
-    agenda.getRunningStats().then(
-      (stats) => stats.runningJobs === 0 && idle.abort(),
-      () => {}, // the drain has already finished and dropped its processor
-    );
-  }, 25);
-  try {
-    const result = await drained;
-    return result.aborted && idle.signal.aborted && result.running === 0 ? { ...result, aborted: false } : result;
-  } finally {
-    clearInterval(watch);
-  }
 }
 
 /**
@@ -131,6 +114,38 @@ function connectOnce(backend: AgendaBackend): AgendaBackend {
       await backend.disconnect();
     },
   };
+}
+
+/**
+ * When a job finishes: delete it if it was a one-time success whose definition asks for that, and
+ * look for the next job of its kind at once. Agenda takes new jobs only when it polls (every
+ * processEvery ms, up to lockLimit at a time), so a backlog would drain at most lockLimit per poll;
+ * the wake-up goes through an in-process notification channel, Agenda's own way of saying "a job of
+ * this kind is due". It waits a turn of the event loop, until the finished job has left the
+ * processor's locked list. Other workers still poll.
+ */
+function afterComplete(agenda: Agenda, jobs: JobRegistry, wake: InMemoryNotificationChannel, workerName: string) {
+  const pending = new Set<Promise<unknown>>();
+  agenda.on('complete', (job: Job | unknown) => {
+    if (!(job && typeof job === 'object' && 'attrs' in job)) return; // a remote event: not ours to act on
+    const { _id: id, name, priority, nextRunAt, lastFinishedAt, failedAt } = (job as Job).attrs;
+    if (!id) return;
+    const succeeded = lastFinishedAt !== undefined && (!failedAt || lastFinishedAt > failedAt);
+    if (succeeded && !nextRunAt && jobs.removesOnComplete(name)) {
+      const removal = agenda.cancel({ id }).catch((error: unknown) => agenda.emit('error', error));
+      pending.add(removal);
+      void removal.finally(() => pending.delete(removal));
+    }
+    setImmediate(() => {
+      if (wake.state !== 'connected') return;
+      const now = new Date();
+      wake
+        .publish({ jobId: id, jobName: name, nextRunAt: now, priority, timestamp: now, source: workerName })
+        .catch((error: unknown) => agenda.emit('error', error));
+    });
+  });
+  /** Resolves once every removal started so far has finished. */
+  return { settled: async () => void (await Promise.all([...pending])) };
 }
 
 function logEvents(agenda: Agenda, log: SchedulerLog): void {

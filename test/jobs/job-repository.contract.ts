@@ -204,6 +204,18 @@ export function jobRepositoryContract(label: string, open: () => Promise<Contrac
       await waitFor('completed jobs to be removed', async () => (await repo.queryJobs({ name: 'count' })).total === 0);
     });
 
+    it('keeps taking jobs as they finish, not only when it polls', async () => {
+      const done: number[] = [];
+      const registry = new JobRegistry().add({ name: 'quick', parse: (d) => d as { seq: number }, run: async ({ seq }) => void done.push(seq) });
+      // One poll at start, the next only after 10 s: 30 jobs with room for 3 locks at a time.
+      const w = await createScheduler(db.backend, registry, { processEveryMs: 10_000, maxConcurrency: 3, lockLimit: 3, log: quiet });
+      schedulers.push(w);
+      for (let seq = 0; seq < 30; seq++) await repo.saveJob(job({ name: 'quick', data: { seq } }), undefined);
+      await w.start();
+      await waitFor('30 jobs within one poll interval', () => done.length === 30, 5000);
+      expect(new Set(done).size).toBe(30);
+    });
+
     it('runs a repeating job more than once', async () => {
       const runAt: number[] = [];
       const w = await worker([{ name: 'tick', parse: (d) => d, run: async () => void runAt.push(Date.now()) }]);
