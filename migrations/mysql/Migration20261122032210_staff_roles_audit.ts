@@ -130,17 +130,6 @@ export class Migration20261122032210_staff_roles_audit extends Migration {
     this.addSql(`drop table if exists \`role_permissions\`;`);
     this.addSql(`drop table if exists \`staff\`;`);
 
-    this.addSql(`alter table \`agenda_jobs\` modify \`type\` varchar(10) not null default '\\'normal\\'';`);
-    this.addSql(`alter table \`agenda_jobs\` modify \`fail_reason\` text null default ('NULL');`);
-    this.addSql(`alter table \`agenda_jobs\` modify \`repeat_timezone\` varchar(100) null default 'NULL';`);
-    this.addSql(`alter table \`agenda_jobs\` modify \`repeat_interval\` varchar(255) null default 'NULL';`);
-    this.addSql(`alter table \`agenda_jobs\` modify \`repeat_at\` varchar(255) null default 'NULL';`);
-    this.addSql(`alter table \`agenda_jobs\` modify \`data\` longtext collate utf8mb4_bin null default NULL;`);
-    this.addSql(`alter table \`agenda_jobs\` modify \`single_key\` varchar(191) null default 'NULL';`);
-    this.addSql(`alter table \`agenda_jobs\` modify \`unique_key\` varchar(64) null default 'NULL';`);
-    this.addSql(`alter table \`agenda_jobs\` modify \`unique_query\` longtext collate utf8mb4_bin null default NULL;`);
-    this.addSql(`alter table \`agenda_jobs\` modify \`last_modified_by\` varchar(191) null default 'NULL';`);
-    this.addSql(`alter table \`agenda_jobs\` modify \`skip_days\` longtext collate utf8mb4_bin null default NULL;`);
   }
 
 }
