@@ -115,7 +115,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   const miniappPublic = miniappLogin
     ? [miniappRoutes({ login: miniappLogin, miniappTokens: new MiniappTokens(config.auth.appSecret, config.auth.tokenTtlSeconds), staffTokens: tokens })]
     : [];
-  const outreachAi = { model: languageModel, clock: systemClock, timeZone: config.businessTimeZone };
+  const outreachAi = { model: languageModel, clock: systemClock, timeZone: config.businessTimeZone, window: config.outreach.marketingWindow };
 
   const app = createHttpApp({
     orm,

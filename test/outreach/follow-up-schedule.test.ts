@@ -23,6 +23,12 @@ describe('follow-up timing (seed §8.1) inside 08:00-20:00 Asia/Shanghai', () =>
     expect(nextContactInstant(at('2026-11-22T12:00:00Z'), TZ).toISOString()).toBe('2026-11-23T02:00:00.000Z'); // 20:00 → 10:00 next day
   });
 
+  it('uses the configured marketing window (MARKETING_HOURS), the one compliance enforces', () => {
+    const late = { start: '11:00', end: '21:00' };
+    expect(nextContactInstant(at('2026-11-22T12:30:00Z'), TZ, late).toISOString()).toBe('2026-11-22T12:30:00.000Z'); // 20:30 is inside
+    expect(nextContactInstant(at('2026-11-22T01:00:00Z'), TZ, late).toISOString()).toBe('2026-11-22T03:00:00.000Z'); // 09:00 → 11:00
+  });
+
   it('follows up a visit a couple of hours later, due 24 h after it', () => {
     const visit = at('2026-11-22T13:00:00Z'); // 21:00 Shanghai
     const t = recommendTiming({ reason: 'post_visit', now: at('2026-11-22T13:30:00Z'), timeZone: TZ, lastVisitAt: visit });

@@ -1,12 +1,22 @@
 import { addDays, atLocalTime, localParts, toMinutes } from '../shared/business-time.js';
 import type { ContactChannel } from '../shared/vocabulary.js';
+import type { MarketingWindow } from '../compliance/compliance.policy.js';
 
 export const FOLLOW_UP_REASONS = ['post_visit', 'dormant', 'birthday', 'complaint', 'event_invitation'] as const;
 export type FollowUpReason = (typeof FOLLOW_UP_REASONS)[number];
 export type FollowUpChannel = Extract<ContactChannel, 'call' | 'wechat' | 'sms'>;
 
-/** Seed §8.1 and §9.1: follow-ups happen 08:00–20:00 business time; outside it we aim for a polite 10:00. */
-export const CONTACT_WINDOW = { opens: '08:00', closes: '20:00', preferred: '10:00' } as const;
+/**
+ * Seed §8.1 and §9.1: follow-ups happen inside the marketing window (MARKETING_HOURS, the same window the
+ * compliance policy enforces; 08:00–20:00 by default); outside it we aim for a polite 10:00 (or the window's
+ * opening when it opens later).
+ */
+export const DEFAULT_CONTACT_WINDOW: MarketingWindow = { start: '08:00', end: '20:00' };
+const PREFERRED = '10:00';
+
+function preferredTime(window: MarketingWindow): string {
+  return toMinutes(PREFERRED) >= toMinutes(window.start) && toMinutes(PREFERRED) < toMinutes(window.end) ? PREFERRED : window.start;
+}
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 export const DORMANT_AFTER_DAYS = 30;
@@ -29,6 +39,8 @@ export type ScheduleFacts = {
   lastContactAt?: Date | null;
   /** YYYY-MM-DD (the year is ignored). */
   birthday?: string | null;
+  /** The marketing window; defaults to 08:00–20:00. */
+  window?: MarketingWindow;
 };
 
 export type FollowUpTiming = {
@@ -44,12 +56,12 @@ export type FollowUpTiming = {
  * three days before, complaints within 24 h. Event invitations have no rule: as soon as allowed.
  */
 export function recommendTiming(f: ScheduleFacts): FollowUpTiming {
-  const soon = nextContactInstant(f.now, f.timeZone);
+  const soon = nextContactInstant(f.now, f.timeZone, f.window);
   switch (f.reason) {
     case 'post_visit': {
       const visit = f.lastVisitAt ?? null;
       // A couple of hours after the visit (the guests are home), inside the 24 h the seed asks for.
-      const target = visit ? nextContactInstant(new Date(Math.max(f.now.getTime(), visit.getTime() + 2 * HOUR)), f.timeZone) : soon;
+      const target = visit ? nextContactInstant(new Date(Math.max(f.now.getTime(), visit.getTime() + 2 * HOUR)), f.timeZone, f.window) : soon;
       return { recommendedAt: target, dueBy: visit ? new Date(visit.getTime() + DAY) : null, rule: '消费后24小时内回访' };
     }
     case 'complaint':
@@ -57,15 +69,15 @@ export function recommendTiming(f: ScheduleFacts): FollowUpTiming {
     case 'dormant': {
       const last = f.lastContactAt ?? null;
       const next = last ? new Date(last.getTime() + DORMANT_AFTER_DAYS * DAY) : f.now;
-      return { recommendedAt: nextContactInstant(new Date(Math.max(f.now.getTime(), next.getTime())), f.timeZone), dueBy: null, rule: '长期未到店客户每月回访一次' };
+      return { recommendedAt: nextContactInstant(new Date(Math.max(f.now.getTime(), next.getTime())), f.timeZone, f.window), dueBy: null, rule: '长期未到店客户每月回访一次' };
     }
     case 'birthday': {
       if (!f.birthday) return { recommendedAt: soon, dueBy: null, rule: '生日前3天发送祝福' };
       const birthday = nextBirthday(f.birthday, f.now, f.timeZone);
-      const wish = atLocalTime(addDays(birthday, -BIRTHDAY_LEAD_DAYS), CONTACT_WINDOW.preferred, f.timeZone);
+      const wish = atLocalTime(addDays(birthday, -BIRTHDAY_LEAD_DAYS), preferredTime(f.window ?? DEFAULT_CONTACT_WINDOW), f.timeZone);
       return {
         recommendedAt: wish.getTime() > f.now.getTime() ? wish : soon,
-        dueBy: atLocalTime(birthday, CONTACT_WINDOW.opens, f.timeZone),
+        dueBy: atLocalTime(birthday, (f.window ?? DEFAULT_CONTACT_WINDOW).start, f.timeZone),
         rule: '生日前3天发送祝福',
       };
     }
@@ -74,14 +86,14 @@ export function recommendTiming(f: ScheduleFacts): FollowUpTiming {
   }
 }
 
-/** `at` itself when it falls inside 08:00–20:00 business time, else 10:00 of that or the next business day. */
-export function nextContactInstant(at: Date, timeZone: string): Date {
+/** `at` itself when it falls inside the window (business time), else 10:00 of that or the next day. */
+export function nextContactInstant(at: Date, timeZone: string, window: MarketingWindow = DEFAULT_CONTACT_WINDOW): Date {
   const local = localParts(at, timeZone);
-  const opens = toMinutes(CONTACT_WINDOW.opens);
-  const closes = toMinutes(CONTACT_WINDOW.closes);
+  const opens = toMinutes(window.start);
+  const closes = toMinutes(window.end);
   if (local.minutes >= opens && local.minutes < closes) return at;
   const day = local.minutes < opens ? local.date : addDays(local.date, 1);
-  return atLocalTime(day, CONTACT_WINDOW.preferred, timeZone);
+  return atLocalTime(day, preferredTime(window), timeZone);
 }
 
 /** The next calendar date (today included) of a birthday; 29 Feb is kept on 28 Feb in other years. */

@@ -1,3 +1,4 @@
+import type { MarketingWindow } from '../compliance/compliance.policy.js';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Clock } from '../ports/clock.port.js';
 import type { LanguageModel } from '../ports/language-model.port.js';
@@ -10,6 +11,8 @@ export type FollowUpScriptDeps = {
   model: LanguageModel | undefined;
   clock: Clock;
   timeZone: string;
+  /** MARKETING_HOURS; recommended times fall inside it. */
+  window?: MarketingWindow;
 };
 
 export type FollowUpScriptRequest = {
@@ -60,7 +63,7 @@ export async function generateFollowUpScript(em: EntityManager, deps: FollowUpSc
   const isVip = isVipCustomer(customer, req.customerSegment);
   const audience: ScriptAudience = { name: customer.name, isVip, segment: req.customerSegment ?? customer.segment ?? null };
   const lastVisitAt = customer.lastVisitAt ?? (req.lastVisitDays === undefined ? null : new Date(now.getTime() - req.lastVisitDays * 86_400_000));
-  const timing = recommendTiming({ reason: req.reason, now, timeZone: deps.timeZone, lastVisitAt, lastContactAt: customer.lastContactAt, birthday: dateOnly(customer.birthday) });
+  const timing = recommendTiming({ reason: req.reason, now, timeZone: deps.timeZone, window: deps.window, lastVisitAt, lastContactAt: customer.lastContactAt, birthday: dateOnly(customer.birthday) });
   const channels = channelOrder(req.reason, isVip);
 
   const fromModel = deps.model ? await askModel(deps.model, req, audience) : ({ ok: false, reason: 'NOT_CONFIGURED' } as const);

@@ -1,3 +1,4 @@
+import type { MarketingWindow } from '../compliance/compliance.policy.js';
 import { raw, type EntityManager, type FilterQuery } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { CustomerSchema, type Customer } from '../customers/customer.entity.js';
@@ -11,7 +12,7 @@ import { dateOnly, isVipCustomer } from './outreach-customer.js';
 export const PENDING_REASONS = ['complaint', 'post_visit', 'birthday', 'dormant'] as const satisfies readonly FollowUpReason[];
 export type PendingReason = (typeof PENDING_REASONS)[number];
 
-export type PendingQuery = { page: number; size: number; reason?: PendingReason; ownerStaffId?: number; now: Date; timeZone: string };
+export type PendingQuery = { page: number; size: number; reason?: PendingReason; ownerStaffId?: number; now: Date; timeZone: string; window?: MarketingWindow };
 
 export type PendingFollowUp = {
   customerId: string;
@@ -113,7 +114,7 @@ async function latestComplaints(em: EntityManager, customerIds: string[]): Promi
 }
 
 function toRow(c: Customer, reason: PendingReason, q: PendingQuery, complaintAt: Date | undefined): PendingFollowUp {
-  const timing = recommendTiming({ reason, now: q.now, timeZone: q.timeZone, lastVisitAt: c.lastVisitAt, lastContactAt: c.lastContactAt, birthday: dateOnly(c.birthday) });
+  const timing = recommendTiming({ reason, now: q.now, timeZone: q.timeZone, window: q.window, lastVisitAt: c.lastVisitAt, lastContactAt: c.lastContactAt, birthday: dateOnly(c.birthday) });
   const dueBy = reason === 'complaint' && complaintAt ? new Date(complaintAt.getTime() + DAY) : timing.dueBy;
   return {
     customerId: c.id,

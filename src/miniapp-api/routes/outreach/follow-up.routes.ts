@@ -1,4 +1,5 @@
 import { Router } from '@koa/router';
+import type { MarketingWindow } from '../../../domain/compliance/compliance.policy.js';
 import { z } from 'zod';
 import type { Clock } from '../../../domain/ports/clock.port.js';
 import type { LanguageModel } from '../../../domain/ports/language-model.port.js';
@@ -11,7 +12,7 @@ import { pageOf, respond } from '../../http/envelope.js';
 import type { AppState } from '../../http/request-context.js';
 import { validate } from '../../http/validate.js';
 
-export type FollowUpRouteDeps = { model: LanguageModel | undefined; clock: Clock; timeZone: string };
+export type FollowUpRouteDeps = { model: LanguageModel | undefined; clock: Clock; timeZone: string; window?: MarketingWindow };
 
 const segment = z.preprocess((v) => (typeof v === 'string' && v.toUpperCase() === 'VIP' ? 'VIP' : v), z.enum(CUSTOMER_SEGMENTS));
 const scriptBody = z.object({
@@ -43,7 +44,7 @@ export function followUpRoutes(deps: FollowUpRouteDeps): Router<AppState> {
   });
   router.get('/api/ai-ops/outreach/follow-ups/pending', requirePermission('outreach:script:generate'), async (ctx) => {
     const q = validate(pendingQuery, ctx.query);
-    const { rows, total } = await listPendingFollowUps(ctx.state.em, { ...q, now: deps.clock.now(), timeZone: deps.timeZone });
+    const { rows, total } = await listPendingFollowUps(ctx.state.em, { ...q, now: deps.clock.now(), timeZone: deps.timeZone, window: deps.window });
     respond(ctx, pageOf(rows, total, q.page, q.size));
   });
   return router;
