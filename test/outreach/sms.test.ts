@@ -225,6 +225,7 @@ describe.each(DIALECTS)('SMS outreach on %s', (dialect) => {
 
 describe('marketing in quiet hours', () => {
   const fake = new FakeTencentCloud({ smsSdkAppId: '1400000001' });
+  const window = closedWindow();
   let t: TestApp;
 
   beforeAll(async () => {
@@ -235,7 +236,7 @@ describe('marketing in quiet hours', () => {
       TENCENT_SMS_SDK_APP_ID: '1400000001',
       TENCENT_SMS_SIGN_NAME: '测试KTV',
       TENCENT_API_ENDPOINT: fake.endpoint,
-      MARKETING_HOURS: closedWindow(),
+      MARKETING_HOURS: window,
     });
   });
   afterAll(async () => {
@@ -253,7 +254,7 @@ describe('marketing in quiet hours', () => {
     expect(res.status).toBe(202);
     const until = new Date(res.body.data.deferredUntil);
     expect(until.getTime()).toBeGreaterThan(Date.now());
-    expect(localParts(until, 'Asia/Shanghai').hhmm).toBe(closedWindow().slice(0, 5));
+    expect(localParts(until, 'Asia/Shanghai').hhmm).toBe(window.slice(0, 5));
     expect(fake.requests).toHaveLength(0);
     const jobs = await t.call('GET', '/api/jobs?name=sms.send-pending', { token: manager.token });
     expect(jobs.body.data.records[0]).toMatchObject({ state: 'scheduled', nextRunAt: until.toISOString() });
