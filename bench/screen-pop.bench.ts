@@ -115,7 +115,7 @@ export async function run(args: string[]): Promise<void> {
       fork: () => orm.em.fork(),
       logger,
       notifier,
-      jobs: { enqueue: async () => 'bench', cancel: async () => 0 },
+      jobs: { enqueue: async () => 'bench', cancel: async () => 0, isPending: async () => false },
       timeZone: 'Asia/Shanghai',
     });
     await door.start();

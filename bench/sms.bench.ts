@@ -31,7 +31,7 @@ async function startFakeCarrier(): Promise<{ endpoint: string; stop(): void }> {
 /** The batch worker queues a settle job only when outcomes are unknown; the bench just counts them. */
 function countingQueue(): JobQueue & { queued: string[] } {
   const queued: string[] = [];
-  return { queued, enqueue: async (name) => (queued.push(name), String(queued.length)), cancel: async () => 0 };
+  return { queued, enqueue: async (name) => (queued.push(name), String(queued.length)), cancel: async () => 0, isPending: async () => false };
 }
 
 async function runOn(dialect: Dialect, recipients: number): Promise<void> {

@@ -19,7 +19,7 @@ import { smsCallbackRoutes } from '../miniapp-api/routes/outreach/sms-callbacks.
 import { templateRoutes } from '../miniapp-api/routes/outreach/templates.routes.js';
 import { invitationRoutes } from '../miniapp-api/routes/outreach/invitations.routes.js';
 import { callRoutes } from '../miniapp-api/routes/outreach/call.routes.js';
-import { outreachSendJobs } from '../jobs/outreach/outreach.jobs.js';
+import { outreachSendJobs, outreachSweepJob } from '../jobs/outreach/outreach.jobs.js';
 import type { ApprovalService } from '../domain/approvals/approval.service.js';
 
 export type OutreachWiring = {
@@ -64,7 +64,7 @@ export function wireOutreach(ctx: { config: Config; logger: Logger; orm: Orm; jo
   const newEm = () => ctx.orm.em.fork();
   return {
     deps,
-    jobs: [...outreachJobs(newEm, deps, { batchLockMs: config.outreach.batchLockMs }), ...outreachSendJobs(newEm, deps, invitations)],
+    jobs: [...outreachJobs(newEm, deps, { batchLockMs: config.outreach.batchLockMs }), ...outreachSendJobs(newEm, deps, invitations), outreachSweepJob(newEm, ctx.jobQueue)],
     staffRouters: [templateRoutes(), smsRoutes(deps), callRoutes(deps), invitationRoutes(ctx.approvals, ctx.notifier, invitations)],
     publicRouters: [smsCallbackRoutes(config.tencent.callbackToken)],
   };

@@ -13,5 +13,9 @@ export function createAgendaJobQueue(agenda: Agenda): JobQueue {
       return String(saved.attrs._id);
     },
     cancel: (name, match) => agenda.cancel({ name, data: match }),
+    async isPending(name, match) {
+      const { jobs } = await agenda.queryJobs({ name, data: match, limit: 20 });
+      return jobs.some((job) => ['queued', 'scheduled', 'running', 'repeating'].includes(job.state));
+    },
   };
 }

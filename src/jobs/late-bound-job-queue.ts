@@ -16,5 +16,6 @@ export function lateBoundJobQueue(): JobQueue & { bind(queue: JobQueue): void } 
     },
     enqueue: (name, data, options) => ready().enqueue(name, data, options),
     cancel: (name, match) => ready().cancel(name, match),
+    isPending: (name, match) => ready().isPending(name, match),
   };
 }

@@ -7,4 +7,6 @@ export interface JobQueue {
   enqueue(name: string, data: Record<string, unknown>, options?: { runAt?: Date; priority?: number; uniqueKey?: string }): Promise<string>;
   /** Cancels queued runs of `name` whose data matches `match`; returns how many were removed. */
   cancel(name: string, match: Record<string, unknown>): Promise<number>;
+  /** Whether a run of `name` whose data matches `match` is queued, scheduled or running (top-level scalar fields). */
+  isPending(name: string, match: Record<string, unknown>): Promise<boolean>;
 }

@@ -5,6 +5,8 @@ import { runSmsBatch } from '../../domain/outreach/sms-batch.worker.js';
 import { settleUnknownSends } from '../../domain/outreach/sms-receipts.service.js';
 import { sendPendingSms } from '../../domain/outreach/sms-send.service.js';
 import type { JobDefinition } from '../job-registry.js';
+import type { JobQueue } from '../../domain/ports/job-queue.port.js';
+import { requeueStuckOutreach } from '../../domain/outreach/outreach-sweeper.service.js';
 import { CONTACT_HISTORY_TYPES } from '../../domain/outreach/contact-history.entity.js';
 import { INVITATION_SEND_JOB } from '../../domain/outreach/invitation.approvable.js';
 import { sendApprovedInvitation, type InvitationSettings } from '../../domain/outreach/invitation.service.js';
@@ -78,4 +80,19 @@ export function outreachSendJobs(newEm: () => EntityManager, deps: OutreachDeps,
     },
   };
   return [sendInvitation, call];
+}
+
+export const OUTREACH_SWEEP_JOB = 'outreach.sweep';
+export const OUTREACH_SWEEP_EVERY = '10 minutes';
+
+/** Every 10 minutes: re-queue committed outreach work that lost its job (see requeueStuckOutreach). */
+export function outreachSweepJob(newEm: () => EntityManager, jobs: JobQueue): JobDefinition<Record<string, never>> {
+  return {
+    name: OUTREACH_SWEEP_JOB,
+    parse: () => ({}),
+    backoff: null,
+    run: async () => {
+      await requeueStuckOutreach(newEm(), jobs);
+    },
+  };
 }
