@@ -17,6 +17,7 @@ import { noopJob } from './jobs/noop.job.js';
 import { lateBoundJobQueue } from './jobs/late-bound-job-queue.js';
 import { wireOutreach } from './composition/outreach.wiring.js';
 import { OUTREACH_SWEEP_EVERY, OUTREACH_SWEEP_JOB } from './jobs/outreach/outreach.jobs.js';
+import { CALL_SWEEP_EVERY, CALL_SWEEP_JOB } from './jobs/call-analysis.job.js';
 import { MORNING_DIGEST_CRON, MORNING_DIGEST_JOB, morningDigestJob } from './jobs/chat/morning-digest.job.js';
 import { TODO_REMINDERS_EVERY, TODO_REMINDERS_JOB, todoRemindersJob } from './jobs/chat/todo-reminders.job.js';
 import { wireTelephony, type TelephonyWiring } from './composition/telephony.wiring.js';
@@ -108,6 +109,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     await scheduler.agenda.every(MORNING_DIGEST_CRON, MORNING_DIGEST_JOB, {}, { timezone: config.businessTimeZone });
     await scheduler.agenda.every(TODO_REMINDERS_EVERY, TODO_REMINDERS_JOB, {});
     await scheduler.agenda.every(OUTREACH_SWEEP_EVERY, OUTREACH_SWEEP_JOB, {});
+    await scheduler.agenda.every(CALL_SWEEP_EVERY, CALL_SWEEP_JOB, {});
     logger.info({ worker: scheduler.workerName, backend: config.mongodbUrl ? 'mongodb' : config.database.kind, jobs: jobs.names() }, 'job worker started');
   } else {
     logger.info('JOBS_ENABLED=false: this process queues jobs but runs none');

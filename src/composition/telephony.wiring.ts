@@ -9,7 +9,7 @@ import type { Transcriber } from '../domain/ports/transcriber.port.js';
 import type { VoiceGateway } from '../domain/ports/voice-gateway.port.js';
 import { createOpenAiLanguageModel } from '../gateways/openai/openai-language-model.js';
 import { createOpenAiTranscriber } from '../gateways/openai/openai-transcriber.js';
-import { callAnalysisJob, voicemailJob } from '../jobs/call-analysis.job.js';
+import { callAnalysisJob, voicemailJob, callSweepJob } from '../jobs/call-analysis.job.js';
 import type { JobDefinition } from '../jobs/job-registry.js';
 import type { AppState } from '../miniapp-api/http/request-context.js';
 import { recordingDownloadRoutes, recordingLinkRoutes } from '../miniapp-api/routes/telephony/recordings.routes.js';
@@ -48,7 +48,7 @@ export function wireTelephony(ctx: { config: Config; logger: Logger; orm: Orm; j
     ? createTelephony({ config: config.telephony, fork, logger, notifier, jobs: ctx.jobQueue, timeZone: config.businessTimeZone })
     : undefined;
   return {
-    jobs: [callAnalysisJob(jobDeps), voicemailJob(jobDeps)],
+    jobs: [callAnalysisJob(jobDeps), voicemailJob(jobDeps), callSweepJob({ fork, jobs: ctx.jobQueue, notifier, timeZone: config.businessTimeZone })],
     staffRouters: [salesStatusRoutes(), routingRulesRoutes(), recordingLinkRoutes(recordings)],
     publicRouters: [recordingDownloadRoutes(recordings)],
     voice: door?.voiceGateway,

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { analyseCall, processVoicemail, type AnalysisDeps } from '../domain/calls/call-analysis.service.js';
 import { CALL_ANALYSIS_JOB, VOICEMAIL_JOB } from '../domain/calls/call-lifecycle.service.js';
 import type { JobDefinition } from './job-registry.js';
+import { sweepStaleCalls } from '../domain/calls/call-sweeper.service.js';
+import type { JobQueue } from '../domain/ports/job-queue.port.js';
+import type { Notifier } from '../domain/ports/notifier.port.js';
 
 const Data = z.object({ callRecordId: z.number().int().positive() });
 
@@ -32,5 +35,20 @@ export function voicemailJob(deps: CallJobDeps): JobDefinition<z.infer<typeof Da
     concurrency: 4,
     lockLifetimeMs: 10 * 60_000,
     priority: 10,
+  };
+}
+
+export const CALL_SWEEP_JOB = 'calls.sweep';
+export const CALL_SWEEP_EVERY = '15 minutes';
+
+/** Every 15 minutes: close calls whose hangup event was missed and re-queue analysis that lost its job. */
+export function callSweepJob(deps: { fork(): EntityManager; jobs: JobQueue; notifier: Notifier; timeZone: string }): JobDefinition<Record<string, never>> {
+  return {
+    name: CALL_SWEEP_JOB,
+    parse: () => ({}),
+    backoff: null,
+    run: async () => {
+      await sweepStaleCalls({ em: deps.fork(), jobs: deps.jobs, notifier: deps.notifier, timeZone: deps.timeZone });
+    },
   };
 }

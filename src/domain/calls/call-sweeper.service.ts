@@ -1,0 +1,42 @@
+import { CALL_ANALYSIS_JOB, VOICEMAIL_JOB, completeCall, type LifecycleDeps } from './call-lifecycle.service.js';
+import { PhoneCallRecordSchema } from './phone-call-record.entity.js';
+
+/** A 400 call still open this long after it started lost its hangup event (the event socket was down). */
+export const OPEN_CALL_STALE_MS = 2 * 60 * 60 * 1000;
+/** Analysis still pending this long with no job queued lost its job. */
+export const ANALYSIS_STALE_MS = 30 * 60 * 1000;
+
+/**
+ * Closes 400 calls whose hangup never reached us — completed like any hangup, so an unanswered one becomes
+ * a callback todo (someone calls the customer back rather than nobody) — and re-queues post-call analysis
+ * or voicemail processing that lost its job. Both steps are idempotent.
+ */
+export async function sweepStaleCalls(deps: LifecycleDeps, now = new Date()): Promise<{ closed: string[]; requeued: number[] }> {
+  const { em } = deps;
+  const closed: string[] = [];
+  const open = await em.find(PhoneCallRecordSchema, { endedAt: null, startedAt: { $lt: new Date(now.getTime() - OPEN_CALL_STALE_MS) } }, { limit: 100 });
+  for (const record of open) {
+    const outcome = await completeCall(deps, {
+      uuid: record.uuid,
+      endedAt: record.answeredAt ?? record.startedAt,
+      hangupCause: 'HANGUP_EVENT_MISSED',
+      recordingPath: null,
+      voicemailPath: null,
+      voicemailSeconds: 0,
+    });
+    if (outcome !== 'already_completed' && outcome !== 'unknown_call') closed.push(record.uuid);
+  }
+  const requeued: number[] = [];
+  const pending = await em.find(
+    PhoneCallRecordSchema,
+    { analysisStatus: 'PENDING', endedAt: { $lt: new Date(now.getTime() - ANALYSIS_STALE_MS) } },
+    { limit: 100 },
+  );
+  for (const record of pending) {
+    const job = record.voicemail ? VOICEMAIL_JOB : CALL_ANALYSIS_JOB;
+    if (await deps.jobs.isPending(job, { callRecordId: record.id })) continue;
+    await deps.jobs.enqueue(job, { callRecordId: record.id });
+    requeued.push(record.id);
+  }
+  return { closed, requeued };
+}
