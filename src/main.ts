@@ -79,7 +79,9 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   const jobQueue = lateBoundJobQueue();
   // Approvable kinds register here; the chat doors and the API decide through this one service.
   const approvals = new ApprovalService().register(campaignApprovable).register(invitationApprovable(jobQueue));
-  const telephony = wireTelephony({ config, logger, orm, jobQueue, notifier: () => notifier });
+  // One OpenAI-compatible client for scripts, sentiment and call insights; undefined: template and lexicon fallbacks.
+  const languageModel = config.model.chat ? createOpenAiLanguageModel(config.model.chat) : undefined;
+  const telephony = wireTelephony({ config, logger, orm, jobQueue, notifier: () => notifier, languageModel });
   const outreach = wireOutreach({ config, logger, orm, jobQueue, approvals, notifier: () => notifier, voice: telephony.voice });
 
   const jobs = new JobRegistry().add(noopJob);
@@ -94,8 +96,6 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   });
   jobQueue.bind(createAgendaJobQueue(scheduler.agenda));
 
-  // No model configured: scripts and sentiment use their template and lexicon fallbacks.
-  const languageModel = config.model.chat ? createOpenAiLanguageModel(config.model.chat) : undefined;
   // Staff notifications: WeCom cards / WeChat text when a chat door is configured, the log otherwise.
   const chatOps = await startChatOps(
     { wecom: config.wecom, wechaty: config.wechaty, timeZone: config.businessTimeZone },

@@ -7,7 +7,6 @@ import type { LanguageModel } from '../domain/ports/language-model.port.js';
 import type { Notifier } from '../domain/ports/notifier.port.js';
 import type { Transcriber } from '../domain/ports/transcriber.port.js';
 import type { VoiceGateway } from '../domain/ports/voice-gateway.port.js';
-import { createOpenAiLanguageModel } from '../gateways/openai/openai-language-model.js';
 import { createOpenAiTranscriber } from '../gateways/openai/openai-transcriber.js';
 import { callAnalysisJob, voicemailJob, callSweepJob } from '../jobs/call-analysis.job.js';
 import type { JobDefinition } from '../jobs/job-registry.js';
@@ -36,11 +35,11 @@ const notConfiguredTranscriber: Transcriber = { transcribe: async () => ({ ok: f
  * post-call jobs always; the FreeSWITCH door only when FREESWITCH_ESL_HOST is set (one log line otherwise).
  * `notifier` is read when first used so the root may build it later.
  */
-export function wireTelephony(ctx: { config: Config; logger: Logger; orm: Orm; jobQueue: JobQueue; notifier: () => Notifier }): TelephonyWiring {
+export function wireTelephony(ctx: { config: Config; logger: Logger; orm: Orm; jobQueue: JobQueue; notifier: () => Notifier; languageModel: LanguageModel | undefined }): TelephonyWiring {
   const { config, logger, orm } = ctx;
   const notifier: Notifier = { notifyStaff: (id, n) => ctx.notifier().notifyStaff(id, n) };
   const fork = () => orm.em.fork();
-  const model = config.model.chat ? createOpenAiLanguageModel(config.model.chat) : notConfiguredModel;
+  const model = ctx.languageModel ?? notConfiguredModel;
   const transcriber = config.model.transcription ? createOpenAiTranscriber(config.model.transcription) : notConfiguredTranscriber;
   const jobDeps = { fork, model, transcriber, notifier, timeZone: config.businessTimeZone };
   const recordings = { secret: config.auth.appSecret, recordingsDir: config.recordings.dir };

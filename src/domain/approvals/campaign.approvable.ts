@@ -61,13 +61,3 @@ async function pendingCampaign(em: EntityManager, id: string): Promise<Campaign>
   return c;
 }
 
-/** Puts a draft (or rejected) campaign up for approval; the caller then notifies the approvers. */
-export async function submitCampaign(em: EntityManager, id: string, staffId: number): Promise<Campaign> {
-  return em.transactional(async (tx) => {
-    const c = await tx.findOne(CampaignSchema, { id });
-    if (!c) throw new DomainError('CAMPAIGN_NOT_FOUND', `营销活动 ${id} 不存在`);
-    if (c.status !== 'draft' && c.status !== 'rejected') throw new DomainError('CAMPAIGN_NOT_DRAFT_CONFLICT', `营销活动 ${id} 已提交或已审批`);
-    tx.assign(c, { status: 'pending_approval', submittedAt: new Date(), createdBy: c.createdBy ?? staffId, rejectedReason: null });
-    return c;
-  });
-}

@@ -25,7 +25,7 @@ const SYSTEM = [
   'price (提到的价格, 单位元, 没有则 null), quantity (提到的数量, 整数, 没有则 null), nextContact (下次联系建议, 没有则 null)。',
 ].join('\n');
 
-export type InsightsResult = { ok: true; insights: CallInsights } | { ok: false; reason: string; transient: boolean };
+export type InsightsResult = { ok: true; insights: CallInsights } | { ok: false; reason: string };
 
 /**
  * Asks the model for strict JSON and validates it; a reply that is not valid JSON for the schema is asked
@@ -43,7 +43,7 @@ export async function extractInsights(model: LanguageModel, transcript: string):
       { json: true, maxTokens: 800 },
     );
     if (!reply.ok) {
-      if (reply.code === 'NOT_CONFIGURED') return { ok: false, reason: 'language model not configured', transient: false };
+      if (reply.code === 'NOT_CONFIGURED') return { ok: false, reason: 'language model not configured' };
       lastProblem = `${reply.code}: ${reply.message}`;
       continue;
     }
@@ -56,7 +56,7 @@ export async function extractInsights(model: LanguageModel, transcript: string):
     if (checked.success) return { ok: true, insights: checked.data };
     lastProblem = checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ').slice(0, 200);
   }
-  return { ok: false, reason: `insights invalid after retry: ${lastProblem}`.slice(0, 255), transient: false };
+  return { ok: false, reason: `insights invalid after retry: ${lastProblem}`.slice(0, 255) };
 }
 
 function parseJson(text: string): unknown {

@@ -13,15 +13,3 @@ export class DomainError extends Error {
   }
 }
 
-/** The stable codes of the platform; capabilities add their own next to their services. */
-export const ErrorCode = {
-  NotFound: 'NOT_FOUND',
-  ValidationFailed: 'VALIDATION_FAILED',
-  Conflict: 'CONFLICT',
-  Unauthenticated: 'UNAUTHENTICATED',
-  Forbidden: 'FORBIDDEN',
-} as const;
-
-export function notFound(what: string, id: string | number): DomainError {
-  return new DomainError(`${what.toUpperCase()}_NOT_FOUND`, `${what} ${id} 不存在`, { id });
-}

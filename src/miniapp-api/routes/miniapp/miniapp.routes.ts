@@ -59,8 +59,9 @@ export function miniappRoutes(deps: { login: WechatLogin; miniappTokens: Miniapp
 
   const staffToken = async (em: State['em'], staffId: number | null) => {
     if (!staffId) return null;
-    const staff = await em.findOneOrFail(StaffSchema, { id: staffId });
-    return deps.staffTokens.issue({ staffId, role: staff.role });
+    // A bound staff member deactivated since gets no staff token (the session itself still works).
+    const staff = await em.findOne(StaffSchema, { id: staffId, active: true });
+    return staff ? deps.staffTokens.issue({ staffId, role: staff.role }) : null;
   };
 
   router.post('/login', async (ctx) => {
