@@ -105,7 +105,7 @@ describe.each(DIALECTS)('invitations and outreach calls on %s', (dialect) => {
     expect(sms.templateId).toBe('100009');
     expect(sms.params!.slice(0, 2)).toEqual(['客户1', '周末狂欢夜']);
     const again = await t.call('POST', `/api/ai-ops/outreach/invitations/${pending[0]!.id}/approve`, { token: manager2.token });
-    expect(again.body).toMatchObject({ code: 404, error: 'APPROVAL_NOT_FOUND' });
+    expect(again.body).toMatchObject({ code: 409, error: 'APPROVAL_ALREADY_DECIDED', details: { decidedBy: { staffId: manager.id } } });
   });
 
   it('lets no manager approve their own submission, and needs a reason to reject', async () => {
