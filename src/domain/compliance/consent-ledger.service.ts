@@ -23,7 +23,7 @@ export type ConsentEntry = {
  * The consent ledger is append-only: every grant, opt-out, revocation and blacklisting is a new row with
  * its source and time; the latest row for a number and channel is the state in force.
  */
-export function recordConsent(em: EntityManager, entry: ConsentEntry, audit?: { channel: AuditChannel; actorStaffId: number | null }): void {
+export function recordConsent(em: EntityManager, entry: ConsentEntry, audit?: { channel: AuditChannel; actorStaffId: number | null; requestId?: string }): void {
   const phone = normalizePhone(entry.phone);
   if (!phone) throw new DomainError('INVALID_PHONE_NUMBER', `号码格式不正确: ${entry.phone}`, { fields: [{ field: 'phone', message: 'invalid' }] });
   em.create(ConsentSchema, {
