@@ -64,13 +64,13 @@ export async function applySmsReply(
 ): Promise<{ optedOut: boolean; recorded: boolean }> {
   const phone = normalizePhone(reply.mobile);
   if (!isOptOutReply(reply.text) || !phone) return { optedOut: false, recorded: false };
+  // In force from when we learned it (the ledger's latest row wins; the carrier's clock only identifies the reply).
   const receivedAt = reply.receivedAt ?? new Date();
-  const at = reply.time !== undefined ? new Date(reply.time * 1000) : receivedAt;
   const instant = reply.time !== undefined ? `t${reply.time}` : `m${Math.floor(receivedAt.getTime() / 60_000)}`;
   const dedupKey = createHash('sha256').update(`sms_reply|${phone.e164}|${instant}|${reply.text}`).digest('hex');
   const recorded = await recordConsentOnce(
     em,
-    { phone: phone.e164, channel: 'sms', state: 'opted_out', source: 'sms_reply', reason: reply.text.slice(0, 200), at, dedupKey },
+    { phone: phone.e164, channel: 'sms', state: 'opted_out', source: 'sms_reply', reason: reply.text.slice(0, 200), at: receivedAt, dedupKey },
     { channel: 'api', actorStaffId: null, requestId: reply.requestId },
   );
   return { optedOut: true, recorded };
