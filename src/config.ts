@@ -11,6 +11,7 @@ import { wecomSection } from './config/wecom.config.js';
 import { wechatySection } from './config/wechaty.config.js';
 import { miniappSection } from './config/miniapp.config.js';
 import { tencentSection } from './config/tencent.config.js';
+import { productionCarrierProblems } from './config/carriers.check.js';
 
 /**
  * Capability sections (outreach carriers, telephony, WeCom, …): each lives in src/config/<name>.config.ts
@@ -106,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (raw.NODE_ENV === 'production' && !raw.APP_SECRET) problems.push('APP_SECRET: required when NODE_ENV=production');
   if (parsed.success) {
     for (const section of Object.values(sections) as ConfigSection<any, unknown>[]) problems.push(...(section.check?.(parsed.data) ?? []));
+    problems.push(...productionCarrierProblems(parsed.data));
   }
   if (!parsed.success || !database || problems.length > 0) throw new ConfigError(problems);
 

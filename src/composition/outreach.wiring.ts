@@ -31,26 +31,31 @@ export type OutreachWiring = {
 
 /**
  * Outreach's part of the composition root: carriers chosen by config (Tencent Cloud when credentials
- * are set, otherwise gateways that only record what they would send, said once in the log), the
+ * are set; the dry-run gateways, said once in the log, with OUTREACH_DRY_RUN=true or a missing carrier
+ * outside production), the
  * services' dependencies, their jobs and routes. `voice` may be overridden (FreeSWITCH when telephony is on).
  */
 export function wireOutreach(ctx: { config: Config; logger: Logger; orm: Orm; jobQueue: JobQueue; approvals: ApprovalService; notifier: () => Notifier; voice?: VoiceGateway }): OutreachWiring {
   const { config, logger } = ctx;
+  // A dry run is explicit (OUTREACH_DRY_RUN=true) or, outside production, what a missing carrier means;
+  // production without a carrier does not start (config check).
+  const dryRun = config.outreach.dryRun;
+  const why = dryRun ? 'OUTREACH_DRY_RUN=true' : `no carrier configured, NODE_ENV=${config.env}`;
   let sms: OutreachDeps['sms'];
-  if (config.tencent.sms) {
+  if (config.tencent.sms && !dryRun) {
     sms = createTencentSmsGateway(config.tencent.sms);
     logger.info({ region: config.tencent.sms.region }, 'SMS goes through Tencent Cloud');
   } else {
     const recording = createRecordingSmsGateway(logger);
     sms = recording.gateway;
-    logger.warn(recording.description);
+    logger.warn({ dryRun: true }, `${recording.description} (${why})`);
   }
-  let voice = ctx.voice;
-  if (!voice && config.tencent.voice) voice = createTencentVoiceGateway(config.tencent.voice);
+  let voice = dryRun ? undefined : ctx.voice;
+  if (!voice && !dryRun && config.tencent.voice) voice = createTencentVoiceGateway(config.tencent.voice);
   if (!voice) {
     const recording = createRecordingVoiceGateway(logger);
     voice = recording.gateway;
-    logger.warn(recording.description);
+    logger.warn({ dryRun: true }, `${recording.description} (${why})`);
   }
   const deps: OutreachDeps = {
     sms,

@@ -13,6 +13,11 @@ export const outreachSection = defineSection({
     SMS_SETTLE_AFTER_MS: z.coerce.number().int().min(1000).default(120_000),
     /** SMS template of invitations: {1} name, {2} event, {3} time, {4} incentive. */
     INVITATION_SMS_TEMPLATE: z.string().min(1).max(50).default('TPL_INVITE'),
+    /**
+     * true: outreach SMS and calls go through the dry-run gateways even when carriers are configured
+     * (logged and marked dry-run, never sent). Required to start in production without a carrier.
+     */
+    OUTREACH_DRY_RUN: z.enum(['true', 'false']).default('false'),
   },
   check(e) {
     const [start, end] = e.MARKETING_HOURS.split('-');
@@ -26,6 +31,8 @@ export const outreachSection = defineSection({
       batchLockMs: e.SMS_BATCH_LOCK_MS,
       settleAfterMs: e.SMS_SETTLE_AFTER_MS,
       invitationSmsTemplate: e.INVITATION_SMS_TEMPLATE,
+      /** Set explicitly: every outreach send is a dry run. (Without it, a missing carrier outside production is one too.) */
+      dryRun: e.OUTREACH_DRY_RUN === 'true',
     };
   },
 });

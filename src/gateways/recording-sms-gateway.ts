@@ -10,9 +10,10 @@ export type RecordingSmsGateway = SmsGateway & {
 };
 
 /**
- * The embedded default when no Tencent credentials are configured: nothing leaves the process. Each
- * request is kept in a ring of the last `capacity` and written as one log line (numbers masked by the
- * logger); mainland mobiles come back `sent` with a `rec-` serial so the domain's flow runs end to end.
+ * The dry-run SMS gateway (OUTREACH_DRY_RUN=true, or no Tencent SMS settings outside production): nothing
+ * leaves the process. Each request is kept in a ring of the last `capacity` and written as one log line
+ * marked `dryRun: true` (numbers masked by the logger); mainland mobiles come back `sent` with a `dry-`
+ * serial so the domain's flow runs end to end, and the domain marks those sends dry-run.
  */
 export function createRecordingSmsGateway(
   logger: Logger,
@@ -25,18 +26,19 @@ export function createRecordingSmsGateway(
 
   const gateway: RecordingSmsGateway = {
     name: 'recording',
+    dryRun: true,
     async send(request: SmsRequest): Promise<SmsSendResult> {
       ring.push({ ...request, phones: [...request.phones], params: [...request.params], at: new Date() });
       if (ring.length > capacity) ring.shift();
       log.info(
-        { requestId: request.requestId, templateId: request.templateId, count: request.phones.length, phones: request.phones.slice(0, 5) },
-        `SMS recorded, not sent: ${request.phones.length} number(s), template ${request.templateId}`,
+        { dryRun: true, requestId: request.requestId, templateId: request.templateId, count: request.phones.length, phones: request.phones.slice(0, 5) },
+        `dry run: SMS recorded, not sent: ${request.phones.length} number(s), template ${request.templateId}`,
       );
       return {
         ok: true,
         outcomes: request.phones.map((phone) =>
           isMainlandMobile(phone)
-            ? { phone, status: 'sent' as const, serialNo: `rec-${++serial}`, fee: 0 }
+            ? { phone, status: 'sent' as const, serialNo: `dry-${++serial}`, fee: 0 }
             : { phone, status: 'failed' as const, code: 'InvalidParameterValue.IncorrectPhoneNumber', message: 'not a mainland mobile number' },
         ),
       };
@@ -45,6 +47,6 @@ export function createRecordingSmsGateway(
   };
   return {
     gateway,
-    description: `SMS gateway: recording only (no Tencent Cloud credentials configured); messages are logged and kept in memory (last ${capacity}), never sent`,
+    description: `SMS dry run: messages are logged and kept in memory (last ${capacity}), never sent`,
   };
 }

@@ -1,11 +1,12 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
-import { maskPhonesDeep, maskPhonesInText } from './mask-phones.js';
+import { redactLogLine } from './log-redaction.js';
 
 export type { Logger };
 
 /**
- * JSON logs on stdout. Phone numbers are personal data: every string that reaches a log line,
- * message or field, is passed through the mask first.
+ * JSON logs on stdout. Redaction happens once, on the finished line (pino's streamWrite hook), so it
+ * covers the message, every field, the bindings of every child logger and serialized errors alike:
+ * mobile numbers are masked (also percent-encoded ones) and the SMS callback token never appears.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
@@ -15,13 +16,9 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: {
         level: (label) => ({ level: label }),
-        log: (obj) => maskPhonesDeep(obj) as Record<string, unknown>,
       },
       hooks: {
-        logMethod(args, method) {
-          const masked = args.map((a) => (typeof a === 'string' ? maskPhonesInText(a) : a)) as Parameters<typeof method>;
-          return method.apply(this, masked);
-        },
+        streamWrite: redactLogLine,
       },
     },
     destination,

@@ -97,7 +97,7 @@ describe.each(DIALECTS)('WeCom door in the running app (%s)', (dialect) => {
     expect(card.template_card.horizontal_content_list).toEqual(expect.arrayContaining([{ keyname: '预计成本', value: '¥54.00' }]));
 
     // The submitter may not approve by command; nothing changes.
-    expect(await say('zhangsan', `批准 CAMP_W_${dialect}`)).toContain('只有经理或管理员可以审批');
+    expect(await say('zhangsan', `批准 CAMP_W_${dialect}`)).toContain('你没有审批的权限');
     const key = card.template_card.button_list[0].key as string;
     const sentBefore = wecom.sent.length;
     expect((await postCallback(clickXml('lijingli', key, 'rc-click-1'))).status).toBe(200);
@@ -110,8 +110,8 @@ describe.each(DIALECTS)('WeCom door in the running app (%s)', (dialect) => {
     const audit = await fresh.findOne(AuditLogSchema, { action: 'approval.approve', targetId: `CAMP_W_${dialect}` });
     expect(audit).toMatchObject({ actorStaffId: manager.id, channel: 'wecom', targetType: 'campaign' });
     expect(audit!.createdAt).toBeInstanceOf(Date);
-    // A second click on the same card: the campaign is no longer pending.
-    expect(await say('lijingli', `驳回 CAMP_W_${dialect} 预算不足`)).toContain('没有编号为');
+    // A later rejection: the campaign was decided already, and the reply says by whom and when.
+    expect(await say('lijingli', `驳回 CAMP_W_${dialect} 预算不足`)).toMatch(/已由 李经理 于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 批准/);
   });
 
   it('runs the voicemail card buttons: 回拨 reveals the number to the clicker (audited), 已处理 closes the todo', async () => {

@@ -14,17 +14,18 @@ function capturingLogger() {
   return { logger: createLogger('info', stream), lines };
 }
 
-describe('recording SMS gateway (embedded default without Tencent credentials)', () => {
+describe('dry-run SMS gateway (OUTREACH_DRY_RUN, or no Tencent credentials outside production)', () => {
   it('records instead of sending, logs one masked line per request and says what it is', async () => {
     const { logger, lines } = capturingLogger();
     const { gateway, description } = createRecordingSmsGateway(logger, { capacity: 2 });
-    expect(description).toMatch(/recording only.*never sent/);
+    expect(description).toMatch(/dry run.*never sent/);
+    expect(gateway.dryRun).toBe(true);
 
     const res = await gateway.send({ requestId: 'r1', phones: ['+8613800138000', '+86123'], templateId: '1110', params: ['张先生'] });
     expect(res).toEqual({
       ok: true,
       outcomes: [
-        { phone: '+8613800138000', status: 'sent', serialNo: 'rec-1', fee: 0 },
+        { phone: '+8613800138000', status: 'sent', serialNo: 'dry-1', fee: 0 },
         { phone: '+86123', status: 'failed', code: 'InvalidParameterValue.IncorrectPhoneNumber', message: 'not a mainland mobile number' },
       ],
     });
@@ -34,7 +35,7 @@ describe('recording SMS gateway (embedded default without Tencent credentials)',
     expect(gateway.recorded().map((r) => r.requestId)).toEqual(['r2', 'r3']);
     await new Promise((resolve) => setImmediate(resolve));
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatchObject({ requestId: 'r1', count: 2, msg: expect.stringContaining('recorded, not sent') });
+    expect(lines[0]).toMatchObject({ dryRun: true, requestId: 'r1', count: 2, msg: expect.stringContaining('dry run: SMS recorded, not sent') });
     expect(JSON.stringify(lines)).not.toContain('13800138000');
     expect(JSON.stringify(lines)).toContain('138****8000');
   });

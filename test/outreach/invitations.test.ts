@@ -29,7 +29,10 @@ describe.each(DIALECTS)('invitations and outreach calls on %s', (dialect) => {
 
   const customer = async (id: string, segment: CustomerSegment, mobile: string, consentChannel?: ContactChannel) => {
     const em = t.app.orm.em.fork();
-    const c = em.create(CustomerSchema, { id, name: `客户${id.slice(-1)}`, level: segment === 'VIP' ? 'vip' : 'normal', segment, tags: [] });
+    const c = em.create(CustomerSchema, {
+      id, name: `客户${id.slice(-1)}`, level: segment === 'VIP' ? 'vip' : 'normal', segment, tags: [],
+      companyName: `${id}有限公司`, phone: `+86${mobile}`, phoneLast8: mobile.slice(-8), annualRevenueFen: 123_456_700, notes: '老板喜欢安静的包间', birthday: '1980-05-06',
+    });
     em.create(CustomerContactSchema, { customer: c, name: '联系人', mobile: `+86${mobile}`, mobileLast8: mobile.slice(-8), isPrimary: true });
     if (consentChannel) recordConsent(em, { phone: mobile, channel: consentChannel, state: 'granted', source: 'test', customerId: id });
     await em.flush();
@@ -76,6 +79,10 @@ describe.each(DIALECTS)('invitations and outreach calls on %s', (dialect) => {
     expect(vip.status).toBe(201);
     expect(vip.body.data).toMatchObject({ status: 'pending_approval', channel: 'call', incentive: '8折优惠 + 精美礼品', eventName: '周末狂欢夜' });
     expect(vip.body.data.content).toContain('尊敬的VIP会员');
+    // The answer is the invitation, not the customer row behind it (no phone, revenue, notes, birthday).
+    expect(Object.keys(vip.body.data).sort()).toEqual(['channel', 'content', 'createdAt', 'createdBy', 'customerId', 'eventDate', 'eventId', 'eventName', 'id', 'incentive', 'status']);
+    expect(vip.body.data).toMatchObject({ customerId: 'CUST_V1', eventId: 'EVENT_T1', createdBy: sales.id });
+    expect(JSON.stringify(vip.body)).not.toMatch(/13900001001|123456700|老板喜欢|1980-05-06/);
     expect((await invite('CUST_L1')).body.data).toMatchObject({ channel: 'wechat', incentive: '9折优惠' });
     expect((await invite('CUST_R1')).body.data).toMatchObject({ channel: 'sms', incentive: '活动专享特别优惠' });
     expect(fake.requests).toHaveLength(0);
@@ -105,7 +112,7 @@ describe.each(DIALECTS)('invitations and outreach calls on %s', (dialect) => {
     expect(sms.templateId).toBe('100009');
     expect(sms.params!.slice(0, 2)).toEqual(['客户1', '周末狂欢夜']);
     const again = await t.call('POST', `/api/ai-ops/outreach/invitations/${pending[0]!.id}/approve`, { token: manager2.token });
-    expect(again.body).toMatchObject({ code: 404, error: 'APPROVAL_NOT_FOUND' });
+    expect(again.body).toMatchObject({ code: 409, error: 'APPROVAL_ALREADY_DECIDED', details: { decidedBy: { staffId: manager.id } } });
   });
 
   it('lets no manager approve their own submission, and needs a reason to reject', async () => {

@@ -60,8 +60,32 @@ describe('loadConfig', () => {
   it('uses APP_SECRET when given and never writes it to disk', () => {
     const dir = dataDir();
     const secret = 'p'.repeat(40);
-    expect(loadConfig({ DATA_DIR: dir, NODE_ENV: 'production', APP_SECRET: secret }).auth.appSecret).toBe(secret);
+    expect(loadConfig({ DATA_DIR: dir, NODE_ENV: 'production', APP_SECRET: secret, OUTREACH_DRY_RUN: 'true' }).auth.appSecret).toBe(secret);
     expect(() => readFileSync(join(dir, 'app-secret'))).toThrow();
+  });
+});
+
+describe('production never pretends', () => {
+  const prod = { NODE_ENV: 'production', APP_SECRET: 'p'.repeat(40) };
+  const tencent = { TENCENTCLOUD_SECRET_ID: 'AKID0000', TENCENTCLOUD_SECRET_KEY: 'k'.repeat(32) };
+  const sms = { ...tencent, TENCENT_SMS_SDK_APP_ID: '1400000001', TENCENT_SMS_SIGN_NAME: '测试KTV' };
+
+  it('refuses to start in production without an SMS and a voice carrier, naming both and the way out', () => {
+    expect(() => loadConfig({ ...prod, DATA_DIR: dataDir() })).toThrowError(
+      /TENCENT_SMS_SDK_APP_ID: NODE_ENV=production needs an SMS carrier[\s\S]*OUTREACH_DRY_RUN=true[\s\S]*FREESWITCH_ESL_HOST: NODE_ENV=production needs a voice carrier/,
+    );
+    expect(() => loadConfig({ ...prod, ...sms, DATA_DIR: dataDir() })).toThrowError(/needs a voice carrier/);
+    expect(() => loadConfig({ ...prod, ...sms, DATA_DIR: dataDir() })).not.toThrowError(/needs an SMS carrier/);
+  });
+
+  it('starts in production with carriers, or with OUTREACH_DRY_RUN=true said explicitly', () => {
+    const full = { ...prod, ...sms, TENCENT_VMS_SDK_APP_ID: '1400000002', TENCENT_VMS_TEMPLATE_ID: '200001', DATA_DIR: dataDir() };
+    expect(loadConfig(full).outreach.dryRun).toBe(false);
+    expect(loadConfig({ ...prod, ...sms, FREESWITCH_ESL_HOST: '127.0.0.1', FREESWITCH_ESL_PASSWORD: 'secret', DATA_DIR: dataDir() }).outreach.dryRun).toBe(false);
+    expect(loadConfig({ ...prod, OUTREACH_DRY_RUN: 'true', DATA_DIR: dataDir() }).outreach.dryRun).toBe(true);
+    expect(() => loadConfig({ ...prod, OUTREACH_DRY_RUN: 'yes', DATA_DIR: dataDir() })).toThrowError(/OUTREACH_DRY_RUN/);
+    // Outside production a missing carrier is a dry run (the gateways say so), not an error.
+    expect(loadConfig({ DATA_DIR: dataDir() }).outreach.dryRun).toBe(false);
   });
 });
 

@@ -20,8 +20,7 @@ export const pendingCommand: Command = {
   usage: '审批',
   summary: '查看等我审批的事项',
   async run(_args, ctx) {
-    const staff = ctx.staff!;
-    const items = await ctx.deps.approvals.pendingFor(ctx.em, { staffId: staff.id, role: staff.role });
+    const items = await ctx.deps.approvals.pendingFor(ctx.em, ctx.me());
     if (items.length === 0) return '没有等你审批的事项。';
     const lines = items.slice(0, 20).map((p) => {
       const facts = p.lines.slice(0, 4).map(([k, v]) => `${k}:${v}`).join('；');
@@ -32,22 +31,21 @@ export const pendingCommand: Command = {
 };
 
 export async function decide(ctx: CommandContext, subject: { kind?: ApprovableKind; id: string }, approve: boolean, reason?: string): Promise<string> {
-  const staff = ctx.staff!;
-  const done = await ctx.deps.approvals.decide(ctx.em, { ...subject, approve, reason, by: { staffId: staff.id, role: staff.role }, channel: ctx.sender.channel });
+  const done = await ctx.deps.approvals.decide(ctx.em, ctx.me(), { ...subject, approve, reason });
   return approve ? `已批准${done.label} ${done.id}：${done.title}` : `已驳回${done.label} ${done.id}：${done.title}（原因：${reason}）`;
 }
 
 export const approveCommand: Command = {
   names: ['批准', 'approve'],
   usage: '批准 <编号>',
-  summary: '批准一项待审批事项（经理/管理员）',
+  summary: '批准一项待审批事项（需要审批权限）',
   run: (args, ctx) => decide(ctx, parseSubject(args[0]), true),
 };
 
 export const rejectCommand: Command = {
   names: ['驳回', 'reject'],
   usage: '驳回 <编号> <原因>',
-  summary: '驳回一项待审批事项并说明原因（经理/管理员）',
+  summary: '驳回一项待审批事项并说明原因（需要审批权限）',
   async run(args, ctx) {
     const subject = parseSubject(args[0]);
     const reason = args.slice(1).join(' ').trim();

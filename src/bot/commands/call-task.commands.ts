@@ -16,16 +16,16 @@ export const callTaskCommand: Command = {
   async run(args, ctx) {
     const action = ACTIONS[(args[0] ?? '').toLowerCase()];
     if (!action) throw new UsageError();
-    const staff = await ctx.require(PERMISSION[action], action === 'list' ? '查看外呼任务' : '控制外呼任务');
+    const actor = ctx.require(PERMISSION[action], action === 'list' ? '查看外呼任务' : '控制外呼任务');
     const tasks = ctx.deps.callTasks;
     if (action === 'list') {
-      const rows = await tasks.list(staff.id);
+      const rows = await tasks.list(actor.staffId);
       if (rows.length === 0) return '没有外呼任务。';
       return `外呼任务：\n${rows.slice(0, 20).map((t) => `${t.id} ${t.name} ${t.status} ${t.progress}`).join('\n')}`;
     }
     const id = args[1];
     if (!id || !/^[\w.-]{1,64}$/.test(id)) throw new UsageError();
-    const res = await tasks[action](staff.id, id);
+    const res = await tasks[action](actor.staffId, id);
     return `${VERB[action]}外呼任务 ${res.id}（${res.status}）`;
   },
 };

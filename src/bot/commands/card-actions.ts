@@ -1,10 +1,8 @@
-import { FollowUpTaskSchema } from '../../domain/todos/follow-up-task.entity.js';
-import { recordAudit } from '../../domain/audit/audit.service.js';
-import { DomainError } from '../../domain/shared/domain-error.js';
 import { decide, parseSubject } from './approval.commands.js';
 import type { CommandContext } from './command.js';
 import { completeCommand } from './staff.commands.js';
 import { revealCallBackNumber } from '../../domain/calls/call-back.service.js';
+import { claimCallTodos, markCallHandled } from '../../domain/calls/call-todos.service.js';
 
 /** What a click did: the reply to send, and the caption that replaces the clicked button when it worked. */
 export type CardActionResult = {
@@ -22,13 +20,14 @@ export const CARD_REJECT_REASON = '经理在审批卡片上驳回';
 
 /**
  * Runs a card button. Keys are `<action>:<subject type>:<id>`; approvals and todos go through exactly
- * the code the 批准/驳回/完成 commands use, so the rules (role, own submission, audit) are the same.
+ * the code the 批准/驳回/完成 commands use, so the rules (permission, own submission, audit) are the same; call-card buttons are
+ * checked by their domain services (telephony:calls:view, todo:manage to take over another's todo).
  */
 export async function runCardAction(key: string, ctx: CommandContext): Promise<CardActionResult> {
   const m = KEY.exec(key);
   if (!m) return { ok: false, reply: '这个按钮已失效，请使用命令（发送“帮助”查看）。' };
   const [, action, type, id] = m as unknown as [string, string, string, string];
-  const staff = ctx.staff!;
+  const callCard = type === 'call' || type === 'voicemail';
   switch (action) {
     case 'approve':
     case 'reject': {
@@ -43,28 +42,18 @@ export async function runCardAction(key: string, ctx: CommandContext): Promise<C
       return { ok: true, reply, caption: '已完成' };
     }
     case 'handled': {
-      await ctx.em.transactional(async (tx) => {
-        // The related todo (screen-pop or voicemail follow-up) is closed with it when it is the clicker's.
-        const todos = await tx.find(FollowUpTaskSchema, { relatedRecordId: id, status: { $in: ['pending', 'in_progress'] }, assignedTo: staff.id });
-        for (const t of todos) tx.assign(t, { status: 'completed', completedAt: ctx.now });
-        recordAudit(tx, { actorStaffId: staff.id, action: `${type}.handled`, targetType: type, targetId: id, channel: ctx.sender.channel, details: { closedTodos: todos.map((t) => t.id) } });
-      });
+      if (!callCard) break;
+      await markCallHandled(ctx.em, ctx.me(), { subjectType: type, callUuid: id, now: ctx.now });
       return { ok: true, reply: `已标记为已处理（${id}）。`, caption: '已处理' };
     }
     case 'assign': {
-      await ctx.require('telephony:calls:view', '指派');
-      const claimed = await ctx.em.transactional(async (tx) => {
-        const todos = await tx.find(FollowUpTaskSchema, { relatedRecordId: id, status: { $in: ['pending', 'in_progress'] } });
-        for (const t of todos) tx.assign(t, { assignedTo: staff.id });
-        recordAudit(tx, { actorStaffId: staff.id, action: `${type}.assign`, targetType: type, targetId: id, channel: ctx.sender.channel, details: { todos: todos.map((t) => t.id) } });
-        return todos.length;
-      });
-      if (claimed === 0) throw new DomainError('TODO_NOT_FOUND', `没有与 ${id} 相关的未完成待办`);
-      return { ok: true, reply: `已指派给你：${claimed} 条相关待办（发送“待办”查看）。`, caption: '已指派给我' };
+      if (!callCard) break;
+      const { claimed } = await claimCallTodos(ctx.em, ctx.me(), { subjectType: type, callUuid: id });
+      return { ok: true, reply: `已指派给你：${claimed.length} 条相关待办（发送“待办”查看）。`, caption: '已指派给我' };
     }
     case 'callback': {
-      await ctx.require('telephony:calls:view', '回拨');
-      const { phone, who } = await revealCallBackNumber(ctx.em, { callUuid: id, staffId: staff.id, channel: ctx.sender.channel });
+      if (!callCard) break;
+      const { phone, who } = await revealCallBackNumber(ctx.em, ctx.me(), { callUuid: id });
       return { ok: true, reply: `请回拨 ${who}`, reveal: phone, caption: '已取号回拨' };
     }
   }

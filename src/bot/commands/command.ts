@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { ApprovalService } from '../../domain/approvals/approval.service.js';
+import type { Actor } from '../../domain/auth/actor.js';
 import type { PermissionService } from '../../domain/auth/permission.service.js';
 import type { CallTaskControl } from '../../domain/ports/call-task-control.port.js';
 import type { Staff } from '../../domain/staff/staff.entity.js';
@@ -24,10 +25,14 @@ export type CommandContext = {
   sender: ChatSender;
   /** The staff member behind the sender; null only for commands with `anonymous: true`. */
   staff: Staff | null;
+  /** The same staff member as domain services take them (channel wecom or wechaty); null when unbound. */
+  actor: Actor | null;
   deps: BotDeps;
   now: Date;
-  /** Throws a refusal (DomainError CHAT_FORBIDDEN) unless the staff member holds the permission. */
-  require(permission: string, why: string): Promise<Staff>;
+  /** The actor, or a refusal (FORBIDDEN through authorize, CHAT_NOT_BOUND) unless they hold the permission. */
+  require(permission: string, why: string): Actor;
+  /** The actor of a bound sender (commands other than `anonymous` ones only run for bound senders). */
+  me(): Actor;
 };
 
 /** One chat command: Chinese name first, then aliases; `run` returns the reply text. */

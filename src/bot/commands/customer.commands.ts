@@ -17,7 +17,7 @@ export const customerCommand: Command = {
   usage: '客户 <电话或名称>',
   summary: '按电话或名称查客户（号码已脱敏）',
   async run(args, ctx) {
-    await ctx.require('customer:view', '查看客户');
+    ctx.require('customer:view', '查看客户');
     const query = args.join(' ').trim();
     if (!query || query.length > 64) throw new UsageError();
     const found = await lookupCustomers(ctx.em, query, 5);
@@ -31,13 +31,13 @@ export const customerCodeCommand: Command = {
   usage: '客户码 <客户编号或电话>',
   summary: '为自己的客户生成小程序绑定码',
   async run(args, ctx) {
-    const staff = await ctx.require('customer:view', '为客户生成绑定码');
+    const actor = ctx.require('customer:view', '为客户生成绑定码');
     const query = args.join(' ').trim();
     if (!query || query.length > 64) throw new UsageError();
     const found = await lookupCustomers(ctx.em, query, 2);
     const exact = found.find((c) => c.id === query) ?? (found.length === 1 ? found[0] : undefined);
     if (!exact) throw new DomainError('CUSTOMER_NOT_FOUND', found.length ? `“${query}”对应多位客户，请用客户编号` : `没有找到客户“${query}”`);
-    const { code, expiresAt } = await issueCustomerCode(ctx.em, { customerId: exact.id, by: { staffId: staff.id, role: staff.role }, channel: ctx.sender.channel, now: ctx.now });
+    const { code, expiresAt } = await issueCustomerCode(ctx.em, actor, { customerId: exact.id, now: ctx.now });
     return `客户 ${exact.name} 的小程序绑定码：${code}\n${localParts(expiresAt, ctx.deps.timeZone).hhmm} 前有效，只能使用一次。`;
   },
 };

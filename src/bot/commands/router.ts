@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
+import { authorize } from '../../domain/auth/actor.js';
+import { actorForStaff } from '../../domain/auth/staff-actor.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { StaffSchema, type Staff } from '../../domain/staff/staff.entity.js';
 import type { Orm } from '../../db/orm.js';
@@ -46,18 +48,23 @@ export function createCommandRouter(orm: Orm, deps: BotDeps): CommandRouter {
     return em.findOne(StaffSchema, { ...where, active: true });
   }
 
-  function context(em: EntityManager, sender: ChatSender, staff: Staff | null): CommandContext {
+  async function context(em: EntityManager, sender: ChatSender, staff: Staff | null): Promise<CommandContext> {
+    const actor = staff ? await actorForStaff(em, deps.permissions, staff, sender.channel) : null;
+    const me = () => {
+      if (!actor) throw new DomainError('CHAT_NOT_BOUND', notBound(sender));
+      return actor;
+    };
     return {
       em,
       sender,
       staff,
+      actor,
       deps,
       now: new Date(),
-      async require(permission, why) {
-        if (!staff) throw new DomainError('CHAT_NOT_BOUND', notBound(sender));
-        const granted = await deps.permissions.permissionsFor(em, staff.role);
-        if (!granted.has(permission)) throw new DomainError('CHAT_FORBIDDEN', `你没有${why}的权限（需要 ${permission}），未做任何更改。`);
-        return staff;
+      me,
+      require(permission, why) {
+        authorize(me(), permission, why);
+        return me();
       },
     };
   }
@@ -83,7 +90,7 @@ export function createCommandRouter(orm: Orm, deps: BotDeps): CommandRouter {
       try {
         const staff = await findStaff(em, sender);
         if (!staff && !command.anonymous) return notBound(sender);
-        return await command.run(args, context(em, sender, staff));
+        return await command.run(args, await context(em, sender, staff));
       } catch (err) {
         return refusal(err, command.usage);
       }
@@ -93,7 +100,7 @@ export function createCommandRouter(orm: Orm, deps: BotDeps): CommandRouter {
       try {
         const staff = await findStaff(em, sender);
         if (!staff) return { ok: false, reply: notBound(sender) };
-        return await runCardAction(key, context(em, sender, staff));
+        return await runCardAction(key, await context(em, sender, staff));
       } catch (err) {
         return { ok: false, reply: refusal(err, '点击卡片上的按钮') };
       }

@@ -25,11 +25,11 @@ export const statusCommand: Command = {
   usage: '状态 在办公室|外出|开会|下班|休假 [地点]',
   summary: '设置自己的工作状态（来电按状态分配）',
   async run(args, ctx) {
-    const staff = await ctx.require('sales:status:set', '设置状态');
+    const actor = ctx.require('sales:status:set', '设置状态');
     const status = STATUS_WORDS[(args[0] ?? '').toLowerCase()];
     if (!status) throw new UsageError(args[0] ? `不认识的状态“${args[0]}”` : undefined);
     const location = args.slice(1).join(' ') || null;
-    await setSalesStatus(ctx.em, { staffId: staff.id, status, location, channel: ctx.sender.channel, now: ctx.now });
+    await setSalesStatus(ctx.em, { staffId: actor.staffId, status, location, channel: actor.channel, now: ctx.now });
     return `已设置状态：${SALES_STATUS_LABELS[status]}${location ? `（${location}）` : ''}，1 小时内有效。`;
   },
 };
@@ -39,8 +39,7 @@ export const todosCommand: Command = {
   usage: '待办',
   summary: '查看我的待办',
   async run(_args, ctx) {
-    const staff = ctx.staff!;
-    const todos = await openTodos(ctx.em, staff.id, 20);
+    const todos = await openTodos(ctx.em, ctx.me().staffId, 20);
     if (todos.length === 0) return '没有未完成的待办。';
     const lines = todos.map((t) => {
       const due = t.dueAt ? `${localParts(t.dueAt, ctx.deps.timeZone).date} ${localParts(t.dueAt, ctx.deps.timeZone).hhmm}` : t.dueDate;
@@ -57,8 +56,7 @@ export const completeCommand: Command = {
   async run(args, ctx) {
     const id = Number((args[0] ?? '').replace(/^#/, ''));
     if (!Number.isInteger(id) || id <= 0) throw new UsageError();
-    const staff = ctx.staff!;
-    const todo = await completeTodo(ctx.em, { todoId: id, staffId: staff.id, mayCompleteOthers: staff.role === 'manager' || staff.role === 'admin', channel: ctx.sender.channel, now: ctx.now });
+    const todo = await completeTodo(ctx.em, ctx.me(), { todoId: id, now: ctx.now });
     return `已完成待办 #${todo.id}：${todo.title}`;
   },
 };

@@ -1,26 +1,33 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { recordAudit } from '../audit/audit.service.js';
-import type { AuditChannel } from '../audit/audit-log.entity.js';
+import { authorize, can, type Actor } from '../auth/actor.js';
+import { activeStaffHolding } from '../auth/permission-holders.query.js';
+import { auditedBy } from '../auth/staff-actor.js';
 import type { Notifier } from '../ports/notifier.port.js';
+import { localParts } from '../shared/business-time.js';
 import { DomainError } from '../shared/domain-error.js';
-import { StaffSchema, type StaffRole } from '../staff/staff.entity.js';
-import { APPROVABLE_KINDS, type Approvable, type ApprovableKind, type PendingApproval } from './approvable.js';
+import { StaffSchema } from '../staff/staff.entity.js';
+import { APPROVABLE_KINDS, type Approvable, type ApprovableKind, type ApprovalSubject, type PendingApproval } from './approvable.js';
 
-/** Roles that may decide on approvals. */
-export const APPROVER_ROLES: readonly StaffRole[] = ['manager', 'admin'];
+export type Decision = { kind?: ApprovableKind; id: string; approve: boolean; reason?: string };
 
-export type Approver = { staffId: number; role: StaffRole | string };
-export type Decision = { kind?: ApprovableKind; id: string; approve: boolean; reason?: string; by: Approver; channel: AuditChannel };
-
-const NOTIFY_KIND: Record<ApprovableKind, 'campaign' | 'invitation' | 'sms_batch'> = { campaign: 'campaign', invitation: 'invitation', sms_batch: 'sms_batch' };
+/** Thrown inside the decision's transaction when the conditional update found the subject decided. */
+class LostRace extends Error {}
 
 /**
- * The approval rules every approvable kind shares: only managers and admins decide, nobody decides on
- * their own submission, a rejection needs a reason, and every decision is audited (who, when, what,
- * through which channel) in the same transaction as the change. Kinds register their Approvable.
+ * The approval rules every approvable kind shares: the decider holds the kind's approve permission, nobody
+ * decides on their own submission, a rejection needs a reason, and each subject is decided once — the
+ * change is a conditional update (`… WHERE status = 'pending_approval'`), so of any number of concurrent
+ * deciders exactly one wins and the others get APPROVAL_ALREADY_DECIDED naming who decided and when. The
+ * winning decision is audited (who, when, what, door, request) in the same transaction as the change.
  */
 export class ApprovalService {
   readonly #kinds = new Map<ApprovableKind, Approvable>();
+  readonly #timeZone: string;
+
+  constructor(options: { timeZone?: string } = {}) {
+    this.#timeZone = options.timeZone ?? 'Asia/Shanghai';
+  }
 
   register(approvable: Approvable): this {
     if (this.#kinds.has(approvable.kind)) throw new Error(`approvable kind ${approvable.kind} registered twice`);
@@ -36,66 +43,91 @@ export class ApprovalService {
     return this.#kinds.get(kind)?.label ?? kind;
   }
 
+  /** Every permission that lets its holder decide on some kind. */
+  permissions(): string[] {
+    return [...new Set([...this.#kinds.values()].map((k) => k.permission))];
+  }
+
+  /** Whether the actor may decide on at least one kind. */
+  isApprover(actor: Actor): boolean {
+    return can(actor, ...this.permissions());
+  }
+
   static isKind(value: string): value is ApprovableKind {
     return (APPROVABLE_KINDS as readonly string[]).includes(value);
   }
 
-  /** Everything waiting for a decision the approver may take (their own submissions are left out). */
-  async pendingFor(em: EntityManager, by: Approver): Promise<PendingApproval[]> {
-    this.#requireApprover(by);
-    const all = await Promise.all([...this.#kinds.values()].map((k) => k.listPending(em)));
-    return all.flat().filter((p) => p.submittedBy !== by.staffId).sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime());
+  /** Everything waiting for a decision the actor may take (kinds they hold the permission of; their own submissions left out). */
+  async pendingFor(em: EntityManager, actor: Actor): Promise<PendingApproval[]> {
+    authorize(actor, this.permissions(), '审批');
+    const kinds = [...this.#kinds.values()].filter((k) => can(actor, k.permission));
+    const all = await Promise.all(kinds.map((k) => k.listPending(em)));
+    return all.flat().filter((p) => p.submittedBy !== actor.staffId).sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime());
   }
 
-  /** Approves or rejects one subject; returns it as it was shown for the decision. */
-  async decide(em: EntityManager, decision: Decision): Promise<PendingApproval & { label: string }> {
-    this.#requireApprover(decision.by);
+  /** Approves or rejects one subject, once; returns it as it was shown for the decision. */
+  async decide(em: EntityManager, actor: Actor, decision: Decision): Promise<PendingApproval & { label: string }> {
+    authorize(actor, this.permissions(), '审批');
     const reason = decision.reason?.trim() ?? '';
     if (!decision.approve && !reason) throw new DomainError('APPROVAL_REASON_REQUIRED', '驳回需要填写原因');
-    if (reason.length > 500) throw new DomainError('VALIDATION_FAILED', '原因不超过 500 个字符');
-    const followUp: { run?: (() => Promise<void>) | void } = {};
-    const decided = await em.transactional(async (tx) => {
-      const { approvable, pending } = await this.#find(tx, decision.id, decision.kind);
-      if (pending.submittedBy === decision.by.staffId) throw new DomainError('APPROVAL_SELF_FORBIDDEN', '不能审批自己提交的申请');
-      if (decision.approve) followUp.run = await approvable.approve(tx, pending.id, decision.by.staffId);
-      else await approvable.reject(tx, pending.id, decision.by.staffId, reason);
-      recordAudit(tx, {
-        actorStaffId: decision.by.staffId,
-        action: decision.approve ? 'approval.approve' : 'approval.reject',
-        targetType: pending.kind,
-        targetId: pending.id,
-        channel: decision.channel,
-        details: { title: pending.title, submittedBy: pending.submittedBy, decidedAt: new Date().toISOString(), ...(reason ? { reason } : {}) },
+    if (reason.length > 500) throw new DomainError('VALIDATION_FAILED', '原因不超过 500 个字符', { fields: [{ field: 'reason', message: '不超过 500 个字符' }] });
+    const { approvable, subject } = await this.#find(em, decision.id, decision.kind);
+    authorize(actor, approvable.permission, `审批${approvable.label}`);
+    if (subject.submittedBy === actor.staffId) throw new DomainError('APPROVAL_SELF_FORBIDDEN', '不能审批自己提交的申请');
+    if (!subject.pending) throw await this.#notPending(em, approvable, subject);
+
+    let followUp: (() => Promise<void>) | undefined;
+    try {
+      await em.transactional(async (tx) => {
+        if (decision.approve) {
+          const won = await approvable.approve(tx, subject.id, actor.staffId);
+          if (!won) throw new LostRace();
+          followUp = won.followUp;
+        } else if (!(await approvable.reject(tx, subject.id, actor.staffId, reason))) {
+          throw new LostRace();
+        }
+        recordAudit(tx, {
+          ...auditedBy(actor),
+          action: decision.approve ? 'approval.approve' : 'approval.reject',
+          targetType: subject.kind,
+          targetId: subject.id,
+          details: { title: subject.title, submittedBy: subject.submittedBy, decidedAt: new Date().toISOString(), ...(reason ? { reason } : {}) },
+        });
       });
-      return { ...pending, label: approvable.label };
-    });
-    if (followUp.run) await followUp.run();
-    return decided;
+    } catch (err) {
+      if (!(err instanceof LostRace)) throw err;
+      // Read the winner's decision outside our transaction: its snapshot predates their commit.
+      const now = await approvable.find(em.fork(), subject.id);
+      throw await this.#notPending(em, approvable, now ?? { ...subject, pending: false });
+    }
+    if (followUp) await followUp();
+    const { status: _s, pending: _p, decidedBy: _b, decidedAt: _a, ...shown } = subject;
+    return { ...shown, label: approvable.label };
   }
 
   /**
-   * Sends the approval card for a subject just put in pending_approval to every active manager and admin
-   * except the submitter. Delivery problems are returned, not thrown.
+   * Sends the approval card for a subject just put in pending_approval to every active staff member whose
+   * role holds the kind's approve permission, except the submitter. Delivery problems are returned, not thrown.
    */
   async notifyApprovers(em: EntityManager, notifier: Notifier, kind: ApprovableKind, id: string): Promise<{ sent: number; failed: number }> {
     const approvable = this.#kinds.get(kind);
     if (!approvable) throw new DomainError('APPROVAL_KIND_NOT_FOUND', `未知的审批类型 ${kind}`);
-    const pending = await approvable.get(em, id);
-    if (!pending) throw new DomainError('APPROVAL_NOT_FOUND', `待审批事项 ${id} 不存在`);
-    const approvers = await em.find(StaffSchema, { role: { $in: [...APPROVER_ROLES] }, active: true });
+    const subject = await approvable.find(em, id);
+    if (!subject?.pending) throw new DomainError('APPROVAL_NOT_FOUND', `待审批事项 ${id} 不存在`);
+    const approvers = await activeStaffHolding(em, [approvable.permission]);
     let sent = 0;
     let failed = 0;
     for (const staff of approvers) {
-      if (staff.id === pending.submittedBy) continue;
+      if (staff.id === subject.submittedBy) continue;
       const res = await notifier.notifyStaff(staff.id, {
         kind: 'approval',
-        subjectType: NOTIFY_KIND[kind],
-        subjectId: pending.id,
-        title: `${approvable.label}待审批：${pending.title}`,
-        lines: pending.lines,
+        subjectType: kind,
+        subjectId: subject.id,
+        title: `${approvable.label}待审批：${subject.title}`,
+        lines: subject.lines,
         buttons: [
-          { key: `approve:${kind}:${pending.id}`, text: '批准' },
-          { key: `reject:${kind}:${pending.id}`, text: '驳回' },
+          { key: `approve:${kind}:${subject.id}`, text: '批准' },
+          { key: `reject:${kind}:${subject.id}`, text: '驳回' },
         ],
       });
       if (res.ok) sent++;
@@ -104,22 +136,40 @@ export class ApprovalService {
     return { sent, failed };
   }
 
-  #requireApprover(by: Approver): void {
-    if (!APPROVER_ROLES.includes(by.role as StaffRole)) throw new DomainError('APPROVAL_FORBIDDEN', '只有经理或管理员可以审批');
+  /** APPROVAL_ALREADY_DECIDED (who and when, in Chinese for the chat reply) or APPROVAL_NOT_PENDING. */
+  async #notPending(em: EntityManager, approvable: Approvable, subject: ApprovalSubject): Promise<DomainError> {
+    const what = `${approvable.label} ${subject.id}`;
+    if (!subject.decidedAt) {
+      return new DomainError('APPROVAL_NOT_PENDING', `${what} 当前不是待审批状态（${subject.status}）`, { kind: subject.kind, id: subject.id, status: subject.status });
+    }
+    const decider = subject.decidedBy ? await em.fork().findOne(StaffSchema, { id: subject.decidedBy }, { fields: ['id', 'name'] }) : null;
+    const who = decider?.name ?? (subject.decidedBy ? `员工 ${subject.decidedBy}` : '他人');
+    const local = localParts(subject.decidedAt, this.#timeZone);
+    const verdict = subject.status === 'rejected' ? '驳回' : '批准';
+    return new DomainError('APPROVAL_ALREADY_DECIDED', `${what} 已由 ${who} 于 ${local.date} ${local.hhmm} ${verdict}，无需重复处理`, {
+      kind: subject.kind,
+      id: subject.id,
+      status: subject.status,
+      decidedBy: subject.decidedBy ? { staffId: subject.decidedBy, name: decider?.name ?? null } : null,
+      decidedAt: subject.decidedAt.toISOString(),
+    });
   }
 
-  async #find(em: EntityManager, id: string, kind?: ApprovableKind): Promise<{ approvable: Approvable; pending: PendingApproval }> {
+  async #find(em: EntityManager, id: string, kind?: ApprovableKind): Promise<{ approvable: Approvable; subject: ApprovalSubject }> {
     const candidates = kind ? [this.#kinds.get(kind)].filter((k): k is Approvable => Boolean(k)) : [...this.#kinds.values()];
     if (kind && candidates.length === 0) throw new DomainError('APPROVAL_KIND_NOT_FOUND', `未知的审批类型 ${kind}`);
-    const found: Array<{ approvable: Approvable; pending: PendingApproval }> = [];
+    const found: Array<{ approvable: Approvable; subject: ApprovalSubject }> = [];
     for (const approvable of candidates) {
-      const pending = await approvable.get(em, id);
-      if (pending) found.push({ approvable, pending });
+      const subject = await approvable.find(em, id);
+      if (subject) found.push({ approvable, subject });
     }
-    if (found.length === 0) throw new DomainError('APPROVAL_NOT_FOUND', `没有编号为 ${id} 的待审批事项`);
-    if (found.length > 1) {
-      throw new DomainError('APPROVAL_AMBIGUOUS', `编号 ${id} 对应多种事项，请写成 ${found.map((f) => `${f.approvable.kind}:${id}`).join(' 或 ')}`);
+    // The same id for two kinds: the one still waiting is meant; otherwise the caller must name the kind.
+    const pending = found.filter((f) => f.subject.pending);
+    const chosen = pending.length === 1 ? pending : found;
+    if (chosen.length === 0) throw new DomainError('APPROVAL_NOT_FOUND', `没有编号为 ${id} 的审批事项`);
+    if (chosen.length > 1) {
+      throw new DomainError('APPROVAL_AMBIGUOUS', `编号 ${id} 对应多种事项，请写成 ${chosen.map((f) => `${f.approvable.kind}:${id}`).join(' 或 ')}`);
     }
-    return found[0]!;
+    return chosen[0]!;
   }
 }

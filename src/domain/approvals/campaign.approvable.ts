@@ -1,6 +1,4 @@
-import type { EntityManager } from '@mikro-orm/core';
 import { CampaignSchema, type Campaign } from '../campaigns/campaign.entity.js';
-import { DomainError } from '../shared/domain-error.js';
 import type { Approvable, PendingApproval } from './approvable.js';
 
 const CHANNEL_LABELS: Record<string, string> = { sms: '短信', call: '电话', wechat: '微信', email: '邮件' };
@@ -31,33 +29,28 @@ function toPending(c: Campaign): PendingApproval {
   };
 }
 
-/** Campaigns as an approvable kind: draft → pending_approval → approved | rejected. */
+/** Campaigns as an approvable kind: draft → pending_approval → approved | rejected (decided once). */
 export const campaignApprovable: Approvable = {
   kind: 'campaign',
   label: '营销活动',
+  permission: 'customer:campaign:approve',
   async listPending(em) {
     const rows = await em.find(CampaignSchema, { status: 'pending_approval' }, { orderBy: { submittedAt: 'asc', id: 'asc' }, limit: 50 });
     return rows.map(toPending);
   },
-  async get(em, id) {
-    const c = await em.findOne(CampaignSchema, { id, status: 'pending_approval' });
-    return c ? toPending(c) : null;
+  async find(em, id) {
+    const c = await em.findOne(CampaignSchema, { id }, { disableIdentityMap: true });
+    return c ? { ...toPending(c), status: c.status, pending: c.status === 'pending_approval', decidedBy: c.approvedBy ?? null, decidedAt: c.approvedAt ?? null } : null;
   },
   async approve(em, id, decidedBy) {
-    const c = await pendingCampaign(em, id);
-    em.assign(c, { status: 'approved', approvedBy: decidedBy, approvedAt: new Date(), rejectedReason: null });
+    const now = new Date();
+    const won = await em.nativeUpdate(CampaignSchema, { id, status: 'pending_approval' }, { status: 'approved', approvedBy: decidedBy, approvedAt: now, rejectedReason: null, updatedAt: now });
+    return won === 1 ? {} : false;
   },
   async reject(em, id, decidedBy, reason) {
-    const c = await pendingCampaign(em, id);
+    const now = new Date();
     // approved_by/approved_at record who decided and when, whichever way (see approvalColumns).
-    em.assign(c, { status: 'rejected', approvedBy: decidedBy, approvedAt: new Date(), rejectedReason: reason.slice(0, 500) });
+    const won = await em.nativeUpdate(CampaignSchema, { id, status: 'pending_approval' }, { status: 'rejected', approvedBy: decidedBy, approvedAt: now, rejectedReason: reason.slice(0, 500), updatedAt: now });
+    return won === 1;
   },
 };
-
-async function pendingCampaign(em: EntityManager, id: string): Promise<Campaign> {
-  const c = await em.findOne(CampaignSchema, { id });
-  if (!c) throw new DomainError('CAMPAIGN_NOT_FOUND', `营销活动 ${id} 不存在`);
-  if (c.status !== 'pending_approval') throw new DomainError('CAMPAIGN_NOT_PENDING_CONFLICT', `营销活动 ${id} 当前不是待审批状态`);
-  return c;
-}
-

@@ -1,6 +1,9 @@
 import type { StaffRole } from '../staff/staff.entity.js';
 
-/** Every permission string the product checks. Seed 004's lead:call:* strings are kept verbatim. */
+/**
+ * Every permission string the product checks (each one by at least one route, command or domain service;
+ * test/platform/permissions.test.ts keeps it so). Seed 004's lead:call:* strings are kept verbatim.
+ */
 export const PERMISSIONS = [
   'lead:call:create',
   'lead:call:list',
@@ -20,7 +23,6 @@ export const PERMISSIONS = [
   'outreach:invitation:create',
   'outreach:invitation:approve',
   'outreach:history:view',
-  'compliance:manage',
   'customer:view',
   'customer:edit',
   'customer:segment',
@@ -31,6 +33,7 @@ export const PERMISSIONS = [
   'sales:status:view',
   'telephony:calls:view',
   'telephony:rules:manage',
+  'todo:manage',
   'jobs:view',
   'staff:manage',
   'audit:view',
@@ -77,13 +80,13 @@ const MANAGER: Permission[] = [
   'outreach:sms:batch',
   'outreach:template:manage',
   'outreach:invitation:approve',
-  'compliance:manage',
   'customer:edit',
   'customer:segment',
   'customer:campaign:create',
   'customer:campaign:approve',
   'customer:upgrade:execute',
   'telephony:rules:manage',
+  'todo:manage',
   'jobs:view',
   'audit:view',
 ];

@@ -2,6 +2,7 @@ import { createHash, randomInt } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { recordAudit } from '../audit/audit.service.js';
 import type { AuditChannel } from '../audit/audit-log.entity.js';
+import { authorize, can, type Actor } from '../auth/actor.js';
 import { CustomerSchema } from '../customers/customer.entity.js';
 import { DomainError } from '../shared/domain-error.js';
 import { StaffSchema } from '../staff/staff.entity.js';
@@ -29,24 +30,28 @@ export async function issueStaffCode(em: EntityManager, staffId: number, channel
   return issue(em, { purpose: 'staff', staffId, customerId: null, issuedBy: staffId, channel, now });
 }
 
-/** A one-time code for a customer's mini-program login; sales may issue it for their own customers, managers for any. */
-export async function issueCustomerCode(em: EntityManager, input: { customerId: string; by: { staffId: number; role: string }; channel: AuditChannel; now?: Date }): Promise<IssuedCode> {
+/**
+ * A one-time code for a customer's mini-program login: staff with customer:view may issue it for the
+ * customers they own; for anyone else's customer it takes customer:edit (linking an identity to a
+ * customer changes the customer).
+ */
+export async function issueCustomerCode(em: EntityManager, actor: Actor, input: { customerId: string; now?: Date }): Promise<IssuedCode> {
+  authorize(actor, 'customer:view', '为客户生成绑定码');
   const customer = await em.findOne(CustomerSchema, { id: input.customerId });
   if (!customer) throw new DomainError('CUSTOMER_NOT_FOUND', `客户 ${input.customerId} 不存在`);
-  const privileged = input.by.role === 'manager' || input.by.role === 'admin';
-  if (!privileged && customer.ownerStaff !== input.by.staffId) throw new DomainError('BINDING_FORBIDDEN', '只能为自己负责的客户生成绑定码');
-  return issue(em, { purpose: 'customer', staffId: null, customerId: customer.id, issuedBy: input.by.staffId, channel: input.channel, now: input.now ?? new Date() });
+  if (customer.ownerStaff !== actor.staffId && !can(actor, 'customer:edit')) throw new DomainError('BINDING_FORBIDDEN', '只能为自己负责的客户生成绑定码', { required: ['customer:edit'] });
+  return issue(em, { purpose: 'customer', staffId: null, customerId: customer.id, issuedBy: actor.staffId, channel: actor.channel, requestId: actor.requestId, now: input.now ?? new Date() });
 }
 
 async function issue(
   em: EntityManager,
-  input: { purpose: BindingPurpose; staffId: number | null; customerId: string | null; issuedBy: number; channel: AuditChannel; now: Date },
+  input: { purpose: BindingPurpose; staffId: number | null; customerId: string | null; issuedBy: number; channel: AuditChannel; requestId?: string; now: Date },
 ): Promise<IssuedCode> {
   const code = newCode();
   const expiresAt = new Date(input.now.getTime() + BINDING_CODE_TTL_MS);
   await em.transactional(async (tx) => {
     tx.create(BindingCodeSchema, { codeHash: hashCode(code), purpose: input.purpose, staff: input.staffId, customer: input.customerId, issuedBy: input.issuedBy, expiresAt, createdAt: input.now });
-    recordAudit(tx, { actorStaffId: input.issuedBy, action: 'binding_code.issue', targetType: input.purpose === 'staff' ? 'staff' : 'customer', targetId: input.staffId ?? input.customerId, channel: input.channel });
+    recordAudit(tx, { actorStaffId: input.issuedBy, action: 'binding_code.issue', targetType: input.purpose === 'staff' ? 'staff' : 'customer', targetId: input.staffId ?? input.customerId, channel: input.channel, requestId: input.requestId });
   });
   return { code, expiresAt };
 }

@@ -30,14 +30,14 @@ export async function customerInvitations(em: EntityManager, customerId: string)
 }
 
 /** The customer's answer to one of their invitations; answering again changes the answer until the event. */
-export async function answerInvitation(em: EntityManager, input: { customerId: string; invitationId: string; answer: InvitationAnswer; now?: Date }) {
+export async function answerInvitation(em: EntityManager, input: { customerId: string; invitationId: string; answer: InvitationAnswer; requestId?: string; now?: Date }) {
   const now = input.now ?? new Date();
   return em.transactional(async (tx) => {
     const inv = await tx.findOne(InvitationSchema, { id: input.invitationId, customer: input.customerId });
     if (!inv || !VISIBLE.includes(inv.status)) throw new DomainError('INVITATION_NOT_FOUND', `邀约 ${input.invitationId} 不存在`);
     if (!ANSWERABLE.includes(inv.status) || inv.eventDate <= now) throw new DomainError('INVITATION_CLOSED_CONFLICT', '该邀约已结束，不能再回复');
     tx.assign(inv, { response: input.answer, respondedAt: now, status: STATUS_BY_ANSWER[input.answer] });
-    recordAudit(tx, { actorStaffId: null, action: 'invitation.answer', targetType: 'invitation', targetId: inv.id, channel: 'miniapp', details: { answer: input.answer, customerId: input.customerId } });
+    recordAudit(tx, { actorStaffId: null, action: 'invitation.answer', targetType: 'invitation', targetId: inv.id, channel: 'miniapp', requestId: input.requestId, details: { answer: input.answer, customerId: input.customerId } });
     return { id: inv.id, status: inv.status, response: input.answer, respondedAt: now };
   });
 }
@@ -58,11 +58,11 @@ export async function leaveFeedback(em: EntityManager, input: { customerId: stri
 }
 
 /** The customer stops contact through one channel (appends to the consent ledger by their number). */
-export async function optOut(em: EntityManager, input: { customerId: string; channel: ContactChannel; reason?: string | null }) {
+export async function optOut(em: EntityManager, input: { customerId: string; channel: ContactChannel; reason?: string | null; requestId?: string }) {
   return em.transactional(async (tx) => {
     const mobile = await customerMobile(tx, input.customerId);
     if (!mobile) throw new DomainError('CUSTOMER_PHONE_MISSING_CONFLICT', '没有登记手机号，无需退订');
-    recordConsent(tx, { phone: mobile, channel: input.channel, state: 'opted_out', source: 'miniapp', reason: input.reason ?? null, customerId: input.customerId }, { channel: 'miniapp', actorStaffId: null });
+    recordConsent(tx, { phone: mobile, channel: input.channel, state: 'opted_out', source: 'miniapp', reason: input.reason ?? null, customerId: input.customerId }, { channel: 'miniapp', actorStaffId: null, requestId: input.requestId });
     return { channel: input.channel, state: 'opted_out' as const };
   });
 }

@@ -21,6 +21,11 @@ export type ComplianceRequest = {
   subjectType: string;
   /** Per number (in the order of `phones`) the id of the send it belongs to, for the decision record. */
   subjectIds?: Array<string | null>;
+  /**
+   * The send goes through a dry-run gateway. Frequency caps count sends of the same kind only: dry-run
+   * sends never use up a real cap, and real sends do not block a dry run.
+   */
+  dryRun?: boolean;
 };
 
 export type ComplianceResult = { raw: string; e164: string | null; verdict: ComplianceVerdict };
@@ -33,11 +38,12 @@ export type ComplianceResult = { raw: string; e164: string | null; verdict: Comp
 export async function checkCompliance(em: EntityManager, req: ComplianceRequest, settings: ComplianceSettings, now = new Date()): Promise<ComplianceResult[]> {
   const normalized = req.phones.map((raw) => ({ raw, phone: normalizePhone(raw) }));
   const e164s = [...new Set(normalized.flatMap((n) => (n.phone ? [n.phone.e164] : [])))];
+  const dryRun = req.dryRun ?? false;
   const [consents, smsCounts, callCounts, sameContent] = await Promise.all([
     consentStates(em, e164s, req.channel),
-    req.channel === 'sms' && req.purpose === 'marketing' ? recentMarketingSms(em, e164s, now) : new Map<string, number>(),
-    req.channel === 'call' && req.purpose === 'marketing' ? recentCalls(em, e164s, now) : new Map<string, number>(),
-    req.channel === 'sms' && req.content ? sameContentRecently(em, e164s, req.content, now, req.subjectType === 'sms_log' ? req.subjectIds : undefined) : new Set<string>(),
+    req.channel === 'sms' && req.purpose === 'marketing' ? recentMarketingSms(em, e164s, now, dryRun) : new Map<string, number>(),
+    req.channel === 'call' && req.purpose === 'marketing' ? recentCalls(em, e164s, now, dryRun) : new Map<string, number>(),
+    req.channel === 'sms' && req.content ? sameContentRecently(em, e164s, req.content, now, dryRun, req.subjectType === 'sms_log' ? req.subjectIds : undefined) : new Set<string>(),
   ]);
   return normalized.map(({ raw, phone }, i) => {
     const e164 = phone?.kind === 'mobile' || (phone && req.channel === 'call') ? phone.e164 : null;
@@ -74,33 +80,33 @@ export async function checkCompliance(em: EntityManager, req: ComplianceRequest,
   });
 }
 
-async function recentMarketingSms(em: EntityManager, phones: string[], now: Date): Promise<Map<string, number>> {
+async function recentMarketingSms(em: EntityManager, phones: string[], now: Date, dryRun: boolean): Promise<Map<string, number>> {
   if (phones.length === 0) return new Map();
   const rows = await em.find(
     SmsLogSchema,
-    { phoneNumber: { $in: phones }, category: 'marketing', status: { $ne: 'failed' }, createdAt: { $gte: new Date(now.getTime() - 7 * DAY) } },
+    { phoneNumber: { $in: phones }, category: 'marketing', status: { $ne: 'failed' }, dryRun, createdAt: { $gte: new Date(now.getTime() - 7 * DAY) } },
     { fields: ['phoneNumber'], disableIdentityMap: true },
   );
   return countBy(rows.flatMap((r) => (r.phoneNumber ? [r.phoneNumber] : [])));
 }
 
-async function recentCalls(em: EntityManager, phones: string[], now: Date): Promise<Map<string, number>> {
+async function recentCalls(em: EntityManager, phones: string[], now: Date, dryRun: boolean): Promise<Map<string, number>> {
   if (phones.length === 0) return new Map();
   const rows = await em.find(
     CallLogSchema,
-    { phoneNumber: { $in: phones }, status: { $ne: 'failed' }, createdAt: { $gte: new Date(now.getTime() - 30 * DAY) } },
+    { phoneNumber: { $in: phones }, status: { $ne: 'failed' }, dryRun, createdAt: { $gte: new Date(now.getTime() - 30 * DAY) } },
     { fields: ['phoneNumber'], disableIdentityMap: true },
   );
   return countBy(rows.flatMap((r) => (r.phoneNumber ? [r.phoneNumber] : [])));
 }
 
 /** Numbers that got this exact text within 30 s; the send being checked (its own sms_logs row) does not count. */
-async function sameContentRecently(em: EntityManager, phones: string[], content: string, now: Date, ownMessageIds?: Array<string | null>): Promise<Set<string>> {
+async function sameContentRecently(em: EntityManager, phones: string[], content: string, now: Date, dryRun: boolean, ownMessageIds?: Array<string | null>): Promise<Set<string>> {
   if (phones.length === 0) return new Set();
   const own = (ownMessageIds ?? []).filter((id): id is string => Boolean(id));
   const rows = await em.find(
     SmsLogSchema,
-    { phoneNumber: { $in: phones }, content, createdAt: { $gte: new Date(now.getTime() - SAME_CONTENT_INTERVAL_MS) }, ...(own.length ? { messageId: { $nin: own } } : {}) },
+    { phoneNumber: { $in: phones }, content, dryRun, createdAt: { $gte: new Date(now.getTime() - SAME_CONTENT_INTERVAL_MS) }, ...(own.length ? { messageId: { $nin: own } } : {}) },
     { fields: ['phoneNumber'], disableIdentityMap: true },
   );
   return new Set(rows.flatMap((r) => (r.phoneNumber ? [r.phoneNumber] : [])));

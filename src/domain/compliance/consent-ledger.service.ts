@@ -5,6 +5,7 @@ import { DomainError } from '../shared/domain-error.js';
 import { maskPhone, normalizePhone } from '../shared/phone.js';
 import type { ContactChannel } from '../shared/vocabulary.js';
 import { ConsentSchema, type ConsentState } from './consent.entity.js';
+import { insertConsentOnce } from './consent.query.js';
 
 export type ConsentEntry = {
   phone: string;
@@ -22,7 +23,7 @@ export type ConsentEntry = {
  * The consent ledger is append-only: every grant, opt-out, revocation and blacklisting is a new row with
  * its source and time; the latest row for a number and channel is the state in force.
  */
-export function recordConsent(em: EntityManager, entry: ConsentEntry, audit?: { channel: AuditChannel; actorStaffId: number | null }): void {
+export function recordConsent(em: EntityManager, entry: ConsentEntry, audit?: { channel: AuditChannel; actorStaffId: number | null; requestId?: string }): void {
   const phone = normalizePhone(entry.phone);
   if (!phone) throw new DomainError('INVALID_PHONE_NUMBER', `号码格式不正确: ${entry.phone}`, { fields: [{ field: 'phone', message: 'invalid' }] });
   em.create(ConsentSchema, {
@@ -39,6 +40,40 @@ export function recordConsent(em: EntityManager, entry: ConsentEntry, audit?: { 
   if (audit) {
     recordAudit(em, { ...audit, action: `consent.${entry.state}`, targetType: 'phone', targetId: maskPhone(phone.e164), details: { channel: entry.channel, source: entry.source } });
   }
+}
+
+/**
+ * Appends a ledger row for an outside event that may be delivered more than once (a carrier callback
+ * replayed): the row carries `dedupKey` and is written with one insert that does nothing when a row with
+ * that key exists, so of any number of concurrent deliveries exactly one is recorded (and audited).
+ * Resolves true when this call recorded it. Runs its own statements (not the unit of work).
+ */
+export async function recordConsentOnce(
+  em: EntityManager,
+  entry: ConsentEntry & { dedupKey: string },
+  audit?: { channel: AuditChannel; actorStaffId: number | null; requestId?: string },
+): Promise<boolean> {
+  const phone = normalizePhone(entry.phone);
+  if (!phone) throw new DomainError('INVALID_PHONE_NUMBER', `号码格式不正确: ${entry.phone}`, { fields: [{ field: 'phone', message: 'invalid' }] });
+  return em.transactional(async (tx) => {
+    const inserted = await insertConsentOnce(tx, {
+      customer: entry.customerId ?? null,
+      phone: phone.e164,
+      phoneLast8: phone.last8,
+      channel: entry.channel,
+      state: entry.state,
+      source: entry.source,
+      reason: entry.reason ?? null,
+      recordedBy: entry.recordedBy ?? null,
+      recordedAt: entry.at ?? new Date(),
+      dedupKey: entry.dedupKey,
+    });
+    if (!inserted) return false;
+    if (audit) {
+      recordAudit(tx, { ...audit, action: `consent.${entry.state}`, targetType: 'phone', targetId: maskPhone(phone.e164), details: { channel: entry.channel, source: entry.source } });
+    }
+    return true;
+  });
 }
 
 /** The state in force per E.164 number for one channel (numbers without any row are absent). */

@@ -27,6 +27,11 @@ export const ConsentSchema = defineEntity({
     reason: p.string().length(255).nullable(),
     recordedBy: () => p.manyToOne(StaffSchema).mapToPk().joinColumn('recorded_by').nullable(),
     recordedAt: p.datetime(),
+    /**
+     * Identifies the outside event a row records (a carrier's SMS reply: number, carrier time, text), so a
+     * replayed callback is recorded once; null for rows without such an event.
+     */
+    dedupKey: p.string().length(64).nullable().unique(),
   },
   indexes: [{ properties: ['phone', 'channel', 'recordedAt'] }],
 });

@@ -22,6 +22,8 @@ export const CallLogSchema = defineEntity({
     startedAt: p.datetime().nullable().index(),
     endedAt: p.datetime().nullable(),
     errorMessage: p.text().nullable(),
+    /** Recorded by a dry-run gateway (OUTREACH_DRY_RUN or no carrier outside production): no call was placed. */
+    dryRun: p.boolean().default(false),
     ...timestamps(),
   },
 });

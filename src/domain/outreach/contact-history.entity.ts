@@ -26,6 +26,8 @@ export const ContactHistorySchema = defineEntity({
     content: p.text(),
     status: p.string().length(50),
     result: p.text().nullable(),
+    /** Recorded by a dry-run gateway (OUTREACH_DRY_RUN or no carrier outside production): nothing was sent. */
+    dryRun: p.boolean().default(false),
     createdAt: p.datetime().onCreate(() => new Date()).index(),
     createdBy: () => p.manyToOne(StaffSchema).mapToPk().joinColumn('created_by').nullable(),
   },

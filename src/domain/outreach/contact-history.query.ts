@@ -23,6 +23,7 @@ export async function listContactHistory(em: EntityManager, q: ContactHistoryQue
       content: r.content,
       status: r.status,
       result: r.result ?? null,
+      dryRun: r.dryRun,
       phone: r.phone ? maskPhone(r.phone) : null,
       createdBy: r.createdBy ?? null,
       createdAt: r.createdAt.toISOString(),

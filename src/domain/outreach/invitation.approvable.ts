@@ -1,7 +1,5 @@
-import type { EntityManager } from '@mikro-orm/core';
 import type { Approvable, PendingApproval } from '../approvals/approvable.js';
 import type { JobQueue } from '../ports/job-queue.port.js';
-import { DomainError } from '../shared/domain-error.js';
 import { InvitationSchema, type Invitation } from './invitation.entity.js';
 
 export const INVITATION_SEND_JOB = 'invitation.send';
@@ -24,36 +22,41 @@ function toPending(inv: Invitation): PendingApproval {
   };
 }
 
-/** Invitations as an approvable kind: pending_approval → approved (then the send job is queued) | rejected. */
+/**
+ * Invitations as an approvable kind: pending_approval → approved (then the send job is queued) | rejected,
+ * decided once. A rejection closes the invitation: its open key is cleared, so a new one may be created.
+ */
 export function invitationApprovable(jobs: JobQueue): Approvable {
   return {
     kind: 'invitation',
     label: '邀约',
+    permission: 'outreach:invitation:approve',
     async listPending(em) {
       const rows = await em.find(InvitationSchema, { status: 'pending_approval' }, { orderBy: { createdAt: 'asc' }, limit: 50 });
       return rows.map(toPending);
     },
-    async get(em, id) {
-      const inv = await em.findOne(InvitationSchema, { id, status: 'pending_approval' });
-      return inv ? toPending(inv) : null;
+    async find(em, id) {
+      const inv = await em.findOne(InvitationSchema, { id }, { disableIdentityMap: true });
+      return inv ? { ...toPending(inv), status: inv.status, pending: inv.status === 'pending_approval', decidedBy: inv.approvedBy ?? null, decidedAt: inv.approvedAt ?? null } : null;
     },
     async approve(em, id, decidedBy) {
-      const inv = await pendingInvitation(em, id);
-      em.assign(inv, { status: 'approved', approvedBy: decidedBy, approvedAt: new Date(), rejectedReason: null });
-      return async () => {
-        await jobs.enqueue(INVITATION_SEND_JOB, { invitationId: id }, { uniqueKey: `invitation-send-${id}` });
+      const now = new Date();
+      const won = await em.nativeUpdate(InvitationSchema, { id, status: 'pending_approval' }, { status: 'approved', approvedBy: decidedBy, approvedAt: now, rejectedReason: null, updatedAt: now });
+      if (won !== 1) return false;
+      return {
+        followUp: async () => {
+          await jobs.enqueue(INVITATION_SEND_JOB, { invitationId: id }, { uniqueKey: `invitation-send-${id}` });
+        },
       };
     },
     async reject(em, id, decidedBy, reason) {
-      const inv = await pendingInvitation(em, id);
-      em.assign(inv, { status: 'rejected', approvedBy: decidedBy, approvedAt: new Date(), rejectedReason: reason.slice(0, 500) });
+      const now = new Date();
+      const won = await em.nativeUpdate(
+        InvitationSchema,
+        { id, status: 'pending_approval' },
+        { status: 'rejected', approvedBy: decidedBy, approvedAt: now, rejectedReason: reason.slice(0, 500), openKey: null, updatedAt: now },
+      );
+      return won === 1;
     },
   };
-}
-
-async function pendingInvitation(em: EntityManager, id: string): Promise<Invitation> {
-  const inv = await em.findOne(InvitationSchema, { id });
-  if (!inv) throw new DomainError('INVITATION_NOT_FOUND', `邀约 ${id} 不存在`);
-  if (inv.status !== 'pending_approval') throw new DomainError('INVITATION_NOT_PENDING_CONFLICT', `邀约 ${id} 当前不是待审批状态（${inv.status}）`);
-  return inv;
 }

@@ -26,6 +26,11 @@ export const InvitationSchema = defineEntity({
     incentive: p.string().length(500).nullable(),
     channel: p.enum([...CONTACT_CHANNELS]),
     status: p.enum([...INVITATION_STATUSES]).default('draft').index(),
+    /**
+     * `<customer id>|<event id>` while the invitation is open (anything but rejected or expired), null once
+     * it closes: the unique key holds "one open invitation per customer and event" in the database.
+     */
+    openKey: p.string().length(120).nullable().unique(),
     createdBy: () => p.manyToOne(StaffSchema).mapToPk().joinColumn('created_by').nullable(),
     ...approvalColumns(),
     sentAt: p.datetime().nullable(),

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import { authorize, type Actor } from '../auth/actor.js';
+import { auditedBy } from '../auth/staff-actor.js';
 import { checkCompliance } from '../compliance/compliance.service.js';
 import { customerMobile } from '../customers/customer-mobile.js';
 import { EventSchema } from '../events/event.entity.js';
@@ -19,44 +21,75 @@ import { sendSms } from './sms-send.service.js';
 /** Invitations go out by SMS with this template: {1} name, {2} event, {3} time, {4} incentive. */
 export type InvitationSettings = { smsTemplateCode: string; timeZone: string };
 
+/** What the creation answers: the invitation, not the customer row behind it. */
+export function invitationView(inv: Invitation) {
+  return {
+    id: inv.id,
+    customerId: inv.customer.id,
+    eventId: inv.event.id,
+    eventName: inv.eventName,
+    eventDate: inv.eventDate,
+    channel: inv.channel,
+    content: inv.content,
+    incentive: inv.incentive ?? null,
+    status: inv.status,
+    createdBy: inv.createdBy ?? null,
+    createdAt: inv.createdAt,
+  };
+}
+
+const openKey = (customerId: string, eventId: string) => `${customerId}|${eventId}`;
+
 /**
  * Generates an invitation for a customer and an event (content, incentive and channel by segment) and
- * submits it for a manager's approval; nothing is sent before that.
+ * submits it for a manager's approval; nothing is sent before that. One open invitation per customer and
+ * event, held by a unique key: of concurrent submissions one is created, the others get INVITATION_EXISTS.
  */
 export async function createInvitation(
   em: EntityManager,
-  input: { customerId: string; eventId: string; staffId: number },
+  actor: Actor,
+  input: { customerId: string; eventId: string },
   settings: InvitationSettings,
   approvers?: { approvals: ApprovalService; notifier: Notifier },
   now = new Date(),
-) {
+): Promise<ReturnType<typeof invitationView>> {
+  authorize(actor, 'outreach:invitation:create', '创建邀约');
   const customer = await requireCustomer(em, input.customerId);
   const event = await em.findOne(EventSchema, { id: input.eventId });
   if (!event) throw new DomainError('EVENT_NOT_FOUND', `活动 ${input.eventId} 不存在`, { eventId: input.eventId });
   if (event.eventDate <= now) throw new DomainError('EVENT_PAST_CONFLICT', `活动 ${event.name} 已经开始或结束，不能再邀约`);
-  const open = await em.count(InvitationSchema, { customer: customer.id, event: event.id, status: { $nin: ['rejected', 'expired'] } });
-  if (open > 0) throw new DomainError('INVITATION_EXISTS', `客户 ${customer.id} 已有活动 ${event.id} 的邀约`);
+  const key = openKey(customer.id, event.id);
+  const exists = () => new DomainError('INVITATION_EXISTS', `客户 ${customer.id} 已有活动 ${event.id} 的邀约`, { customerId: customer.id, eventId: event.id });
+  if ((await em.count(InvitationSchema, { openKey: key })) > 0) throw exists();
   const offer = invitationOffer({ segment: customer.segment ?? null, level: customer.level, name: customer.name, eventName: event.name, eventDate: event.eventDate, timeZone: settings.timeZone });
-  const created = await em.transactional(async (tx) => {
-    const id = `INV-${localParts(now, settings.timeZone).date.replaceAll('-', '')}-${randomBytes(4).toString('hex')}`;
-    const invitation = tx.create(InvitationSchema, {
-      id,
-      customer: customer.id,
-      event: event.id,
-      eventName: event.name,
-      eventDate: event.eventDate,
-      content: offer.content,
-      incentive: offer.incentive,
-      channel: offer.channel,
-      status: 'pending_approval',
-      createdBy: input.staffId,
+  let created: Invitation;
+  try {
+    created = await em.transactional(async (tx) => {
+      const id = `INV-${localParts(now, settings.timeZone).date.replaceAll('-', '')}-${randomBytes(4).toString('hex')}`;
+      const invitation = tx.create(InvitationSchema, {
+        id,
+        customer: customer.id,
+        event: event.id,
+        eventName: event.name,
+        eventDate: event.eventDate,
+        content: offer.content,
+        incentive: offer.incentive,
+        channel: offer.channel,
+        status: 'pending_approval',
+        openKey: key,
+        createdBy: actor.staffId,
+      });
+      recordAudit(tx, { ...auditedBy(actor), action: 'invitation.submit', targetType: 'invitation', targetId: id, details: { customerId: customer.id, eventId: event.id, channel: offer.channel } });
+      return invitation;
     });
-    recordAudit(tx, { actorStaffId: input.staffId, action: 'invitation.submit', targetType: 'invitation', targetId: id, channel: 'api', details: { customerId: customer.id, eventId: event.id, channel: offer.channel } });
-    return invitation;
-  });
+  } catch (err) {
+    // A concurrent submission for the same customer and event committed first.
+    if (err instanceof UniqueConstraintViolationException) throw exists();
+    throw err;
+  }
   // Managers get the approval card once the submission is committed; delivery problems do not undo it.
   if (approvers) await approvers.approvals.notifyApprovers(em, approvers.notifier, 'invitation', created.id);
-  return created;
+  return invitationView(created);
 }
 
 export type InvitationSendResult = { state: 'sent' | 'not_approved' | 'refused' | 'deferred' | 'failed'; until?: Date; reason?: string };
@@ -74,7 +107,8 @@ export async function sendApprovedInvitation(em: EntityManager, deps: OutreachDe
   if (!mobile) return fail(em, inv, 'NO_MOBILE');
   const now = deps.clock.now();
   // One compliance decision for every channel, taken here: a deferral reschedules this job (only this one).
-  const [check] = await checkCompliance(em, { phones: [mobile], channel: inv.channel, purpose: 'marketing', subjectType: 'invitation', subjectIds: [inv.id] }, deps.compliance, now);
+  const dryRun = (inv.channel === 'sms' ? deps.sms.dryRun : inv.channel === 'call' ? deps.voice.dryRun : false) ?? false;
+  const [check] = await checkCompliance(em, { phones: [mobile], channel: inv.channel, purpose: 'marketing', subjectType: 'invitation', subjectIds: [inv.id], dryRun }, deps.compliance, now);
   const verdict = check!.verdict;
   if (verdict.kind === 'defer') {
     await em.flush();

@@ -21,7 +21,8 @@ export type OutreachCallInput = {
   staffId: number | null;
 };
 
-export type OutreachCallResult = { callId: string; status: CallLogStatus | 'deferred'; deferredUntil?: Date; error?: string };
+/** `dryRun`: placed through the dry-run gateway, no call was made. */
+export type OutreachCallResult = { callId: string; status: CallLogStatus | 'deferred'; deferredUntil?: Date; error?: string; dryRun: boolean };
 
 const STATUS_BY_FAILURE: Record<string, CallLogStatus> = { CALLEE_BUSY: 'busy', NO_ANSWER: 'no_answer' };
 
@@ -41,30 +42,31 @@ export async function placeOutreachCall(
   if (input.customerId) await requireCustomer(em, input.customerId);
   const callId = randomUUID();
   const now = deps.clock.now();
+  const dryRun = deps.voice.dryRun ?? false;
   const prepared = await em.transactional(async (tx) => {
-    const [check] = await checkCompliance(tx, { phones: [input.phoneNumber], channel: 'call', purpose: 'marketing', subjectType: 'call_log', subjectIds: [callId] }, deps.compliance, now);
+    const [check] = await checkCompliance(tx, { phones: [input.phoneNumber], channel: 'call', purpose: 'marketing', subjectType: 'call_log', subjectIds: [callId], dryRun }, deps.compliance, now);
     return check!;
   });
   if (prepared.verdict.kind === 'refuse') throw refusalError(prepared.verdict.reason);
   if (prepared.verdict.kind === 'defer') {
     // A caller that reschedules itself (the invitation job) gets the deferral back instead of a second job.
     if (options.queueIfDeferred !== false) await deps.jobs.enqueue(OUTREACH_CALL_JOB, { ...input, scriptContent: script }, { runAt: prepared.verdict.until });
-    return { callId, status: 'deferred', deferredUntil: prepared.verdict.until };
+    return { callId, status: 'deferred', deferredUntil: prepared.verdict.until, dryRun };
   }
   const phone = normalizePhone(input.phoneNumber)!;
   const customerId = input.customerId ?? (await customerIdForPhone(em, phone.e164, phone.last8));
-  const log = em.create(CallLogSchema, { callId, phoneNumber: phone.e164, phoneNumberLast8: phone.last8, scriptId: input.scriptId ?? null, status: 'initiated', startedAt: now });
-  const history = em.create(ContactHistorySchema, { customer: customerId, phone: phone.e164, phoneLast8: phone.last8, channel: 'call', type: input.historyType ?? 'follow_up', content: script, status: 'initiated', createdBy: input.staffId });
+  const log = em.create(CallLogSchema, { callId, phoneNumber: phone.e164, phoneNumberLast8: phone.last8, scriptId: input.scriptId ?? null, status: 'initiated', startedAt: now, dryRun });
+  const history = em.create(ContactHistorySchema, { customer: customerId, phone: phone.e164, phoneLast8: phone.last8, channel: 'call', type: input.historyType ?? 'follow_up', content: script, status: 'initiated', dryRun, createdBy: input.staffId });
   await em.flush();
 
   const placed = await deps.voice.placeCall({ callId, to: phone.e164, script, timeoutMs: 10_000 });
   if (placed.ok) {
     history.result = `carrier call ${placed.carrierCallId} (${deps.voice.name})`;
     await em.flush();
-    return { callId, status: 'initiated' };
+    return { callId, status: 'initiated', dryRun };
   }
   Object.assign(log, { status: STATUS_BY_FAILURE[placed.code] ?? 'failed', endedAt: deps.clock.now(), errorMessage: `${placed.code}: ${placed.message}`.slice(0, 1000) });
   Object.assign(history, { status: log.status, result: placed.code });
   await em.flush();
-  return { callId, status: log.status, error: placed.code };
+  return { callId, status: log.status, error: placed.code, dryRun };
 }

@@ -31,6 +31,8 @@ export const SmsBatchSchema = defineEntity({
     deliveredCount: p.integer().default(0),
     failedCount: p.integer().default(0),
     skippedCount: p.integer().default(0),
+    /** Recorded by a dry-run gateway (OUTREACH_DRY_RUN or no carrier outside production): nothing was sent. */
+    dryRun: p.boolean().default(false),
     createdBy: () => p.manyToOne(StaffSchema).mapToPk().joinColumn('created_by').nullable(),
     ...approvalColumns(),
     scheduledAt: p.datetime().nullable(),

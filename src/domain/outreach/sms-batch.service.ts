@@ -21,6 +21,8 @@ export type CreateBatchInput = {
   audience: BatchAudience;
   scheduledAt?: Date;
   createdBy: number;
+  /** The API request that created it (audit). */
+  requestId?: string;
 };
 
 const INSERT_CHUNK = 1000;
@@ -47,6 +49,7 @@ export async function createSmsBatch(em: EntityManager, deps: OutreachDeps, inpu
       params: input.params,
       audience: input.audience.kind === 'phones' ? { kind: 'phones', count: input.audience.phones.length } : input.audience,
       totalCount: recipients.length,
+      dryRun: deps.sms.dryRun ?? false,
       createdBy: input.createdBy,
       scheduledAt: input.scheduledAt ?? null,
     });
@@ -60,11 +63,11 @@ export async function createSmsBatch(em: EntityManager, deps: OutreachDeps, inpu
     for (const r of rejected) {
       tx.create(ComplianceDecisionSchema, { rawNumber: r.phoneNumber.slice(0, 40), channel: 'sms', purpose: template.category === 'marketing' ? 'marketing' : 'service', outcome: 'refused', reason: 'INVALID_NUMBER', subjectType: 'sms_batch', subjectId: String(batch.id), createdAt: now });
     }
-    recordAudit(tx, { actorStaffId: input.createdBy, action: 'sms_batch.create', targetType: 'sms_batch', targetId: batch.id, channel: 'api', details: { template: template.code, recipients: recipients.length, rejected: rejected.length } });
+    recordAudit(tx, { actorStaffId: input.createdBy, action: 'sms_batch.create', targetType: 'sms_batch', targetId: batch.id, channel: 'api', requestId: input.requestId, details: { template: template.code, recipients: recipients.length, rejected: rejected.length } });
     return batch.id;
   });
   await deps.jobs.enqueue(OUTREACH_JOBS.batch, { batchId }, { runAt: input.scheduledAt ?? now, uniqueKey: `sms-batch-${batchId}` });
-  return { batchId, status: 'sending', total: recipients.length, content, rejected };
+  return { batchId, status: 'sending', total: recipients.length, content, rejected, dryRun: deps.sms.dryRun ?? false };
 }
 
 function fromPhoneList(phones: string[]): { recipients: AudienceRecipient[]; rejected: Array<{ phoneNumber: string; reason: 'INVALID_NUMBER' }> } {
@@ -119,6 +122,7 @@ export async function smsBatchReport(em: EntityManager, batchId: number) {
     skippedByReason,
     failedByReason,
     progress: total === 0 ? 100 : Math.floor((processed / total) * 100),
+    dryRun: batch.dryRun,
     startedAt: batch.startedAt ?? null,
     completedAt: batch.completedAt ?? null,
   };

@@ -72,9 +72,10 @@ async function claimChunk(em: EntityManager, deps: OutreachDeps, batch: SmsBatch
       return { kind: 'done' };
     }
     const purpose = batch.category === 'marketing' ? 'marketing' : 'service';
+    const dryRun = deps.sms.dryRun ?? false;
     const checks = await checkCompliance(
       em,
-      { phones: pending.map((r) => r.phone), channel: 'sms', purpose, content: batch.message ?? undefined, subjectType: 'sms_batch_recipient', subjectIds: pending.map((r) => String(r.id)) },
+      { phones: pending.map((r) => r.phone), channel: 'sms', purpose, content: batch.message ?? undefined, subjectType: 'sms_batch_recipient', subjectIds: pending.map((r) => String(r.id)), dryRun },
       deps.compliance,
       now,
     );
@@ -102,6 +103,7 @@ async function claimChunk(em: EntityManager, deps: OutreachDeps, batch: SmsBatch
         category: batch.category,
         status: 'pending',
         requestId,
+        dryRun,
         createdAt: now,
         updatedAt: now,
       });
@@ -114,6 +116,7 @@ async function claimChunk(em: EntityManager, deps: OutreachDeps, batch: SmsBatch
         content: batch.message ?? '',
         status: 'sending',
         result: `batch ${batch.id}`,
+        dryRun,
         createdBy: batch.createdBy ?? null,
         createdAt: now,
       });

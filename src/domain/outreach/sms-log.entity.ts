@@ -28,6 +28,8 @@ export const SmsLogSchema = defineEntity({
     sentAt: p.datetime().nullable().index(),
     deliveredAt: p.datetime().nullable(),
     errorMessage: p.text().nullable(),
+    /** Recorded by a dry-run gateway (OUTREACH_DRY_RUN or no carrier outside production): nothing was sent. */
+    dryRun: p.boolean().default(false),
     ...timestamps(),
   },
 });

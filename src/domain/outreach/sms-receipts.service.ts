@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { recordConsent } from '../compliance/consent-ledger.service.js';
+import { createHash } from 'node:crypto';
+import { recordConsentOnce } from '../compliance/consent-ledger.service.js';
 import { isOptOutReply } from '../compliance/compliance.policy.js';
 import { normalizePhone } from '../shared/phone.js';
 import type { SmsDeliveryReport, SmsGateway } from '../ports/sms-gateway.port.js';
@@ -51,12 +52,28 @@ export async function applyDeliveryReports(em: EntityManager, reports: SmsDelive
   return { applied, unmatched };
 }
 
-/** An SMS reply from a customer: R, TD, T, N or 退订 opts the number out of marketing SMS at once. */
-export async function applySmsReply(em: EntityManager, reply: { mobile: string; text: string; at?: Date }): Promise<{ optedOut: boolean }> {
-  if (!isOptOutReply(reply.text) || !normalizePhone(reply.mobile)) return { optedOut: false };
-  recordConsent(em, { phone: reply.mobile, channel: 'sms', state: 'opted_out', source: 'sms_reply', reason: reply.text.slice(0, 200), at: reply.at }, { channel: 'api', actorStaffId: null });
-  await em.flush();
-  return { optedOut: true };
+/**
+ * An SMS reply from a customer: R, TD, T, N or 退订 opts the number out of marketing SMS at once. The
+ * carrier may deliver one reply several times (retries, replays): it is recorded once, keyed by the number,
+ * the carrier's time of the reply (`time`, Unix seconds) and its text. A reply without the carrier's time
+ * is keyed by the minute it arrived instead. `recorded` is false for a replay.
+ */
+export async function applySmsReply(
+  em: EntityManager,
+  reply: { mobile: string; text: string; time?: number; receivedAt?: Date; requestId?: string },
+): Promise<{ optedOut: boolean; recorded: boolean }> {
+  const phone = normalizePhone(reply.mobile);
+  if (!isOptOutReply(reply.text) || !phone) return { optedOut: false, recorded: false };
+  // In force from when we learned it (the ledger's latest row wins; the carrier's clock only identifies the reply).
+  const receivedAt = reply.receivedAt ?? new Date();
+  const instant = reply.time !== undefined ? `t${reply.time}` : `m${Math.floor(receivedAt.getTime() / 60_000)}`;
+  const dedupKey = createHash('sha256').update(`sms_reply|${phone.e164}|${instant}|${reply.text}`).digest('hex');
+  const recorded = await recordConsentOnce(
+    em,
+    { phone: phone.e164, channel: 'sms', state: 'opted_out', source: 'sms_reply', reason: reply.text.slice(0, 200), at: receivedAt, dedupKey },
+    { channel: 'api', actorStaffId: null, requestId: reply.requestId },
+  );
+  return { optedOut: true, recorded };
 }
 
 /**

@@ -34,6 +34,8 @@ export type SendSmsResult = {
   serialNo?: string | null;
   deferredUntil?: Date;
   error?: string;
+  /** Recorded by the dry-run gateway: nothing was sent. */
+  dryRun: boolean;
 };
 
 const HISTORY_TYPE: Record<SmsCategory, ContactHistoryType> = {
@@ -69,9 +71,10 @@ export async function sendSms(em: EntityManager, deps: OutreachDeps, input: Send
   const purpose = template.category === 'marketing' ? 'marketing' : 'service';
   const messageId = randomUUID();
   const requestId = randomUUID();
+  const dryRun = deps.sms.dryRun ?? false;
 
   const prepared = await em.transactional(async (tx) => {
-    const [check] = await checkCompliance(tx, { phones: [input.phoneNumber], channel: 'sms', purpose, content, subjectType: 'sms_log', subjectIds: [messageId] }, deps.compliance, now);
+    const [check] = await checkCompliance(tx, { phones: [input.phoneNumber], channel: 'sms', purpose, content, subjectType: 'sms_log', subjectIds: [messageId], dryRun }, deps.compliance, now);
     const verdict = check!.verdict;
     if (verdict.kind === 'refuse') return { verdict };
     const phone = normalizePhone(input.phoneNumber)!;
@@ -85,6 +88,7 @@ export async function sendSms(em: EntityManager, deps: OutreachDeps, input: Send
       category: template.category,
       status: 'pending',
       requestId: verdict.kind === 'allow' ? requestId : null,
+      dryRun,
     });
     tx.create(ContactHistorySchema, {
       customer: customerId,
@@ -94,6 +98,7 @@ export async function sendSms(em: EntityManager, deps: OutreachDeps, input: Send
       type: input.historyType ?? HISTORY_TYPE[template.category],
       content,
       status: verdict.kind === 'allow' ? 'sending' : 'deferred',
+      dryRun,
       createdBy: input.staffId,
     });
     return { verdict, log: log.messageId };
@@ -106,14 +111,14 @@ export async function sendSms(em: EntityManager, deps: OutreachDeps, input: Send
   const log = await em.findOneOrFail(SmsLogSchema, { messageId: prepared.log! });
   if (prepared.verdict.kind === 'defer') {
     await deps.jobs.enqueue(OUTREACH_JOBS.sendPending, { messageId, params: input.params }, { runAt: prepared.verdict.until });
-    return { messageId, status: 'deferred', content, deferredUntil: prepared.verdict.until };
+    return { messageId, status: 'deferred', content, deferredUntil: prepared.verdict.until, dryRun };
   }
   return deliver(em, deps, log, template, input.params, requestId);
 }
 
 async function deliver(em: EntityManager, deps: OutreachDeps, log: SmsLog, template: SmsTemplate, params: string[], requestId: string): Promise<SendSmsResult> {
   const summary = await dispatchChunk(em, deps.sms, { requestId, vendorTemplateId: template.vendorTemplateId!, params, rows: [{ log }] }, deps.clock.now());
-  const base = { messageId: log.messageId, content: log.content, serialNo: log.serialNo ?? null };
+  const base = { messageId: log.messageId, content: log.content, serialNo: log.serialNo ?? null, dryRun: log.dryRun };
   if (summary.sent) return { ...base, status: 'sent' };
   if (summary.unknown) return { ...base, status: 'unknown', error: log.errorMessage ?? undefined };
   if (summary.retry) {
@@ -135,20 +140,21 @@ export async function sendPendingSms(em: EntityManager, deps: OutreachDeps, inpu
   const template = await templateByCode(em, log.templateId ?? '', { activeOnly: false });
   const now = deps.clock.now();
   const purpose = template.category === 'marketing' ? 'marketing' : 'service';
-  const [check] = await checkCompliance(em, { phones: [log.phoneNumber], channel: 'sms', purpose, content: log.content, subjectType: 'sms_log', subjectIds: [log.messageId] }, deps.compliance, now);
+  const [check] = await checkCompliance(em, { phones: [log.phoneNumber], channel: 'sms', purpose, content: log.content, subjectType: 'sms_log', subjectIds: [log.messageId], dryRun: log.dryRun }, deps.compliance, now);
   const verdict = check!.verdict;
   if (verdict.kind === 'defer') {
     await em.flush();
     await deps.jobs.enqueue(OUTREACH_JOBS.sendPending, input, { runAt: verdict.until });
-    return { messageId: log.messageId, status: 'deferred', content: log.content, deferredUntil: verdict.until };
+    return { messageId: log.messageId, status: 'deferred', content: log.content, deferredUntil: verdict.until, dryRun: log.dryRun };
   }
   if (verdict.kind === 'refuse') {
     Object.assign(log, { status: 'failed', errorMessage: `${verdict.reason}: refused when the deferred send was due` });
     await em.flush();
-    return { messageId: log.messageId, status: 'failed', content: log.content, error: verdict.reason };
+    return { messageId: log.messageId, status: 'failed', content: log.content, error: verdict.reason, dryRun: log.dryRun };
   }
   const requestId = randomUUID();
-  log.requestId = requestId;
+  // Marked by the gateway that sends it now (the process may have restarted with another carrier setting).
+  Object.assign(log, { requestId, dryRun: deps.sms.dryRun ?? false });
   await em.flush();
   return deliver(em, deps, log, template, input.params, requestId);
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { auditedBy, type ActingAs } from '../auth/staff-actor.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { withOptOut } from '../compliance/compliance.policy.js';
 import { DomainError } from '../shared/domain-error.js';
@@ -34,17 +35,17 @@ export async function templateByCode(em: EntityManager, code: string, options: {
   return template;
 }
 
-export async function createTemplate(em: EntityManager, input: TemplateInput, actorStaffId: number): Promise<SmsTemplate> {
+export async function createTemplate(em: EntityManager, input: TemplateInput, by: ActingAs): Promise<SmsTemplate> {
   const data = checked(input);
   if ((await em.count(SmsTemplateSchema, { code: data.code })) > 0) throw new DomainError('TEMPLATE_CODE_EXISTS', `模板编号 ${data.code} 已存在`);
   return em.transactional(async (tx) => {
     const template = tx.create(SmsTemplateSchema, { ...data, vendorTemplateId: data.vendorTemplateId ?? null, active: data.active ?? true });
-    recordAudit(tx, { actorStaffId, action: 'sms_template.create', targetType: 'sms_template', targetId: data.code, channel: 'api' });
+    recordAudit(tx, { ...auditedBy(by), action: 'sms_template.create', targetType: 'sms_template', targetId: data.code });
     return template;
   });
 }
 
-export async function updateTemplate(em: EntityManager, code: string, patch: Partial<Omit<TemplateInput, 'code'>>, actorStaffId: number): Promise<SmsTemplate> {
+export async function updateTemplate(em: EntityManager, code: string, patch: Partial<Omit<TemplateInput, 'code'>>, by: ActingAs): Promise<SmsTemplate> {
   return em.transactional(async (tx) => {
     const template = await templateByCode(tx, code);
     const next = checked({
@@ -57,14 +58,14 @@ export async function updateTemplate(em: EntityManager, code: string, patch: Par
       active: patch.active ?? template.active,
     });
     tx.assign(template, next);
-    recordAudit(tx, { actorStaffId, action: 'sms_template.update', targetType: 'sms_template', targetId: code, channel: 'api', details: { fields: Object.keys(patch) } });
+    recordAudit(tx, { ...auditedBy(by), action: 'sms_template.update', targetType: 'sms_template', targetId: code, details: { fields: Object.keys(patch) } });
     return template;
   });
 }
 
 /** Templates that sends reference are kept: deleting one only deactivates it. */
-export async function deactivateTemplate(em: EntityManager, code: string, actorStaffId: number): Promise<SmsTemplate> {
-  return updateTemplate(em, code, { active: false }, actorStaffId);
+export async function deactivateTemplate(em: EntityManager, code: string, by: ActingAs): Promise<SmsTemplate> {
+  return updateTemplate(em, code, { active: false }, by);
 }
 
 export async function listTemplates(em: EntityManager, q: { page: number; size: number; category?: SmsCategory; activeOnly?: boolean }) {

@@ -1,3 +1,5 @@
+import type { ApprovableKind } from '../approvals/approvable.js';
+
 /**
  * Pushes something a staff member must see to wherever they are (WeCom card, WeChat text, log).
  * Implementations never throw for delivery problems: they return `{ ok: false, reason }`.
@@ -15,6 +17,6 @@ export type CardButton = { key: string; text: string };
 export type StaffNotification =
   | { kind: 'screen_pop'; callId: string; title: string; lines: Array<[label: string, value: string]>; urgency: 'high' | 'medium' | 'low'; buttons: CardButton[] }
   | { kind: 'voicemail'; voicemailId: string; title: string; summary: string; urgency: 'high' | 'medium' | 'low'; buttons: CardButton[] }
-  | { kind: 'approval'; subjectType: 'campaign' | 'invitation_batch' | 'invitation' | 'sms_batch'; subjectId: string; title: string; lines: Array<[label: string, value: string]>; buttons: CardButton[] }
+  | { kind: 'approval'; subjectType: ApprovableKind; subjectId: string; title: string; lines: Array<[label: string, value: string]>; buttons: CardButton[] }
   | { kind: 'todo'; todoId: number; title: string; dueAt: Date; lines: Array<[label: string, value: string]> }
   | { kind: 'text'; title: string; text: string };

@@ -39,6 +39,11 @@ export type SmsStatusPullResult =
 /** Sends SMS through a carrier. Never throws for carrier failures: they come back as values. */
 export interface SmsGateway {
   readonly name: string;
+  /**
+   * True for a dry-run gateway: nothing leaves the process. Sends through it are marked dry-run in
+   * sms_logs, contact history and API answers, and count only against dry-run frequency caps.
+   */
+  readonly dryRun?: boolean;
   send(request: SmsRequest): Promise<SmsSendResult>;
   /** Drains delivery reports the carrier queued since the last pull (each is returned once); settles `unknown` rows. Failures are values. */
   pullStatus?(options?: { limit?: number }): Promise<SmsStatusPullResult>;

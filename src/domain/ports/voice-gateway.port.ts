@@ -14,5 +14,7 @@ export type PlaceCallResult =
 /** Places an outbound call (Tencent voice message, or FreeSWITCH originate). Failures are values. */
 export interface VoiceGateway {
   readonly name: string;
+  /** True for a dry-run gateway: no call is placed; calls through it are marked dry-run (see SmsGateway). */
+  readonly dryRun?: boolean;
   placeCall(request: PlaceCallRequest): Promise<PlaceCallResult>;
 }

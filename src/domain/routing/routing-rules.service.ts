@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { recordAudit } from '../audit/audit.service.js';
-import type { AuditChannel } from '../audit/audit-log.entity.js';
+import { auditedBy, type ActingAs } from '../auth/staff-actor.js';
 import { DomainError } from '../shared/domain-error.js';
 import { StaffSchema, WEEKDAYS } from '../staff/staff.entity.js';
 import { DutyScheduleSchema, type DutyDay } from './duty-schedule.entity.js';
@@ -8,7 +8,7 @@ import { HolidaySchema } from './holiday.entity.js';
 import { RoutingRuleSchema, type RoutingRule, type RoutingRuleKind } from './routing-rule.entity.js';
 import { parseRuleBody } from './routing-rules.js';
 
-type Actor = { staffId: number; channel: AuditChannel };
+type Actor = ActingAs;
 
 export function ruleView(r: RoutingRule) {
   return { id: r.id, kind: r.kind, name: r.name, body: r.body, priority: r.priority, active: r.active, updatedAt: r.updatedAt };
@@ -24,7 +24,7 @@ export async function createRoutingRule(em: EntityManager, input: { kind: Routin
   const body = parseRuleBody(input.kind, input.body);
   const rule = em.create(RoutingRuleSchema, { kind: input.kind, name: input.name, body, priority: input.priority ?? 0, active: input.active ?? true });
   await em.flush();
-  recordAudit(em, { actorStaffId: actor.staffId, action: 'routing_rule.create', targetType: 'routing_rule', targetId: rule.id, channel: actor.channel, details: { kind: rule.kind, name: rule.name } });
+  recordAudit(em, { ...auditedBy(actor), action: 'routing_rule.create', targetType: 'routing_rule', targetId: rule.id, details: { kind: rule.kind, name: rule.name } });
   await em.flush();
   return ruleView(rule);
 }
@@ -36,7 +36,7 @@ export async function updateRoutingRule(em: EntityManager, id: number, patch: { 
   if (patch.name !== undefined) rule.name = patch.name;
   if (patch.priority !== undefined) rule.priority = patch.priority;
   if (patch.active !== undefined) rule.active = patch.active;
-  recordAudit(em, { actorStaffId: actor.staffId, action: 'routing_rule.update', targetType: 'routing_rule', targetId: id, channel: actor.channel, details: { fields: Object.keys(patch) } });
+  recordAudit(em, { ...auditedBy(actor), action: 'routing_rule.update', targetType: 'routing_rule', targetId: id, details: { fields: Object.keys(patch) } });
   await em.flush();
   return ruleView(rule);
 }
@@ -45,7 +45,7 @@ export async function deleteRoutingRule(em: EntityManager, id: number, actor: Ac
   const rule = await em.findOne(RoutingRuleSchema, { id });
   if (!rule) throw new DomainError('ROUTING_RULE_NOT_FOUND', `路由规则 ${id} 不存在`);
   em.remove(rule);
-  recordAudit(em, { actorStaffId: actor.staffId, action: 'routing_rule.delete', targetType: 'routing_rule', targetId: id, channel: actor.channel, details: { kind: rule.kind, name: rule.name } });
+  recordAudit(em, { ...auditedBy(actor), action: 'routing_rule.delete', targetType: 'routing_rule', targetId: id, details: { kind: rule.kind, name: rule.name } });
   await em.flush();
 }
 
@@ -65,7 +65,7 @@ export async function upsertHoliday(em: EntityManager, input: { date: string; na
   const row = existing ?? em.create(HolidaySchema, { date: input.date, name: input.name, workday: input.workday ?? false });
   row.name = input.name;
   row.workday = input.workday ?? false;
-  recordAudit(em, { actorStaffId: actor.staffId, action: 'holiday.set', targetType: 'holiday', targetId: input.date, channel: actor.channel, details: { name: input.name, workday: row.workday } });
+  recordAudit(em, { ...auditedBy(actor), action: 'holiday.set', targetType: 'holiday', targetId: input.date, details: { name: input.name, workday: row.workday } });
   await em.flush();
   return { id: row.id, date: input.date, name: row.name, workday: row.workday };
 }
@@ -89,7 +89,7 @@ export async function createDutySchedule(em: EntityManager, input: { staffId: nu
   if (!(await em.findOne(StaffSchema, { id: input.staffId, active: true }))) throw new DomainError('STAFF_NOT_FOUND', `员工 ${input.staffId} 不存在`);
   const row = em.create(DutyScheduleSchema, { staff: input.staffId, days: input.days as DutyDay[], startTime: input.startTime, endTime: input.endTime, priority: input.priority ?? 0, active: true });
   await em.flush();
-  recordAudit(em, { actorStaffId: actor.staffId, action: 'duty_schedule.create', targetType: 'duty_schedule', targetId: row.id, channel: actor.channel });
+  recordAudit(em, { ...auditedBy(actor), action: 'duty_schedule.create', targetType: 'duty_schedule', targetId: row.id });
   await em.flush();
   return { id: row.id, staffId: row.staff, days: row.days, startTime: row.startTime, endTime: row.endTime, priority: row.priority, active: row.active };
 }

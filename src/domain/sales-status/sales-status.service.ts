@@ -21,7 +21,7 @@ export type EffectiveStatus = { status: SalesStatus | 'unknown'; location: strin
 /** Sets a staff member's own status (from the mini-program, WeCom or the API); audited with its channel. */
 export async function setSalesStatus(
   em: EntityManager,
-  input: { staffId: number; status: SalesStatus; location?: string | null; channel: AuditChannel; now?: Date },
+  input: { staffId: number; status: SalesStatus; location?: string | null; channel: AuditChannel; requestId?: string; now?: Date },
 ): Promise<EffectiveStatus> {
   if (!SALES_STATUSES.includes(input.status)) {
     throw new DomainError('VALIDATION_FAILED', `状态必须是 ${SALES_STATUSES.join('/')}`, { fields: [{ field: 'status', message: 'unknown status' }] });
@@ -35,7 +35,7 @@ export async function setSalesStatus(
     const expiresAt = new Date(now.getTime() + STATUS_TTL_MS);
     if (row) tx.assign(row, { status: input.status, location, expiresAt, updatedAt: now });
     else tx.create(StaffStatusSchema, { staff: input.staffId, status: input.status, location, expiresAt, createdAt: now, updatedAt: now });
-    recordAudit(tx, { actorStaffId: input.staffId, action: 'sales_status.set', targetType: 'staff', targetId: input.staffId, channel: input.channel, details: { status: input.status, location } });
+    recordAudit(tx, { actorStaffId: input.staffId, action: 'sales_status.set', targetType: 'staff', targetId: input.staffId, channel: input.channel, requestId: input.requestId, details: { status: input.status, location } });
     return { status: input.status, location, updatedAt: now };
   });
 }

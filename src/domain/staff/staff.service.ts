@@ -17,7 +17,7 @@ export type NewStaff = {
 export async function createStaff(
   em: EntityManager,
   input: NewStaff,
-  by: { actorStaffId: number | null; channel: AuditChannel },
+  by: { actorStaffId: number | null; channel: AuditChannel; requestId?: string },
 ): Promise<Staff> {
   const problems: { field: string; message: string }[] = [];
   const name = input.name.trim();

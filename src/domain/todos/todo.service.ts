@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { recordAudit } from '../audit/audit.service.js';
-import type { AuditChannel } from '../audit/audit-log.entity.js';
+import { authorize, type Actor } from '../auth/actor.js';
+import { auditedBy } from '../auth/staff-actor.js';
 import { DomainError } from '../shared/domain-error.js';
 import { FollowUpTaskSchema, type FollowUpTask, type TaskPriority } from './follow-up-task.entity.js';
 
@@ -39,19 +40,16 @@ export function openTodos(em: EntityManager, staffId: number, limit = 20): Promi
   return em.find(FollowUpTaskSchema, { assignedTo: staffId, status: { $in: ['pending', 'in_progress'] } }, { orderBy: { dueDate: 'asc', id: 'asc' }, limit });
 }
 
-/** Marks a todo done; only its assignee (or a manager/admin) may, and only once. */
-export async function completeTodo(
-  em: EntityManager,
-  input: { todoId: number; staffId: number; mayCompleteOthers: boolean; channel: AuditChannel; now?: Date },
-): Promise<FollowUpTask> {
+/** Marks a todo done, once; the assignee may, anyone else needs todo:manage. */
+export async function completeTodo(em: EntityManager, actor: Actor, input: { todoId: number; now?: Date }): Promise<FollowUpTask> {
   return em.transactional(async (tx) => {
     const todo = await tx.findOne(FollowUpTaskSchema, { id: input.todoId });
     if (!todo) throw new DomainError('TODO_NOT_FOUND', `待办 ${input.todoId} 不存在`);
-    if (todo.assignedTo !== input.staffId && !input.mayCompleteOthers) throw new DomainError('TODO_FORBIDDEN', '只能完成分配给自己的待办');
+    if (todo.assignedTo !== actor.staffId) authorize(actor, 'todo:manage', '完成他人的待办');
     if (todo.status === 'completed' || todo.status === 'cancelled') throw new DomainError('TODO_ALREADY_CLOSED_CONFLICT', `待办 ${todo.id} 已是${todo.status === 'completed' ? '完成' : '取消'}状态`);
     todo.status = 'completed';
     todo.completedAt = input.now ?? new Date();
-    recordAudit(tx, { actorStaffId: input.staffId, action: 'todo.complete', targetType: 'follow_up_task', targetId: todo.id, channel: input.channel });
+    recordAudit(tx, { ...auditedBy(actor), action: 'todo.complete', targetType: 'follow_up_task', targetId: todo.id });
     return todo;
   });
 }

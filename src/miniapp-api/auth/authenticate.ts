@@ -2,12 +2,15 @@ import type { Middleware } from 'koa';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { StaffSchema } from '../../domain/staff/staff.entity.js';
 import type { PermissionService } from '../../domain/auth/permission.service.js';
+import { authorize } from '../../domain/auth/actor.js';
+import { actorForStaff } from '../../domain/auth/staff-actor.js';
 import type { AppState } from '../http/request-context.js';
 import type { StaffTokens } from './staff-token.js';
 
 /**
  * Requires `Authorization: Bearer <token>` for a staff member who still exists and is active.
- * The role is read from the staff row, not the token, so a demotion takes effect at once.
+ * The role is read from the staff row, not the token, so a demotion takes effect at once. Sets
+ * `ctx.state.actor` (what domain services take, with the request id their audit rows carry).
  */
 export function authenticate(tokens: StaffTokens, permissions: PermissionService): Middleware<AppState> {
   return async (ctx, next) => {
@@ -17,25 +20,21 @@ export function authenticate(tokens: StaffTokens, permissions: PermissionService
     const claims = await tokens.verify(match[1]);
     const staff = await ctx.state.em.findOne(StaffSchema, { id: claims.staffId, active: true });
     if (!staff) throw new DomainError('UNAUTHENTICATED', '身份令牌对应的员工不存在或已停用');
-    ctx.state.staff = {
-      id: staff.id,
-      name: staff.name,
-      role: staff.role,
-      permissions: await permissions.permissionsFor(ctx.state.em, staff.role),
-    };
+    const channel = ctx.path.startsWith('/api/miniapp/') ? 'miniapp' : 'api';
+    const actor = await actorForStaff(ctx.state.em, permissions, staff, channel, ctx.state.requestId);
+    ctx.state.actor = actor;
+    ctx.state.staff = { id: staff.id, name: staff.name, role: staff.role, permissions: actor.permissions };
     ctx.state.log = ctx.state.log.child({ staffId: staff.id });
     return next();
   };
 }
 
-/** 403 FORBIDDEN unless the caller holds at least one of the permissions. */
+/** 403 FORBIDDEN unless the caller holds at least one of the permissions (checked by the domain's authorize). */
 export function requirePermission(...anyOf: string[]): Middleware<AppState> {
   return async (ctx, next) => {
-    const staff = ctx.state.staff;
-    if (!staff) throw new DomainError('UNAUTHENTICATED', '需要登录');
-    if (!anyOf.some((p) => staff.permissions.has(p))) {
-      throw new DomainError('FORBIDDEN', `没有权限: 需要 ${anyOf.join(' 或 ')}`, { required: anyOf });
-    }
+    const actor = ctx.state.actor;
+    if (!actor) throw new DomainError('UNAUTHENTICATED', '需要登录');
+    authorize(actor, anyOf);
     return next();
   };
 }

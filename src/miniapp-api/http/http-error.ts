@@ -31,6 +31,11 @@ const STATUS_BY_CODE: Record<string, number> = {
   WECHAT_UNAVAILABLE: 503,
   WECHAT_RATE_LIMITED: 429,
   MINIAPP_CUSTOMER_NOT_BOUND: 403,
+  // Approvals (src/domain/approvals/approvals.errors.ts) until the typed registry reads that file.
+  APPROVAL_ALREADY_DECIDED: 409,
+  APPROVAL_NOT_PENDING: 409,
+  APPROVAL_AMBIGUOUS: 409,
+  APPROVAL_REASON_REQUIRED: 422,
 };
 
 /** The one place a domain error code becomes an HTTP status. */

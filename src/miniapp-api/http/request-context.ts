@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from '../../logging/logger.js';
 import type { Orm } from '../../db/orm.js';
+import type { Actor } from '../../domain/auth/actor.js';
 
 export type AuthenticatedStaff = { id: number; name: string; role: string; permissions: ReadonlySet<string> };
 
@@ -12,6 +13,8 @@ export type AppState = {
   log: Logger;
   em: EntityManager;
   staff?: AuthenticatedStaff;
+  /** The caller as domain services take them (channel api or miniapp, with this request's id). */
+  actor?: Actor;
 };
 
 const VALID_ID = /^[A-Za-z0-9._-]{8,64}$/;

@@ -25,8 +25,9 @@ export function staffRoutes(): Router<AppState> {
   router.post('/api/staff', requirePermission('staff:manage'), async (ctx) => {
     const body = validate(createBody, ctx.request.body);
     const staff = await createStaff(ctx.state.em, body, {
-      actorStaffId: ctx.state.staff!.id,
+      actorStaffId: ctx.state.actor!.staffId,
       channel: 'api',
+      requestId: ctx.state.requestId,
     });
     respond(ctx, staffListItem(staff), 201);
   });

@@ -14,7 +14,7 @@ export function miniappStaffRoutes(): Router<AppState> {
   const router = new Router<AppState>();
   router.put('/api/miniapp/staff/status', requirePermission('sales:status:set'), async (ctx) => {
     const body = validate(statusBody, ctx.request.body);
-    respond(ctx, await setSalesStatus(ctx.state.em, { staffId: ctx.state.staff!.id, status: body.status, location: body.location, channel: 'miniapp' }));
+    respond(ctx, await setSalesStatus(ctx.state.em, { staffId: ctx.state.actor!.staffId, status: body.status, location: body.location, channel: 'miniapp', requestId: ctx.state.requestId }));
   });
   return router;
 }

@@ -87,7 +87,7 @@ export function miniappRoutes(deps: { login: WechatLogin; miniappTokens: Miniapp
   router.post('/invitations/:id/answer', auth, async (ctx) => {
     const id = validate(invitationId, ctx.params.id);
     const { answer } = validate(answerBody, ctx.request.body);
-    respond(ctx, await answerInvitation(ctx.state.em, { customerId: customerOf(ctx.state), invitationId: id, answer }));
+    respond(ctx, await answerInvitation(ctx.state.em, { customerId: customerOf(ctx.state), invitationId: id, answer, requestId: ctx.state.requestId }));
   });
   router.post('/feedback', auth, async (ctx) => {
     const body = validate(feedbackBody, ctx.request.body);
@@ -95,7 +95,7 @@ export function miniappRoutes(deps: { login: WechatLogin; miniappTokens: Miniapp
   });
   router.post('/opt-out', auth, async (ctx) => {
     const body = validate(optOutBody, ctx.request.body);
-    respond(ctx, await optOut(ctx.state.em, { customerId: customerOf(ctx.state), ...body }));
+    respond(ctx, await optOut(ctx.state.em, { customerId: customerOf(ctx.state), ...body, requestId: ctx.state.requestId }));
   });
   router.get('/membership', auth, async (ctx) => {
     respond(ctx, await tierAndRewards(ctx.state.em, customerOf(ctx.state)));

@@ -20,7 +20,7 @@ export function invitationRoutes(approvals: ApprovalService, notifier: () => Not
   const router = new Router<AppState>({ prefix: '/api/ai-ops/outreach' });
   router.post('/invitation', requirePermission('outreach:invitation:create'), async (ctx) => {
     const body = validate(createBody, ctx.request.body);
-    respond(ctx, await createInvitation(ctx.state.em, { ...body, staffId: ctx.state.staff!.id }, settings, { approvals, notifier: notifier() }), 201);
+    respond(ctx, await createInvitation(ctx.state.em, ctx.state.actor!, body, settings, { approvals, notifier: notifier() }), 201);
   });
   router.get('/invitations/performance', requirePermission('outreach:history:view', 'outreach:invitation:approve'), async (ctx) => {
     const { eventId } = validate(z.object({ eventId: z.string().trim().min(1).max(50) }), ctx.query);
@@ -30,8 +30,7 @@ export function invitationRoutes(approvals: ApprovalService, notifier: () => Not
     router.post(`/invitations/:id/${action}`, requirePermission('outreach:invitation:approve'), async (ctx) => {
       const id = validate(idParam, ctx.params.id);
       const reason = action === 'reject' ? validate(rejectBody, ctx.request.body).reason : undefined;
-      const staff = ctx.state.staff!;
-      const decided = await approvals.decide(ctx.state.em, { kind: 'invitation', id, approve: action === 'approve', reason, by: { staffId: staff.id, role: staff.role }, channel: 'api' });
+      const decided = await approvals.decide(ctx.state.em, ctx.state.actor!, { kind: 'invitation', id, approve: action === 'approve', reason });
       respond(ctx, { invitationId: decided.id, status: action === 'approve' ? 'approved' : 'rejected' });
     });
   }

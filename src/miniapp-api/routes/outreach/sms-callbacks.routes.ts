@@ -20,7 +20,7 @@ const receipts = z.array(
 ).max(1000);
 
 /** A customer's reply to an SMS. */
-const reply = z.object({ mobile: z.string().min(1), text: z.string(), nationcode: z.string().optional(), time: z.number().optional() });
+const reply = z.object({ mobile: z.string().min(1), text: z.string(), nationcode: z.string().optional(), time: z.number().int().min(0).max(32_503_680_000).optional() });
 
 const OK = { result: 0, errmsg: 'OK' };
 
@@ -55,8 +55,8 @@ export function smsCallbackRoutes(callbackToken: string | undefined): Router<App
   });
   router.post('/reply', async (ctx) => {
     const body = validate(reply, ctx.request.body);
-    const result = await applySmsReply(ctx.state.em, { mobile: body.mobile, text: body.text });
-    ctx.state.log.info({ optedOut: result.optedOut }, 'sms reply received');
+    const result = await applySmsReply(ctx.state.em, { mobile: body.mobile, text: body.text, time: body.time, requestId: ctx.state.requestId });
+    ctx.state.log.info({ optedOut: result.optedOut, recorded: result.recorded }, 'sms reply received');
     ctx.body = OK;
   });
   return router;

@@ -55,7 +55,8 @@ export function smsRoutes(deps: OutreachDeps): Router<AppState> {
       params: body.params,
       audience: body.phoneNumbers ? { kind: 'phones', phones: body.phoneNumbers } : { kind: 'filter', segments, lastVisitDays: body.filter?.lastVisitDays },
       scheduledAt: body.scheduledAt,
-      createdBy: ctx.state.staff!.id,
+      createdBy: ctx.state.actor!.staffId,
+      requestId: ctx.state.requestId,
     });
     respond(ctx, created, 201);
   });

@@ -36,11 +36,11 @@ export function templateRoutes(): Router<AppState> {
   });
   router.get('/:code', read, async (ctx) => respond(ctx, await templateByCode(ctx.state.em, ctx.params.code!)));
   router.post('/', write, async (ctx) => {
-    respond(ctx, await createTemplate(ctx.state.em, validate(createBody, ctx.request.body), ctx.state.staff!.id), 201);
+    respond(ctx, await createTemplate(ctx.state.em, validate(createBody, ctx.request.body), ctx.state.actor!), 201);
   });
   router.put('/:code', write, async (ctx) => {
-    respond(ctx, await updateTemplate(ctx.state.em, ctx.params.code!, validate(patchBody, ctx.request.body), ctx.state.staff!.id));
+    respond(ctx, await updateTemplate(ctx.state.em, ctx.params.code!, validate(patchBody, ctx.request.body), ctx.state.actor!));
   });
-  router.delete('/:code', write, async (ctx) => respond(ctx, await deactivateTemplate(ctx.state.em, ctx.params.code!, ctx.state.staff!.id)));
+  router.delete('/:code', write, async (ctx) => respond(ctx, await deactivateTemplate(ctx.state.em, ctx.params.code!, ctx.state.actor!)));
   return router;
 }

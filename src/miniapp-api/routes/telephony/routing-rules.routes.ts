@@ -33,7 +33,7 @@ const listQuery = z.object({ kind: z.enum(ROUTING_RULE_KINDS).optional() });
 export function routingRulesRoutes(): Router<AppState> {
   const router = new Router<AppState>();
   const manage = requirePermission('telephony:rules:manage');
-  const actor = (ctx: { state: AppState }) => ({ staffId: ctx.state.staff!.id, channel: 'api' as const });
+  const actor = (ctx: { state: AppState }) => ctx.state.actor!;
   router.get('/api/telephony/routing-rules', requirePermission('telephony:rules:manage', 'telephony:calls:view'), async (ctx) => {
     respond(ctx, await listRoutingRules(ctx.state.em, validate(listQuery, ctx.query).kind));
   });

@@ -14,7 +14,7 @@ export function salesStatusRoutes(): Router<AppState> {
   const router = new Router<AppState>();
   router.post('/api/sales/status', requirePermission('sales:status:set'), async (ctx) => {
     const input = validate(body, ctx.request.body);
-    const result = await setSalesStatus(ctx.state.em, { staffId: ctx.state.staff!.id, status: input.status, location: input.location, channel: 'api' });
+    const result = await setSalesStatus(ctx.state.em, { staffId: ctx.state.actor!.staffId, status: input.status, location: input.location, channel: 'api', requestId: ctx.state.requestId });
     respond(ctx, { ...result, label: SALES_STATUS_LABELS[input.status] });
   });
   router.get('/api/sales/status', requirePermission('sales:status:view'), async (ctx) => {
