@@ -34,7 +34,7 @@ export function smsCallbackRoutes(callbackToken: string | undefined): Router<App
     const given = Buffer.from(String(ctx.params.token ?? ''));
     const expected = Buffer.from(callbackToken ?? '');
     if (!callbackToken || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new HttpError(403, 'CALLBACK_FORBIDDEN', '回调地址无效');
+      throw new HttpError('CALLBACK_FORBIDDEN');
     }
     return next();
   });
