@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { check } from '../shared/validation.js';
 import { DomainError } from '../shared/domain-error.js';
 import type { RoutingRuleKind } from './routing-rule.entity.js';
 
@@ -53,9 +54,9 @@ const BODY_BY_KIND = { work_hours: WorkHoursBody, time_slot: TimeSlotBody, forwa
 
 /** Validates a rule body for its kind; a bad body is INVALID_ROUTING_RULE (422) listing each field. */
 export function parseRuleBody(kind: RoutingRuleKind, body: unknown): Record<string, unknown> {
-  const result = BODY_BY_KIND[kind].safeParse(body);
-  if (!result.success) {
-    const fields = result.error.issues.map((i) => ({ field: ['body', ...i.path].join('.'), message: i.message }));
+  const result = check(BODY_BY_KIND[kind], body);
+  if (!result.ok) {
+    const fields = result.issues.map((i) => ({ field: i.field === '(body)' ? 'body' : `body.${i.field}`, message: i.message }));
     throw new DomainError('INVALID_ROUTING_RULE', `路由规则内容不合法: ${fields.map((f) => f.field).join(', ')}`, { fields });
   }
   return result.data as Record<string, unknown>;
