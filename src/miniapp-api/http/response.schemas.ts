@@ -8,4 +8,4 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
 export const instant = z.date();
 
 /** Path parameter `:id`, a positive integer. */
-export const idParams = z.object({ id: z.coerce.number().int().positive().meta({ description: '记录编号' }) });
+export const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647).meta({ description: '记录编号' }) });
