@@ -88,9 +88,19 @@ export const zhError: z.core.$ZodErrorMap = (issue) => {
 
 const fieldName = (path: ReadonlyArray<PropertyKey>) => (path.length ? path.map(String).join('.') : '(body)');
 
-/** Every string of the input that is not well-formed Unicode (a lone UTF-16 surrogate), keys included. */
+/** Deeper than any request we define; MariaDB refuses JSON nested deeper than 32 levels. */
+export const MAX_DEPTH = 16;
+
+/**
+ * Every string of the input that is not well-formed Unicode (a lone UTF-16 surrogate), keys included,
+ * and input nested deeper than MAX_DEPTH.
+ */
 export function illFormedStrings(input: unknown, path: PropertyKey[] = [], found: FieldIssue[] = [], depth = 0): FieldIssue[] {
-  if (found.length >= 20 || depth > 64) return found;
+  if (found.length >= 20) return found;
+  if (depth > MAX_DEPTH && input !== null && typeof input === 'object') {
+    found.push({ field: fieldName(path), message: `嵌套层级过深（最多 ${MAX_DEPTH} 层）` });
+    return found;
+  }
   if (typeof input === 'string') {
     if (!input.isWellFormed()) found.push({ field: fieldName(path), message: '包含无效的 Unicode 字符（孤立的代理项）' });
   } else if (Array.isArray(input)) {
