@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { ERRORS, errorSpec, errorTables } from '../../src/domain/errors/registry.js';
@@ -48,5 +49,14 @@ describe('error registry', () => {
     const seen = errorTables().flatMap((t) => t.codes.map(([code]) => code));
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.length).toBe(Object.keys(ERRORS).length);
+  });
+
+  it('agrees with the README error table, both ways (status and retryable)', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const table = readme.slice(readme.indexOf('<!-- error-table:start -->'), readme.indexOf('<!-- error-table:end -->'));
+    const rows = [...table.matchAll(/^\| `([A-Z0-9_]+)` \| (\d{3}) \| (yes)? *\|/gm)].map((m) => [m[1], `${m[2]}${m[3] ? ' retryable' : ''}`]);
+    const registry = Object.entries(ERRORS).map(([code, spec]) => [code, `${spec.status}${spec.retryable ? ' retryable' : ''}`]);
+    expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(registry));
+    expect(rows.length).toBe(registry.length);
   });
 });
