@@ -37,6 +37,12 @@ describe.each(DIALECTS)('hostile input is refused with 422, never 500 (%s)', (di
     expect(JSON.stringify(numbers.body)).not.toMatch(/Too small|expected/);
   });
 
+  it('answers template mismatches with 422, as the README says', async () => {
+    const send = (json: unknown) => t.call('POST', '/api/ai-ops/outreach/sms', { token: manager.token, json });
+    expect((await send({ phoneNumber: '13800138000', templateId: 'TPL_H', params: [] })).body).toMatchObject({ code: 422, error: 'TEMPLATE_PARAMS_MISMATCH' });
+    expect((await send({ phoneNumber: '13800138000', templateId: 'TPL_H', params: ['a'], message: '别的内容' })).body).toMatchObject({ code: 422, error: 'CONTENT_NOT_TEMPLATE' });
+  });
+
   it('accepts only strict ISO 8601 instants within 1970-2100', async () => {
     for (const scheduledAt of [true, '12345', '2026-02-30T09:00:00+08:00', '+275760-09-13T00:00:00Z', '-271821-04-20T00:00:00Z', '1969-12-31T23:59:59Z', '2026-03-01 09:00']) {
       const res = await batch({ templateId: 'TPL_H', params: ['a'], phoneNumbers: ['13800138000'], scheduledAt });
