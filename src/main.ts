@@ -47,6 +47,8 @@ export type RunningApp = {
   /** The FreeSWITCH door when telephony is configured. */
   telephony: TelephonyWiring['door'];
   server: Server;
+  /** The Koa app behind `server` (tests walk its routers to check every route is documented). */
+  http: ReturnType<typeof createHttpApp>;
   /** Base URL the HTTP door listens on, e.g. http://127.0.0.1:3000 */
   url: string;
   /** The chat doors (router, notifier, WeCom client, Wechaty) and the approval registry. */
@@ -152,7 +154,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
       await orm.close(true);
       logger.info('shutdown complete');
     })());
-  return { config, logger, orm, scheduler, jobQueue, telephony: telephony.door, server, url, chatOps, approvals, stop };
+  return { config, logger, orm, scheduler, jobQueue, telephony: telephony.door, server, http: app, url, chatOps, approvals, stop };
 }
 
 /** Stops accepting connections, lets in-flight requests finish, then closes idle keep-alive sockets. */

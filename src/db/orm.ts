@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { MikroORM, SqliteDriver, type Options } from '@mikro-orm/sql';
+import { MikroORM, type Options } from '@mikro-orm/sql';
 import { MySqlDriver } from '@mikro-orm/mysql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { DatabaseTarget } from './database-url.js';
 import { allEntities } from './entities.js';
 import { NodeSqliteWalDialect } from './sqlite-dialect.js';
+import { BoundSqliteDriver } from './bound-sqlite.js';
 
 export type Orm = MikroORM;
 
@@ -23,7 +24,8 @@ export function ormOptions(target: DatabaseTarget): Options {
   if (target.kind === 'sqlite') {
     return {
       ...common,
-      driver: SqliteDriver,
+      // Values are bound, never formatted into the SQL text (see bound-sqlite.ts).
+      driver: BoundSqliteDriver,
       dbName: target.file,
       driverOptions: new NodeSqliteWalDialect(target.file),
       migrations: migrationOptions('sqlite'),

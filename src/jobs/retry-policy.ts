@@ -1,5 +1,5 @@
 import { exponential, type BackoffStrategy } from 'agenda';
-import { DomainError } from '../domain/shared/domain-error.js';
+import { classifyError } from '../domain/errors/classify.js';
 
 /** An error that retrying cannot fix: the job is marked failed at once. */
 export class PermanentJobError extends Error {
@@ -11,12 +11,16 @@ export class PermanentJobError extends Error {
 }
 
 /**
- * Whether a failure is permanent. Domain errors are business outcomes (not found, not allowed,
- * invalid), bad job data fails validation the same way every time; anything else — a timeout, a
- * dropped connection, a carrier hiccup — is worth another try.
+ * Whether a failure is permanent. A coded error is permanent unless the error registry marks its code
+ * retryable (a business outcome — not found, not allowed, invalid — is the same next time; a service
+ * that was unavailable or a race the database caught may not be); bad job data fails validation the
+ * same way every time; anything else — a timeout, a dropped connection, a carrier hiccup — is worth
+ * another try.
  */
 export function isPermanent(error: unknown): boolean {
-  if (error instanceof PermanentJobError || error instanceof DomainError) return true;
+  if (error instanceof PermanentJobError) return true;
+  const known = classifyError(error);
+  if (known) return !known.spec.retryable;
   return error instanceof Error && error.name === 'ZodError';
 }
 

@@ -13,6 +13,15 @@ import { meRoutes } from './routes/me.routes.js';
 import { staffRoutes } from './routes/staff.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { jobsRoutes, type JobsView } from './routes/jobs.routes.js';
+import { docsRoutes } from './routes/docs.routes.js';
+import { openApiDocument, type OpenApiDocument } from './http/openapi.js';
+import { routeSpecsOf, type RouteSpec } from '../http/route-spec.js';
+
+const API_INFO = {
+  title: 'Sales Ops API',
+  version: '0.1.0',
+  description: '销售运营后台接口。成功：`{ code, message: "操作成功", data }`；失败：`{ code, message, error: <稳定错误码>, details? }`（错误码表见 README）。',
+};
 
 export type HttpDeps = {
   orm: Orm;
@@ -26,11 +35,17 @@ export type HttpDeps = {
   staffRouters?: Router<AppState>[];
 };
 
-/** The Koa app: request context (id, logger, access log) first, then the error envelope, body parsing, public routes, auth, staff routes. */
+/**
+ * The Koa app: request context (id, logger, access log) first, then the error envelope, body parsing,
+ * public routes, auth, staff routes. Every mounted router's route specs feed /openapi.json and /docs.
+ */
 export function createHttpApp(deps: HttpDeps): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: true });
   app.silent = true;
+  const specs: RouteSpec[] = [];
+  let document: OpenApiDocument | undefined;
   const use = (router: Router<AppState>) => {
+    specs.push(...routeSpecsOf(router));
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: false }));
   };
@@ -38,6 +53,7 @@ export function createHttpApp(deps: HttpDeps): Koa<AppState> {
   app.use(errorHandler());
   app.use(bodyParser());
   use(healthRoutes(deps.orm));
+  use(docsRoutes(() => (document ??= openApiDocument(specs, API_INFO))));
   for (const router of deps.publicRouters ?? []) use(router);
   const authenticated = authenticate(deps.tokens, deps.permissions);
   app.use(async (ctx, next) => (ctx.path.startsWith('/api/') ? authenticated(ctx, next) : next()));

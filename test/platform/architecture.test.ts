@@ -40,4 +40,15 @@ describe('architecture rules', () => {
       rmSync(doorFile, { force: true });
     }
   });
+
+  it('keeps src/http (route descriptions shared by the doors that serve HTTP) free of door imports', () => {
+    const probe = 'src/http/__lint_probe__.ts';
+    try {
+      writeFileSync(probe, "import { z } from '../miniapp-api/z.js';\nimport { w } from '../bot/w.js';\nexport const p = [z, w];\n");
+      const res = oxlint([probe]);
+      expect(res.out).toMatch(/Found 0 warnings and 2 errors/);
+    } finally {
+      rmSync(probe, { force: true });
+    }
+  });
 });

@@ -84,12 +84,15 @@ describe.each(DIALECTS)('HTTP conventions on %s', (dialect) => {
     expect(api.status).toBe(404);
   });
 
-  it('answers schema violations with 422 naming each field, and stores nothing', async () => {
+  it('answers schema violations with 422 naming every bad field at once, in Chinese, and stores nothing', async () => {
     const before = (await t.call('GET', '/api/staff?size=100', { token: admin.token })).body.data.total;
     const res = await t.call('POST', '/api/staff', { token: admin.token, json: { name: '', role: 'boss', mobile: '12345' } });
     expect(res.status).toBe(422);
     expect(res.body.error).toBe('VALIDATION_FAILED');
-    expect(res.body.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['name', 'role']);
+    expect(res.body.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['mobile', 'name', 'role']);
+    expect(res.body.details.fields).toContainEqual({ field: 'name', in: 'body', message: '不能为空' });
+    expect(res.body.details.fields).toContainEqual({ field: 'role', in: 'body', message: '应为以下之一：sales、manager、admin、duty' });
+    expect(res.body.details.fields).toContainEqual({ field: 'mobile', in: 'body', message: '不是有效的中国大陆手机号' });
     const badMobile = await t.call('POST', '/api/staff', { token: admin.token, json: { name: '李四', role: 'sales', mobile: '12345' } });
     expect(badMobile.status).toBe(422);
     expect(badMobile.body.details.fields[0].field).toBe('mobile');

@@ -6,6 +6,7 @@ import { createStaff } from '../../src/domain/staff/staff.service.js';
 import type { StaffRole } from '../../src/domain/staff/staff.entity.js';
 import { StaffTokens } from '../../src/miniapp-api/auth/staff-token.js';
 import { createTestDatabase, type Dialect, type TestDatabase } from './database.js';
+import { openApiResponseChecker } from './openapi-check.js';
 
 export type TestApp = {
   app: RunningApp;
@@ -33,6 +34,9 @@ export async function bootApp(dialect: Dialect, env: Record<string, string> = {}
   }, options);
   const tokens = new StaffTokens(app.config.auth.appSecret, app.config.auth.tokenTtlSeconds);
   let counter = 0;
+  let checker: ReturnType<typeof openApiResponseChecker> | undefined;
+  // Every answer call() receives is checked against the schema the app documents for it (test fails on a mismatch).
+  const documented = async () => (checker ??= openApiResponseChecker((await (await fetch(`${app.url}/openapi.json`)).json()) as Parameters<typeof openApiResponseChecker>[0]));
   return {
     app,
     db,
@@ -52,6 +56,8 @@ export async function bootApp(dialect: Dialect, env: Record<string, string> = {}
       } catch {
         /* not JSON: keep the text */
       }
+      const problem = (await documented())(method, path, res.status, res.headers.get('content-type'), parsed);
+      if (problem) throw new Error(`response differs from /openapi.json: ${problem}`);
       return { status: res.status, body: parsed, headers: res.headers };
     },
     async staffWithToken(role, extra = {}) {

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { authorize } from '../../domain/auth/actor.js';
 import { actorForStaff } from '../../domain/auth/staff-actor.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
+import { chatReply, classifyError } from '../../domain/errors/classify.js';
 import { StaffSchema, type Staff } from '../../domain/staff/staff.entity.js';
 import type { Orm } from '../../db/orm.js';
 import { maskPhonesInText } from '../../logging/mask-phones.js';
@@ -71,7 +72,11 @@ export function createCommandRouter(orm: Orm, deps: BotDeps): CommandRouter {
 
   function refusal(err: unknown, usage?: string): string {
     if (err instanceof UsageError) return `${err.hint ? `${err.hint}。` : ''}用法：${usage}`;
-    if (err instanceof DomainError) return `${err.message}${/[。！？]$/.test(err.message) ? '' : '。'}`;
+    const known = classifyError(err);
+    if (known) {
+      const reply = chatReply(known);
+      return `${reply}${/[。！？]$/.test(reply) ? '' : '。'}`;
+    }
     const ref = randomUUID().slice(0, 8);
     deps.log.error({ err, ref }, 'chat command failed');
     return `处理失败，请稍后重试（编号 ${ref}）。`;

@@ -1,3 +1,4 @@
+import { errorSpec, type ErrorCode } from '../../domain/errors/registry.js';
 import type { Logger } from '../../logging/logger.js';
 import type { BackgroundQueue } from './background-queue.js';
 import { aesKeyFrom, openEnvelope, signatureMatches } from './callback-crypto.js';
@@ -30,24 +31,8 @@ export const NONCE_TTL_MS = 2 * 60 * 60_000;
 export const MESSAGE_TTL_MS = 24 * 60 * 60_000;
 const DEFAULT_MAX_BODY = 64 * 1024;
 
-const MESSAGES: Record<string, [number, string]> = {
-  WECOM_PARAM_MISSING: [400, '缺少或重复的参数 msg_signature/timestamp/nonce/echostr'],
-  WECOM_PARAM_INVALID: [400, '参数格式不正确'],
-  WECOM_BODY_INVALID: [400, '请求体不是企业微信的加密 XML'],
-  WECOM_BODY_TOO_LARGE: [413, '请求体过大'],
-  WECOM_TIMESTAMP_STALE: [401, '时间戳超出允许范围（±300 秒）'],
-  WECOM_SIGNATURE_INVALID: [401, '签名校验失败'],
-  WECOM_NONCE_REPLAYED: [409, '重复的请求（nonce 已使用）'],
-  WECOM_CIPHERTEXT_INVALID: [400, '密文无法解密'],
-  WECOM_PADDING_INVALID: [400, '密文填充不正确'],
-  WECOM_LENGTH_INVALID: [400, '密文长度字段不正确'],
-  WECOM_RECEIVER_MISMATCH: [403, '接收方 ID 与本企业不符'],
-  WECOM_BUSY: [503, '服务繁忙，请稍后重试'],
-  METHOD_NOT_ALLOWED: [405, '只支持 GET 和 POST'],
-};
-
-function fail(code: string): CallbackResponse {
-  const [status, message] = MESSAGES[code] ?? [400, code];
+function fail(code: ErrorCode): CallbackResponse {
+  const { status, message = code } = errorSpec(code);
   return { status, contentType: 'application/json', code, body: JSON.stringify({ code: status, message, error: code }) };
 }
 
@@ -129,7 +114,7 @@ export function createCallbackHandler(options: CallbackOptions): (req: CallbackR
       return fail('METHOD_NOT_ALLOWED');
     } catch (err) {
       log.error({ err }, 'wecom callback failed');
-      return { status: 500, contentType: 'application/json', code: 'INTERNAL_ERROR', body: JSON.stringify({ code: 500, message: '服务器内部错误，请稍后重试', error: 'INTERNAL_ERROR' }) };
+      return fail('INTERNAL_ERROR');
     }
   };
 }

@@ -25,7 +25,7 @@ export type ConsentEntry = {
  */
 export function recordConsent(em: EntityManager, entry: ConsentEntry, audit?: { channel: AuditChannel; actorStaffId: number | null; requestId?: string }): void {
   const phone = normalizePhone(entry.phone);
-  if (!phone) throw new DomainError('INVALID_PHONE_NUMBER', `号码格式不正确: ${entry.phone}`, { fields: [{ field: 'phone', message: 'invalid' }] });
+  if (!phone) throw new DomainError('INVALID_PHONE_NUMBER', `号码格式不正确: ${entry.phone}`, { fields: [{ field: 'phone', message: '号码格式不正确' }] });
   em.create(ConsentSchema, {
     customer: entry.customerId ?? null,
     phone: phone.e164,

@@ -38,7 +38,7 @@ export async function placeOutreachCall(
   options: { queueIfDeferred?: boolean } = {},
 ): Promise<OutreachCallResult> {
   const script = input.scriptContent.trim();
-  if (!script) throw new DomainError('VALIDATION_FAILED', '外呼脚本不能为空', { fields: [{ field: 'scriptContent', message: 'required' }] });
+  if (!script) throw new DomainError('VALIDATION_FAILED', '外呼脚本不能为空', { fields: [{ field: 'scriptContent', message: '必填' }] });
   if (input.customerId) await requireCustomer(em, input.customerId);
   const callId = randomUUID();
   const now = deps.clock.now();

@@ -62,7 +62,7 @@ export async function sendSms(em: EntityManager, deps: OutreachDeps, input: Send
   const content = smsContent(template, input.params);
   if (input.message !== undefined && input.message.trim() !== content && input.message.trim() !== renderTemplate(template.content, input.params)) {
     throw new DomainError('CONTENT_NOT_TEMPLATE', `短信内容与模板 ${template.code} 渲染结果不一致（运营商只下发已审核模板）`, {
-      fields: [{ field: 'message', message: 'must equal the rendered template' }],
+      fields: [{ field: 'message', message: '必须与模板渲染后的内容一致' }],
       rendered: content,
     });
   }

@@ -6,7 +6,7 @@ export function placeholderCount(content: string): number {
   const distinct = [...new Set(numbers)].sort((a, b) => a - b);
   distinct.forEach((n, i) => {
     if (n !== i + 1) {
-      throw new DomainError('INVALID_TEMPLATE_CONTENT', `模板参数必须从 {1} 起连续编号，缺少 {${i + 1}}`, { fields: [{ field: 'content', message: 'placeholders must be {1}..{n}' }] });
+      throw new DomainError('INVALID_TEMPLATE_CONTENT', `模板参数必须从 {1} 起连续编号，缺少 {${i + 1}}`, { fields: [{ field: 'content', message: '参数须写作 {1}…{n}，从 1 起连续编号' }] });
     }
   });
   return distinct.length;
@@ -17,7 +17,7 @@ export function renderTemplate(content: string, params: readonly string[]): stri
   const expected = placeholderCount(content);
   if (params.length !== expected) {
     throw new DomainError('TEMPLATE_PARAMS_MISMATCH', `模板需要 ${expected} 个参数，收到 ${params.length} 个`, {
-      fields: [{ field: 'params', message: `expected ${expected} parameters` }],
+      fields: [{ field: 'params', message: `应有 ${expected} 个参数` }],
       expected,
       received: params.length,
     });

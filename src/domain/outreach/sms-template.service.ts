@@ -22,7 +22,7 @@ function checked(input: TemplateInput): TemplateInput {
   const count = placeholderCount(content);
   if (count !== input.paramNames.length) {
     throw new DomainError('INVALID_TEMPLATE_PARAMS', `模板有 ${count} 个参数位，但给出了 ${input.paramNames.length} 个参数名`, {
-      fields: [{ field: 'paramNames', message: `expected ${count} names` }],
+      fields: [{ field: 'paramNames', message: `应有 ${count} 个参数名` }],
     });
   }
   return { ...input, content };

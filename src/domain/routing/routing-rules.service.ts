@@ -59,7 +59,7 @@ export async function upsertHoliday(em: EntityManager, input: { date: string; na
   const parsed = /^\d{4}-\d{2}-\d{2}$/.test(input.date) ? new Date(`${input.date}T00:00:00Z`) : null;
   // 2024-02-30 parses (it rolls over to March): only a date that reads back the same is a date.
   if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== input.date) {
-    throw new DomainError('VALIDATION_FAILED', '日期格式应为 YYYY-MM-DD', { fields: [{ field: 'date', message: 'YYYY-MM-DD' }] });
+    throw new DomainError('VALIDATION_FAILED', '日期格式应为 YYYY-MM-DD', { fields: [{ field: 'date', message: '日期格式应为 YYYY-MM-DD' }] });
   }
   const existing = await em.findOne(HolidaySchema, { date: input.date });
   const row = existing ?? em.create(HolidaySchema, { date: input.date, name: input.name, workday: input.workday ?? false });
@@ -81,9 +81,9 @@ const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** A roster slot: who answers on these days between start and end (HH:mm; end before start runs past midnight). */
 export async function createDutySchedule(em: EntityManager, input: { staffId: number; days: string[]; startTime: string; endTime: string; priority?: number }, actor: Actor) {
   const bad = [
-    ...(input.days.length === 0 || input.days.some((d) => !DUTY_DAYS.includes(d)) ? [{ field: 'days', message: `one or more of ${DUTY_DAYS.join('/')}` }] : []),
-    ...(HHMM.test(input.startTime) ? [] : [{ field: 'startTime', message: 'HH:mm' }]),
-    ...(HHMM.test(input.endTime) && input.endTime !== input.startTime ? [] : [{ field: 'endTime', message: 'HH:mm, not equal to startTime' }]),
+    ...(input.days.length === 0 || input.days.some((d) => !DUTY_DAYS.includes(d)) ? [{ field: 'days', message: `应为 ${DUTY_DAYS.join('/')} 中的一个或多个` }] : []),
+    ...(HHMM.test(input.startTime) ? [] : [{ field: 'startTime', message: '时间格式应为 HH:mm' }]),
+    ...(HHMM.test(input.endTime) && input.endTime !== input.startTime ? [] : [{ field: 'endTime', message: '时间格式应为 HH:mm，且不能与开始时间相同' }]),
   ];
   if (bad.length) throw new DomainError('VALIDATION_FAILED', `值班排班不合法: ${bad.map((b) => b.field).join(', ')}`, { fields: bad });
   if (!(await em.findOne(StaffSchema, { id: input.staffId, active: true }))) throw new DomainError('STAFF_NOT_FOUND', `员工 ${input.staffId} 不存在`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { check } from '../shared/validation.js';
 import { DomainError } from '../shared/domain-error.js';
 import type { RoutingRuleKind } from './routing-rule.entity.js';
 
@@ -7,12 +8,12 @@ import type { RoutingRuleKind } from './routing-rule.entity.js';
  * gateway's forwarding table), as stored in routing_rules.body and edited through the API.
  * Times are HH:mm in the business time zone; an end before the start runs past midnight.
  */
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm (00:00-23:59)');
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:mm（00:00-23:59）');
 /** An end of 24:00 closes at midnight (a whole-day slot is 00:00-24:00). */
-const hhmmEnd = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'HH:mm (00:00-24:00)');
+const hhmmEnd = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, '时间格式应为 HH:mm（00:00-24:00）');
 const span = z
   .object({ start: hhmm, end: hhmmEnd })
-  .refine((s) => s.start !== s.end, 'start and end must differ');
+  .refine((s) => s.start !== s.end, '开始和结束时间不能相同');
 
 export const TARGETS = ['office_phone', 'mobile_phone', 'duty_person', 'voicemail'] as const;
 export type RouteTarget = (typeof TARGETS)[number];
@@ -53,9 +54,9 @@ const BODY_BY_KIND = { work_hours: WorkHoursBody, time_slot: TimeSlotBody, forwa
 
 /** Validates a rule body for its kind; a bad body is INVALID_ROUTING_RULE (422) listing each field. */
 export function parseRuleBody(kind: RoutingRuleKind, body: unknown): Record<string, unknown> {
-  const result = BODY_BY_KIND[kind].safeParse(body);
-  if (!result.success) {
-    const fields = result.error.issues.map((i) => ({ field: ['body', ...i.path].join('.'), message: i.message }));
+  const result = check(BODY_BY_KIND[kind], body);
+  if (!result.ok) {
+    const fields = result.issues.map((i) => ({ field: i.field === '(body)' ? 'body' : `body.${i.field}`, message: i.message }));
     throw new DomainError('INVALID_ROUTING_RULE', `路由规则内容不合法: ${fields.map((f) => f.field).join(', ')}`, { fields });
   }
   return result.data as Record<string, unknown>;

@@ -24,10 +24,10 @@ export async function setSalesStatus(
   input: { staffId: number; status: SalesStatus; location?: string | null; channel: AuditChannel; requestId?: string; now?: Date },
 ): Promise<EffectiveStatus> {
   if (!SALES_STATUSES.includes(input.status)) {
-    throw new DomainError('VALIDATION_FAILED', `状态必须是 ${SALES_STATUSES.join('/')}`, { fields: [{ field: 'status', message: 'unknown status' }] });
+    throw new DomainError('VALIDATION_FAILED', `状态必须是 ${SALES_STATUSES.join('/')}`, { fields: [{ field: 'status', message: '未知的状态' }] });
   }
   const location = input.location?.trim() || null;
-  if (location && location.length > 128) throw new DomainError('VALIDATION_FAILED', '地点不超过 128 个字符', { fields: [{ field: 'location', message: 'too long' }] });
+  if (location && location.length > 128) throw new DomainError('VALIDATION_FAILED', '地点不超过 128 个字符', { fields: [{ field: 'location', message: '最多 128 个字符' }] });
   const now = input.now ?? new Date();
   return em.transactional(async (tx) => {
     if (!(await tx.findOne(StaffSchema, { id: input.staffId, active: true }))) throw new DomainError('STAFF_NOT_FOUND', `员工 ${input.staffId} 不存在`);

@@ -7,7 +7,7 @@ export type Row = Record<string, unknown>;
 /**
  * The few things the job repository needs from the domain database: rows, affected counts and a
  * transaction, over MikroORM's own connection pool (no second pool, no ORM entities).
- * Parameters are `?` placeholders; MikroORM inlines them with the dialect's escaping.
+ * Parameters are `?` placeholders, bound on SQLite (src/db/bound-sqlite.ts), escaped by MikroORM with mysql2's SqlString on MySQL.
  */
 export interface SqlRunner {
   readonly dialect: SqlDialect;

@@ -20,7 +20,7 @@ export function bodyParser(limit = ONE_MB): Middleware {
       try {
         ctx.request.body = JSON.parse(raw);
       } catch {
-        throw new HttpError(400, 'INVALID_JSON', '请求体不是合法的 JSON');
+        throw new HttpError('INVALID_JSON');
       }
     } else if (ctx.is('urlencoded')) {
       ctx.request.body = Object.fromEntries(new URLSearchParams(raw));
@@ -32,7 +32,7 @@ export function bodyParser(limit = ONE_MB): Middleware {
 }
 
 function tooLarge(limit: number): HttpError {
-  return new HttpError(413, 'PAYLOAD_TOO_LARGE', `请求体超过 ${Math.round(limit / 1024)} KB 上限`);
+  return new HttpError('PAYLOAD_TOO_LARGE', `请求体超过 ${Math.round(limit / 1024)} KB 上限`);
 }
 
 async function readLimited(stream: NodeJS.ReadableStream, limit: number): Promise<string> {

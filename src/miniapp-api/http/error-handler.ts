@@ -1,10 +1,12 @@
 import type { Middleware } from 'koa';
+import { errorSpec } from '../../domain/errors/registry.js';
 import type { AppState } from './request-context.js';
 import { toHttpError } from './http-error.js';
 
 /**
  * Registered first: every failure leaves as `{ code, message, error, details? }`. Known errors keep their
- * stable code; anything else is logged with its stack and answered with a generic 500 and the request id.
+ * stable code and the status the error registry gives it; anything else is logged with its stack and
+ * answered with a generic 500 and the request id.
  */
 export function errorHandler(): Middleware<AppState> {
   return async (ctx, next) => {
@@ -33,7 +35,7 @@ export function errorHandler(): Middleware<AppState> {
       ctx.status = 500;
       ctx.body = {
         code: 500,
-        message: '服务器内部错误，请稍后重试',
+        message: errorSpec('INTERNAL_ERROR').message,
         error: 'INTERNAL_ERROR',
         details: { requestId: ctx.state.requestId },
       };

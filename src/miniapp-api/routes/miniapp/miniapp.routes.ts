@@ -1,43 +1,64 @@
-import { Router } from '@koa/router';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { bindMiniappIdentity } from '../../../domain/chat/binding.service.js';
 import { loginWithCode, miniappSession, type MiniappSession } from '../../../domain/chat/miniapp-login.service.js';
 import { answerInvitation, customerInvitations, leaveFeedback, optOut, tierAndRewards } from '../../../domain/chat/miniapp-customer.service.js';
 import { FEEDBACK_TYPES } from '../../../domain/outreach/customer-feedback.entity.js';
-import { INVITATION_RESPONSES } from '../../../domain/outreach/invitation.entity.js';
+import { INVITATION_RESPONSES, INVITATION_STATUSES } from '../../../domain/outreach/invitation.entity.js';
 import { CONTACT_CHANNELS } from '../../../domain/shared/vocabulary.js';
 import type { WechatLogin } from '../../../domain/ports/wechat-login.port.js';
 import { DomainError } from '../../../domain/shared/domain-error.js';
 import { StaffSchema } from '../../../domain/staff/staff.entity.js';
 import type { StaffTokens } from '../../auth/staff-token.js';
-import { respond } from '../../http/envelope.js';
 import type { AppState } from '../../http/request-context.js';
-import { validate } from '../../http/validate.js';
+import { instant } from '../../http/response.schemas.js';
+import { reply, route, routes } from '../../http/route.js';
 import type { MiniappTokens } from './miniapp-token.js';
 
 type State = AppState & { miniapp?: MiniappSession };
 
-const loginBody = z.object({ code: z.string().trim().min(1).max(128).regex(/^[\w-]+$/, 'not a wx.login code') });
-const bindBody = z.object({ code: z.string().trim().min(6).max(12).regex(/^[A-Za-z0-9]+$/) });
-const answerBody = z.object({ answer: z.enum(INVITATION_RESPONSES) });
-const feedbackBody = z.object({
+export const loginBody = z.object({ code: z.string().trim().min(1).max(128).regex(/^[\w-]+$/, '不是 wx.login 返回的 code') });
+export const bindBody = z.object({ code: z.string().trim().min(6).max(12).regex(/^[A-Za-z0-9]+$/, '绑定码只含字母和数字') });
+export const answerBody = z.object({ answer: z.enum(INVITATION_RESPONSES) });
+export const miniappFeedbackBody = z.object({
   type: z.enum(FEEDBACK_TYPES),
   rating: z.number().int().min(1).max(5).optional(),
   content: z.string().trim().min(1).max(2000),
   invitationId: z.string().trim().min(1).max(50).optional(),
 });
-const optOutBody = z.object({ channel: z.enum(CONTACT_CHANNELS), reason: z.string().trim().max(255).optional() });
-const invitationId = z.string().trim().min(1).max(50).regex(/^[\w.-]+$/);
+export const optOutBody = z.object({ channel: z.enum(CONTACT_CHANNELS), reason: z.string().trim().max(255).optional() });
+const invitationParams = z.object({ id: z.string().trim().min(1).max(50).regex(/^[\w.-]+$/, '邀约编号格式不正确') });
+
+const boundAs = z.enum(['staff', 'customer']).nullable();
+const loggedIn = z.object({ token: z.string(), expiresAt: instant, boundAs, staffToken: z.string().nullable().meta({ description: '已绑定员工时的员工令牌' }) });
+const session = z.object({ boundAs, customerId: z.string().nullable(), staffId: z.number().int().nullable() });
+const bound = z.object({ boundAs: z.enum(['staff', 'customer']), staffToken: z.string().nullable(), customerId: z.string().optional(), staffId: z.number().int().optional() });
+const myInvitation = z.object({
+  id: z.string(),
+  eventName: z.string(),
+  eventDate: instant,
+  content: z.string(),
+  incentive: z.string().nullable(),
+  status: z.enum(INVITATION_STATUSES),
+  response: z.enum(INVITATION_RESPONSES).nullable(),
+  respondedAt: instant.nullable(),
+});
+const answered = z.object({ id: z.string(), status: z.enum(INVITATION_STATUSES), response: z.enum(INVITATION_RESPONSES), respondedAt: instant });
+const feedbackLeft = z.object({ id: z.number().int(), type: z.enum(FEEDBACK_TYPES), followUpRequired: z.boolean() });
+const optedOut = z.object({ channel: z.enum(CONTACT_CHANNELS), state: z.literal('opted_out') });
+const membership = z.object({
+  memberships: z.array(z.object({ memberId: z.string(), tier: z.string(), points: z.number().int(), status: z.string(), joinedAt: instant })),
+  rewards: z.array(z.looseObject({ fromTier: z.string().nullable(), toTier: z.string(), grantedAt: instant })),
+});
 
 /** Requires a mini-program session token (`Authorization: Bearer …`, audience miniapp). */
 function miniappAuth(tokens: MiniappTokens): Middleware<State> {
   return async (ctx, next) => {
     const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
     if (!match?.[1]) throw new DomainError('UNAUTHENTICATED', '缺少小程序登录凭证 (Authorization: Bearer …)');
-    const session = await miniappSession(ctx.state.em, await tokens.verify(match[1]));
-    if (!session) throw new DomainError('UNAUTHENTICATED', '小程序登录已失效，请重新登录');
-    ctx.state.miniapp = session;
+    const found = await miniappSession(ctx.state.em, await tokens.verify(match[1]));
+    if (!found) throw new DomainError('UNAUTHENTICATED', '小程序登录已失效，请重新登录');
+    ctx.state.miniapp = found;
     return next();
   };
 }
@@ -53,9 +74,10 @@ const customerOf = (state: State): string => {
  * in the database), binding with a one-time code, and the customer's own invitations, feedback,
  * opt-outs and membership. A bound staff member also receives a staff token for the staff API.
  */
-export function miniappRoutes(deps: { login: WechatLogin; miniappTokens: MiniappTokens; staffTokens: StaffTokens }): Router<AppState> {
-  const router = new Router<State>({ prefix: '/api/miniapp' });
-  const auth = miniappAuth(deps.miniappTokens);
+export function miniappRoutes(deps: { login: WechatLogin; miniappTokens: MiniappTokens; staffTokens: StaffTokens }) {
+  const guard = miniappAuth(deps.miniappTokens);
+  const tags = ['miniapp'];
+  const customer = { tags, access: 'miniapp' as const, guard };
 
   const staffToken = async (em: State['em'], staffId: number | null) => {
     if (!staffId) return null;
@@ -64,41 +86,97 @@ export function miniappRoutes(deps: { login: WechatLogin; miniappTokens: Miniapp
     return staff ? deps.staffTokens.issue({ staffId, role: staff.role }) : null;
   };
 
-  router.post('/login', async (ctx) => {
-    const { code } = validate(loginBody, ctx.request.body);
-    const session = await loginWithCode(ctx.state.em, deps.login, code);
-    const { token, expiresAt } = await deps.miniappTokens.issue(session.identityId);
-    const staff = await staffToken(ctx.state.em, session.staffId);
-    respond(ctx, { token, expiresAt, boundAs: session.staffId ? 'staff' : session.customerId ? 'customer' : null, staffToken: staff?.token ?? null });
-  });
-  router.get('/session', auth, (ctx) => {
-    const s = ctx.state.miniapp!;
-    respond(ctx, { boundAs: s.staffId ? 'staff' : s.customerId ? 'customer' : null, customerId: s.customerId, staffId: s.staffId });
-  });
-  router.post('/bind', auth, async (ctx) => {
-    const { code } = validate(bindBody, ctx.request.body);
-    const bound = await bindMiniappIdentity(ctx.state.em, { code, identityId: ctx.state.miniapp!.identityId });
-    const staff = bound.kind === 'staff' ? await staffToken(ctx.state.em, bound.staffId) : null;
-    respond(ctx, { boundAs: bound.kind, staffToken: staff?.token ?? null, ...(bound.kind === 'customer' ? { customerId: bound.customerId } : { staffId: bound.staffId }) });
-  });
-  router.get('/invitations', auth, async (ctx) => {
-    respond(ctx, await customerInvitations(ctx.state.em, customerOf(ctx.state)));
-  });
-  router.post('/invitations/:id/answer', auth, async (ctx) => {
-    const id = validate(invitationId, ctx.params.id);
-    const { answer } = validate(answerBody, ctx.request.body);
-    respond(ctx, await answerInvitation(ctx.state.em, { customerId: customerOf(ctx.state), invitationId: id, answer, requestId: ctx.state.requestId }));
-  });
-  router.post('/feedback', auth, async (ctx) => {
-    const body = validate(feedbackBody, ctx.request.body);
-    respond(ctx, await leaveFeedback(ctx.state.em, { customerId: customerOf(ctx.state), ...body }), 201);
-  });
-  router.post('/opt-out', auth, async (ctx) => {
-    const body = validate(optOutBody, ctx.request.body);
-    respond(ctx, await optOut(ctx.state.em, { customerId: customerOf(ctx.state), ...body, requestId: ctx.state.requestId }));
-  });
-  router.get('/membership', auth, async (ctx) => {
-    respond(ctx, await tierAndRewards(ctx.state.em, customerOf(ctx.state)));
-  });
-  return router as unknown as Router<AppState>;
+  return routes<State>(
+    route({
+      method: 'post',
+      path: '/api/miniapp/login',
+      summary: '小程序登录：wx.login 的 code 换我们的会话令牌',
+      tags,
+      access: 'public',
+      body: loginBody,
+      responses: { 200: { description: '会话令牌（已绑定员工时另给员工令牌）', schema: loggedIn } },
+      errors: ['WECHAT_CODE_INVALID', 'WECHAT_RATE_LIMITED', 'WECHAT_USER_BLOCKED', 'WECHAT_UNAVAILABLE'],
+      handler: async (ctx, { body }) => {
+        const found = await loginWithCode(ctx.state.em, deps.login, body.code);
+        const { token, expiresAt } = await deps.miniappTokens.issue(found.identityId);
+        const staff = await staffToken(ctx.state.em, found.staffId);
+        return { token, expiresAt, boundAs: found.staffId ? 'staff' : found.customerId ? 'customer' : null, staffToken: staff?.token ?? null };
+      },
+    }),
+    route({
+      ...customer,
+      method: 'get',
+      path: '/api/miniapp/session',
+      summary: '当前会话绑定的身份',
+      responses: { 200: { description: '员工、客户或未绑定', schema: session } },
+      errors: [],
+      handler: (ctx) => {
+        const s = ctx.state.miniapp!;
+        return { boundAs: s.staffId ? 'staff' : s.customerId ? 'customer' : null, customerId: s.customerId, staffId: s.staffId };
+      },
+    }),
+    route({
+      ...customer,
+      method: 'post',
+      path: '/api/miniapp/bind',
+      summary: '用一次性绑定码绑定员工或客户',
+      body: bindBody,
+      responses: { 200: { description: '绑定结果（员工另给员工令牌）', schema: bound } },
+      errors: ['BINDING_CODE_INVALID', 'BINDING_FORBIDDEN', 'BINDING_IDENTITY_TAKEN_CONFLICT', 'CUSTOMER_NOT_FOUND'],
+      handler: async (ctx, { body }) => {
+        const done = await bindMiniappIdentity(ctx.state.em, { code: body.code, identityId: ctx.state.miniapp!.identityId });
+        const staff = done.kind === 'staff' ? await staffToken(ctx.state.em, done.staffId) : null;
+        return { boundAs: done.kind, staffToken: staff?.token ?? null, ...(done.kind === 'customer' ? { customerId: done.customerId } : { staffId: done.staffId }) };
+      },
+    }),
+    route({
+      ...customer,
+      method: 'get',
+      path: '/api/miniapp/invitations',
+      summary: '我的活动邀约',
+      responses: { 200: { description: '最近 50 条', schema: z.array(myInvitation) } },
+      errors: ['MINIAPP_CUSTOMER_NOT_BOUND'],
+      handler: (ctx) => customerInvitations(ctx.state.em, customerOf(ctx.state)),
+    }),
+    route({
+      ...customer,
+      method: 'post',
+      path: '/api/miniapp/invitations/:id/answer',
+      summary: '回复邀约：有兴趣 / 再看看 / 不感兴趣',
+      params: invitationParams,
+      body: answerBody,
+      responses: { 200: { description: '回复已记录', schema: answered } },
+      errors: ['MINIAPP_CUSTOMER_NOT_BOUND', 'INVITATION_NOT_FOUND', 'INVITATION_CLOSED_CONFLICT'],
+      handler: (ctx, { params, body }) => answerInvitation(ctx.state.em, { customerId: customerOf(ctx.state), invitationId: params.id, answer: body.answer, requestId: ctx.state.requestId }),
+    }),
+    route({
+      ...customer,
+      method: 'post',
+      path: '/api/miniapp/feedback',
+      summary: '留下反馈',
+      body: miniappFeedbackBody,
+      responses: { 201: { description: '反馈已记录', schema: feedbackLeft } },
+      errors: ['MINIAPP_CUSTOMER_NOT_BOUND', 'CUSTOMER_NOT_FOUND', 'INVITATION_NOT_FOUND'],
+      handler: async (ctx, { body }) => reply(201, await leaveFeedback(ctx.state.em, { customerId: customerOf(ctx.state), ...body })),
+    }),
+    route({
+      ...customer,
+      method: 'post',
+      path: '/api/miniapp/opt-out',
+      summary: '退订某个渠道的营销信息（写入授权台账）',
+      body: optOutBody,
+      responses: { 200: { description: '已退订', schema: optedOut } },
+      errors: ['MINIAPP_CUSTOMER_NOT_BOUND', 'CUSTOMER_NOT_FOUND', 'CUSTOMER_PHONE_MISSING_CONFLICT', 'INVALID_PHONE_NUMBER'],
+      handler: (ctx, { body }) => optOut(ctx.state.em, { customerId: customerOf(ctx.state), ...body, requestId: ctx.state.requestId }),
+    }),
+    route({
+      ...customer,
+      method: 'get',
+      path: '/api/miniapp/membership',
+      summary: '会员等级、积分与升级奖励',
+      responses: { 200: { description: '会员信息', schema: membership } },
+      errors: ['MINIAPP_CUSTOMER_NOT_BOUND'],
+      handler: (ctx) => tierAndRewards(ctx.state.em, customerOf(ctx.state)),
+    }),
+  );
 }

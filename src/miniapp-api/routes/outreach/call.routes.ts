@@ -1,26 +1,44 @@
-import { Router } from '@koa/router';
 import { z } from 'zod';
 import type { OutreachDeps } from '../../../domain/outreach/outreach-deps.js';
 import { placeOutreachCall } from '../../../domain/outreach/outreach-call.service.js';
-import { requirePermission } from '../../auth/authenticate.js';
-import { respond } from '../../http/envelope.js';
-import type { AppState } from '../../http/request-context.js';
-import { validate } from '../../http/validate.js';
+import { CALL_LOG_STATUSES } from '../../../domain/outreach/call-log.entity.js';
+import { dialableNumber } from '../../../domain/shared/phone.schema.js';
+import { instant } from '../../http/response.schemas.js';
+import { reply, route, routes } from '../../http/route.js';
 
-const body = z.object({
-  phoneNumber: z.string().trim().min(1).max(40),
+export const outreachCallBody = z.object({
+  phoneNumber: dialableNumber,
   scriptId: z.string().trim().max(50).optional(),
   scriptContent: z.string().trim().min(1).max(2000),
   customerId: z.string().trim().min(1).max(64).optional(),
 });
+export const outreachCallAnswer = z.object({
+  callId: z.string(),
+  status: z.enum([...CALL_LOG_STATUSES, 'deferred']),
+  deferredUntil: instant.optional(),
+  error: z.string().optional(),
+  dryRun: z.boolean().meta({ description: '演练模式（OUTREACH_DRY_RUN 或未配置运营商）：未真正发出' }),
+});
 
 /** POST /api/ai-ops/outreach/call (seed 000 §5.3): 200 placed or failed, 202 queued for the next window. */
-export function callRoutes(deps: OutreachDeps): Router<AppState> {
-  const router = new Router<AppState>();
-  router.post('/api/ai-ops/outreach/call', requirePermission('outreach:call'), async (ctx) => {
-    const input = validate(body, ctx.request.body);
-    const result = await placeOutreachCall(ctx.state.em, deps, { ...input, staffId: ctx.state.staff!.id });
-    respond(ctx, result, result.status === 'deferred' ? 202 : 200);
-  });
-  return router;
+export function callRoutes(deps: OutreachDeps) {
+  return routes(
+    route({
+      method: 'post',
+      path: '/api/ai-ops/outreach/call',
+      summary: '外呼回访（先过合规）',
+      tags: ['outreach'],
+      permissions: ['outreach:call'],
+      body: outreachCallBody,
+      responses: {
+        200: { description: '已发起或失败（status、error）', schema: outreachCallAnswer },
+        202: { description: '营销时段外：已排队到下一个时段', schema: outreachCallAnswer },
+      },
+      errors: ['INVALID_PHONE_NUMBER', 'RECIPIENT_OPTED_OUT', 'RECIPIENT_BLACKLISTED', 'RECIPIENT_NO_CONSENT', 'FREQUENCY_CAP_EXCEEDED', 'CUSTOMER_NOT_FOUND'],
+      handler: async (ctx, { body }) => {
+        const result = await placeOutreachCall(ctx.state.em, deps, { ...body, staffId: ctx.state.staff!.id });
+        return reply(result.status === 'deferred' ? 202 : 200, result);
+      },
+    }),
+  );
 }

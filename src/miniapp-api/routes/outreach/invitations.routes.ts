@@ -1,38 +1,95 @@
-import { Router } from '@koa/router';
 import { z } from 'zod';
 import type { ApprovalService } from '../../../domain/approvals/approval.service.js';
 import { createInvitation, invitationPerformance, type InvitationSettings } from '../../../domain/outreach/invitation.service.js';
+import { INVITATION_RESPONSES, INVITATION_STATUSES } from '../../../domain/outreach/invitation.entity.js';
 import type { Notifier } from '../../../domain/ports/notifier.port.js';
-import { requirePermission } from '../../auth/authenticate.js';
-import { respond } from '../../http/envelope.js';
-import type { AppState } from '../../http/request-context.js';
-import { validate } from '../../http/validate.js';
+import { CONTACT_CHANNELS } from '../../../domain/shared/vocabulary.js';
+import { instant } from '../../http/response.schemas.js';
+import { reply, route, routes } from '../../http/route.js';
 
-const createBody = z.object({ customerId: z.string().trim().min(1).max(64), eventId: z.string().trim().min(1).max(50) });
-const rejectBody = z.object({ reason: z.string().trim().min(1).max(500) });
-const idParam = z.string().regex(/^[A-Za-z0-9_-]{1,50}$/);
+export const createInvitationBody = z.object({ customerId: z.string().trim().min(1).max(64), eventId: z.string().trim().min(1).max(50) });
+export const rejectBody = z.object({ reason: z.string().trim().min(1).max(500) });
+const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,50}$/, '邀约编号格式不正确') });
+const performanceQuery = z.object({ eventId: z.string().trim().min(1).max(50) });
+
+export const invitationView = z.object({
+  id: z.string(),
+  customerId: z.string(),
+  eventId: z.string(),
+  eventName: z.string(),
+  eventDate: instant,
+  content: z.string(),
+  incentive: z.string().nullable(),
+  channel: z.enum(CONTACT_CHANNELS),
+  status: z.enum(INVITATION_STATUSES),
+  createdBy: z.number().int().nullable(),
+  createdAt: instant,
+});
+const decided = z.object({ invitationId: z.string(), status: z.enum(['approved', 'rejected']) });
+const counts = z.record(z.string(), z.number().int());
+export const performance = z.object({
+  eventId: z.string(),
+  eventName: z.string(),
+  total: z.number().int(),
+  pendingApproval: z.number().int(),
+  rejected: z.number().int(),
+  sent: z.number().int(),
+  accepted: z.number().int(),
+  declined: z.number().int(),
+  responses: z.object(Object.fromEntries(INVITATION_RESPONSES.map((r) => [r, z.number().int()])) as Record<(typeof INVITATION_RESPONSES)[number], z.ZodNumber>),
+  byChannel: counts,
+  responseRate: z.number().meta({ description: '百分比' }),
+  acceptanceRate: z.number().meta({ description: '百分比' }),
+});
+
 
 /**
  * Invitations (seed 000 §5.5): generated and submitted for approval; a manager approves or rejects
  * (the same decision the chat card and 批准/驳回 commands take), then the send job delivers it.
  */
-export function invitationRoutes(approvals: ApprovalService, notifier: () => Notifier, settings: InvitationSettings): Router<AppState> {
-  const router = new Router<AppState>({ prefix: '/api/ai-ops/outreach' });
-  router.post('/invitation', requirePermission('outreach:invitation:create'), async (ctx) => {
-    const body = validate(createBody, ctx.request.body);
-    respond(ctx, await createInvitation(ctx.state.em, ctx.state.actor!, body, settings, { approvals, notifier: notifier() }), 201);
-  });
-  router.get('/invitations/performance', requirePermission('outreach:history:view', 'outreach:invitation:approve'), async (ctx) => {
-    const { eventId } = validate(z.object({ eventId: z.string().trim().min(1).max(50) }), ctx.query);
-    respond(ctx, await invitationPerformance(ctx.state.em, eventId));
-  });
-  for (const action of ['approve', 'reject'] as const) {
-    router.post(`/invitations/:id/${action}`, requirePermission('outreach:invitation:approve'), async (ctx) => {
-      const id = validate(idParam, ctx.params.id);
-      const reason = action === 'reject' ? validate(rejectBody, ctx.request.body).reason : undefined;
-      const decided = await approvals.decide(ctx.state.em, ctx.state.actor!, { kind: 'invitation', id, approve: action === 'approve', reason });
-      respond(ctx, { invitationId: decided.id, status: action === 'approve' ? 'approved' : 'rejected' });
+export function invitationRoutes(approvals: ApprovalService, notifier: () => Notifier, settings: InvitationSettings) {
+  const decide = (action: 'approve' | 'reject') =>
+    route({
+      method: 'post',
+      path: `/api/ai-ops/outreach/invitations/:id/${action}`,
+      summary: action === 'approve' ? '批准邀约（随后排队发送）' : '驳回邀约（需填写原因）',
+      tags: ['outreach'],
+      permissions: ['outreach:invitation:approve'],
+      params: idParams,
+      ...(action === 'reject' ? { body: rejectBody } : {}),
+      responses: { 200: { description: '决定已记录', schema: decided } },
+      errors: ['INVITATION_NOT_FOUND', 'INVITATION_NOT_PENDING_CONFLICT', 'APPROVAL_NOT_FOUND', 'FORBIDDEN', 'APPROVAL_ALREADY_DECIDED', 'APPROVAL_NOT_PENDING', 'APPROVAL_SELF_FORBIDDEN', 'APPROVAL_REASON_REQUIRED'],
+      handler: async (ctx, input) => {
+        const reason = (input.body as z.output<typeof rejectBody> | undefined)?.reason;
+        const done = await approvals.decide(ctx.state.em, ctx.state.actor!, { kind: 'invitation', id: input.params.id, approve: action === 'approve', reason });
+        return { invitationId: done.id, status: action === 'approve' ? 'approved' : 'rejected' };
+      },
     });
-  }
-  return router;
+  return routes(
+    route({
+      method: 'post',
+      path: '/api/ai-ops/outreach/invitation',
+      summary: '生成活动邀约并提交审批',
+      tags: ['outreach'],
+      permissions: ['outreach:invitation:create'],
+      body: createInvitationBody,
+      responses: { 201: { description: '待审批的邀约', schema: invitationView } },
+      errors: ['CUSTOMER_NOT_FOUND', 'EVENT_NOT_FOUND', 'EVENT_PAST_CONFLICT', 'INVITATION_EXISTS'],
+      handler: async (ctx, { body }) =>
+        reply(201, await createInvitation(ctx.state.em, ctx.state.actor!, body, settings, { approvals, notifier: notifier() })),
+    }),
+    route({
+      method: 'get',
+      path: '/api/ai-ops/outreach/invitations/performance',
+      summary: '活动邀约效果：按状态、回复、渠道计数，回复率与接受率',
+      tags: ['outreach'],
+      permissions: ['outreach:history:view', 'outreach:invitation:approve'],
+      query: performanceQuery,
+      responses: { 200: { description: '邀约效果', schema: performance } },
+      errors: ['EVENT_NOT_FOUND'],
+      handler: (ctx, { query }) => invitationPerformance(ctx.state.em, query.eventId),
+    }),
+    decide('approve'),
+    decide('reject'),
+  );
 }

@@ -1,65 +1,97 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Router } from '@koa/router';
+import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { applyDeliveryReports, applySmsReply } from '../../../domain/outreach/sms-receipts.service.js';
 import { HttpError } from '../../http/http-error.js';
 import type { AppState } from '../../http/request-context.js';
-import { validate } from '../../http/validate.js';
+import { route, routes } from '../../http/route.js';
 
 /** Tencent Cloud SMS delivery receipts: a JSON array; `sid` is the SerialNo SendSms returned. */
-const receipts = z.array(
-  z.object({
-    sid: z.string().min(1),
-    mobile: z.string().min(1),
-    nationcode: z.string().optional(),
-    report_status: z.enum(['SUCCESS', 'FAIL']),
-    errmsg: z.string().optional(),
-    description: z.string().optional(),
-    user_receive_time: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/).optional(),
-  }),
-).max(1000);
+export const receiptsBody = z
+  .array(
+    z.object({
+      sid: z.string().min(1).max(128),
+      mobile: z.string().min(1).max(40),
+      nationcode: z.string().max(8).optional(),
+      report_status: z.enum(['SUCCESS', 'FAIL']),
+      errmsg: z.string().max(500).optional(),
+      description: z.string().max(500).optional(),
+      user_receive_time: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/).optional(),
+    }),
+  )
+  .max(1000);
 
 /** A customer's reply to an SMS. */
-const reply = z.object({ mobile: z.string().min(1), text: z.string(), nationcode: z.string().optional(), time: z.number().int().min(0).max(32_503_680_000).optional() });
+export const replyBody = z.object({ mobile: z.string().min(1).max(40), text: z.string().max(1000), nationcode: z.string().max(8).optional(), time: z.number().int().min(0).max(32_503_680_000).optional() });
 
+const tokenParams = z.object({ token: z.string().max(256) });
+const carrierOk = z.object({ result: z.literal(0), errmsg: z.literal('OK') });
 const OK = { result: 0, errmsg: 'OK' };
+
+/** The path token (compared in constant time) is the callbacks' only credential; unset → every callback refused. */
+function callbackToken(expected: string | undefined): Middleware<AppState> {
+  return async (ctx, next) => {
+    const given = Buffer.from(String((ctx as { params?: Record<string, string> }).params?.token ?? ''));
+    const wanted = Buffer.from(expected ?? '');
+    if (!expected || given.length !== wanted.length || !timingSafeEqual(given, wanted)) throw new HttpError('CALLBACK_FORBIDDEN');
+    return next();
+  };
+}
 
 /**
  * Carrier callbacks (no staff token; the unguessable token in the path, TENCENT_SMS_CALLBACK_TOKEN, is the
  * credential): POST /callbacks/tencent/sms/:token/receipt and …/reply. Answered `{ result: 0, errmsg: 'OK' }`.
  */
-export function smsCallbackRoutes(callbackToken: string | undefined): Router<AppState> {
-  const router = new Router<AppState>({ prefix: '/callbacks/tencent/sms/:token' });
-  router.use(async (ctx, next) => {
-    const given = Buffer.from(String(ctx.params.token ?? ''));
-    const expected = Buffer.from(callbackToken ?? '');
-    if (!callbackToken || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new HttpError(403, 'CALLBACK_FORBIDDEN', '回调地址无效');
-    }
-    return next();
-  });
-  router.post('/receipt', async (ctx) => {
-    const body = validate(receipts, ctx.request.body);
-    const result = await applyDeliveryReports(
-      ctx.state.em,
-      body.map((r) => ({
-        serialNo: r.sid,
-        phone: r.mobile,
-        status: r.report_status === 'SUCCESS' ? 'delivered' : 'failed',
-        description: r.description ?? r.errmsg,
-        receivedAt: receiveTime(r.user_receive_time),
-      })),
-    );
-    ctx.state.log.info({ ...result, receipts: body.length }, 'sms receipts applied');
-    ctx.body = OK;
-  });
-  router.post('/reply', async (ctx) => {
-    const body = validate(reply, ctx.request.body);
-    const result = await applySmsReply(ctx.state.em, { mobile: body.mobile, text: body.text, time: body.time, requestId: ctx.state.requestId });
-    ctx.state.log.info({ optedOut: result.optedOut, recorded: result.recorded }, 'sms reply received');
-    ctx.body = OK;
-  });
-  return router;
+export function smsCallbackRoutes(token: string | undefined) {
+  const guard = callbackToken(token);
+  const responses = { 200: { description: '腾讯云要求的应答', schema: carrierOk, envelope: false } };
+  return routes(
+    route({
+      method: 'post',
+      path: '/callbacks/tencent/sms/:token/receipt',
+      summary: '腾讯云短信回执（幂等）',
+      tags: ['callbacks'],
+      access: 'callback-token',
+      guard,
+      params: tokenParams,
+      body: receiptsBody,
+      responses,
+      errors: [],
+      handler: async (ctx, { body }) => {
+        const result = await applyDeliveryReports(
+          ctx.state.em,
+          body.map((r) => ({
+            serialNo: r.sid,
+            phone: r.mobile,
+            status: r.report_status === 'SUCCESS' ? ('delivered' as const) : ('failed' as const),
+            description: r.description ?? r.errmsg,
+            receivedAt: receiveTime(r.user_receive_time),
+          })),
+        );
+        ctx.state.log.info({ ...result, receipts: body.length }, 'sms receipts applied');
+        ctx.body = OK;
+        return undefined;
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/callbacks/tencent/sms/:token/reply',
+      summary: '客户回复短信（R/TD/退订 即退订）',
+      tags: ['callbacks'],
+      access: 'callback-token',
+      guard,
+      params: tokenParams,
+      body: replyBody,
+      responses,
+      errors: [],
+      handler: async (ctx, { body }) => {
+        const result = await applySmsReply(ctx.state.em, { mobile: body.mobile, text: body.text, time: body.time, requestId: ctx.state.requestId });
+        ctx.state.log.info({ optedOut: result.optedOut }, 'sms reply received');
+        ctx.body = OK;
+        return undefined;
+      },
+    }),
+  );
 }
 
 /** Tencent's local "YYYY-MM-DD HH:mm:ss" (China time); an impossible date is dropped, not stored. */

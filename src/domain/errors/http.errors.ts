@@ -1,0 +1,9 @@
+/** Codes only the HTTP door answers (the request never reached a domain service). */
+export const HTTP_ERRORS = {
+  INVALID_JSON: { status: 400, message: '请求体不是合法的 JSON' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: '请求体过大' },
+  ROUTE_NOT_FOUND: { status: 404, message: '接口不存在' },
+  METHOD_NOT_ALLOWED: { status: 405, message: '不支持的请求方法' },
+  /** A carrier callback whose path token is wrong, or callbacks are off (TENCENT_SMS_CALLBACK_TOKEN unset). */
+  CALLBACK_FORBIDDEN: { status: 403, message: '回调地址无效' },
+} as const;
