@@ -56,6 +56,8 @@ export type OriginateOutcome =
   | { kind: 'invalid' }
   /** The gateway or the line fails: `-ERR GATEWAY_DOWN` (no channel at all) or NORMAL_TEMPORARY_FAILURE. */
   | { kind: 'gateway_down'; cause?: 'GATEWAY_DOWN' | 'NORMAL_TEMPORARY_FAILURE' }
+  /** Rings until the test calls `answer()` or `hangup()` (or originate_timeout passes). */
+  | { kind: 'held' }
   /** The job's result never comes (no BACKGROUND_JOB), while the channel itself goes on as `then` says. */
   | { kind: 'lost'; then?: OriginateOutcome };
 
@@ -69,6 +71,8 @@ export class FakeOutboundCall {
   /** Our outbound-socket session for `&socket(...)` calls, once answered. */
   channel: FakeChannel | undefined;
   readonly ended: Promise<void>;
+  /** Set while a `held` call rings: answers it (the test's hand on the far end). */
+  pickUp: ((talkMs?: number) => void) | undefined;
   #end!: () => void;
   constructor(
     readonly jobUuid: string,
@@ -118,6 +122,8 @@ export class FakeEventSocket {
   #conns = new Set<Conn>();
   #timers = new Set<NodeJS.Timeout>();
   #bus = new EventEmitter();
+  /** The job result of a held call still ringing (a hangup before the answer completes it with -ERR). */
+  #pending = new WeakMap<FakeOutboundCall, (body: string) => void>();
 
   get port(): number {
     return (this.#server!.address() as AddressInfo).port;
@@ -397,25 +403,41 @@ export class FakeEventSocket {
         case 'no_answer':
           this.#channelEvent(call, 'CHANNEL_PROGRESS');
           return fail('NO_ANSWER', Math.min(outcome.ringMs ?? timeoutMs, timeoutMs));
+        case 'held':
+          this.#channelEvent(call, 'CHANNEL_PROGRESS');
+          call.pickUp = (talkMs = 60 * 60_000) => this.#answer(call, { talkMs }, finish);
+          this.#pending.set(call, finish);
+          this.#later(timeoutMs, () => call.answered || call.hangupCause || (this.#hangup(call, 'NO_ANSWER'), finish('-ERR NO_ANSWER\n')));
+          return;
         case 'answer': {
           this.#channelEvent(call, 'CHANNEL_PROGRESS');
           const afterMs = outcome.afterMs ?? 5;
           if (afterMs > timeoutMs) return fail('NO_ANSWER', timeoutMs);
-          const { talkMs = 20, dtmf = [] } = outcome;
-          this.#later(afterMs, () => {
-            call.answered = true;
-            this.#channelEvent(call, 'CHANNEL_ANSWER');
-            finish(`+OK ${uuid}\n`);
-            this.#runApp(call);
-            for (const key of dtmf) this.#later(key.atMs, () => call.hangupCause || this.#channelEvent(call, 'DTMF', { 'DTMF-Digit': key.digit, 'DTMF-Duration': '2000', 'DTMF-Source': 'RTP' }));
-            this.#later(talkMs, () => call.hangupCause || this.#hangup(call, 'NORMAL_CLEARING'));
-          });
+          this.#later(afterMs, () => this.#answer(call, outcome, finish));
           return;
         }
         default:
           return;
       }
     });
+  }
+
+  #answer(call: FakeOutboundCall, outcome: { talkMs?: number; dtmf?: Array<{ atMs: number; digit: string }> }, finish: (body: string) => void): void {
+    if (call.answered || call.hangupCause) return;
+    const { talkMs = 20, dtmf = [] } = outcome;
+    call.answered = true;
+    call.pickUp = undefined;
+    this.#pending.delete(call);
+    this.#channelEvent(call, 'CHANNEL_ANSWER');
+    finish(`+OK ${call.uuid}\n`);
+    this.#runApp(call);
+    for (const key of dtmf) this.#later(key.atMs, () => call.hangupCause || this.#channelEvent(call, 'DTMF', { 'DTMF-Digit': key.digit, 'DTMF-Duration': '2000', 'DTMF-Source': 'RTP' }));
+    this.#later(talkMs, () => call.hangupCause || this.#hangup(call, 'NORMAL_CLEARING'));
+  }
+
+  /** The far end (or the network) hangs up `call` now, with `cause`. */
+  hangup(call: FakeOutboundCall, cause = 'NORMAL_CLEARING'): void {
+    this.#hangup(call, cause);
   }
 
   /** The application runs on the answered channel: `socket` hands it to our outbound-socket server. */
@@ -452,6 +474,9 @@ export class FakeEventSocket {
     this.#channelEvent(call, 'CHANNEL_DESTROY');
     call.channel?.hangup();
     call.markEnded();
+    const pending = this.#pending.get(call);
+    this.#pending.delete(call);
+    pending?.(`-ERR ${cause}\n`);
   }
 
   #channelEvent(call: FakeOutboundCall, name: string, extra: Record<string, string> = {}): void {
