@@ -118,9 +118,9 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   }
   const miniappLogin = config.miniapp && createJscode2SessionLogin({ baseUrl: config.miniapp.apiBase, appId: config.miniapp.appId, secret: config.miniapp.secret });
   if (!miniappLogin) logger.info('mini-program login off: set MINIAPP_APPID and MINIAPP_SECRET to enable it');
-  const miniappPublic = miniappLogin
-    ? [miniappRoutes({ login: miniappLogin, miniappTokens: new MiniappTokens(config.auth.appSecret, config.auth.tokenTtlSeconds), staffTokens: tokens })]
-    : [];
+  const miniappPublic = [
+    miniappRoutes(miniappLogin ? { login: miniappLogin, miniappTokens: new MiniappTokens(config.auth.appSecret, config.auth.tokenTtlSeconds), staffTokens: tokens } : undefined),
+  ];
   const outreachAi = { model: languageModel, clock: systemClock, timeZone: config.businessTimeZone, window: config.outreach.marketingWindow };
 
   const app = createHttpApp({

@@ -12,7 +12,7 @@ import { unavailableCallTasks } from './commands/unavailable-call-tasks.js';
 import { createChatNotifier } from './notifier/chat-notifier.js';
 import { createBackgroundQueue, type BackgroundQueue } from './wecom/background-queue.js';
 import { createCallbackHandler, type CallbackRequest, type CallbackResponse } from './wecom/callback-handler.js';
-import { wecomCallbackRouter } from './wecom/callback.routes.js';
+import { wecomCallbackOffRouter, wecomCallbackRouter } from './wecom/callback.routes.js';
 import { createSqlReceiptStore } from './wecom/receipt-store.js';
 import { createWecomInbound } from './wecom/wecom-inbound.js';
 import { startWechaty, type WechatyTransport } from './wechaty/wechaty-transport.js';
@@ -88,6 +88,7 @@ export async function startChatOps(config: ChatOpsConfig, deps: ChatOpsDeps): Pr
     sweep.unref();
     log.info({ corpId: w.corpId, agentId: w.agentId, apiBase: w.apiBase }, 'wecom door on: /wecom/callback');
   } else {
+    publicRouters.push(wecomCallbackOffRouter());
     log.info('wecom door off: set WECOM_CORP_ID, WECOM_AGENT_ID, WECOM_SECRET, WECOM_TOKEN and WECOM_ENCODING_AES_KEY to enable it');
   }
 

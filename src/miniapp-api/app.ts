@@ -16,6 +16,7 @@ import { jobsRoutes, type JobsView } from './routes/jobs.routes.js';
 import { docsRoutes } from './routes/docs.routes.js';
 import { openApiDocument, type OpenApiDocument } from './http/openapi.js';
 import { routeSpecsOf, type RouteSpec } from '../http/route-spec.js';
+import { isDisabledDoor } from '../http/disabled-door.js';
 
 const API_INFO = {
   title: 'Sales Ops API',
@@ -51,10 +52,12 @@ export function createHttpApp(deps: HttpDeps): Koa<AppState> {
   };
   app.use(requestContext(deps.orm, deps.logger));
   app.use(errorHandler());
+  // Switched-off doors answer DOOR_DISABLED before any body is read.
+  for (const router of (deps.publicRouters ?? []).filter(isDisabledDoor)) use(router);
   app.use(bodyParser());
   use(healthRoutes(deps.orm));
   use(docsRoutes(() => (document ??= openApiDocument(specs, API_INFO))));
-  for (const router of deps.publicRouters ?? []) use(router);
+  for (const router of (deps.publicRouters ?? []).filter((r) => !isDisabledDoor(r))) use(router);
   const authenticated = authenticate(deps.tokens, deps.permissions);
   app.use(async (ctx, next) => (ctx.path.startsWith('/api/') ? authenticated(ctx, next) : next()));
   for (const router of [meRoutes(), staffRoutes(), auditRoutes(), jobsRoutes(deps.jobs)]) use(router);
