@@ -80,7 +80,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   const tokens = new StaffTokens(config.auth.appSecret, config.auth.tokenTtlSeconds);
   const jobQueue = lateBoundJobQueue();
   // Approvable kinds register here; the chat doors and the API decide through this one service.
-  const approvals = new ApprovalService({ timeZone: config.businessTimeZone }).register(campaignApprovable).register(invitationApprovable(jobQueue));
+  const approvals = new ApprovalService({ timeZone: config.businessTimeZone, notifier: () => notifier }).register(campaignApprovable).register(invitationApprovable(jobQueue));
   // One OpenAI-compatible client for scripts, sentiment and call insights; undefined: template and lexicon fallbacks.
   const languageModel = config.model.chat ? createOpenAiLanguageModel(config.model.chat) : undefined;
   const telephony = wireTelephony({ config, logger, orm, jobQueue, notifier: () => notifier, languageModel });

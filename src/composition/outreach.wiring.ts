@@ -69,7 +69,7 @@ export function wireOutreach(ctx: { config: Config; logger: Logger; orm: Orm; jo
   const newEm = () => ctx.orm.em.fork();
   return {
     deps,
-    jobs: [...outreachJobs(newEm, deps, { batchLockMs: config.outreach.batchLockMs }), ...outreachSendJobs(newEm, deps, invitations), outreachSweepJob(newEm, ctx.jobQueue)],
+    jobs: [...outreachJobs(newEm, deps, { batchLockMs: config.outreach.batchLockMs }), ...outreachSendJobs(newEm, deps, invitations, ctx.notifier), outreachSweepJob(newEm, ctx.jobQueue)],
     staffRouters: [templateRoutes(), smsRoutes(deps), callRoutes(deps), invitationRoutes(ctx.approvals, ctx.notifier, invitations)],
     publicRouters: [smsCallbackRoutes(config.tencent.callbackToken)],
   };
