@@ -17,6 +17,9 @@ import { docsRoutes } from './routes/docs.routes.js';
 import { openApiDocument, type OpenApiDocument } from './http/openapi.js';
 import { routeSpecsOf, type RouteSpec } from '../http/route-spec.js';
 import { isDisabledDoor } from '../http/disabled-door.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { httpMetrics } from './http/http-metrics.js';
+import { metricsRoutes } from './routes/metrics.routes.js';
 
 const API_INFO = {
   title: 'Sales Ops API',
@@ -30,6 +33,9 @@ export type HttpDeps = {
   tokens: StaffTokens;
   permissions: PermissionService;
   jobs: JobsView;
+  /** Request durations are recorded here; with `metricsToken` GET /metrics serves the registry. */
+  metrics?: Metrics;
+  metricsToken?: string;
   /** Routers that need no staff token (callbacks, mini-program login); mounted before authentication. */
   publicRouters?: Router<AppState>[];
   /** Routers behind the staff bearer token; each route checks its own permission. */
@@ -50,6 +56,7 @@ export function createHttpApp(deps: HttpDeps): Koa<AppState> {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: false }));
   };
+  if (deps.metrics) app.use(httpMetrics(deps.metrics));
   app.use(requestContext(deps.orm, deps.logger));
   app.use(errorHandler());
   // Switched-off doors answer DOOR_DISABLED before any body is read.
@@ -57,6 +64,7 @@ export function createHttpApp(deps: HttpDeps): Koa<AppState> {
   app.use(bodyParser());
   use(healthRoutes(deps.orm));
   use(docsRoutes(() => (document ??= openApiDocument(specs, API_INFO))));
+  if (deps.metrics && deps.metricsToken) use(metricsRoutes(deps.metrics, deps.metricsToken));
   for (const router of (deps.publicRouters ?? []).filter((r) => !isDisabledDoor(r))) use(router);
   const authenticated = authenticate(deps.tokens, deps.permissions);
   app.use(async (ctx, next) => (ctx.path.startsWith('/api/') ? authenticated(ctx, next) : next()));
