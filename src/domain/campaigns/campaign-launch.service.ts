@@ -5,6 +5,7 @@ import { OUTREACH_JOBS } from '../outreach/outreach-deps.js';
 import { SmsBatchSchema } from '../outreach/sms-batch.entity.js';
 import { SmsBatchRecipientSchema } from '../outreach/sms-batch-recipient.entity.js';
 import { templateByCode } from '../outreach/sms-template.service.js';
+import { smsContent } from '../outreach/sms-send.service.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { JobQueue } from '../ports/job-queue.port.js';
 import { CampaignSchema } from './campaign.entity.js';
@@ -15,7 +16,7 @@ import { offerToken } from './offer-link.js';
 export const CAMPAIGN_LAUNCH_JOB = 'campaign.launch';
 
 export type LaunchDeps = { clock: Clock; jobs: JobQueue; linkSecret: string; linkBase: string };
-export type LaunchResult = { state: 'launched'; batchId: number | null; treated: number; holdout: number } | { state: 'deferred'; until: Date } | { state: 'skipped'; status: string };
+export type LaunchResult = { state: 'launched'; batches: number; treated: number; holdout: number } | { state: 'deferred'; until: Date } | { state: 'skipped'; status: string };
 
 const PAGE = 5000;
 const INSERT_CHUNK = 1000;
@@ -51,42 +52,36 @@ export async function launchCampaign(newEm: () => EntityManager, deps: LaunchDep
       );
     }
     const treated = await tx.find(CampaignTrackingSchema, { campaign: campaignId, holdout: false }, { fields: ['id', 'member', 'phone'], orderBy: { id: 'asc' } });
-    if (treated.length === 0) return { batchId: null, treated: 0 };
+    if (treated.length === 0) return { batchIds: [] as number[], treated: 0 };
     const byId = new Map(audience.map((m) => [m.id, m]));
-    const batch = tx.create(SmsBatchSchema, {
-      status: 'sending',
-      category: template.category,
-      template: template.id,
-      message: campaign.content,
-      params: [],
-      audience: { kind: 'campaign', campaignId, segment: campaign.segment, treated: treated.length, holdout: holdout.size },
-      campaign: campaignId,
-      totalCount: treated.length,
-      createdBy: campaign.createdBy ?? null,
-      approvedBy: campaign.approvedBy ?? null,
-      approvedAt: campaign.approvedAt ?? null,
-    });
-    await tx.flush();
-    for (let i = 0; i < treated.length; i += INSERT_CHUNK) {
-      await tx.insertMany(
-        SmsBatchRecipientSchema,
-        treated.slice(i, i + INSERT_CHUNK).map((t) => ({
-          batch: batch.id,
-          phone: t.phone!,
-          phoneLast8: t.phone!.slice(-8),
-          customer: byId.get(t.member.id)?.customerId ?? null,
-          params: [byId.get(t.member.id)?.name ?? '会员', campaign.offer ?? '', `${deps.linkBase}${offerToken(deps.linkSecret, t.id)}`],
-          status: 'pending' as const,
-          createdAt: now,
-          updatedAt: now,
-        })),
-      );
+    // Carriers take one parameter set per request and each member's link is their own: one single-recipient
+    // batch per treated member, each sent by the outreach batch worker (compliance, quiet hours, receipts).
+    const batchIds: number[] = [];
+    for (const t of treated) {
+      const member = byId.get(t.member.id);
+      const params = [member?.name ?? '会员', campaign.offer ?? '', `${deps.linkBase}${offerToken(deps.linkSecret, t.id)}`];
+      const batch = tx.create(SmsBatchSchema, {
+        status: 'sending',
+        category: template.category,
+        template: template.id,
+        message: smsContent(template, params),
+        params,
+        audience: { kind: 'campaign', campaignId, segment: campaign.segment, member: t.member.id },
+        campaign: campaignId,
+        totalCount: 1,
+        createdBy: campaign.createdBy ?? null,
+        approvedBy: campaign.approvedBy ?? null,
+        approvedAt: campaign.approvedAt ?? null,
+      });
+      tx.create(SmsBatchRecipientSchema, { batch, phone: t.phone!, phoneLast8: t.phone!.slice(-8), customer: member?.customerId ?? null, status: 'pending', createdAt: now, updatedAt: now });
+      await tx.flush();
+      batchIds.push(batch.id);
     }
-    return { batchId: batch.id, treated: treated.length };
+    return { batchIds, treated: treated.length };
   });
   if (!launched) return { state: 'skipped', status: 'running' };
-  if (launched.batchId) await deps.jobs.enqueue(OUTREACH_JOBS.batch, { batchId: launched.batchId }, { runAt: now, uniqueKey: `sms-batch-${launched.batchId}` });
-  return { state: 'launched', batchId: launched.batchId, treated: launched.treated, holdout: holdout.size };
+  for (const batchId of launched.batchIds) await deps.jobs.enqueue(OUTREACH_JOBS.batch, { batchId }, { runAt: now, uniqueKey: `sms-batch-${batchId}` });
+  return { state: 'launched', batches: launched.batchIds.length, treated: launched.treated, holdout: holdout.size };
 }
 
 type AudienceMember = { id: string; name: string; phone: string; customerId: string | null };

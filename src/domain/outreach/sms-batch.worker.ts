@@ -8,7 +8,6 @@ import { SmsBatchSchema, type SmsBatch } from './sms-batch.entity.js';
 import { SmsBatchRecipientSchema } from './sms-batch-recipient.entity.js';
 import { SmsLogSchema } from './sms-log.entity.js';
 import { SmsTemplateSchema, type SmsTemplate } from './sms-template.entity.js';
-import { smsContent } from './sms-send.service.js';
 
 export type BatchRunResult =
   | { state: 'completed'; sent: number; unknown: number }
@@ -43,39 +42,18 @@ export async function runSmsBatch(
     if (claim.kind === 'done') break;
     if (claim.kind === 'defer') return { state: 'resume_later', at: claim.until, reason: 'QUIET_HOURS' };
     if (claim.rows.length > 0) {
-      // Carriers take one parameter set per request: recipients with their own (a campaign's personal
-      // offer link) go in requests of their own. Every claimed row is dispatched before any retry wait.
-      let retry = 0;
-      let retryAfterMs: number | undefined;
-      for (const [params, rows] of byParams(claim.rows, batch.params)) {
-        const summary = await dispatchChunk(chunkEm, deps.sms, { requestId: claim.requestId, vendorTemplateId: template.vendorTemplateId!, params, rows }, deps.clock.now());
-        sent += summary.sent;
-        unknown += summary.unknown;
-        retry += summary.retry;
-        if (summary.retryAfterMs) retryAfterMs = Math.max(retryAfterMs ?? 0, summary.retryAfterMs);
-      }
-      if (retry > 0) {
-        const at = new Date(deps.clock.now().getTime() + (retryAfterMs ?? 30_000));
-        return { state: 'resume_later', at, reason: retryAfterMs ? 'CARRIER_THROTTLED' : 'CARRIER_UNAVAILABLE' };
+      const summary = await dispatchChunk(chunkEm, deps.sms, { requestId: claim.requestId, vendorTemplateId: template.vendorTemplateId!, params: batch.params, rows: claim.rows }, deps.clock.now());
+      sent += summary.sent;
+      unknown += summary.unknown;
+      if (summary.retry > 0) {
+        const at = new Date(deps.clock.now().getTime() + (summary.retryAfterMs ?? 30_000));
+        return { state: 'resume_later', at, reason: summary.retryAfterMs ? 'CARRIER_THROTTLED' : 'CARRIER_UNAVAILABLE' };
       }
     }
     await heartbeat(sent);
   }
   await finish(newEm(), deps, batchId, unknown);
   return { state: 'completed', sent, unknown };
-}
-
-/** The claimed rows grouped by the parameters they are sent with (their own, else the batch's). */
-function byParams(rows: ChunkRow[], shared: string[]): Map<string[], ChunkRow[]> {
-  const groups = new Map<string, { params: string[]; rows: ChunkRow[] }>();
-  for (const row of rows) {
-    const params = row.recipient?.params?.length ? row.recipient.params : shared;
-    const key = JSON.stringify(params);
-    const group = groups.get(key) ?? { params, rows: [] };
-    group.rows.push(row);
-    groups.set(key, group);
-  }
-  return new Map([...groups.values()].map((g) => [g.params, g.rows]));
 }
 
 type Claim = { kind: 'done' } | { kind: 'defer'; until: Date } | { kind: 'rows'; requestId: string; rows: ChunkRow[] };
@@ -115,13 +93,12 @@ async function claimChunk(em: EntityManager, deps: OutreachDeps, batch: SmsBatch
         return;
       }
       const messageId = `b${batch.id}-r${recipient.id}`;
-      const text = recipient.params?.length ? smsContent(template, recipient.params) : (batch.message ?? '');
       Object.assign(recipient, { status: 'unknown', requestId, messageId, reason: null });
       const log = em.create(SmsLogSchema, {
         messageId,
         phoneNumber: recipient.phone,
         phoneNumberLast8: recipient.phoneLast8,
-        content: text,
+        content: batch.message ?? '',
         templateId: template.code,
         category: batch.category,
         status: 'pending',
@@ -136,7 +113,7 @@ async function claimChunk(em: EntityManager, deps: OutreachDeps, batch: SmsBatch
         phoneLast8: recipient.phoneLast8,
         channel: 'sms',
         type: batch.category === 'marketing' ? 'invitation' : batch.category === 'reminder' ? 'reminder' : 'follow_up',
-        content: text,
+        content: batch.message ?? '',
         status: 'sending',
         result: `batch ${batch.id}`,
         dryRun,
