@@ -9,6 +9,8 @@ import type { VoiceGateway } from '../domain/ports/voice-gateway.port.js';
 import { startCallServer, type CallServer } from './call-server.js';
 import { createEventClient, type EventClient, type SwitchEvent } from './event-client.js';
 import { createFreeSwitchVoiceGateway } from './freeswitch-voice-gateway.js';
+import { createFreeSwitchSwitch, type FreeSwitchSwitch } from './freeswitch-switch.js';
+import { settleOutboundCall } from '../domain/calls/outbound-call.service.js';
 
 export type TelephonyDeps = {
   config: TelephonyConfig;
@@ -24,6 +26,8 @@ export type TelephonyDoor = {
   events: EventClient;
   /** Outreach calls through the switch (bgapi originate on the event socket). */
   voiceGateway: VoiceGateway;
+  /** The switch port (originate with our call id, outcome events) the call-task dialler uses. */
+  switch: FreeSwitchSwitch;
   /** Listens for the dialplan's outbound sockets and connects the event client. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -38,8 +42,9 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
   const events = createEventClient({
     ...config.esl,
     logger: deps.logger,
-    onEvent: (event) => onSwitchEvent(deps, log, event),
+    onEvent: (event) => onSwitchEvent(deps, log, event, sw),
   });
+  const sw = createFreeSwitchSwitch({ events });
   const voiceGateway = createFreeSwitchVoiceGateway({ events, gateway: config.gateway, callerId: config.callerId, tts: config.tts });
   let calls: CallServer | undefined;
   const listen = () => startCallServer({
@@ -66,6 +71,7 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
   return {
     events,
     voiceGateway,
+    switch: sw,
     async start() {
       calls = await listen();
       events.start();
@@ -78,7 +84,7 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
 }
 
 /** Only channels we tagged (`salesops_call`) matter; everything else is counted and dropped. */
-function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent): Promise<unknown> | void {
+function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw: FreeSwitchSwitch): Promise<unknown> | void {
   const b = event.body;
   const tag = text(b['variable_salesops_call']);
   const uuid = text(b['Unique-ID']);
@@ -89,10 +95,7 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent): Pr
       if (tag !== 'inbound') return;
       return markCallAnswered(deps.fork(), { uuid, destination: text(b['Other-Leg-Destination-Number']) ?? text(b['Other-Leg-Channel-Name']) ?? '', at });
     case 'CHANNEL_HANGUP_COMPLETE': {
-      if (tag !== 'inbound') {
-        log.info({ uuid, callId: text(b['variable_salesops_call_id']), cause: text(b['Hangup-Cause']) }, 'outbound call ended');
-        return;
-      }
+      if (tag !== 'inbound') return outboundEnded(deps, log, sw, b, uuid, at);
       const bridgeEpoch = Number(text(b['variable_bridge_epoch']) ?? 0);
       return completeCall(
         { em: deps.fork(), jobs: deps.jobs, notifier: deps.notifier, timeZone: deps.timeZone },
@@ -114,6 +117,25 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent): Pr
     default:
       return;
   }
+}
+
+/** An outbound channel we placed ended: the call is settled in the one call model, then the dialler hears of it. */
+async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwitch, b: Record<string, unknown>, uuid: string, at: Date): Promise<void> {
+  const answerEpoch = Number(text(b['variable_answer_epoch']) ?? 0);
+  const vars: Record<string, string> = {};
+  for (const [k, v] of Object.entries(b)) if (k.startsWith('variable_salesops_') && typeof v === 'string') vars[k.slice('variable_'.length)] = v;
+  const ended = {
+    callId: text(b['variable_salesops_call_id']) ?? uuid,
+    endedAt: at,
+    hangupCause: text(b['Hangup-Cause']) ?? null,
+    answeredAt: answerEpoch > 0 ? new Date(answerEpoch * 1000) : null,
+    recordingPath: text(b['variable_salesops_recording']) ?? null,
+    digit: text(b['variable_salesops_digit']) ?? null,
+    vars,
+  };
+  const settled = await settleOutboundCall(deps.fork(), ended);
+  log.info({ callId: ended.callId, cause: ended.hangupCause, outcome: settled?.call.outcome ?? 'not ours' }, 'outbound call ended');
+  sw.emitCallEnded(ended);
 }
 
 function text(v: unknown): string | undefined {

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { normalizePhone } from '../shared/phone.js';
 import type { ContactChannel } from '../shared/vocabulary.js';
 import { SmsLogSchema } from '../outreach/sms-log.entity.js';
-import { CallLogSchema } from '../outreach/call-log.entity.js';
+import { CallSchema } from '../calls/call.entity.js';
 import { ComplianceDecisionSchema } from './compliance-decision.entity.js';
 import { consentStates } from './consent-ledger.service.js';
 import { evaluateCompliance, SAME_CONTENT_INTERVAL_MS, type ComplianceVerdict, type MarketingWindow, type Purpose } from './compliance.policy.js';
@@ -93,11 +93,11 @@ async function recentMarketingSms(em: EntityManager, phones: string[], now: Date
 async function recentCalls(em: EntityManager, phones: string[], now: Date, dryRun: boolean): Promise<Map<string, number>> {
   if (phones.length === 0) return new Map();
   const rows = await em.find(
-    CallLogSchema,
-    { phoneNumber: { $in: phones }, status: { $ne: 'failed' }, dryRun, createdAt: { $gte: new Date(now.getTime() - 30 * DAY) } },
-    { fields: ['phoneNumber'], disableIdentityMap: true },
+    CallSchema,
+    { direction: 'outbound', callee: { $in: phones }, dryRun, startedAt: { $gte: new Date(now.getTime() - 30 * DAY) }, $or: [{ outcome: null }, { outcome: { $nin: ['failed', 'line_failed', 'invalid'] } }] },
+    { fields: ['callee'], disableIdentityMap: true },
   );
-  return countBy(rows.flatMap((r) => (r.phoneNumber ? [r.phoneNumber] : [])));
+  return countBy(rows.map((r) => r.callee));
 }
 
 /** Numbers that got this exact text within 30 s; the send being checked (its own sms_logs row) does not count. */
