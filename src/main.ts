@@ -21,6 +21,7 @@ import { CALL_SWEEP_EVERY, CALL_SWEEP_JOB } from './jobs/call-analysis.job.js';
 import { MORNING_DIGEST_CRON, MORNING_DIGEST_JOB, morningDigestJob } from './jobs/chat/morning-digest.job.js';
 import { TODO_REMINDERS_EVERY, TODO_REMINDERS_JOB, todoRemindersJob } from './jobs/chat/todo-reminders.job.js';
 import { wireTelephony, type TelephonyWiring } from './composition/telephony.wiring.js';
+import { wireCallTasks } from './composition/call-tasks.wiring.js';
 import type { JobQueue } from './domain/ports/job-queue.port.js';
 import { systemClock } from './domain/ports/clock.port.js';
 import { createOpenAiLanguageModel } from './gateways/openai/openai-language-model.js';
@@ -85,6 +86,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   const languageModel = config.model.chat ? createOpenAiLanguageModel(config.model.chat) : undefined;
   const telephony = wireTelephony({ config, logger, orm, jobQueue, notifier: () => notifier, languageModel });
   const outreach = wireOutreach({ config, logger, orm, jobQueue, approvals, notifier: () => notifier, voice: telephony.voice });
+  const callTasks = wireCallTasks({ config, orm, jobQueue });
 
   const jobs = new JobRegistry().add(noopJob);
   const digest = morningDigestJob(() => orm.em.fork(), () => ({ notifier, approvals, timeZone: config.businessTimeZone }));
@@ -130,7 +132,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     permissions,
     jobs: { list: (query) => listJobs(scheduler.agenda, query) },
     publicRouters: [...outreach.publicRouters, ...telephony.publicRouters, ...chatOps.publicRouters, ...miniappPublic],
-    staffRouters: [miniappStaffRoutes(), ...outreach.staffRouters, ...telephony.staffRouters, followUpRoutes(outreachAi), feedbackRoutes({ ...outreachAi, notifier }), historyRoutes()],
+    staffRouters: [miniappStaffRoutes(), ...outreach.staffRouters, ...telephony.staffRouters, ...callTasks.staffRouters, followUpRoutes(outreachAi), feedbackRoutes({ ...outreachAi, notifier }), historyRoutes()],
   });
 
   const server = app.listen(config.http.port, config.http.host);
