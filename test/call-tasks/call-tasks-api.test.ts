@@ -28,7 +28,7 @@ describe.each(DIALECTS)('seed 004 call-task API (%s)', (dialect) => {
     deviceId = device.id;
     em.create(GatewayLineSchema, { device: device.id, port: 1, number: '+8657488880001', numberLast8: '88880001' });
     await em.flush();
-  });
+  }, 180_000);
   afterAll(async () => t?.close());
 
   const create = (token: string, json: unknown) => t.call('POST', `${BASE}/call-tasks`, { token, json });
