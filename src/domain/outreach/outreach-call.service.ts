@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { checkCompliance } from '../compliance/compliance.service.js';
-import { customerIdForPhone } from '../customers/customer-by-phone.js';
+import { customerIdForPhone } from '../customers/phone-resolution.js';
 import { DomainError } from '../shared/domain-error.js';
 import { normalizePhone } from '../shared/phone.js';
 import { CallSchema, type CallOutcome } from '../calls/call.entity.js';
@@ -55,7 +55,7 @@ export async function placeOutreachCall(
     return { callId, status: 'deferred', deferredUntil: prepared.verdict.until, dryRun };
   }
   const phone = normalizePhone(input.phoneNumber)!;
-  const customerId = input.customerId ?? (await customerIdForPhone(em, phone.e164, phone.last8));
+  const customerId = input.customerId ?? (await customerIdForPhone(em, phone));
   const log = em.create(CallSchema, {
     uuid: callId,
     direction: 'outbound',
