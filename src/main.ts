@@ -21,7 +21,7 @@ import { CALL_SWEEP_EVERY, CALL_SWEEP_JOB } from './jobs/call-analysis.job.js';
 import { MORNING_DIGEST_CRON, MORNING_DIGEST_JOB, morningDigestJob } from './jobs/chat/morning-digest.job.js';
 import { TODO_REMINDERS_EVERY, TODO_REMINDERS_JOB, todoRemindersJob } from './jobs/chat/todo-reminders.job.js';
 import { wireTelephony, type TelephonyWiring } from './composition/telephony.wiring.js';
-import { wireCallTasks } from './composition/call-tasks.wiring.js';
+import { wireCallTasks, type CallTasksWiring } from './composition/call-tasks.wiring.js';
 import type { JobQueue } from './domain/ports/job-queue.port.js';
 import { systemClock } from './domain/ports/clock.port.js';
 import { createOpenAiLanguageModel } from './gateways/openai/openai-language-model.js';
@@ -48,6 +48,8 @@ export type RunningApp = {
   orm: Orm;
   scheduler: Scheduler;
   jobQueue: JobQueue;
+  /** Call tasks: the dialler's deps (tests run a task's dialler with their own clock) and the line book. */
+  callTasks: CallTasksWiring;
   /** The FreeSWITCH door when telephony is configured. */
   telephony: TelephonyWiring['door'];
   server: Server;
@@ -99,12 +101,12 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     metrics.sources.eslConnects = () => door.events.stats.connects;
     metrics.sources.callsInFlight = () => door.callsInFlight();
   }
-  const callTasks = wireCallTasks({ config, orm, jobQueue });
+  const callTasks = wireCallTasks({ config, orm, jobQueue, logger, notifier: () => notifier, switch: telephony.door?.switch });
 
   const jobs = new JobRegistry().add(noopJob);
   const digest = morningDigestJob(() => orm.em.fork(), () => ({ notifier, approvals, timeZone: config.businessTimeZone }));
   const reminders = todoRemindersJob(() => orm.em.fork(), () => ({ notifier, timeZone: config.businessTimeZone }));
-  for (const job of [...outreach.jobs, ...telephony.jobs, digest, reminders, ...(options.extraJobs ?? [])]) jobs.add(job);
+  for (const job of [...outreach.jobs, ...telephony.jobs, ...callTasks.jobs, digest, reminders, ...(options.extraJobs ?? [])]) jobs.add(job);
   const scheduler = await createScheduler(createJobBackend({ mongodbUrl: config.mongodbUrl, orm }), jobs, {
     workerName: config.jobs.workerName,
     processEveryMs: config.jobs.processEveryMs,
@@ -179,7 +181,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
       await orm.close(true);
       logger.info('shutdown complete');
     })());
-  return { config, logger, orm, scheduler, jobQueue, telephony: telephony.door, server, http: app, url, chatOps, approvals, metrics, metricsUrl: metricsServer?.url, stop };
+  return { config, logger, orm, scheduler, jobQueue, callTasks, telephony: telephony.door, server, http: app, url, chatOps, approvals, metrics, metricsUrl: metricsServer?.url, stop };
 }
 
 /** Stops accepting connections, lets in-flight requests finish, then closes idle keep-alive sockets. */

@@ -33,7 +33,7 @@ export function createFreeSwitchSwitch(options: { events: Pick<EventClient, 'bga
   const listeners = new Set<(ended: CallEnded) => void>();
   const port: SwitchPort & { emitCallEnded(ended: CallEnded): void } = {
     async originate(request): Promise<OriginateResult> {
-      const timeoutMs = options.resultTimeoutMs?.(request) ?? (request.timeoutSec + 30) * 1000;
+      const timeoutMs = options.resultTimeoutMs?.(request) ?? (request.timeoutSec + 10) * 1000;
       let reply: string;
       try {
         const { body } = await options.events.bgapi(originateCommand(request), timeoutMs);

@@ -10,7 +10,8 @@ import { startCallServer, type CallServer } from './call-server.js';
 import { createEventClient, type EventClient, type SwitchEvent } from './event-client.js';
 import { createFreeSwitchVoiceGateway } from './freeswitch-voice-gateway.js';
 import { createFreeSwitchSwitch, type FreeSwitchSwitch } from './freeswitch-switch.js';
-import { settleOutboundCall } from '../domain/calls/outbound-call.service.js';
+import { settleCall } from '../domain/call-tasks/attempt-outcome.js';
+import { notifyTaskFinished } from '../domain/call-tasks/completion-card.js';
 
 export type TelephonyDeps = {
   config: TelephonyConfig;
@@ -153,7 +154,9 @@ async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwi
     digit: text(b['variable_salesops_digit']) ?? null,
     vars,
   };
-  const settled = await settleOutboundCall(deps.fork(), ended);
+  const em = deps.fork();
+  const settled = await settleCall(em, ended);
+  if (settled?.completed && settled.taskId) await notifyTaskFinished(em, deps.notifier, settled.taskId);
   log.info({ callId: ended.callId, cause: ended.hangupCause, outcome: settled?.call.outcome ?? 'not ours' }, 'outbound call ended');
   sw.emitCallEnded(ended);
 }

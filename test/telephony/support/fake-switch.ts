@@ -48,8 +48,8 @@ export class FakeEventSocket {
   readonly commands: string[] = [];
   readonly sockets = new Set<Socket>();
   password = 'S3cret-pw';
-  /** What a bgapi command's BACKGROUND_JOB body says. */
-  onBgapi: (command: string) => string = () => `+OK ${randomUUID()}\n`;
+  /** What a bgapi command's BACKGROUND_JOB body says; null: the result never comes (no BACKGROUND_JOB). */
+  onBgapi: (command: string) => string | null = () => `+OK ${randomUUID()}\n`;
   #server: Server | undefined;
   #subscribed: Array<() => void> = [];
 
@@ -86,7 +86,7 @@ export class FakeEventSocket {
         const job = randomUUID();
         socket.write(reply(`+OK Job-UUID: ${job}`, { 'Job-UUID': job }));
         const result = this.onBgapi(cmd.line.slice('bgapi '.length));
-        setTimeout(() => socket.write(jsonEvent({ 'Event-Name': 'BACKGROUND_JOB', 'Job-UUID': job, 'Job-Command': 'originate', _body: result })), 5);
+        if (result !== null) setTimeout(() => socket.write(jsonEvent({ 'Event-Name': 'BACKGROUND_JOB', 'Job-UUID': job, 'Job-Command': cmd.line.split(' ')[1] ?? '', _body: result })), 5);
       } else {
         socket.write(reply('+OK'));
       }
