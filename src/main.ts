@@ -119,7 +119,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   // Staff notifications: WeCom cards / WeChat text when a chat door is configured, the log otherwise.
   const chatOps = await startChatOps(
     { wecom: config.wecom, wechaty: config.wechaty, timeZone: config.businessTimeZone },
-    { orm, logger, permissions, approvals, fallbackNotifier: createLogNotifier(logger), wechatyPuppet: options.wechatyPuppet, metrics },
+    { orm, logger, permissions, approvals, fallbackNotifier: createLogNotifier(logger), wechatyPuppet: options.wechatyPuppet, metrics, callTasks: callTasks.deps },
   );
   const notifier = chatOps.notifier;
 

@@ -5,21 +5,21 @@ export class Migration20261130023822_call_task_dialler extends Migration {
   override name = 'Migration20261130023822_call_task_dialler';
 
   override up(): void | Promise<void> {
-    this.addSql(`pragma foreign_keys = off;`);
-    this.addSql(`create table \`t_call_task__temp_alter\` (\`id\` integer not null primary key autoincrement, \`name\` text not null, \`description\` text null, \`status\` text check (\`status\` in ('SCHEDULED', 'RUNNING', 'STOPPED', 'COMPLETED', 'FAILED', 'CANCELLED')) not null default 'SCHEDULED', \`call_script\` text not null, \`scheduled_time\` datetime null, \`caller_id\` text null, \`caller_id_last8\` text null, \`tags\` json not null default '[]', \`source\` text null, \`mode\` text not null default 'agent', \`max_attempts\` integer not null default 3, \`retry_after_minutes\` integer not null default 30, \`sales_staff_ids\` json not null default '[]', \`failure_reason\` text null, \`last_line_ok_at\` datetime null, \`created_by\` integer null, \`started_time\` datetime null, \`completed_time\` datetime null, \`created_at\` datetime not null, \`updated_at\` datetime not null, constraint \`t_call_task_created_by_foreign\` foreign key (\`created_by\`) references \`staff\` (\`id\`) on delete set null);`);
-    this.addSql(`insert into \`t_call_task__temp_alter\` select \`id\`, \`name\`, \`description\`, \`status\`, \`call_script\`, \`scheduled_time\`, \`caller_id\`, \`caller_id_last8\`, \`tags\`, \`source\`, null as \`mode\`, null as \`max_attempts\`, null as \`retry_after_minutes\`, null as \`sales_staff_ids\`, null as \`failure_reason\`, null as \`last_line_ok_at\`, \`created_by\`, \`started_time\`, \`completed_time\`, \`created_at\`, \`updated_at\` from \`t_call_task\`;`);
-    this.addSql(`drop table \`t_call_task\`;`);
-    this.addSql(`alter table \`t_call_task__temp_alter\` rename to \`t_call_task\`;`);
-    this.addSql(`create index \`t_call_task_status_index\` on \`t_call_task\` (\`status\`);`);
-    this.addSql(`create index \`t_call_task_scheduled_time_index\` on \`t_call_task\` (\`scheduled_time\`);`);
-    this.addSql(`create index \`t_call_task_caller_id_last8_index\` on \`t_call_task\` (\`caller_id_last8\`);`);
-    this.addSql(`create index \`t_call_task_created_by_index\` on \`t_call_task\` (\`created_by\`);`);
-    this.addSql(`create index \`t_call_task_created_at_index\` on \`t_call_task\` (\`created_at\`);`);
-    this.addSql(`pragma foreign_keys = on;`);
+    // t_call_task is the parent of the numbers, devices and calls: altered in place (a rebuild inside the
+    // migration's transaction would cascade-delete its children, foreign keys cannot be switched off there).
+    this.addSql(`alter table \`t_call_task\` drop column \`intended_customers\`;`);
+    this.addSql(`alter table \`t_call_task\` drop column \`successful_calls\`;`);
+    this.addSql(`alter table \`t_call_task\` drop column \`total_calls\`;`);
+    this.addSql(`alter table \`t_call_task\` add column \`mode\` text check (\`mode\` in ('agent', 'robot')) not null default 'agent';`);
+    this.addSql(`alter table \`t_call_task\` add column \`max_attempts\` integer not null default 3;`);
+    this.addSql(`alter table \`t_call_task\` add column \`retry_after_minutes\` integer not null default 30;`);
+    this.addSql(`alter table \`t_call_task\` add column \`sales_staff_ids\` json not null default '[]';`);
+    this.addSql(`alter table \`t_call_task\` add column \`failure_reason\` text null;`);
+    this.addSql(`alter table \`t_call_task\` add column \`last_line_ok_at\` datetime null;`);
 
     this.addSql(`pragma foreign_keys = off;`);
     this.addSql(`create table \`t_call_task_phones__temp_alter\` (\`id\` integer not null primary key autoincrement, \`task_id\` integer not null, \`phone\` text not null, \`phone_last8\` text not null, \`status\` text check (\`status\` in ('pending', 'dialing', 'unknown', 'answered', 'no_answer', 'busy', 'rejected', 'invalid', 'abandoned', 'failed', 'skipped', 'cancelled')) not null default 'pending', \`attempts\` integer not null default 0, \`last_attempt_at\` datetime null, \`next_attempt_at\` datetime null, \`skip_reason\` text null, \`last_call_id\` text null, \`intended\` integer not null default false, \`created_at\` datetime not null, \`updated_at\` datetime not null, constraint \`t_call_task_phones_task_id_foreign\` foreign key (\`task_id\`) references \`t_call_task\` (\`id\`) on delete cascade);`);
-    this.addSql(`insert into \`t_call_task_phones__temp_alter\` select \`id\`, \`task_id\`, \`phone\`, \`phone_last8\`, \`status\`, \`attempts\`, \`last_attempt_at\`, null as \`next_attempt_at\`, null as \`skip_reason\`, null as \`last_call_id\`, null as \`intended\`, \`created_at\`, \`updated_at\` from \`t_call_task_phones\`;`);
+    this.addSql(`insert into \`t_call_task_phones__temp_alter\` select \`id\`, \`task_id\`, \`phone\`, \`phone_last8\`, \`status\`, \`attempts\`, \`last_attempt_at\`, null as \`next_attempt_at\`, null as \`skip_reason\`, null as \`last_call_id\`, 0 as \`intended\`, \`created_at\`, \`updated_at\` from \`t_call_task_phones\`;`);
     this.addSql(`drop table \`t_call_task_phones\`;`);
     this.addSql(`alter table \`t_call_task_phones__temp_alter\` rename to \`t_call_task_phones\`;`);
     this.addSql(`create index \`t_call_task_phones_task_id_index\` on \`t_call_task_phones\` (\`task_id\`);`);

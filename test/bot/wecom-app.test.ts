@@ -80,7 +80,7 @@ describe.each(DIALECTS)('WeCom door in the running app (%s)', (dialect) => {
     expect(found).toContain('王五');
     expect(found).toContain('138****8888');
     expect(found).not.toContain('13812348888');
-    expect(await say('zhangsan', '外呼 列表')).toContain('外呼任务功能尚未开通');
+    expect(await say('zhangsan', '外呼 列表')).toContain('没有外呼任务');
     expect(await say('stranger', '待办')).toContain('还没有登记为员工');
   });
 

@@ -129,4 +129,20 @@ describe.each(DIALECTS)('seed 004 call-task API (%s)', (dialect) => {
     expect((await t.call('GET', `${BASE}/call-tasks/424242`, { token: sales.token })).body.error).toBe('CALL_TASK_NOT_FOUND');
     expect((await create(duty.token, { name: 'x', phoneNumbers: ['13800000001'], callScript: 'y' })).status).toBe(403);
   });
+
+  it('chat 外呼 列表|启动|停止|取消 runs the same service with the same permissions', async () => {
+    const { body } = await create(sales.token, { name: '聊天控制', phoneNumbers: ['13600000001'], callScript: '您好', scheduledTime: inAnHour() });
+    const id = body.data.taskId;
+    await t.staffWithToken('sales', { wecomUserId: `chat-sales-${dialect}` });
+    await t.staffWithToken('duty', { wecomUserId: `chat-duty-${dialect}` });
+    const say = (who: string, text: string) => t.app.chatOps.router.handleText({ channel: 'wecom', senderId: who }, text);
+    expect(await say(`chat-sales-${dialect}`, '外呼 列表')).toContain(`${id} 聊天控制 待执行`);
+    expect(await say(`chat-sales-${dialect}`, `外呼 停止 ${id}`)).toContain('未在运行');
+    expect(await say(`chat-sales-${dialect}`, `外呼 启动 ${id}`)).toContain(`已启动外呼任务 ${id}（进行中）`);
+    expect(await say(`chat-sales-${dialect}`, `外呼 停止 ${id}`)).toContain(`已停止外呼任务 ${id}（已停止）`);
+    expect(await say(`chat-sales-${dialect}`, `外呼 取消 ${id}`)).toContain('已完成或已停止的任务无法取消');
+    expect(await say(`chat-duty-${dialect}`, `外呼 启动 ${id}`)).toContain('lead:call:control');
+    const api = await t.call('GET', `${BASE}/call-tasks/${id}`, { token: sales.token });
+    expect(api.body.data.status).toBe('STOPPED');
+  });
 });

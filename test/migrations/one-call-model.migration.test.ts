@@ -61,6 +61,9 @@ describe.each(DIALECTS)('migration one-call-model with rows present (%s)', (dial
       ['task-uuid-2', 'task', 'outbound', 'failed'],
     ]);
     expect(await sql(`select count(*) as n from calls where dry_run = 1`)).toEqual([{ n: 1 }]);
+    // The dialler's columns came after: the task keeps its row and its calls (no rebuild cascaded into them).
+    expect(await sql('select id, mode, max_attempts from t_call_task')).toEqual([{ id: 3, mode: 'agent', max_attempts: 3 }]);
+    expect(await sql(`select count(*) as n from calls where task_id = 3`)).toEqual([{ n: 2 }]);
   });
 
   it('keeps the links: caller identification to its call, a task call to its analysis (score now 0-1)', async () => {
