@@ -9,13 +9,10 @@ import { requestContext, type AppState } from './http/request-context.js';
 import { authenticate } from './auth/authenticate.js';
 import type { StaffTokens } from './auth/staff-token.js';
 import { healthRoutes } from './routes/health.routes.js';
-import { meRoutes } from './routes/me.routes.js';
-import { staffRoutes } from './routes/staff.routes.js';
-import { auditRoutes } from './routes/audit.routes.js';
-import { jobsRoutes, type JobsView } from './routes/jobs.routes.js';
 import { docsRoutes } from './routes/docs.routes.js';
 import { openApiDocument, type OpenApiDocument } from './http/openapi.js';
 import { routeSpecsOf, type RouteSpec } from '../http/route-spec.js';
+import { isDisabledDoor } from '../http/disabled-door.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { httpMetrics } from './http/http-metrics.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
@@ -31,7 +28,6 @@ export type HttpDeps = {
   logger: Logger;
   tokens: StaffTokens;
   permissions: PermissionService;
-  jobs: JobsView;
   /** Request durations are recorded here; with `metricsToken` GET /metrics serves the registry. */
   metrics?: Metrics;
   metricsToken?: string;
@@ -43,7 +39,7 @@ export type HttpDeps = {
 
 /**
  * The Koa app: request context (id, logger, access log) first, then the error envelope, body parsing,
- * public routes, auth, staff routes. Every mounted router's route specs feed /openapi.json and /docs.
+ * public routes, auth, staff routes (all of them the capabilities', see src/composition/root.ts). Every mounted router's route specs feed /openapi.json and /docs.
  */
 export function createHttpApp(deps: HttpDeps): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: true });
@@ -58,14 +54,15 @@ export function createHttpApp(deps: HttpDeps): Koa<AppState> {
   if (deps.metrics) app.use(httpMetrics(deps.metrics));
   app.use(requestContext(deps.orm, deps.logger));
   app.use(errorHandler());
+  // Switched-off doors answer DOOR_DISABLED before any body is read.
+  for (const router of (deps.publicRouters ?? []).filter(isDisabledDoor)) use(router);
   app.use(bodyParser());
   use(healthRoutes(deps.orm));
   use(docsRoutes(() => (document ??= openApiDocument(specs, API_INFO))));
   if (deps.metrics && deps.metricsToken) use(metricsRoutes(deps.metrics, deps.metricsToken));
-  for (const router of deps.publicRouters ?? []) use(router);
+  for (const router of (deps.publicRouters ?? []).filter((r) => !isDisabledDoor(r))) use(router);
   const authenticated = authenticate(deps.tokens, deps.permissions);
   app.use(async (ctx, next) => (ctx.path.startsWith('/api/') ? authenticated(ctx, next) : next()));
-  for (const router of [meRoutes(), staffRoutes(), auditRoutes(), jobsRoutes(deps.jobs)]) use(router);
   for (const router of deps.staffRouters ?? []) use(router);
   return app;
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import type { TelephonyConfig } from '../config/telephony.config.js';
 import { completeCall, markCallAnswered } from '../domain/calls/call-lifecycle.service.js';
 import { handleInboundCall } from '../domain/calls/inbound-call.service.js';
+import { settleOutreachCall } from '../domain/outreach/outreach-call-outcome.service.js';
 import type { JobQueue } from '../domain/ports/job-queue.port.js';
 import type { Notifier } from '../domain/ports/notifier.port.js';
 import type { VoiceGateway } from '../domain/ports/voice-gateway.port.js';
@@ -111,12 +112,13 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
   const uuid = text(b['Unique-ID']);
   if (!tag || !uuid) return;
   const at = eventTime(b);
+  if (tag === 'outbound') return onOutboundCallEvent(deps, log, sw, event.name, b, uuid, at);
   switch (event.name) {
     case 'CHANNEL_BRIDGE':
       if (tag !== 'inbound') return;
       return markCallAnswered(deps.fork(), { uuid, destination: text(b['Other-Leg-Destination-Number']) ?? text(b['Other-Leg-Channel-Name']) ?? '', at });
     case 'CHANNEL_HANGUP_COMPLETE': {
-      if (tag !== 'inbound') return outboundEnded(deps, log, sw, b, uuid, at);
+      if (tag !== 'inbound') return;
       const bridgeEpoch = Number(text(b['variable_bridge_epoch']) ?? 0);
       return completeCall(
         { em: deps.fork(), jobs: deps.jobs, notifier: deps.notifier, timeZone: deps.timeZone },
@@ -159,6 +161,15 @@ async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwi
   if (settled?.completed && settled.taskId) await notifyTaskFinished(em, deps.notifier, settled.taskId);
   log.info({ callId: ended.callId, cause: ended.hangupCause, outcome: settled?.call.outcome ?? 'not ours' }, 'outbound call ended');
   sw.emitCallEnded(ended);
+}
+
+/** Outbound calls we placed (`originate` with salesops_call=outbound: outreach and call tasks): their channel events settle the call. */
+function onOutboundCallEvent(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwitch, name: string, b: Record<string, unknown>, uuid: string, at: Date): Promise<unknown> | void {
+  const callId = text(b['variable_salesops_call_id']);
+  if (!callId) return;
+  if (name === 'CHANNEL_ANSWER') return settleOutreachCall(deps.fork(), { kind: 'answered', callId, at });
+  if (name !== 'CHANNEL_HANGUP_COMPLETE') return;
+  return outboundEnded(deps, log, sw, b, uuid, at);
 }
 
 function text(v: unknown): string | undefined {

@@ -10,7 +10,8 @@ import { PERMISSIONS } from '../../src/domain/auth/permissions.js';
 import { GatewayDeviceSchema } from '../../src/domain/voice-gateways/gateway-device.entity.js';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
-import { DiallingSwitch, type Behaviour } from './support/dialling-switch.js';
+import type { OriginateOutcome } from '../telephony/support/fake-switch.js';
+import { DiallingSwitch } from './support/dialling-switch.js';
 
 /**
  * Inside the carrier's 08:00–21:00 Beijing whatever hour the test runs at: the real time when it is inside,
@@ -33,7 +34,7 @@ describe.each(DIALECTS)('call-task dialler through the switch (%s)', (dialect) =
   let staffId: number;
 
   beforeAll(async () => {
-    sw = await new DiallingSwitch().start();
+    sw = await new DiallingSwitch().start([`gw-a-${dialect}`, `gw-b-${dialect}`]);
     t = await bootApp(dialect, {
       FREESWITCH_ESL_HOST: '127.0.0.1',
       FREESWITCH_ESL_PORT: String(sw.socket.port),
@@ -57,19 +58,23 @@ describe.each(DIALECTS)('call-task dialler through the switch (%s)', (dialect) =
 
   it('dials at the line limit, retries busy and line failures, never retries invalid numbers, settles a lost result without redialling, skips by compliance and completes', async () => {
     const em = t.app.orm.em.fork();
-    const numbers = Array.from({ length: 13 }, (_, i) => n(i + 1));
-    for (const phone of numbers.slice(0, 11)) recordConsent(em, { phone, channel: 'call', state: 'granted', source: 'import' });
+    const numbers = Array.from({ length: 14 }, (_, i) => n(i + 1));
+    for (const phone of [...numbers.slice(0, 11), n(14)]) recordConsent(em, { phone, channel: 'call', state: 'granted', source: 'import' });
     recordConsent(em, { phone: n(12), channel: 'call', state: 'blacklisted', source: 'vendor_blacklist' });
     await em.flush();
     // 13 has no consent at all.
-    const behaviours: Record<string, (attempt: number) => Behaviour> = {
-      [n(7)]: (a) => (a === 1 ? { kind: 'fail', cause: 'USER_BUSY', ringMs: 0 } : { kind: 'answer', ringMs: 10, talkMs: 20 }),
-      [n(8)]: () => ({ kind: 'fail', cause: 'NO_ANSWER', ringMs: 0 }),
-      [n(9)]: () => ({ kind: 'fail', cause: 'UNALLOCATED_NUMBER', ringMs: 0 }),
-      [n(10)]: (a) => (a === 1 ? { kind: 'fail', cause: 'GATEWAY_DOWN', ringMs: 0 } : { kind: 'answer', ringMs: 10, talkMs: 20 }),
-      [n(11)]: () => ({ kind: 'lost' }),
+    const scripts: Record<string, (attempt: number) => OriginateOutcome | undefined> = {
+      [n(7)]: (a) => (a === 1 ? { kind: 'busy' } : { kind: 'answer', afterMs: 10, talkMs: 20 }),
+      [n(8)]: () => ({ kind: 'no_answer', ringMs: 20 }),
+      [n(9)]: () => ({ kind: 'invalid' }),
+      [n(10)]: (a) => (a === 1 ? { kind: 'gateway_down' } : { kind: 'answer', afterMs: 10, talkMs: 20 }),
+      // The job's result never comes, but the channel rings, is answered and hangs up: its events settle it.
+      [n(11)]: () => ({ kind: 'lost', then: { kind: 'answer', afterMs: 10, talkMs: 30 } }),
+      // The result never comes and no channel ever existed: unknown, settled by uuid_exists, never redialled.
+      [n(14)]: () => ({ kind: 'lost', then: { kind: 'gateway_down' } }),
     };
-    sw.behaviour = (number, attempt) => behaviours[number]?.(attempt) ?? { kind: 'answer', ringMs: 30, talkMs: 80 };
+    sw.script = (number, attempt) => scripts[number]?.(attempt);
+    for (const number of Object.keys(scripts)) sw.first(number);
 
     const deps = { ...t.app.callTasks.dialler(), clock: beijingMorningClock() };
     const actor = { staffId, name: '经理', role: 'manager', permissions: new Set<string>(PERMISSIONS), channel: 'api' as const };
@@ -90,25 +95,28 @@ describe.each(DIALECTS)('call-task dialler through the switch (%s)', (dialect) =
     expect(state[n(8)]).toEqual(['no_answer', 2, null]);
     expect(state[n(9)]).toEqual(['invalid', 1, null]);
     expect(state[n(10)]).toEqual(['answered', 1, null]);
-    expect(state[n(11)]).toEqual(['failed', 1, 'OUTCOME_UNKNOWN']);
+    expect(state[n(11)]).toEqual(['answered', 1, null]);
+    expect(state[n(14)]).toEqual(['failed', 1, 'OUTCOME_UNKNOWN']);
     expect(state[n(12)]).toEqual(['skipped', 0, 'BLACKLISTED']);
     expect(state[n(13)]).toEqual(['skipped', 0, 'NO_CONSENT']);
 
     // The switch's view: never more than 2 calls in flight per gateway, no call id twice, each number as often as its attempts.
-    for (const peak of sw.peak.values()) expect(peak).toBeLessThanOrEqual(2);
+    const peaks = sw.peakPerGateway();
+    expect(peaks.size).toBe(2);
+    for (const peak of peaks.values()) expect(peak).toBeLessThanOrEqual(2);
     expect(sw.duplicates()).toBe(0);
-    const dialled = (i: number) => sw.originates.filter((o) => o.number === n(i)).length;
+    const dialled = (i: number) => sw.dialled(n(i));
     expect([1, 2, 3, 4, 5, 6].map(dialled)).toEqual([1, 1, 1, 1, 1, 1]);
-    expect([dialled(7), dialled(8), dialled(9), dialled(10), dialled(11), dialled(12), dialled(13)]).toEqual([2, 2, 1, 2, 1, 0, 0]);
+    expect([7, 8, 9, 10, 11, 12, 13, 14].map(dialled)).toEqual([2, 2, 1, 2, 1, 0, 0, 1]);
     // Our call id travels as a channel variable; the gateway failure went out again on the other gateway.
-    expect(sw.originates.every((o) => o.vars['salesops_call_id'] === o.callId && o.vars['salesops_task_id'] === String(created.taskId))).toBe(true);
-    const gw10 = sw.originates.filter((o) => o.number === n(10)).map((o) => o.gateway);
+    expect(sw.socket.calls.every((c) => c.vars['salesops_call_id'] === c.uuid && c.vars['salesops_task_id'] === String(created.taskId))).toBe(true);
+    const gw10 = sw.spans.filter((s) => s.call.destination === n(10)).map((s) => s.gateway);
     expect(gw10[0]).not.toBe(gw10[1]);
 
     // One call model: every attempt is a `calls` row with its outcome.
     const calls = await check.find(CallSchema, { task: created.taskId });
-    expect(calls.length).toBe(sw.originates.length);
-    expect(calls.filter((c) => c.outcome === 'answered').length).toBe(8);
+    expect(calls.length).toBe(sw.socket.calls.length);
+    expect(calls.filter((c) => c.outcome === 'answered').length).toBe(9);
     expect(calls.every((c) => c.endedAt && c.outcome)).toBe(true);
   }, 180_000);
 });

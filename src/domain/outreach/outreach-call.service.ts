@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { checkCompliance } from '../compliance/compliance.service.js';
+import type { Purpose } from '../compliance/compliance.policy.js';
 import { customerIdForPhone } from '../customers/phone-resolution.js';
 import { DomainError } from '../shared/domain-error.js';
 import { normalizePhone } from '../shared/phone.js';
@@ -15,6 +16,8 @@ export const OUTREACH_CALL_JOB = 'outreach.call';
 
 export type OutreachCallInput = {
   phoneNumber: string;
+  /** `service` (a visit's or complaint's follow-up: no marketing consent needed) or `marketing` (the default). */
+  purpose?: Purpose;
   scriptId?: string | null;
   scriptContent: string;
   customerId?: string | null;
@@ -25,12 +28,13 @@ export type OutreachCallInput = {
 /** `dryRun`: placed through the dry-run gateway, no call was made. */
 export type OutreachCallResult = { callId: string; status: CallLogStatus | 'deferred'; deferredUntil?: Date; error?: string; dryRun: boolean };
 
-const OUTCOME_BY_FAILURE: Record<string, CallOutcome> = { CALLEE_BUSY: 'busy', NO_ANSWER: 'no_answer', INVALID_NUMBER: 'invalid', REJECTED: 'rejected', OUTCOME_UNKNOWN: 'unknown' };
+const OUTCOME_BY_FAILURE: Record<string, CallOutcome> = { CALLEE_BUSY: 'busy', NO_ANSWER: 'no_answer', INVALID_NUMBER: 'invalid', REJECTED: 'rejected' };
 
 /**
  * An outreach call (seed 000 §5.3) through the voice port (Tencent voice message or FreeSWITCH):
- * compliance first (consent, ≤ 1 follow-up call a month, the marketing window — outside it the call is
- * queued for the next window), the call_logs row and contact history written, then the call placed.
+ * compliance first for its purpose (marketing: consent, ≤ 1 call a month, the marketing window; service:
+ * no consent needed, but blacklist, do-not-call, ≤ 1 follow-up call a month and 08:00–21:00 — outside its
+ * window the call is queued for the next one), the `calls` row (source outreach; the `call_logs` view) and contact history written, then the call placed.
  */
 export async function placeOutreachCall(
   em: EntityManager,
@@ -45,7 +49,7 @@ export async function placeOutreachCall(
   const now = deps.clock.now();
   const dryRun = deps.voice.dryRun ?? false;
   const prepared = await em.transactional(async (tx) => {
-    const [check] = await checkCompliance(tx, { phones: [input.phoneNumber], channel: 'call', purpose: 'marketing', subjectType: 'call_log', subjectIds: [callId], dryRun }, deps.compliance, now);
+    const [check] = await checkCompliance(tx, { phones: [input.phoneNumber], channel: 'call', purpose: input.purpose ?? 'marketing', subjectType: 'call_log', subjectIds: [callId], dryRun }, deps.compliance, now);
     return check!;
   });
   if (prepared.verdict.kind === 'refuse') throw refusalError(prepared.verdict.reason);
@@ -76,9 +80,15 @@ export async function placeOutreachCall(
     await em.flush();
     return { callId, status: 'initiated', dryRun };
   }
-  const outcome = OUTCOME_BY_FAILURE[placed.code] ?? 'failed';
-  // A lost result is not a failure: the call may be ringing; its hangup event settles it.
-  Object.assign(log, { outcome, endedAt: outcome === 'unknown' ? null : deps.clock.now(), errorMessage: `${placed.code}: ${placed.message}`.slice(0, 1000) });
+  if (placed.code === 'OUTCOME_UNKNOWN') {
+    // It may be ringing or answered: not a failure (a retry would call the customer twice). The call
+    // stays `initiated` until the channel's events settle it (settleOutreachCall).
+    log.errorMessage = `OUTCOME_UNKNOWN: ${placed.message}`.slice(0, 1000);
+    history.result = `OUTCOME_UNKNOWN (${deps.voice.name}${placed.carrierCallId ? ` ${placed.carrierCallId}` : ''})`;
+    await em.flush();
+    return { callId, status: 'initiated', error: 'OUTCOME_UNKNOWN', dryRun };
+  }
+  Object.assign(log, { outcome: OUTCOME_BY_FAILURE[placed.code] ?? 'failed', endedAt: deps.clock.now(), errorMessage: `${placed.code}: ${placed.message}`.slice(0, 1000) });
   const status = callLogStatus(log);
   Object.assign(history, { status, result: placed.code });
   await em.flush();

@@ -1,68 +1,73 @@
-import { randomUUID } from 'node:crypto';
-import { channelEvent, FakeEventSocket, jsonEvent } from '../../telephony/support/fake-switch.js';
-
-/** What the callee (or the network) does with one originate. */
-export type Behaviour = { kind: 'answer'; ringMs: number; talkMs: number } | { kind: 'fail'; cause: string; ringMs: number } | { kind: 'lost' };
-
-export type Originate = { callId: string; gateway: string; number: string; vars: Record<string, string>; at: number };
+import { FakeEventSocket, type FakeOutboundCall, type OriginateOutcome } from '../../telephony/support/fake-switch.js';
 
 /**
- * A FreeSWITCH as the dialler meets it, on the shared fake event socket: `bgapi originate {vars}…` answers
- * `+OK Job-UUID`, then after the ringing a BACKGROUND_JOB `+OK <uuid>` (answered) or `-ERR <CAUSE>`, and
- * CHANNEL_HANGUP_COMPLETE carrying the `{}` variables; `lost` sends neither (the result never comes) and
- * the channel never existed. `uuid_exists` answers from the live channels. Counts calls in flight per gateway.
+ * The shared fake switch seen from the dialler's side: every originate recorded with its gateway and the
+ * span its channel lived (for calls in flight per gateway), and outcomes scripted per number and attempt.
  */
 export class DiallingSwitch {
   readonly socket = new FakeEventSocket();
-  readonly originates: Originate[] = [];
-  readonly live = new Map<string, string>();
-  readonly peak = new Map<string, number>();
-  behaviour: (number: string, attemptOfNumber: number) => Behaviour = () => ({ kind: 'answer', ringMs: 20, talkMs: 30 });
+  readonly spans: Array<{ call: FakeOutboundCall; gateway: string; start: number; end: number | undefined }> = [];
+  /** What the n-th originate to a number does (undefined: the socket's default). */
+  script: (number: string, attempt: number) => OriginateOutcome | undefined = () => undefined;
+  #stopped = false;
 
-  async start(): Promise<this> {
+  async start(gateways: string[]): Promise<this> {
     await this.socket.start();
-    this.socket.onBgapi = (command) => this.#bgapi(command);
+    for (const g of gateways) this.socket.gateways.set(g, 'UP');
+    this.socket.outcome('default', { kind: 'answer', afterMs: 30, talkMs: 80 });
+    void this.#watch();
     return this;
   }
 
-  #bgapi(command: string): string | null {
-    if (command.startsWith('uuid_exists ')) return this.live.has(command.slice('uuid_exists '.length).trim()) ? 'true' : 'false';
-    const m = /^originate \{([^}]*)\}sofia\/gateway\/([^/]+)\/(\S+)/.exec(command);
-    if (!m) return '-ERR INVALID_COMMAND\n';
-    const vars = Object.fromEntries(m[1]!.split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-    const callId = vars['origination_uuid']!;
-    const number = m[3]!;
-    const attempt = this.originates.filter((o) => o.number === number).length + 1;
-    this.originates.push({ callId, gateway: m[2]!, number, vars, at: Date.now() });
-    const b = this.behaviour(number, attempt);
-    if (b.kind === 'lost') return null;
-    this.live.set(callId, m[2]!);
-    const busy = [...this.live.values()].filter((g) => g === m[2]).length;
-    this.peak.set(m[2]!, Math.max(this.peak.get(m[2]!) ?? 0, busy));
-    // The BACKGROUND_JOB comes 5 ms after the command; the hangup after the ringing (and talk).
-    const hangup = (cause: string, answered: boolean) => {
-      this.live.delete(callId);
-      const extra: Record<string, string> = { 'Hangup-Cause': cause, ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [`variable_${k}`, v])) };
-      if (answered) extra['variable_answer_epoch'] = String(Math.floor((Date.now() - (b.kind === 'answer' ? b.talkMs : 0)) / 1000));
-      void this.socket.write(jsonEvent(channelEvent('CHANNEL_HANGUP_COMPLETE', callId, extra)));
-    };
-    if (b.kind === 'fail') {
-      setTimeout(() => hangup(b.cause, false), b.ringMs);
-      return `-ERR ${b.cause}\n`;
+  /** Follows every originate as it arrives: scripts the number's next attempt and records the channel's life. */
+  async #watch(): Promise<void> {
+    for (let n = 1; !this.#stopped; n++) {
+      const call = await this.socket.waitForOriginate(n);
+      if (this.#stopped) return;
+      const gateway = /^sofia\/gateway\/([^/]+)\//.exec(call.endpoint)?.[1] ?? '';
+      const span = { call, gateway, start: call.startedAt, end: undefined as number | undefined };
+      this.spans.push(span);
+      void call.ended.then(() => (span.end = Date.now()));
+      const attempt = this.spans.filter((s) => s.call.destination === call.destination).length;
+      const next = this.script(call.destination, attempt + 1);
+      if (next) this.socket.outcome(call.destination, next);
     }
-    setTimeout(() => hangup('NORMAL_CLEARING', true), b.ringMs + b.talkMs);
-    return `+OK ${callId}\n`;
   }
 
-  /** Originates per call id and per number: a call id seen twice is a duplicate dial. */
+  /** Sets the outcome of a number's first attempt. */
+  first(number: string): void {
+    const o = this.script(number, 1);
+    if (o) this.socket.outcome(number, o);
+  }
+
+  /** The most channels alive at once per gateway. */
+  peakPerGateway(): Map<string, number> {
+    const out = new Map<string, number>();
+    const points = this.spans.flatMap((s) => [
+      { at: s.start, d: 1, g: s.gateway },
+      { at: s.end ?? Number.MAX_SAFE_INTEGER, d: -1, g: s.gateway },
+    ]);
+    points.sort((a, b) => a.at - b.at || a.d - b.d);
+    const live = new Map<string, number>();
+    for (const p of points) {
+      live.set(p.g, (live.get(p.g) ?? 0) + p.d);
+      out.set(p.g, Math.max(out.get(p.g) ?? 0, live.get(p.g)!));
+    }
+    return out;
+  }
+
+  /** A call id (our origination_uuid) originated twice. */
   duplicates(): number {
-    const ids = this.originates.map((o) => o.callId);
+    const ids = this.socket.calls.map((c) => c.uuid);
     return ids.length - new Set(ids).size;
   }
 
-  stop(): Promise<void> {
-    return this.socket.stop();
+  dialled(number: string): number {
+    return this.socket.calls.filter((c) => c.destination === number).length;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.socket.stop();
   }
 }
-
-export const uuid = () => randomUUID();
