@@ -330,7 +330,11 @@ export function jobRepositoryContract(label: string, open: () => Promise<Contrac
       const long = await w2.agenda.create('slow', { ms: 1500 }).priority(10).save();
       const waiting = await w2.agenda.create('slow', { ms: 10 }).priority(0).save();
       await w2.start();
-      await waitFor('both jobs to be taken', async () => (await repo.queryJobs({ state: 'running' })).total === 2);
+      // Taken: the long one started, the other locked behind it (on MariaDB possibly claimed in the same batch).
+      await waitFor(
+        'the long job to start with the other one taken',
+        async () => Boolean((await repo.getJobById(String(long.attrs._id)))?.lastRunAt) && (await repo.queryJobs({ state: 'running' })).total === 2,
+      );
       const cut = await w2.stop({ timeoutMs: 200 });
       expect(cut).toMatchObject({ timedOut: true, running: 1 });
       expect((await repo.getJobById(String(long.attrs._id)))!.lockedAt).toBeInstanceOf(Date);
