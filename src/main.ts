@@ -21,6 +21,7 @@ import { CALL_SWEEP_EVERY, CALL_SWEEP_JOB } from './jobs/call-analysis.job.js';
 import { MORNING_DIGEST_CRON, MORNING_DIGEST_JOB, morningDigestJob } from './jobs/chat/morning-digest.job.js';
 import { TODO_REMINDERS_EVERY, TODO_REMINDERS_JOB, todoRemindersJob } from './jobs/chat/todo-reminders.job.js';
 import { wireTelephony, type TelephonyWiring } from './composition/telephony.wiring.js';
+import { wireData } from './composition/data.wiring.js';
 import type { JobQueue } from './domain/ports/job-queue.port.js';
 import { systemClock } from './domain/ports/clock.port.js';
 import { createOpenAiLanguageModel } from './gateways/openai/openai-language-model.js';
@@ -85,11 +86,12 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   const languageModel = config.model.chat ? createOpenAiLanguageModel(config.model.chat) : undefined;
   const telephony = wireTelephony({ config, logger, orm, jobQueue, notifier: () => notifier, languageModel });
   const outreach = wireOutreach({ config, logger, orm, jobQueue, approvals, notifier: () => notifier, voice: telephony.voice });
+  const data = wireData();
 
   const jobs = new JobRegistry().add(noopJob);
   const digest = morningDigestJob(() => orm.em.fork(), () => ({ notifier, approvals, timeZone: config.businessTimeZone }));
   const reminders = todoRemindersJob(() => orm.em.fork(), () => ({ notifier, timeZone: config.businessTimeZone }));
-  for (const job of [...outreach.jobs, ...telephony.jobs, digest, reminders, ...(options.extraJobs ?? [])]) jobs.add(job);
+  for (const job of [...outreach.jobs, ...telephony.jobs, ...data.jobs, digest, reminders, ...(options.extraJobs ?? [])]) jobs.add(job);
   const scheduler = await createScheduler(createJobBackend({ mongodbUrl: config.mongodbUrl, orm }), jobs, {
     workerName: config.jobs.workerName,
     processEveryMs: config.jobs.processEveryMs,
@@ -130,7 +132,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     permissions,
     jobs: { list: (query) => listJobs(scheduler.agenda, query) },
     publicRouters: [...outreach.publicRouters, ...telephony.publicRouters, ...chatOps.publicRouters, ...miniappPublic],
-    staffRouters: [miniappStaffRoutes(), ...outreach.staffRouters, ...telephony.staffRouters, followUpRoutes(outreachAi), feedbackRoutes({ ...outreachAi, notifier }), historyRoutes()],
+    staffRouters: [miniappStaffRoutes(), ...outreach.staffRouters, ...telephony.staffRouters, followUpRoutes(outreachAi), feedbackRoutes({ ...outreachAi, notifier }), historyRoutes(), ...data.routes.staff],
   });
 
   const server = app.listen(config.http.port, config.http.host);
