@@ -86,7 +86,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   const languageModel = config.model.chat ? createOpenAiLanguageModel(config.model.chat) : undefined;
   const telephony = wireTelephony({ config, logger, orm, jobQueue, notifier: () => notifier, languageModel });
   const outreach = wireOutreach({ config, logger, orm, jobQueue, approvals, notifier: () => notifier, voice: telephony.voice });
-  const data = wireData();
+  const data = wireData({ config, orm, jobQueue });
 
   const jobs = new JobRegistry().add(noopJob);
   const digest = morningDigestJob(() => orm.em.fork(), () => ({ notifier, approvals, timeZone: config.businessTimeZone }));
