@@ -38,6 +38,9 @@ import { createJscode2SessionLogin } from './gateways/wechat/jscode2session.js';
 import { miniappRoutes } from './miniapp-api/routes/miniapp/miniapp.routes.js';
 import { miniappStaffRoutes } from './miniapp-api/routes/miniapp/miniapp-staff.routes.js';
 import { MiniappTokens } from './miniapp-api/routes/miniapp/miniapp-token.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { startMetricsServer, type MetricsServer } from './metrics/metrics-server.js';
+import { measureJobs } from './jobs/job-metrics.js';
 
 export type RunningApp = {
   config: Config;
@@ -55,6 +58,9 @@ export type RunningApp = {
   /** The chat doors (router, notifier, WeCom client, Wechaty) and the approval registry. */
   chatOps: ChatOps;
   approvals: ApprovalService;
+  /** Prometheus registry of this app; `metricsUrl` when METRICS_PORT is set. */
+  metrics: Metrics;
+  metricsUrl: string | undefined;
   stop(): Promise<void>;
 };
 
@@ -77,6 +83,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   const applied = await migrateUp(orm);
   logger.info({ database: describeDatabase(config.database), migrationsApplied: applied }, 'database ready');
 
+  const metrics = createMetrics();
   const permissions = new PermissionService();
   const tokens = new StaffTokens(config.auth.appSecret, config.auth.tokenTtlSeconds);
   const jobQueue = lateBoundJobQueue();
@@ -85,7 +92,13 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   // One OpenAI-compatible client for scripts, sentiment and call insights; undefined: template and lexicon fallbacks.
   const languageModel = config.model.chat ? createOpenAiLanguageModel(config.model.chat) : undefined;
   const telephony = wireTelephony({ config, logger, orm, jobQueue, notifier: () => notifier, languageModel });
-  const outreach = wireOutreach({ config, logger, orm, jobQueue, approvals, notifier: () => notifier, voice: telephony.voice });
+  const outreach = wireOutreach({ config, logger, orm, jobQueue, approvals, notifier: () => notifier, voice: telephony.voice, metrics });
+  if (telephony.door) {
+    const door = telephony.door;
+    metrics.sources.eslConnected = () => door.events.connected();
+    metrics.sources.eslConnects = () => door.events.stats.connects;
+    metrics.sources.callsInFlight = () => door.callsInFlight();
+  }
   const data = wireData({ config, orm, jobQueue });
 
   const jobs = new JobRegistry().add(noopJob);
@@ -99,11 +112,12 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     log: logger.child({ component: 'jobs' }),
   });
   jobQueue.bind(createAgendaJobQueue(scheduler.agenda));
+  measureJobs(scheduler.agenda, metrics);
 
   // Staff notifications: WeCom cards / WeChat text when a chat door is configured, the log otherwise.
   const chatOps = await startChatOps(
     { wecom: config.wecom, wechaty: config.wechaty, timeZone: config.businessTimeZone },
-    { orm, logger, permissions, approvals, fallbackNotifier: createLogNotifier(logger), wechatyPuppet: options.wechatyPuppet },
+    { orm, logger, permissions, approvals, fallbackNotifier: createLogNotifier(logger), wechatyPuppet: options.wechatyPuppet, metrics },
   );
   const notifier = chatOps.notifier;
 
@@ -131,6 +145,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     tokens,
     permissions,
     jobs: { list: (query) => listJobs(scheduler.agenda, query) },
+    metrics,
+    metricsToken: config.metrics.token,
     publicRouters: [...outreach.publicRouters, ...telephony.publicRouters, ...chatOps.publicRouters, ...miniappPublic],
     staffRouters: [miniappStaffRoutes(), ...outreach.staffRouters, ...telephony.staffRouters, followUpRoutes(outreachAi), feedbackRoutes({ ...outreachAi, notifier }), historyRoutes(), ...data.routes.staff],
   });
@@ -144,19 +160,26 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}`;
   logger.info({ url }, 'http door listening');
   await telephony.start();
+  let metricsServer: MetricsServer | undefined;
+  if (config.metrics.port !== undefined) {
+    metricsServer = await startMetricsServer(metrics, { host: config.metrics.host, port: config.metrics.port, token: config.metrics.token });
+    logger.info({ url: metricsServer.url }, 'metrics listener started');
+  }
+  if (!config.metrics.token && config.metrics.port === undefined) logger.info('metrics not served: set METRICS_TOKEN (GET /metrics on this port) or METRICS_PORT (a separate listener)');
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('shutting down: no new requests');
       await telephony.stop();
+      await metricsServer?.close();
       await closeServer(server);
       await chatOps.stop();
       await scheduler.stop({ timeoutMs: 15_000 });
       await orm.close(true);
       logger.info('shutdown complete');
     })());
-  return { config, logger, orm, scheduler, jobQueue, telephony: telephony.door, server, http: app, url, chatOps, approvals, stop };
+  return { config, logger, orm, scheduler, jobQueue, telephony: telephony.door, server, http: app, url, chatOps, approvals, metrics, metricsUrl: metricsServer?.url, stop };
 }
 
 /** Stops accepting connections, lets in-flight requests finish, then closes idle keep-alive sockets. */

@@ -21,6 +21,8 @@ import { invitationRoutes } from '../miniapp-api/routes/outreach/invitations.rou
 import { callRoutes } from '../miniapp-api/routes/outreach/call.routes.js';
 import { outreachSendJobs, outreachSweepJob } from '../jobs/outreach/outreach.jobs.js';
 import type { ApprovalService } from '../domain/approvals/approval.service.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { measuredSmsGateway, measuredVoiceGateway } from '../metrics/gateway-metrics.js';
 
 export type OutreachWiring = {
   deps: OutreachDeps;
@@ -35,7 +37,7 @@ export type OutreachWiring = {
  * outside production), the
  * services' dependencies, their jobs and routes. `voice` may be overridden (FreeSWITCH when telephony is on).
  */
-export function wireOutreach(ctx: { config: Config; logger: Logger; orm: Orm; jobQueue: JobQueue; approvals: ApprovalService; notifier: () => Notifier; voice?: VoiceGateway }): OutreachWiring {
+export function wireOutreach(ctx: { config: Config; logger: Logger; orm: Orm; jobQueue: JobQueue; approvals: ApprovalService; notifier: () => Notifier; voice?: VoiceGateway; metrics?: Metrics }): OutreachWiring {
   const { config, logger } = ctx;
   // A dry run is explicit (OUTREACH_DRY_RUN=true) or, outside production, what a missing carrier means;
   // production without a carrier does not start (config check).
@@ -56,6 +58,10 @@ export function wireOutreach(ctx: { config: Config; logger: Logger; orm: Orm; jo
     const recording = createRecordingVoiceGateway(logger);
     voice = recording.gateway;
     logger.warn({ dryRun: true }, `${recording.description} (${why})`);
+  }
+  if (ctx.metrics) {
+    sms = measuredSmsGateway(sms, ctx.metrics);
+    voice = measuredVoiceGateway(voice, ctx.metrics);
   }
   const deps: OutreachDeps = {
     sms,

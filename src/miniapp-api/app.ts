@@ -16,6 +16,9 @@ import { jobsRoutes, type JobsView } from './routes/jobs.routes.js';
 import { docsRoutes } from './routes/docs.routes.js';
 import { openApiDocument, type OpenApiDocument } from './http/openapi.js';
 import { routeSpecsOf, type RouteSpec } from '../http/route-spec.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { httpMetrics } from './http/http-metrics.js';
+import { metricsRoutes } from './routes/metrics.routes.js';
 
 const API_INFO = {
   title: 'Sales Ops API',
@@ -29,6 +32,9 @@ export type HttpDeps = {
   tokens: StaffTokens;
   permissions: PermissionService;
   jobs: JobsView;
+  /** Request durations are recorded here; with `metricsToken` GET /metrics serves the registry. */
+  metrics?: Metrics;
+  metricsToken?: string;
   /** Routers that need no staff token (callbacks, mini-program login); mounted before authentication. */
   publicRouters?: Router<AppState>[];
   /** Routers behind the staff bearer token; each route checks its own permission. */
@@ -49,11 +55,13 @@ export function createHttpApp(deps: HttpDeps): Koa<AppState> {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: false }));
   };
+  if (deps.metrics) app.use(httpMetrics(deps.metrics));
   app.use(requestContext(deps.orm, deps.logger));
   app.use(errorHandler());
   app.use(bodyParser());
   use(healthRoutes(deps.orm));
   use(docsRoutes(() => (document ??= openApiDocument(specs, API_INFO))));
+  if (deps.metrics && deps.metricsToken) use(metricsRoutes(deps.metrics, deps.metricsToken));
   for (const router of deps.publicRouters ?? []) use(router);
   const authenticated = authenticate(deps.tokens, deps.permissions);
   app.use(async (ctx, next) => (ctx.path.startsWith('/api/') ? authenticated(ctx, next) : next()));

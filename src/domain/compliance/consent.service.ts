@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import type { AuditChannel } from '../audit/audit-log.entity.js';
 import { authorize, type Actor } from '../auth/actor.js';
 import { auditedBy } from '../auth/staff-actor.js';
-import { customerIdForPhone } from '../customers/customer-by-phone.js';
+import { customerIdForPhone } from '../customers/phone-resolution.js';
 import { CustomerSchema } from '../customers/customer.entity.js';
 import { DomainError } from '../shared/domain-error.js';
 import { csvCell } from '../shared/csv-cell.js';
@@ -50,7 +50,7 @@ export async function recordConsentDecision(em: EntityManager, actor: Actor, inp
   return em.transactional(async (tx) => {
     let customerId = input.customerId ?? null;
     if (customerId && !(await tx.count(CustomerSchema, { id: customerId }))) throw new DomainError('CUSTOMER_NOT_FOUND', `客户 ${customerId} 不存在`);
-    customerId ??= await customerIdForPhone(tx, e164, phone!.last8);
+    customerId ??= await customerIdForPhone(tx, phone!);
     await appendDecision(tx, { ...input, phone: e164, customerId, recordedBy: actor.staffId }, auditedBy(actor));
     return consentOverview(tx, e164);
   });
