@@ -93,7 +93,8 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
   measureJobs(scheduler.agenda, metrics);
   const jobs = createAgendaJobQueue(scheduler.agenda);
   // Approvable kinds register here; the chat doors and the API decide through this one service.
-  const approvals = new ApprovalService({ timeZone: config.businessTimeZone }).register(campaignApprovable).register(invitationApprovable(jobs));
+  // Submitters hear decisions through the notifier the chat capability provides (wired below).
+  const approvals = new ApprovalService({ timeZone: config.businessTimeZone, notifier: () => platform.notifier }).register(campaignApprovable).register(invitationApprovable(jobs));
   const shared: Omit<Platform, 'notifier'> = {
     config,
     logger,
