@@ -12,6 +12,7 @@ import { wechatySection } from './config/wechaty.config.js';
 import { miniappSection } from './config/miniapp.config.js';
 import { tencentSection } from './config/tencent.config.js';
 import { metricsSection } from './config/metrics.config.js';
+import { importsSection } from './config/imports.config.js';
 import { productionCarrierProblems } from './config/carriers.check.js';
 
 /**
@@ -28,6 +29,7 @@ const sections = {
   tencent: tencentSection,
   outreach: outreachSection,
   metrics: metricsSection,
+  imports: importsSection,
 } satisfies Record<string, ConfigSection<any, unknown>>;
 
 type SectionConfigs = { [K in keyof typeof sections]: ReturnType<(typeof sections)[K]['build']> };
