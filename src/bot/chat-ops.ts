@@ -11,7 +11,7 @@ import { createCommandRouter, type CommandRouter } from './commands/router.js';
 import { unavailableCallTasks } from './commands/unavailable-call-tasks.js';
 import { createChatNotifier } from './notifier/chat-notifier.js';
 import { createBackgroundQueue, type BackgroundQueue } from './wecom/background-queue.js';
-import { createCallbackHandler, type CallbackRequest, type CallbackResponse } from './wecom/callback-handler.js';
+import { createCallbackHandler, type CallbackHandler } from './wecom/callback-handler.js';
 import { wecomCallbackRouter } from './wecom/callback.routes.js';
 import { createSqlReceiptStore, type ReceiptStore } from './wecom/receipt-store.js';
 import { createWecomInbound } from './wecom/wecom-inbound.js';
@@ -33,6 +33,8 @@ export type ChatOpsDeps = {
   callTasks?: CallTaskControl;
   /** Tests pass a wechaty-puppet-mock instance here instead of a package name. */
   wechatyPuppet?: PUPPET.impls.PuppetInterface;
+  /** How long one process may work on a WeCom message before another takes it over. */
+  inboxLeaseMs?: number;
   /** Tests pin the callback clock to WeCom's sample vectors. */
   now?: () => number;
 };
@@ -42,12 +44,12 @@ export type ChatOps = {
   notifier: Notifier;
   /** Public HTTP routes (the WeCom callback) for the HTTP app. */
   publicRouters: Router<any>[];
-  handleCallback?: (req: CallbackRequest) => Promise<CallbackResponse>;
+  handleCallback?: CallbackHandler;
   wecomClient?: WecomClient;
   wechaty?: WechatyTransport;
   /** The WeCom callback's de-dup store (its expired entries are swept by a scheduled job). */
   receipts?: ReceiptStore;
-  /** Starts Wechaty (logs in through its puppet). */
+  /** Starts Wechaty (logs in through its puppet) and processes WeCom messages acknowledged before a crash. */
   start(): Promise<void>;
   /** Finishes acknowledged callbacks, stops Wechaty. */
   stop(): Promise<void>;
@@ -87,6 +89,7 @@ export function buildChatOps(config: ChatOpsConfig, deps: ChatOpsDeps): ChatOps 
       process: createWecomInbound({ router, client: wecomClient, log }),
       log: log.child({ door: 'wecom-callback' }),
       now: deps.now,
+      leaseMs: deps.inboxLeaseMs,
     });
     publicRouters.push(wecomCallbackRouter(handleCallback));
     log.info({ corpId: w.corpId, agentId: w.agentId, apiBase: w.apiBase }, 'wecom door on: /wecom/callback');
@@ -115,6 +118,7 @@ export function buildChatOps(config: ChatOpsConfig, deps: ChatOpsDeps): ChatOps 
     wechaty,
     receipts,
     async start() {
+      await handleCallback?.recover();
       await wechaty?.start();
     },
     async stop() {
