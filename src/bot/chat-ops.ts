@@ -6,6 +6,8 @@ import type { PermissionService } from '../domain/auth/permission.service.js';
 import type { CallTaskControl } from '../domain/ports/call-task-control.port.js';
 import type { Notifier } from '../domain/ports/notifier.port.js';
 import { createWecomClient, type WecomClient } from '../gateways/wecom/wecom-client.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { measuredWecomClient } from '../metrics/wecom-metrics.js';
 import type { Logger } from '../logging/logger.js';
 import { createCommandRouter, type CommandRouter } from './commands/router.js';
 import { unavailableCallTasks } from './commands/unavailable-call-tasks.js';
@@ -37,6 +39,8 @@ export type ChatOpsDeps = {
   inboxLeaseMs?: number;
   /** Tests pin the callback clock to WeCom's sample vectors. */
   now?: () => number;
+  /** WeCom API errors are counted here by code. */
+  metrics?: Metrics;
 };
 
 export type ChatOps = {
@@ -78,6 +82,7 @@ export function buildChatOps(config: ChatOpsConfig, deps: ChatOpsDeps): ChatOps 
   if (config.wecom) {
     const w = config.wecom;
     wecomClient = createWecomClient({ baseUrl: w.apiBase, corpId: w.corpId, secret: w.secret, agentId: w.agentId, sendsPerMemberPerMinute: w.sendsPerMemberPerMinute });
+    if (deps.metrics) wecomClient = measuredWecomClient(wecomClient, deps.metrics);
     receipts = createSqlReceiptStore(deps.orm);
     queue = createBackgroundQueue({ concurrency: 16, capacity: 20_000, log });
     handleCallback = createCallbackHandler({

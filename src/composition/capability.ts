@@ -2,6 +2,7 @@ import type { Router } from '@koa/router';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import type { Logger } from '../logging/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { ApprovalService } from '../domain/approvals/approval.service.js';
 import type { PermissionService } from '../domain/auth/permission.service.js';
 import type { Clock } from '../domain/ports/clock.port.js';
@@ -20,6 +21,8 @@ import type { StaffTokens } from '../miniapp-api/auth/staff-token.js';
 export type Platform = {
   config: Config;
   logger: Logger;
+  /** The Prometheus registry: capabilities count their gateway calls and expose gauges here. */
+  metrics: Metrics;
   orm: Orm;
   /** A fresh EntityManager for a job or a background task. */
   fork: () => ReturnType<Orm['em']['fork']>;

@@ -26,6 +26,7 @@ export function wire(platform: Omit<Platform, 'notifier'>, options: { wechatyPup
       approvals: platform.approvals,
       fallbackNotifier: createLogNotifier(logger),
       wechatyPuppet: options.wechatyPuppet,
+      metrics: platform.metrics,
     },
   );
   const { notifier, receipts } = chatOps;

@@ -13,6 +13,7 @@ import { callRoutes } from '../miniapp-api/routes/outreach/call.routes.js';
 import { followUpRoutes } from '../miniapp-api/routes/outreach/follow-up.routes.js';
 import { feedbackRoutes } from '../miniapp-api/routes/outreach/feedback.routes.js';
 import { historyRoutes } from '../miniapp-api/routes/outreach/history.routes.js';
+import { measuredSmsGateway, measuredVoiceGateway } from '../metrics/gateway-metrics.js';
 import type { Capability, Platform } from './capability.js';
 
 export type OutreachCapability = Capability & { deps: OutreachDeps };
@@ -45,6 +46,8 @@ export function wire(platform: Platform, options: { voice?: VoiceGateway } = {})
     voice = recording.gateway;
     logger.warn({ dryRun: true }, `${recording.description} (${why})`);
   }
+  sms = measuredSmsGateway(sms, platform.metrics);
+  voice = measuredVoiceGateway(voice, platform.metrics);
   const deps: OutreachDeps = {
     sms,
     voice,

@@ -23,6 +23,9 @@ import { createHttpApp } from '../miniapp-api/app.js';
 import { StaffTokens } from '../miniapp-api/auth/staff-token.js';
 import type { ChatOps } from '../bot/chat-ops.js';
 import type { TelephonyDoor } from '../telephony/telephony-door.js';
+import { createMetrics, type Metrics } from '../metrics/metrics.js';
+import { startMetricsServer } from '../metrics/metrics-server.js';
+import { measureJobs } from '../jobs/job-metrics.js';
 import type { Capability, Platform } from './capability.js';
 import * as chat from './chat.wiring.js';
 import * as staff from './staff.wiring.js';
@@ -46,6 +49,9 @@ export type RunningApp = {
   /** The chat doors (router, notifier, WeCom client, Wechaty). */
   chatOps: ChatOps;
   approvals: ApprovalService;
+  /** Prometheus registry of this app; `metricsUrl` when METRICS_PORT is set. */
+  metrics: Metrics;
+  metricsUrl: string | undefined;
   stop(): Promise<void>;
 };
 
@@ -58,7 +64,7 @@ export type StartOptions = {
 };
 
 /** The whole application built and not yet started: no connection is open, no timer runs. */
-export type BuiltApp = Omit<RunningApp, 'server' | 'url' | 'stop'> & {
+export type BuiltApp = Omit<RunningApp, 'server' | 'url' | 'metricsUrl' | 'stop'> & {
   capabilities: Capability[];
   /** Opens the database (migrated) and the job store, starts the job worker, each capability in order, then HTTP. */
   start(): Promise<RunningApp>;
@@ -74,6 +80,7 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
   const config = loadConfig(env);
   const logger = options.logger ?? createLogger(config.logLevel);
   const orm: Orm = new MikroORM(ormOptions(config.database));
+  const metrics = createMetrics();
   const registry = new JobRegistry().add(noopJob);
   const scheduler = buildScheduler(createJobBackend({ mongodbUrl: config.mongodbUrl, orm }), registry, {
     workerName: config.jobs.workerName,
@@ -81,12 +88,14 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
     maxConcurrency: config.jobs.maxConcurrency,
     log: logger.child({ component: 'jobs' }),
   });
+  measureJobs(scheduler.agenda, metrics);
   const jobs = createAgendaJobQueue(scheduler.agenda);
   // Approvable kinds register here; the chat doors and the API decide through this one service.
   const approvals = new ApprovalService({ timeZone: config.businessTimeZone }).register(campaignApprovable).register(invitationApprovable(jobs));
   const shared: Omit<Platform, 'notifier'> = {
     config,
     logger,
+    metrics,
     orm,
     fork: () => orm.em.fork(),
     jobs,
@@ -115,11 +124,13 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
     logger,
     tokens: shared.staffTokens,
     permissions: shared.permissions,
+    metrics,
+    metricsToken: config.metrics.token,
     publicRouters: capabilities.flatMap((c) => c.routes?.public ?? []),
     staffRouters: capabilities.flatMap((c) => c.routes?.staff ?? []),
   });
 
-  const built = { config, logger, orm, scheduler, jobQueue: jobs, telephony: telephonyCapability.door, http, chatOps: chatCapability.chatOps, approvals, capabilities };
+  const built = { config, logger, metrics, orm, scheduler, jobQueue: jobs, telephony: telephonyCapability.door, http, chatOps: chatCapability.chatOps, approvals, capabilities };
   return { ...built, start: () => startApp(built) };
 }
 
@@ -180,6 +191,15 @@ async function startApp(app: Omit<BuiltApp, 'start'>): Promise<RunningApp> {
     const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}`;
     logger.info({ url, capabilities: capabilities.map((c) => c.name) }, 'http door listening');
 
+    let metricsUrl: string | undefined;
+    if (config.metrics.port !== undefined) {
+      const metricsServer = await startMetricsServer(app.metrics, { host: config.metrics.host, port: config.metrics.port, token: config.metrics.token });
+      stack.push({ name: 'metrics', stop: () => metricsServer.close() });
+      metricsUrl = metricsServer.url;
+      logger.info({ url: metricsUrl }, 'metrics listener started');
+    }
+    if (!config.metrics.token && config.metrics.port === undefined) logger.info('metrics not served: set METRICS_TOKEN (GET /metrics on this port) or METRICS_PORT (a separate listener)');
+
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
@@ -188,7 +208,7 @@ async function startApp(app: Omit<BuiltApp, 'start'>): Promise<RunningApp> {
         logger.info('shutdown complete');
       })());
     const { capabilities: _, ...rest } = app;
-    return { ...rest, server, url, stop };
+    return { ...rest, server, url, metricsUrl, stop };
   } catch (err) {
     await stopAll();
     throw err;

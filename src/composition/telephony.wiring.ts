@@ -31,6 +31,11 @@ export function wire(platform: Platform): TelephonyCapability {
   const door = config.telephony
     ? createTelephony({ config: config.telephony, fork, logger, notifier, jobs: platform.jobs, timeZone: config.businessTimeZone })
     : undefined;
+  if (door) {
+    platform.metrics.sources.eslConnected = () => door.events.connected();
+    platform.metrics.sources.eslConnects = () => door.events.stats.connects;
+    platform.metrics.sources.callsInFlight = () => door.callsInFlight();
+  }
   return {
     name: 'telephony',
     routes: {

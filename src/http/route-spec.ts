@@ -17,7 +17,9 @@ export type RouteAccess =
   /** A link signed with APP_SECRET (`expires` and `sig` in the query). */
   | { kind: 'signed-url' }
   /** WeCom's `msg_signature` over the encrypted message. */
-  | { kind: 'wecom-signature' };
+  | { kind: 'wecom-signature' }
+  /** The Prometheus scrape token (METRICS_TOKEN) as `Authorization: Bearer <token>`. */
+  | { kind: 'metrics-token' };
 
 export type ResponseSpec = {
   description: string;
@@ -78,6 +80,7 @@ export function routeErrors(spec: RouteSpec): ErrorCode[] {
   }
   if (access.kind === 'staff' && access.permissions.length > 0) codes.add('FORBIDDEN');
   if (access.kind === 'callback-token') codes.add('CALLBACK_FORBIDDEN');
+  if (access.kind === 'metrics-token') codes.add('UNAUTHENTICATED');
   if (spec.params || spec.query || spec.body) codes.add('VALIDATION_FAILED');
   if (hasBody(spec)) {
     codes.add('INVALID_JSON');

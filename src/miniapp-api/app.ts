@@ -12,6 +12,9 @@ import { healthRoutes } from './routes/health.routes.js';
 import { docsRoutes } from './routes/docs.routes.js';
 import { openApiDocument, type OpenApiDocument } from './http/openapi.js';
 import { routeSpecsOf, type RouteSpec } from '../http/route-spec.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { httpMetrics } from './http/http-metrics.js';
+import { metricsRoutes } from './routes/metrics.routes.js';
 
 const API_INFO = {
   title: 'Sales Ops API',
@@ -24,6 +27,9 @@ export type HttpDeps = {
   logger: Logger;
   tokens: StaffTokens;
   permissions: PermissionService;
+  /** Request durations are recorded here; with `metricsToken` GET /metrics serves the registry. */
+  metrics?: Metrics;
+  metricsToken?: string;
   /** Routers that need no staff token (callbacks, mini-program login); mounted before authentication. */
   publicRouters?: Router<AppState>[];
   /** Routers behind the staff bearer token; each route checks its own permission. */
@@ -44,11 +50,13 @@ export function createHttpApp(deps: HttpDeps): Koa<AppState> {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: false }));
   };
+  if (deps.metrics) app.use(httpMetrics(deps.metrics));
   app.use(requestContext(deps.orm, deps.logger));
   app.use(errorHandler());
   app.use(bodyParser());
   use(healthRoutes(deps.orm));
   use(docsRoutes(() => (document ??= openApiDocument(specs, API_INFO))));
+  if (deps.metrics && deps.metricsToken) use(metricsRoutes(deps.metrics, deps.metricsToken));
   for (const router of deps.publicRouters ?? []) use(router);
   const authenticated = authenticate(deps.tokens, deps.permissions);
   app.use(async (ctx, next) => (ctx.path.startsWith('/api/') ? authenticated(ctx, next) : next()));

@@ -29,16 +29,22 @@ export type TelephonyDoor = {
   stop(): Promise<void>;
   /** The outbound-socket port actually listened on (after start). */
   socketPort(): number | undefined;
+  /** Our tagged channels alive on the switch now, by source (`salesops_call`: inbound, outbound, …). */
+  callsInFlight(): Record<string, number>;
 };
 
 /** The FreeSWITCH door: the event client (life-cycle events) and the outbound-socket call server. No I/O until start(). */
 export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
   const log = deps.logger.child({ component: 'telephony' });
   const { config } = deps;
+  const live = new Map<string, string>();
   const events = createEventClient({
     ...config.esl,
     logger: deps.logger,
-    onEvent: (event) => onSwitchEvent(deps, log, event),
+    onEvent: (event) => {
+      trackChannel(live, event);
+      return onSwitchEvent(deps, log, event);
+    },
   });
   const voiceGateway = createFreeSwitchVoiceGateway({ events, gateway: config.gateway, callerId: config.callerId, tts: config.tts });
   let calls: CallServer | undefined;
@@ -74,7 +80,21 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
       await Promise.all([calls?.close(), events.stop()]);
     },
     socketPort: () => calls?.port(),
+    callsInFlight: () => {
+      const bySource: Record<string, number> = {};
+      for (const source of live.values()) bySource[source] = (bySource[source] ?? 0) + 1;
+      return bySource;
+    },
   };
+}
+
+/** Channels we tagged, from their first tagged event to CHANNEL_HANGUP_COMPLETE (a reconnect forgets none: hangups still come). */
+function trackChannel(live: Map<string, string>, event: SwitchEvent): void {
+  const uuid = text(event.body['Unique-ID']);
+  const tag = text(event.body['variable_salesops_call']);
+  if (!uuid) return;
+  if (event.name === 'CHANNEL_HANGUP_COMPLETE') live.delete(uuid);
+  else if (tag && event.name !== 'RECORD_STOP') live.set(uuid, tag);
 }
 
 /** Only channels we tagged (`salesops_call`) matter; everything else is counted and dropped. */

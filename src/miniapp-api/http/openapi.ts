@@ -13,6 +13,7 @@ const ACCESS_TEXT: Record<RouteSpec['access']['kind'], string> = {
   'callback-token': '路径中的回调令牌（TENCENT_SMS_CALLBACK_TOKEN）',
   'signed-url': '签名链接（expires、sig）',
   'wecom-signature': '企业微信 msg_signature 签名',
+  'metrics-token': '监控抓取令牌（Authorization: Bearer <METRICS_TOKEN>）',
 };
 
 function security(spec: RouteSpec): oas31.SecurityRequirementObject[] {
