@@ -20,7 +20,7 @@ import { createWecomInbound } from './wecom/wecom-inbound.js';
 import { createWechaty, type WechatyTransport } from './wechaty/wechaty-transport.js';
 
 export type ChatOpsConfig = {
-  wecom?: { corpId: string; agentId: number; secret: string; token: string; encodingAesKey: string; apiBase: string; sendsPerMemberPerMinute: number };
+  wecom?: { corpId: string; agentId: number; secret: string; token: string; encodingAesKey: string; apiBase: string; sendsPerMemberPerMinute: number; inboxLeaseMs?: number };
   wechaty?: { puppet: string; token?: string };
   timeZone: string;
 };
@@ -35,8 +35,6 @@ export type ChatOpsDeps = {
   callTasks?: CallTaskControl;
   /** Tests pass a wechaty-puppet-mock instance here instead of a package name. */
   wechatyPuppet?: PUPPET.impls.PuppetInterface;
-  /** How long one process may work on a WeCom message before another takes it over. */
-  inboxLeaseMs?: number;
   /** Tests pin the callback clock to WeCom's sample vectors. */
   now?: () => number;
   /** WeCom API errors are counted here by code. */
@@ -51,7 +49,7 @@ export type ChatOps = {
   handleCallback?: CallbackHandler;
   wecomClient?: WecomClient;
   wechaty?: WechatyTransport;
-  /** The WeCom callback's de-dup store (its expired entries are swept by a scheduled job). */
+  /** The WeCom callback's de-dup store and inbox (its expired entries are swept by a scheduled job). */
   receipts?: ReceiptStore;
   /** Starts Wechaty (logs in through its puppet) and processes WeCom messages acknowledged before a crash. */
   start(): Promise<void>;
@@ -94,7 +92,7 @@ export function buildChatOps(config: ChatOpsConfig, deps: ChatOpsDeps): ChatOps 
       process: createWecomInbound({ router, client: wecomClient, log }),
       log: log.child({ door: 'wecom-callback' }),
       now: deps.now,
-      leaseMs: deps.inboxLeaseMs,
+      leaseMs: w.inboxLeaseMs,
     });
     publicRouters.push(wecomCallbackRouter(handleCallback));
     log.info({ corpId: w.corpId, agentId: w.agentId, apiBase: w.apiBase }, 'wecom door on: /wecom/callback');

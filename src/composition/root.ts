@@ -26,6 +26,7 @@ import type { TelephonyDoor } from '../telephony/telephony-door.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { startMetricsServer } from '../metrics/metrics-server.js';
 import { measureJobs } from '../jobs/job-metrics.js';
+import { outboxNotifier } from '../domain/chat/notification-outbox.js';
 import type { Capability, Platform } from './capability.js';
 import * as chat from './chat.wiring.js';
 import * as staff from './staff.wiring.js';
@@ -72,7 +73,7 @@ export type BuiltApp = Omit<RunningApp, 'server' | 'url' | 'metricsUrl' | 'stop'
 
 /**
  * The composition root, phase one: config, logger, ORM, job store, shared services, then every
- * capability's wire() in order (chat first: it provides the notifier) — objects only, no I/O.
+ * capability's wire() in order — objects only, no I/O.
  * To add a capability: write src/composition/<name>.wiring.ts exporting wire(platform) that returns
  * a Capability (routes, jobs, schedules, start, stop), and add it to the list below.
  */
@@ -107,7 +108,8 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
   };
 
   const chatCapability = chat.wire(shared, { wechatyPuppet: options.wechatyPuppet });
-  const platform: Platform = { ...shared, notifier: chatCapability.notifier };
+  // Services notify through the durable outbox; the chat capability's job delivers.
+  const platform: Platform = { ...shared, notifier: outboxNotifier(jobs) };
   const telephonyCapability = telephony.wire(platform);
   const capabilities: Capability[] = [
     chatCapability,
