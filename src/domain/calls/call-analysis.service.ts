@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { CustomerCommunicationSchema } from '../customers/customer-communication.entity.js';
 import { CustomerSchema, type Customer } from '../customers/customer.entity.js';
+import { customerStanding } from '../customers/customer-standing.js';
 import type { LanguageModel } from '../ports/language-model.port.js';
 import type { Notifier } from '../ports/notifier.port.js';
 import type { Transcriber } from '../ports/transcriber.port.js';
@@ -72,7 +73,8 @@ export async function analyseCall(deps: AnalysisDeps, callRecordId: number): Pro
   const at = record.startedAt;
   const assignee = customer?.ownerStaff ?? record.answeredBy ?? null;
   const deadline = followUpDeadline(i.intent, record.endedAt ?? at);
-  const urgency = i.intent === '投诉' || customer?.level === 'vip' || i.sentiment === 'negative' ? 'high' : 'medium';
+  const vip = customer ? ((await customerStanding(em, customer.id))?.isVip ?? false) : false;
+  const urgency = i.intent === '投诉' || vip || i.sentiment === 'negative' ? 'high' : 'medium';
   const comm = writeCommunication(em, record, customer, transcript, i, { urgency, assignee, deadline, direction: record.direction });
   if (customer) {
     customer.lastContactAt = record.endedAt ?? at;
@@ -123,7 +125,8 @@ export async function processVoicemail(deps: AnalysisDeps, callRecordId: number)
   const { record, customer, transcript } = t;
   const insights = await extractInsights(deps.model, transcript);
   const i = insights.ok ? insights.insights : null;
-  const urgency = voicemailUrgency({ vip: customer?.level === 'vip', sentiment: i?.sentiment ?? null, transcript });
+  const vip = customer ? ((await customerStanding(em, customer.id))?.isVip ?? false) : false;
+  const urgency = voicemailUrgency({ vip, sentiment: i?.sentiment ?? null, transcript });
   const now = record.endedAt ?? record.startedAt;
   const routing = await loadRoutingInput(em, { now, timeZone: deps.timeZone, ownerStaffId: null, voicemailMaxSeconds: 0 });
   const duty = dutyPeopleAt(routing).people[0]?.id ?? null;

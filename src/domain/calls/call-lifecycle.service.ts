@@ -8,6 +8,7 @@ import { maskPhone, normalizePhone } from '../shared/phone.js';
 import { StaffSchema } from '../staff/staff.entity.js';
 import { createTodo } from '../todos/todo.service.js';
 import { CustomerSchema } from '../customers/customer.entity.js';
+import { customerStanding } from '../customers/customer-standing.js';
 import { nextWorkingMorning } from './deadlines.js';
 import { PhoneCallRecordSchema } from './phone-call-record.entity.js';
 
@@ -95,7 +96,7 @@ async function missedCall(deps: LifecycleDeps, recordId: number): Promise<void> 
   const now = record.endedAt ?? new Date();
   const routing = await loadRoutingInput(em, { now, timeZone: deps.timeZone, ownerStaffId: null, voicemailMaxSeconds: 0 });
   const assignee = customer?.ownerStaff ?? dutyPeopleAt(routing).people[0]?.id ?? null;
-  const vip = customer?.level === 'vip';
+  const vip = customer ? ((await customerStanding(em, customer.id))?.isVip ?? false) : false;
   const due = vip ? new Date(now.getTime() + 3_600_000) : nextWorkingMorning(now, deps.timeZone, routing.rules.workHours, routing.holidays);
   const who = customer?.companyName ?? customer?.name ?? maskPhone(record.caller);
   const todo = createTodo(em, {

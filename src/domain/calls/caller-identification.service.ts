@@ -2,11 +2,18 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { CustomerContactSchema } from '../customers/customer-contact.entity.js';
 import { CustomerSchema, type CustomerLevel } from '../customers/customer.entity.js';
-import { normalizePhone, type NormalizedPhone } from '../shared/phone.js';
+import { customerStandings, type CustomerStanding } from '../customers/customer-standing.js';
+import { resolvePhone } from '../customers/phone-resolution.js';
+import type { NormalizedPhone } from '../shared/phone.js';
+import type { CustomerSegment } from '../shared/vocabulary.js';
 import type { MatchKind } from './caller-identification.entity.js';
 
 export type MatchedCustomer = {
   id: string;
+  /** From the customers module: RFM segment, membership tier and the one VIP rule. */
+  segment: CustomerSegment | null;
+  tier: string | null;
+  isVip: boolean;
   companyName: string | null;
   name: string;
   level: CustomerLevel;
@@ -33,35 +40,32 @@ export type CallerMatch = {
   newLead: boolean;
 };
 
-type Candidate = { customer: MatchedCustomer; contact: MatchedContact | null; exact: boolean };
-
 /**
- * Seed 003's caller identification without its `LIKE '%…%'` scan: both the exact and the suffix match look
- * up the indexed last-8-digits columns (contact phone, contact mobile, company phone); an exact match is a
- * candidate whose stored E.164 number equals the caller's. Several suffix candidates → the customer with
- * the most recent contact wins, with confidence below 1.
+ * Seed 003's caller identification without its `LIKE '%…%'` scan, by the customers module's one rule for
+ * whose number it is (`resolvePhone`: exact E.164 first, then the most recently contacted customer), with
+ * the customer's CRM view and standing (segment, tier, VIP) for the screen-pop and routing.
  */
 export async function identifyCaller(em: EntityManager, raw: string): Promise<CallerMatch> {
-  const phone = normalizePhone(raw);
+  const resolution = await resolvePhone(em, raw);
+  const { phone } = resolution;
   if (!phone) return { raw, phone: null, kind: 'none', confidence: 0, customer: null, contact: null, candidates: 0, newLead: false };
-  const last8 = phone.last8;
-  const [contacts, customers] = await Promise.all([
-    em.find(CustomerContactSchema, { $or: [{ phoneLast8: last8 }, { mobileLast8: last8 }] }, { populate: ['customer'], limit: 50 }),
-    em.find(CustomerSchema, { phoneLast8: last8 }, { limit: 50 }),
+  if (!resolution.customerId) return { raw, phone, kind: 'none', confidence: 0, customer: null, contact: null, candidates: 0, newLead: true };
+  const [customer, contact, standings] = await Promise.all([
+    em.findOneOrFail(CustomerSchema, { id: resolution.customerId }),
+    resolution.contactId ? em.findOne(CustomerContactSchema, { id: resolution.contactId }) : null,
+    customerStandings(em, [resolution.customerId]),
   ]);
-  const candidates: Candidate[] = [
-    ...contacts.map((c) => ({ customer: view(c.customer.unwrap()), contact: contactView(c), exact: c.phone === phone.e164 || c.mobile === phone.e164 })),
-    ...customers.map((c) => ({ customer: view(c), contact: null, exact: c.phone === phone.e164 })),
-  ];
-  if (candidates.length === 0) return { raw, phone, kind: 'none', confidence: 0, customer: null, contact: null, candidates: 0, newLead: true };
-  const byLatest = (a: Candidate, b: Candidate) => (b.customer.lastContactAt?.getTime() ?? 0) - (a.customer.lastContactAt?.getTime() ?? 0) || Number(Boolean(b.contact)) - Number(Boolean(a.contact));
-  const exact = candidates.filter((c) => c.exact).sort(byLatest);
-  const distinctCustomers = new Set(candidates.map((c) => c.customer.id)).size;
-  if (exact.length > 0) {
-    return { raw, phone, kind: 'exact', confidence: 1, customer: exact[0]!.customer, contact: exact[0]!.contact, candidates: distinctCustomers, newLead: false };
-  }
-  const best = [...candidates].sort(byLatest)[0]!;
-  return { raw, phone, kind: 'last8', confidence: distinctCustomers === 1 ? 0.9 : 0.6, customer: best.customer, contact: best.contact, candidates: distinctCustomers, newLead: false };
+  const standing = standings.get(customer.id)!;
+  return {
+    raw,
+    phone,
+    kind: resolution.kind,
+    confidence: resolution.confidence,
+    customer: view(customer, standing),
+    contact: contact ? contactView(contact) : null,
+    candidates: resolution.candidates,
+    newLead: false,
+  };
 }
 
 /** Adds a customer row for an unknown caller (seed: 标记为新线索, 创建新客户档案) to the unit of work. */
@@ -79,9 +83,12 @@ export function createLeadForCaller(em: EntityManager, phone: NormalizedPhone, n
   return id;
 }
 
-function view(c: { id: string; companyName?: string | null; name: string; level: CustomerLevel; annualRevenueFen: number; orderCount: number; lastContactAt?: Date | null; notes?: string | null; tags: string[]; ownerStaff?: number | null }): MatchedCustomer {
+function view(c: { id: string; companyName?: string | null; name: string; level: CustomerLevel; annualRevenueFen: number; orderCount: number; lastContactAt?: Date | null; notes?: string | null; tags: string[]; ownerStaff?: number | null }, standing: CustomerStanding): MatchedCustomer {
   return {
     id: c.id,
+    segment: standing.segment,
+    tier: standing.tier,
+    isVip: standing.isVip,
     companyName: c.companyName ?? null,
     name: c.name,
     level: c.level,

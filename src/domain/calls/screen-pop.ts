@@ -1,4 +1,5 @@
 import type { StaffNotification } from '../ports/notifier.port.js';
+import { SEGMENT_NAMES } from '../customers/segment-names.js';
 import { localParts } from '../shared/business-time.js';
 import { maskPhone } from '../shared/phone.js';
 import type { CallerMatch } from './caller-identification.service.js';
@@ -19,7 +20,7 @@ export type Urgency = 'high' | 'medium' | 'low';
 
 /** VIP → high (seed), a complaint choice → high, a known customer → medium, everyone else → low. */
 export function callUrgency(match: CallerMatch, ivrChoice: string | null): { urgency: Urgency; why: string } {
-  if (match.customer?.level === 'vip') return { urgency: 'high', why: 'VIP客户' };
+  if (match.customer?.isVip) return { urgency: 'high', why: 'VIP客户' };
   if (ivrChoice === '4') return { urgency: 'high', why: '投诉' };
   if (match.customer && !match.newLead && match.customer.level === 'normal') return { urgency: 'medium', why: '老客户' };
   return { urgency: 'low', why: match.newLead ? '新线索' : '普通来电' };
@@ -53,7 +54,9 @@ export function buildScreenPop(input: ScreenPopInput): Extract<StaffNotification
     const contact = match.contact;
     if (contact) lines.push(['👤 联系人', contact.department ? `${contact.name} (${contact.department})` : contact.name]);
     if (contact?.position) lines.push(['💼 职位', contact.position]);
-    lines.push(['⭐ 客户等级', LEVEL_LABELS[c.level] ?? c.level]);
+    lines.push(['⭐ 客户等级', c.isVip ? LEVEL_LABELS.vip! : (LEVEL_LABELS[c.level] ?? c.level)]);
+    if (c.segment) lines.push(['🏷️ 客户分层', SEGMENT_NAMES[c.segment]]);
+    if (c.tier) lines.push(['🎖️ 会员等级', c.tier]);
     lines.push(['📊 年交易额', formatRevenue(c.annualRevenueFen)]);
     lines.push(['📋 历史订单', `${c.orderCount}笔`]);
     lines.push(['🕐 上次联系', c.lastContactAt ? lastContactText(c.lastContactAt, input.now, input.timeZone) : '无记录']);

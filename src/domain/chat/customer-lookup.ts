@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { CustomerContactSchema } from '../customers/customer-contact.entity.js';
 import { CustomerSchema, type Customer } from '../customers/customer.entity.js';
+import { resolvePhone } from '../customers/phone-resolution.js';
 import { maskPhone, normalizePhone } from '../shared/phone.js';
 
 export type CustomerCard = {
@@ -36,15 +36,11 @@ export async function lookupCustomers(em: EntityManager, query: string, limit = 
   const phone = /^[+\d][\d\s\-()]{6,}$/.test(q) ? normalizePhone(q) : null;
   const digits = q.replace(/\D/g, '');
   if (phone || (/^\d{8}$/.test(digits) && digits === q)) {
-    const last8 = phone?.last8 ?? digits;
-    const direct = await em.find(CustomerSchema, { phoneLast8: last8 }, { limit });
-    const contacts = await em.find(CustomerContactSchema, { $or: [{ phoneLast8: last8 }, { mobileLast8: last8 }] }, { limit, populate: ['customer'] });
-    const seen = new Map(direct.map((c) => [c.id, c]));
-    for (const contact of contacts) {
-      const c = contact.customer.getEntity();
-      if (!seen.has(c.id)) seen.set(c.id, c);
-    }
-    return [...seen.values()].slice(0, limit).map(card);
+    // The customers module's one rule ranks them, so the first card is the customer a call or SMS lands on.
+    const { ranked } = await resolvePhone(em, phone ?? { last8: digits });
+    const ids = ranked.slice(0, limit).map((c) => c.customerId);
+    const rows = new Map((await em.find(CustomerSchema, { id: { $in: ids } })).map((c) => [c.id, c]));
+    return ids.flatMap((id) => (rows.has(id) ? [card(rows.get(id)!)] : []));
   }
   const escaped = q.replace(/[\\%_]/g, (m) => `\\${m}`);
   const rows = await em.find(CustomerSchema, { $or: [{ id: q }, { name: { $like: `${escaped}%` } }, { companyName: { $like: `${escaped}%` } }] }, { limit, orderBy: { name: 'asc' } });

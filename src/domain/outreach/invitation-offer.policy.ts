@@ -7,8 +7,8 @@ export type InvitationOffer = { content: string; incentive: string; channel: Con
  * What an invitation offers and how it travels, by segment (seed 000 §2.2.3 and §8.3): VIP 8折 with a
  * gift by phone, loyal customers 9折 through WeChat (the mini-program), everyone else a special offer by SMS.
  */
-export function invitationOffer(input: { segment: CustomerSegment | null; level: string; name: string; eventName: string; eventDate: Date; timeZone: string }): InvitationOffer {
-  const tier = input.segment === 'VIP' || (!input.segment && input.level === 'vip') ? 'vip' : input.segment === 'loyal' ? 'loyal' : 'other';
+export function invitationOffer(input: { segment: CustomerSegment | null; isVip: boolean; name: string; eventName: string; eventDate: Date; timeZone: string }): InvitationOffer {
+  const tier = input.isVip ? 'vip' : input.segment === 'loyal' ? 'loyal' : 'other';
   const local = localParts(input.eventDate, input.timeZone);
   const when = `${Number(local.date.slice(5, 7))}月${Number(local.date.slice(8, 10))}日 ${local.hhmm}`;
   const incentive = tier === 'vip' ? '8折优惠 + 精美礼品' : tier === 'loyal' ? '9折优惠' : '活动专享特别优惠';

@@ -4,6 +4,7 @@ import { authorize, type Actor } from '../auth/actor.js';
 import { auditedBy } from '../auth/staff-actor.js';
 import { checkCompliance } from '../compliance/compliance.service.js';
 import { customerMobile } from '../customers/customer-mobile.js';
+import { isVip } from '../customers/customer-standing.js';
 import { EventSchema } from '../events/event.entity.js';
 import { localParts } from '../shared/business-time.js';
 import { DomainError } from '../shared/domain-error.js';
@@ -61,7 +62,7 @@ export async function createInvitation(
   const key = openKey(customer.id, event.id);
   const exists = () => new DomainError('INVITATION_EXISTS', `客户 ${customer.id} 已有活动 ${event.id} 的邀约`, { customerId: customer.id, eventId: event.id });
   if ((await em.count(InvitationSchema, { openKey: key })) > 0) throw exists();
-  const offer = invitationOffer({ segment: customer.segment ?? null, level: customer.level, name: customer.name, eventName: event.name, eventDate: event.eventDate, timeZone: settings.timeZone });
+  const offer = invitationOffer({ segment: customer.segment ?? null, isVip: isVip({ segment: customer.segment, level: customer.level }), name: customer.name, eventName: event.name, eventDate: event.eventDate, timeZone: settings.timeZone });
   let created: Invitation;
   try {
     created = await em.transactional(async (tx) => {

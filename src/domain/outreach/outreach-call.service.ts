@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { checkCompliance } from '../compliance/compliance.service.js';
-import { customerIdForPhone } from '../customers/customer-by-phone.js';
+import { customerIdForPhone } from '../customers/phone-resolution.js';
 import { DomainError } from '../shared/domain-error.js';
 import { normalizePhone } from '../shared/phone.js';
 import { CallLogSchema, type CallLogStatus } from './call-log.entity.js';
@@ -54,7 +54,7 @@ export async function placeOutreachCall(
     return { callId, status: 'deferred', deferredUntil: prepared.verdict.until, dryRun };
   }
   const phone = normalizePhone(input.phoneNumber)!;
-  const customerId = input.customerId ?? (await customerIdForPhone(em, phone.e164, phone.last8));
+  const customerId = input.customerId ?? (await customerIdForPhone(em, phone));
   const log = em.create(CallLogSchema, { callId, phoneNumber: phone.e164, phoneNumberLast8: phone.last8, scriptId: input.scriptId ?? null, status: 'initiated', startedAt: now, dryRun });
   const history = em.create(ContactHistorySchema, { customer: customerId, phone: phone.e164, phoneLast8: phone.last8, channel: 'call', type: input.historyType ?? 'follow_up', content: script, status: 'initiated', dryRun, createdBy: input.staffId });
   await em.flush();

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { CustomerSchema, type Customer } from '../customers/customer.entity.js';
+import { isVip, parseSegment } from '../customers/customer-standing.js';
 import { DomainError } from '../shared/domain-error.js';
 
 /** The customer an outreach request names, or 404 CUSTOMER_NOT_FOUND. */
@@ -9,11 +10,9 @@ export async function requireCustomer(em: EntityManager, customerId: string): Pr
   return customer;
 }
 
-/** VIP by the segment the caller states, else by the customer's RFM segment or level. */
+/** The customers module's VIP rule, with the segment a request states taking the stored one's place. */
 export function isVipCustomer(customer: Customer, statedSegment?: string | null): boolean {
-  const segment = statedSegment ?? customer.segment;
-  if (segment) return segment.toUpperCase() === 'VIP';
-  return customer.level === 'vip';
+  return isVip({ segment: parseSegment(statedSegment) ?? customer.segment, level: customer.level });
 }
 
 /** Dates come back as Date from MySQL and as text from SQLite; business rules want YYYY-MM-DD. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { checkCompliance } from '../compliance/compliance.service.js';
 import { withOptOut } from '../compliance/compliance.policy.js';
-import { customerIdForPhone } from '../customers/customer-by-phone.js';
+import { customerIdForPhone } from '../customers/phone-resolution.js';
 import { DomainError } from '../shared/domain-error.js';
 import { normalizePhone } from '../shared/phone.js';
 import type { SmsCategory } from '../shared/vocabulary.js';
@@ -78,7 +78,7 @@ export async function sendSms(em: EntityManager, deps: OutreachDeps, input: Send
     const verdict = check!.verdict;
     if (verdict.kind === 'refuse') return { verdict };
     const phone = normalizePhone(input.phoneNumber)!;
-    const customerId = input.customerId ?? (await customerIdForPhone(tx, phone.e164, phone.last8));
+    const customerId = input.customerId ?? (await customerIdForPhone(tx, phone));
     const log = tx.create(SmsLogSchema, {
       messageId,
       phoneNumber: phone.e164,
