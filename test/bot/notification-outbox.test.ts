@@ -56,12 +56,10 @@ describe.each(DIALECTS)('notification outbox (%s)', (dialect) => {
     await wecom?.close();
     await db?.drop();
     rmSync(dataDir, { recursive: true, force: true });
-  });
+  }, 120_000);
 
-  it('keeps a notification made while no job worker runs, and delivers it after a restart', async () => {
-    // A web-only process (JOBS_ENABLED=false) accepts the request, then stops before anything is delivered.
-    const web = await boot({ JOBS_ENABLED: 'false' });
-    const em = web.orm.em.fork();
+  const seed = async (app: RunningApp) => {
+    const em = app.orm.em.fork();
     const audit = { actorStaffId: null, channel: 'system' as const };
     ids = {
       sales: (await createStaff(em, { name: '张三', role: 'sales', wecomUserId: 'zhangsan' }, audit)).id,
@@ -72,6 +70,12 @@ describe.each(DIALECTS)('notification outbox (%s)', (dialect) => {
       em.create(CustomerSchema, { id, name: `客户${id}`, level: 'normal', segment: 'regular', tags: [], phone: `+86${mobile}`, phoneLast8: mobile.slice(-8) });
     }
     await em.flush();
+  };
+
+  it('keeps a notification made while no job worker runs, and delivers it after a restart', async () => {
+    // A web-only process (JOBS_ENABLED=false) accepts the request, then stops before anything is delivered.
+    const web = await boot({ JOBS_ENABLED: 'false' });
+    await seed(web);
     const res = await invite(web, 'CUST_O1');
     expect(res.status).toBe(201);
     expect(await web.jobQueue.isPending(NOTIFY_STAFF_JOB, { staffId: ids.manager })).toBe(true);
@@ -83,18 +87,22 @@ describe.each(DIALECTS)('notification outbox (%s)', (dialect) => {
     expect(JSON.stringify(card)).toContain('审批');
     await waitFor(async () => !(await worker.jobQueue.isPending(NOTIFY_STAFF_JOB, { staffId: ids.manager })), 'the outbox drained');
     expect(cardsTo('lijingli')).toHaveLength(1);
-  });
+  }, 180_000);
 
   it('answers an invitation at once while the approver’s WeCom pacer is full; the card waits in the outbox', async () => {
-    const [app] = running;
-    // Fill the approver's per-member budget for this minute (the configured 25 sends).
-    const notifier = app!.chatOps.notifier;
-    for (let i = 0; i < 25; i++) expect((await notifier.notifyStaff(ids.manager, { kind: 'text', title: `通知${i}`, text: '占满额度' })).ok).toBe(true);
+    // A fresh database and app whose WeCom budget is one message per member and minute.
+    for (const app of [...running]) await stop(app);
+    await db.drop();
+    db = await createTestDatabase(dialect);
+    const app = await boot({ WECOM_SENDS_PER_MEMBER_PER_MINUTE: '1' });
+    await seed(app);
+    // The approver's budget for this minute is used up.
+    expect(await app.chatOps.notifier.notifyStaff(ids.manager, { kind: 'text', title: '通知', text: '占满额度' })).toMatchObject({ ok: true, transport: 'wecom' });
     const before = wecom.sent.length;
-    const res = await invite(app!, 'CUST_O2');
+    const res = await invite(app, 'CUST_O2');
     expect(res.status).toBe(201);
     // The answer came back while the card is still held by the pacer: the request did not wait for it.
     expect(wecom.sent.length).toBe(before);
-    expect(await app!.jobQueue.isPending(NOTIFY_STAFF_JOB, { staffId: ids.manager })).toBe(true);
-  });
+    expect(await app.jobQueue.isPending(NOTIFY_STAFF_JOB, { staffId: ids.manager })).toBe(true);
+  }, 180_000);
 });
