@@ -9,6 +9,7 @@ import { MemberSchema } from '../domain/members/member.entity.js';
 import { MemberBehaviorSchema } from '../domain/members/member-behavior.entity.js';
 import { MemberVisitSchema } from '../domain/members/member-visit.entity.js';
 import { UpgradeHistorySchema } from '../domain/members/upgrade-history.entity.js';
+import { MemberTierSchema } from '../domain/tiers/member-tier.entity.js';
 import { CampaignSchema } from '../domain/campaigns/campaign.entity.js';
 import { CampaignTrackingSchema } from '../domain/campaigns/campaign-tracking.entity.js';
 import { EventSchema } from '../domain/events/event.entity.js';
@@ -44,7 +45,7 @@ import { CallbackReceiptSchema } from '../bot/wecom/callback-receipt.entity.js';
 /** The domain data model (customers, outreach, calls, call tasks, routing, …). */
 export const domainEntities = [
   CustomerSchema, CustomerContactSchema, CustomerCommunicationSchema,
-  MemberSchema, MemberBehaviorSchema, MemberVisitSchema, UpgradeHistorySchema, CampaignSchema, CampaignTrackingSchema,
+  MemberSchema, MemberBehaviorSchema, MemberVisitSchema, UpgradeHistorySchema, MemberTierSchema, CampaignSchema, CampaignTrackingSchema,
   EventSchema, SmsLogSchema, CallLogSchema, CustomerFeedbackSchema, InvitationSchema, ContactHistorySchema,
   SmsTemplateSchema, SmsBatchSchema, SmsBatchRecipientSchema, FollowUpTaskSchema, ConsentSchema, ComplianceDecisionSchema,
   PhoneCallRecordSchema, CallerIdentificationSchema, ScreenPopEventSchema, StaffStatusSchema,
