@@ -33,7 +33,7 @@ export type Platform = {
   approvals: ApprovalService;
   /** One OpenAI-compatible client (scripts, sentiment, call insights); undefined: fallbacks. */
   languageModel: LanguageModel | undefined;
-  /** Staff notifications through the durable outbox (delivered by the chat capability's job). */
+  /** Staff notifications (the chat capability's; the log when no chat door is configured). */
   notifier: Notifier;
 };
 

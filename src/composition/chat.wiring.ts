@@ -3,7 +3,6 @@ import { buildChatOps, type ChatOps } from '../bot/chat-ops.js';
 import { createLogNotifier } from '../gateways/log-notifier.js';
 import type { JobDefinition } from '../jobs/job-registry.js';
 import { MORNING_DIGEST_CRON, MORNING_DIGEST_JOB, morningDigestJob } from '../jobs/chat/morning-digest.job.js';
-import { notifyStaffJob } from '../jobs/chat/notify-staff.job.js';
 import { TODO_REMINDERS_EVERY, TODO_REMINDERS_JOB, todoRemindersJob } from '../jobs/chat/todo-reminders.job.js';
 import type { Capability, Platform } from './capability.js';
 
@@ -15,9 +14,9 @@ export type ChatCapability = Capability & { chatOps: ChatOps; notifier: ChatOps[
 /**
  * The chat capability: the WeCom callback and Wechaty doors with their command router, the staff
  * Notifier every other capability uses (the log when no chat door is configured), the morning digest,
- * the todo reminders and the sweep of expired WeCom callback receipts. It delivers the notification
- * outbox (every other capability notifies through `platform.notifier`, the outbox) and keeps WeCom's
- * acknowledged messages from being lost (the inbox is recovered at start and every minute).
+ * the todo reminders and the sweep of expired WeCom callback receipts. Wired first: it provides the
+ * notifier. It keeps WeCom's acknowledged messages from being lost (the inbox is recovered at start
+ * and every minute).
  */
 export function wire(platform: Omit<Platform, 'notifier'>, options: { wechatyPuppet?: PUPPET.impls.PuppetInterface } = {}): ChatCapability {
   const { config, logger } = platform;
@@ -36,8 +35,6 @@ export function wire(platform: Omit<Platform, 'notifier'>, options: { wechatyPup
   const { notifier, receipts } = chatOps;
   const timeZone = config.businessTimeZone;
   const jobs: JobDefinition<any>[] = [
-    // The outbox's delivery; the digest and the reminders are jobs already and send directly.
-    notifyStaffJob(notifier),
     morningDigestJob(platform.fork, { notifier, approvals: platform.approvals, timeZone }),
     todoRemindersJob(platform.fork, { notifier, timeZone }),
   ];

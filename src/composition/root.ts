@@ -26,7 +26,6 @@ import type { TelephonyDoor } from '../telephony/telephony-door.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { startMetricsServer } from '../metrics/metrics-server.js';
 import { measureJobs } from '../jobs/job-metrics.js';
-import { outboxNotifier } from '../domain/chat/notification-outbox.js';
 import type { Capability, Platform } from './capability.js';
 import * as chat from './chat.wiring.js';
 import * as staff from './staff.wiring.js';
@@ -110,8 +109,7 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
   };
 
   const chatCapability = chat.wire(shared, { wechatyPuppet: options.wechatyPuppet });
-  // Services notify through the durable outbox; the chat capability's job delivers.
-  const platform: Platform = { ...shared, notifier: outboxNotifier(jobs) };
+  const platform: Platform = { ...shared, notifier: chatCapability.notifier };
   const telephonyCapability = telephony.wire(platform);
   const capabilities: Capability[] = [
     chatCapability,
