@@ -3,24 +3,23 @@ import type * as PUPPET from 'wechaty-puppet';
 import type { Orm } from '../db/orm.js';
 import type { ApprovalService } from '../domain/approvals/approval.service.js';
 import type { PermissionService } from '../domain/auth/permission.service.js';
-import type { CallTaskControl } from '../domain/ports/call-task-control.port.js';
+import type { CallTaskDeps } from '../domain/call-tasks/call-task-deps.js';
 import type { Notifier } from '../domain/ports/notifier.port.js';
 import { createWecomClient, type WecomClient } from '../gateways/wecom/wecom-client.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { measuredWecomClient } from '../metrics/wecom-metrics.js';
 import type { Logger } from '../logging/logger.js';
 import { createCommandRouter, type CommandRouter } from './commands/router.js';
-import { unavailableCallTasks } from './commands/unavailable-call-tasks.js';
 import { createChatNotifier } from './notifier/chat-notifier.js';
 import { createBackgroundQueue, type BackgroundQueue } from './wecom/background-queue.js';
-import { createCallbackHandler, type CallbackRequest, type CallbackResponse } from './wecom/callback-handler.js';
+import { createCallbackHandler, type CallbackHandler } from './wecom/callback-handler.js';
 import { wecomCallbackOffRouter, wecomCallbackRouter } from './wecom/callback.routes.js';
 import { createSqlReceiptStore, type ReceiptStore } from './wecom/receipt-store.js';
 import { createWecomInbound } from './wecom/wecom-inbound.js';
 import { createWechaty, type WechatyTransport } from './wechaty/wechaty-transport.js';
 
 export type ChatOpsConfig = {
-  wecom?: { corpId: string; agentId: number; secret: string; token: string; encodingAesKey: string; apiBase: string; sendsPerMemberPerMinute: number };
+  wecom?: { corpId: string; agentId: number; secret: string; token: string; encodingAesKey: string; apiBase: string; sendsPerMemberPerMinute: number; inboxLeaseMs?: number };
   wechaty?: { puppet: string; token?: string };
   timeZone: string;
 };
@@ -32,7 +31,8 @@ export type ChatOpsDeps = {
   approvals: ApprovalService;
   /** The notifier used when a staff member has no chat identity, and when no chat door is configured. */
   fallbackNotifier: Notifier;
-  callTasks?: CallTaskControl;
+  /** The call-task service's deps (`外呼` runs the same service as the API); undefined: CALL_TASKS_UNAVAILABLE. */
+  callTasks?: CallTaskDeps;
   /** Tests pass a wechaty-puppet-mock instance here instead of a package name. */
   wechatyPuppet?: PUPPET.impls.PuppetInterface;
   /** Tests pin the callback clock to WeCom's sample vectors. */
@@ -46,12 +46,12 @@ export type ChatOps = {
   notifier: Notifier;
   /** Public HTTP routes (the WeCom callback) for the HTTP app. */
   publicRouters: Router<any>[];
-  handleCallback?: (req: CallbackRequest) => Promise<CallbackResponse>;
+  handleCallback?: CallbackHandler;
   wecomClient?: WecomClient;
   wechaty?: WechatyTransport;
-  /** The WeCom callback's de-dup store (its expired entries are swept by a scheduled job). */
+  /** The WeCom callback's de-dup store and inbox (its expired entries are swept by a scheduled job). */
   receipts?: ReceiptStore;
-  /** Starts Wechaty (logs in through its puppet). */
+  /** Starts Wechaty (logs in through its puppet) and processes WeCom messages acknowledged before a crash. */
   start(): Promise<void>;
   /** Finishes acknowledged callbacks, stops Wechaty. */
   stop(): Promise<void>;
@@ -67,7 +67,7 @@ export function buildChatOps(config: ChatOpsConfig, deps: ChatOpsDeps): ChatOps 
   const router = createCommandRouter(deps.orm, {
     approvals: deps.approvals,
     permissions: deps.permissions,
-    callTasks: deps.callTasks ?? unavailableCallTasks,
+    callTasks: deps.callTasks,
     timeZone: config.timeZone,
     log,
   });
@@ -92,6 +92,7 @@ export function buildChatOps(config: ChatOpsConfig, deps: ChatOpsDeps): ChatOps 
       process: createWecomInbound({ router, client: wecomClient, log }),
       log: log.child({ door: 'wecom-callback' }),
       now: deps.now,
+      leaseMs: w.inboxLeaseMs,
     });
     publicRouters.push(wecomCallbackRouter(handleCallback));
     log.info({ corpId: w.corpId, agentId: w.agentId, apiBase: w.apiBase }, 'wecom door on: /wecom/callback');
@@ -121,6 +122,7 @@ export function buildChatOps(config: ChatOpsConfig, deps: ChatOpsDeps): ChatOps 
     wechaty,
     receipts,
     async start() {
+      await handleCallback?.recover();
       await wechaty?.start();
     },
     async stop() {
