@@ -33,6 +33,8 @@ import * as outreach from './outreach.wiring.js';
 import * as telephony from './telephony.wiring.js';
 import * as miniapp from './miniapp.wiring.js';
 import * as tiers from './tiers.wiring.js';
+import * as board from './board.wiring.js';
+import { LiveCalls } from '../domain/calls/live-calls.js';
 
 export type RunningApp = {
   config: Config;
@@ -110,7 +112,8 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
 
   const chatCapability = chat.wire(shared, { wechatyPuppet: options.wechatyPuppet });
   const platform: Platform = { ...shared, notifier: chatCapability.notifier };
-  const telephonyCapability = telephony.wire(platform);
+  const liveCalls = new LiveCalls();
+  const telephonyCapability = telephony.wire(platform, { liveCalls });
   const capabilities: Capability[] = [
     chatCapability,
     staff.wire(platform, { jobs: { list: (query) => listJobs(scheduler.agenda, query) } }),
@@ -118,6 +121,7 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
     miniapp.wire(platform),
     tiers.wire(platform),
     telephonyCapability,
+    board.wire(platform, { liveCalls }),
   ];
 
   for (const capability of capabilities) for (const job of capability.jobs ?? []) registry.add(job);
