@@ -28,6 +28,7 @@ import { startMetricsServer } from '../metrics/metrics-server.js';
 import { measureJobs } from '../jobs/job-metrics.js';
 import type { Capability, Platform } from './capability.js';
 import * as chat from './chat.wiring.js';
+import * as data from './data.wiring.js';
 import * as staff from './staff.wiring.js';
 import * as outreach from './outreach.wiring.js';
 import * as telephony from './telephony.wiring.js';
@@ -35,6 +36,7 @@ import * as miniapp from './miniapp.wiring.js';
 import * as tiers from './tiers.wiring.js';
 import * as board from './board.wiring.js';
 import { LiveCalls } from '../domain/calls/live-calls.js';
+import * as callTasks from './call-tasks.wiring.js';
 
 export type RunningApp = {
   config: Config;
@@ -44,6 +46,8 @@ export type RunningApp = {
   jobQueue: JobQueue;
   /** The FreeSWITCH door when telephony is configured. */
   telephony: TelephonyDoor | undefined;
+  /** Call tasks: the service's deps and the dialler's (tests run a task's dialler with their own clock). */
+  callTasks: callTasks.CallTasksCapability;
   server: Server;
   /** The Koa app behind `server` (tests walk its routers to check every route is documented). */
   http: ReturnType<typeof createHttpApp>;
@@ -110,17 +114,21 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
     languageModel: config.model.chat ? createOpenAiLanguageModel(config.model.chat) : undefined,
   };
 
-  const chatCapability = chat.wire(shared, { wechatyPuppet: options.wechatyPuppet });
+  const callTaskDeps = callTasks.serviceDeps(shared);
+  const chatCapability = chat.wire(shared, { wechatyPuppet: options.wechatyPuppet, callTasks: callTaskDeps });
   const platform: Platform = { ...shared, notifier: chatCapability.notifier };
   const liveCalls = new LiveCalls();
   const telephonyCapability = telephony.wire(platform, { liveCalls });
+  const callTasksCapability = callTasks.wire(platform, { deps: callTaskDeps, switch: telephonyCapability.door?.switch });
   const capabilities: Capability[] = [
     chatCapability,
     staff.wire(platform, { jobs: { list: (query) => listJobs(scheduler.agenda, query) } }),
     outreach.wire(platform, { voice: telephonyCapability.voice }),
     miniapp.wire(platform),
     tiers.wire(platform),
+    data.wire(platform),
     telephonyCapability,
+    callTasksCapability,
     board.wire(platform, { liveCalls }),
   ];
 
@@ -137,7 +145,7 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
     staffRouters: capabilities.flatMap((c) => c.routes?.staff ?? []),
   });
 
-  const built = { config, logger, metrics, orm, scheduler, jobQueue: jobs, telephony: telephonyCapability.door, http, chatOps: chatCapability.chatOps, approvals, capabilities };
+  const built = { config, logger, metrics, orm, scheduler, jobQueue: jobs, telephony: telephonyCapability.door, callTasks: callTasksCapability, http, chatOps: chatCapability.chatOps, approvals, capabilities };
   return { ...built, start: () => startApp(built) };
 }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { PhoneCallRecordSchema } from '../calls/phone-call-record.entity.js';
+import { CallSchema } from '../calls/call.entity.js';
 import { StaffStatusSchema } from '../sales-status/staff-status.entity.js';
 import { addDays, atLocalTime, localParts } from '../shared/business-time.js';
 import { StaffSchema } from '../staff/staff.entity.js';
@@ -32,8 +32,8 @@ export async function todayFigures(em: EntityManager, now: Date, timeZone: strin
   const from = atLocalTime(day, '00:00', timeZone);
   const to = atLocalTime(addDays(day, 1), '00:00', timeZone);
   const calls = await em.find(
-    PhoneCallRecordSchema,
-    { direction: 'inbound', startedAt: { $gte: from, $lt: to } },
+    CallSchema,
+    { direction: 'inbound', source: '400', startedAt: { $gte: from, $lt: to } },
     { fields: ['startedAt', 'answeredAt', 'endedAt', 'voicemail'], disableIdentityMap: true },
   );
   const callbacksOpen = await em.count(FollowUpTaskSchema, { source: '400_phone', status: { $in: ['pending', 'in_progress'] } });
