@@ -69,6 +69,14 @@ export async function placeOutreachCall(
     await em.flush();
     return { callId, status: 'initiated', dryRun };
   }
+  if (placed.code === 'OUTCOME_UNKNOWN') {
+    // It may be ringing or answered: not a failure (a retry would call the customer twice). The call
+    // stays `initiated` until the channel's events settle it (settleOutreachCall).
+    log.errorMessage = `OUTCOME_UNKNOWN: ${placed.message}`.slice(0, 1000);
+    history.result = `OUTCOME_UNKNOWN (${deps.voice.name}${placed.carrierCallId ? ` ${placed.carrierCallId}` : ''})`;
+    await em.flush();
+    return { callId, status: 'initiated', error: 'OUTCOME_UNKNOWN', dryRun };
+  }
   Object.assign(log, { status: STATUS_BY_FAILURE[placed.code] ?? 'failed', endedAt: deps.clock.now(), errorMessage: `${placed.code}: ${placed.message}`.slice(0, 1000) });
   Object.assign(history, { status: log.status, result: placed.code });
   await em.flush();
