@@ -28,6 +28,7 @@ import { startMetricsServer } from '../metrics/metrics-server.js';
 import { measureJobs } from '../jobs/job-metrics.js';
 import type { Capability, Platform } from './capability.js';
 import * as chat from './chat.wiring.js';
+import * as data from './data.wiring.js';
 import * as staff from './staff.wiring.js';
 import * as outreach from './outreach.wiring.js';
 import * as telephony from './telephony.wiring.js';
@@ -117,6 +118,7 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
     outreach.wire(platform, { voice: telephonyCapability.voice }),
     miniapp.wire(platform),
     tiers.wire(platform),
+    data.wire(platform),
     telephonyCapability,
   ];
 

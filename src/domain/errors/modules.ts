@@ -4,6 +4,7 @@ export * from './http.errors.js';
 export * from '../approvals/approvals.errors.js';
 export * from '../calls/calls.errors.js';
 export * from '../chat/chat.errors.js';
+export * from '../compliance/compliance.errors.js';
 export * from '../customers/customers.errors.js';
 export * from '../outreach/outreach.errors.js';
 export * from '../routing/routing.errors.js';
