@@ -34,6 +34,8 @@ import * as outreach from './outreach.wiring.js';
 import * as telephony from './telephony.wiring.js';
 import * as miniapp from './miniapp.wiring.js';
 import * as tiers from './tiers.wiring.js';
+import * as board from './board.wiring.js';
+import { LiveCalls } from '../domain/calls/live-calls.js';
 import * as callTasks from './call-tasks.wiring.js';
 
 export type RunningApp = {
@@ -115,7 +117,8 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
   const callTaskDeps = callTasks.serviceDeps(shared);
   const chatCapability = chat.wire(shared, { wechatyPuppet: options.wechatyPuppet, callTasks: callTaskDeps });
   const platform: Platform = { ...shared, notifier: chatCapability.notifier };
-  const telephonyCapability = telephony.wire(platform);
+  const liveCalls = new LiveCalls();
+  const telephonyCapability = telephony.wire(platform, { liveCalls });
   const callTasksCapability = callTasks.wire(platform, { deps: callTaskDeps, switch: telephonyCapability.door?.switch });
   const capabilities: Capability[] = [
     chatCapability,
@@ -126,6 +129,7 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
     data.wire(platform),
     telephonyCapability,
     callTasksCapability,
+    board.wire(platform, { liveCalls }),
   ];
 
   for (const capability of capabilities) for (const job of capability.jobs ?? []) registry.add(job);
