@@ -8,6 +8,10 @@ import { CustomerCommunicationSchema } from '../domain/customers/customer-commun
 import { MemberSchema } from '../domain/members/member.entity.js';
 import { MemberBehaviorSchema } from '../domain/members/member-behavior.entity.js';
 import { MemberVisitSchema } from '../domain/members/member-visit.entity.js';
+import { MemberTagSchema } from '../domain/members/member-tag.entity.js';
+import { BehaviorRunSchema } from '../domain/members/behavior-run.entity.js';
+import { SegmentRuleSchema } from '../domain/customers/segment-rule.entity.js';
+import { RfmThresholdSchema, SegmentStatSchema } from '../domain/customers/segment-stats.entity.js';
 import { UpgradeHistorySchema } from '../domain/members/upgrade-history.entity.js';
 import { CampaignSchema } from '../domain/campaigns/campaign.entity.js';
 import { CampaignTrackingSchema } from '../domain/campaigns/campaign-tracking.entity.js';
@@ -44,7 +48,7 @@ import { CallbackReceiptSchema } from '../bot/wecom/callback-receipt.entity.js';
 /** The domain data model (customers, outreach, calls, call tasks, routing, …). */
 export const domainEntities = [
   CustomerSchema, CustomerContactSchema, CustomerCommunicationSchema,
-  MemberSchema, MemberBehaviorSchema, MemberVisitSchema, UpgradeHistorySchema, CampaignSchema, CampaignTrackingSchema,
+  MemberSchema, MemberBehaviorSchema, MemberVisitSchema, MemberTagSchema, BehaviorRunSchema, SegmentRuleSchema, RfmThresholdSchema, SegmentStatSchema, UpgradeHistorySchema, CampaignSchema, CampaignTrackingSchema,
   EventSchema, SmsLogSchema, CallLogSchema, CustomerFeedbackSchema, InvitationSchema, ContactHistorySchema,
   SmsTemplateSchema, SmsBatchSchema, SmsBatchRecipientSchema, FollowUpTaskSchema, ConsentSchema, ComplianceDecisionSchema,
   PhoneCallRecordSchema, CallerIdentificationSchema, ScreenPopEventSchema, StaffStatusSchema,
