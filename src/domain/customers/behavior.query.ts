@@ -252,13 +252,13 @@ export async function loadCuts(db: BehaviorSql): Promise<{ r: Cuts; f: Cuts; m: 
 export async function scoreAndTag(db: BehaviorSql, scope: Scope, cuts: { r: Cuts; f: Cuts; m: Cuts }, rules: SegmentRuleData[], clock: RunClock): Promise<void> {
   const b = inScope('member_behavior.member_id', scope);
   const activeSql = `(select m.status from members m where m.id = member_behavior.member_id) = 'active'`;
-  const above = (col: string, c: Cuts) => `(${col} > ?) + (${col} > ?) + (${col} > ?) + (${col} > ?)`;
+  const above = (col: string) => `(${col} > ?) + (${col} > ?) + (${col} > ?) + (${col} > ?)`;
   const cutParams = (c: Cuts) => [c.p20, c.p40, c.p60, c.p80];
   await db.run(
     `update member_behavior set
-       r_score = case when ${activeSql} then 5 - (${above('recency_days', cuts.r)}) else null end,
-       f_score = case when ${activeSql} then 1 + ${above('visits_365d', cuts.f)} else null end,
-       m_score = case when ${activeSql} then 1 + ${above('spending_365d_fen', cuts.m)} else null end
+       r_score = case when ${activeSql} then 5 - (${above('recency_days')}) else null end,
+       f_score = case when ${activeSql} then 1 + ${above('visits_365d')} else null end,
+       m_score = case when ${activeSql} then 1 + ${above('spending_365d_fen')} else null end
      where ${b.sql}`,
     [...cutParams(cuts.r), ...cutParams(cuts.f), ...cutParams(cuts.m), ...b.params],
   );
