@@ -15,9 +15,9 @@ import { createChatNotifier } from './notifier/chat-notifier.js';
 import { createBackgroundQueue, type BackgroundQueue } from './wecom/background-queue.js';
 import { createCallbackHandler, type CallbackRequest, type CallbackResponse } from './wecom/callback-handler.js';
 import { wecomCallbackRouter } from './wecom/callback.routes.js';
-import { createSqlReceiptStore } from './wecom/receipt-store.js';
+import { createSqlReceiptStore, type ReceiptStore } from './wecom/receipt-store.js';
 import { createWecomInbound } from './wecom/wecom-inbound.js';
-import { startWechaty, type WechatyTransport } from './wechaty/wechaty-transport.js';
+import { createWechaty, type WechatyTransport } from './wechaty/wechaty-transport.js';
 
 export type ChatOpsConfig = {
   wecom?: { corpId: string; agentId: number; secret: string; token: string; encodingAesKey: string; apiBase: string; sendsPerMemberPerMinute: number };
@@ -49,15 +49,20 @@ export type ChatOps = {
   handleCallback?: (req: CallbackRequest) => Promise<CallbackResponse>;
   wecomClient?: WecomClient;
   wechaty?: WechatyTransport;
-  /** Finishes acknowledged callbacks, stops Wechaty and the receipt sweep. */
+  /** The WeCom callback's de-dup store (its expired entries are swept by a scheduled job). */
+  receipts?: ReceiptStore;
+  /** Starts Wechaty (logs in through its puppet). */
+  start(): Promise<void>;
+  /** Finishes acknowledged callbacks, stops Wechaty. */
   stop(): Promise<void>;
 };
 
 /**
- * The chat doors: one command router; the WeCom callback and server API when WECOM_* is configured;
- * Wechaty when WECHATY_PUPPET is; and the Notifier over whichever of them run (the fallback otherwise).
+ * The chat doors, built without I/O: one command router; the WeCom callback and server API when
+ * WECOM_* is configured; Wechaty when WECHATY_PUPPET is; and the Notifier over whichever of them run
+ * (the fallback otherwise). start() logs Wechaty in.
  */
-export async function startChatOps(config: ChatOpsConfig, deps: ChatOpsDeps): Promise<ChatOps> {
+export function buildChatOps(config: ChatOpsConfig, deps: ChatOpsDeps): ChatOps {
   const log = deps.logger.child({ component: 'bot' });
   const router = createCommandRouter(deps.orm, {
     approvals: deps.approvals,
@@ -70,13 +75,13 @@ export async function startChatOps(config: ChatOpsConfig, deps: ChatOpsDeps): Pr
   let wecomClient: WecomClient | undefined;
   let handleCallback: ChatOps['handleCallback'];
   let queue: BackgroundQueue | undefined;
-  let sweep: NodeJS.Timeout | undefined;
+  let receipts: ReceiptStore | undefined;
   const publicRouters: Router<any>[] = [];
   if (config.wecom) {
     const w = config.wecom;
     wecomClient = createWecomClient({ baseUrl: w.apiBase, corpId: w.corpId, secret: w.secret, agentId: w.agentId, sendsPerMemberPerMinute: w.sendsPerMemberPerMinute });
     if (deps.metrics) wecomClient = measuredWecomClient(wecomClient, deps.metrics);
-    const receipts = createSqlReceiptStore(deps.orm);
+    receipts = createSqlReceiptStore(deps.orm);
     queue = createBackgroundQueue({ concurrency: 16, capacity: 20_000, log });
     handleCallback = createCallbackHandler({
       token: w.token,
@@ -89,8 +94,6 @@ export async function startChatOps(config: ChatOpsConfig, deps: ChatOpsDeps): Pr
       now: deps.now,
     });
     publicRouters.push(wecomCallbackRouter(handleCallback));
-    sweep = setInterval(() => void receipts.sweep().catch((err: unknown) => log.warn({ err }, 'receipt sweep failed')), 10 * 60_000);
-    sweep.unref();
     log.info({ corpId: w.corpId, agentId: w.agentId, apiBase: w.apiBase }, 'wecom door on: /wecom/callback');
   } else {
     log.info('wecom door off: set WECOM_CORP_ID, WECOM_AGENT_ID, WECOM_SECRET, WECOM_TOKEN and WECOM_ENCODING_AES_KEY to enable it');
@@ -98,7 +101,7 @@ export async function startChatOps(config: ChatOpsConfig, deps: ChatOpsDeps): Pr
 
   let wechaty: WechatyTransport | undefined;
   if (config.wechaty) {
-    wechaty = await startWechaty({ puppet: deps.wechatyPuppet ?? config.wechaty.puppet, token: config.wechaty.token, router, log });
+    wechaty = createWechaty({ puppet: deps.wechatyPuppet ?? config.wechaty.puppet, token: config.wechaty.token, router, log });
   } else {
     log.info('wechaty door off: set WECHATY_PUPPET (and WECHATY_PUPPET_TOKEN) to enable it');
   }
@@ -115,8 +118,11 @@ export async function startChatOps(config: ChatOpsConfig, deps: ChatOpsDeps): Pr
     handleCallback,
     wecomClient,
     wechaty,
+    receipts,
+    async start() {
+      await wechaty?.start();
+    },
     async stop() {
-      if (sweep) clearInterval(sweep);
       await queue?.drain();
       await wechaty?.stop();
     },

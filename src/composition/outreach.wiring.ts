@@ -1,44 +1,31 @@
-import type { Router } from '@koa/router';
-import type { Config } from '../config.js';
-import type { Orm } from '../db/orm.js';
-import type { Logger } from '../logging/logger.js';
-import type { JobQueue } from '../domain/ports/job-queue.port.js';
 import type { VoiceGateway } from '../domain/ports/voice-gateway.port.js';
-import type { Notifier } from '../domain/ports/notifier.port.js';
-import { systemClock } from '../domain/ports/clock.port.js';
 import type { OutreachDeps } from '../domain/outreach/outreach-deps.js';
 import { createTencentSmsGateway } from '../gateways/tencent/tencent-sms-gateway.js';
 import { createTencentVoiceGateway } from '../gateways/tencent/tencent-voice-gateway.js';
 import { createRecordingSmsGateway } from '../gateways/recording-sms-gateway.js';
 import { createRecordingVoiceGateway } from '../gateways/recording-voice-gateway.js';
-import type { JobDefinition } from '../jobs/job-registry.js';
-import { outreachJobs } from '../jobs/outreach/outreach.jobs.js';
-import type { AppState } from '../miniapp-api/http/request-context.js';
+import { outreachJobs, outreachSendJobs, outreachSweepJob, OUTREACH_SWEEP_EVERY, OUTREACH_SWEEP_JOB } from '../jobs/outreach/outreach.jobs.js';
 import { smsRoutes } from '../miniapp-api/routes/outreach/sms.routes.js';
 import { smsCallbackRoutes } from '../miniapp-api/routes/outreach/sms-callbacks.routes.js';
 import { templateRoutes } from '../miniapp-api/routes/outreach/templates.routes.js';
 import { invitationRoutes } from '../miniapp-api/routes/outreach/invitations.routes.js';
 import { callRoutes } from '../miniapp-api/routes/outreach/call.routes.js';
-import { outreachSendJobs, outreachSweepJob } from '../jobs/outreach/outreach.jobs.js';
-import type { ApprovalService } from '../domain/approvals/approval.service.js';
-import type { Metrics } from '../metrics/metrics.js';
+import { followUpRoutes } from '../miniapp-api/routes/outreach/follow-up.routes.js';
+import { feedbackRoutes } from '../miniapp-api/routes/outreach/feedback.routes.js';
+import { historyRoutes } from '../miniapp-api/routes/outreach/history.routes.js';
 import { measuredSmsGateway, measuredVoiceGateway } from '../metrics/gateway-metrics.js';
+import type { Capability, Platform } from './capability.js';
 
-export type OutreachWiring = {
-  deps: OutreachDeps;
-  jobs: JobDefinition<any>[];
-  staffRouters: Router<AppState>[];
-  publicRouters: Router<AppState>[];
-};
+export type OutreachCapability = Capability & { deps: OutreachDeps };
 
 /**
- * Outreach's part of the composition root: carriers chosen by config (Tencent Cloud when credentials
- * are set; the dry-run gateways, said once in the log, with OUTREACH_DRY_RUN=true or a missing carrier
- * outside production), the
- * services' dependencies, their jobs and routes. `voice` may be overridden (FreeSWITCH when telephony is on).
+ * The outreach capability: carriers chosen by config (Tencent Cloud when credentials are set; the
+ * dry-run gateways, said once in the log, with OUTREACH_DRY_RUN=true or a missing carrier outside
+ * production), SMS/voice/invitation/follow-up/feedback/history routes, the send jobs and their sweep.
+ * `voice` overrides the carrier's voice notification (FreeSWITCH when telephony is on).
  */
-export function wireOutreach(ctx: { config: Config; logger: Logger; orm: Orm; jobQueue: JobQueue; approvals: ApprovalService; notifier: () => Notifier; voice?: VoiceGateway; metrics?: Metrics }): OutreachWiring {
-  const { config, logger } = ctx;
+export function wire(platform: Platform, options: { voice?: VoiceGateway } = {}): OutreachCapability {
+  const { config, logger } = platform;
   // A dry run is explicit (OUTREACH_DRY_RUN=true) or, outside production, what a missing carrier means;
   // production without a carrier does not start (config check).
   const dryRun = config.outreach.dryRun;
@@ -52,31 +39,42 @@ export function wireOutreach(ctx: { config: Config; logger: Logger; orm: Orm; jo
     sms = recording.gateway;
     logger.warn({ dryRun: true }, `${recording.description} (${why})`);
   }
-  let voice = dryRun ? undefined : ctx.voice;
+  let voice = dryRun ? undefined : options.voice;
   if (!voice && !dryRun && config.tencent.voice) voice = createTencentVoiceGateway(config.tencent.voice);
   if (!voice) {
     const recording = createRecordingVoiceGateway(logger);
     voice = recording.gateway;
     logger.warn({ dryRun: true }, `${recording.description} (${why})`);
   }
-  if (ctx.metrics) {
-    sms = measuredSmsGateway(sms, ctx.metrics);
-    voice = measuredVoiceGateway(voice, ctx.metrics);
-  }
+  sms = measuredSmsGateway(sms, platform.metrics);
+  voice = measuredVoiceGateway(voice, platform.metrics);
   const deps: OutreachDeps = {
     sms,
     voice,
-    jobs: ctx.jobQueue,
-    clock: systemClock,
+    jobs: platform.jobs,
+    clock: platform.clock,
     compliance: { timeZone: config.businessTimeZone, window: config.outreach.marketingWindow },
     batch: { chunkSize: config.outreach.batchChunkSize, settleAfterMs: config.outreach.settleAfterMs },
   };
   const invitations = { smsTemplateCode: config.outreach.invitationSmsTemplate, timeZone: config.businessTimeZone };
-  const newEm = () => ctx.orm.em.fork();
+  const ai = { model: platform.languageModel, clock: platform.clock, timeZone: config.businessTimeZone, window: config.outreach.marketingWindow };
+  const newEm = platform.fork;
   return {
+    name: 'outreach',
     deps,
-    jobs: [...outreachJobs(newEm, deps, { batchLockMs: config.outreach.batchLockMs }), ...outreachSendJobs(newEm, deps, invitations), outreachSweepJob(newEm, ctx.jobQueue)],
-    staffRouters: [templateRoutes(), smsRoutes(deps), callRoutes(deps), invitationRoutes(ctx.approvals, ctx.notifier, invitations)],
-    publicRouters: [smsCallbackRoutes(config.tencent.callbackToken)],
+    routes: {
+      staff: [
+        templateRoutes(),
+        smsRoutes(deps),
+        callRoutes(deps),
+        invitationRoutes(platform.approvals, platform.notifier, invitations),
+        followUpRoutes(ai),
+        feedbackRoutes({ ...ai, notifier: platform.notifier }),
+        historyRoutes(),
+      ],
+      public: [smsCallbackRoutes(config.tencent.callbackToken)],
+    },
+    jobs: [...outreachJobs(newEm, deps, { batchLockMs: config.outreach.batchLockMs }), ...outreachSendJobs(newEm, deps, invitations), outreachSweepJob(newEm, platform.jobs)],
+    schedules: [{ job: OUTREACH_SWEEP_JOB, every: OUTREACH_SWEEP_EVERY }],
   };
 }

@@ -1,55 +1,49 @@
-import type { Router } from '@koa/router';
-import type { Config } from '../config.js';
-import type { Orm } from '../db/orm.js';
-import type { Logger } from '../logging/logger.js';
-import type { JobQueue } from '../domain/ports/job-queue.port.js';
 import type { LanguageModel } from '../domain/ports/language-model.port.js';
-import type { Notifier } from '../domain/ports/notifier.port.js';
 import type { Transcriber } from '../domain/ports/transcriber.port.js';
 import type { VoiceGateway } from '../domain/ports/voice-gateway.port.js';
 import { createOpenAiTranscriber } from '../gateways/openai/openai-transcriber.js';
-import { callAnalysisJob, voicemailJob, callSweepJob } from '../jobs/call-analysis.job.js';
-import type { JobDefinition } from '../jobs/job-registry.js';
-import type { AppState } from '../miniapp-api/http/request-context.js';
+import { callAnalysisJob, voicemailJob, callSweepJob, CALL_SWEEP_EVERY, CALL_SWEEP_JOB } from '../jobs/call-analysis.job.js';
 import { recordingDownloadRoutes, recordingLinkRoutes } from '../miniapp-api/routes/telephony/recordings.routes.js';
 import { routingRulesRoutes } from '../miniapp-api/routes/telephony/routing-rules.routes.js';
 import { salesStatusRoutes } from '../miniapp-api/routes/telephony/sales-status.routes.js';
 import { createTelephony, type TelephonyDoor } from '../telephony/telephony-door.js';
+import type { Capability, Platform } from './capability.js';
 
-export type TelephonyWiring = {
-  jobs: JobDefinition<any>[];
-  staffRouters: Router<AppState>[];
-  publicRouters: Router<AppState>[];
+export type TelephonyCapability = Capability & {
   /** FreeSWITCH originate when telephony is configured (outreach's voice override), else undefined. */
   voice: VoiceGateway | undefined;
   door: TelephonyDoor | undefined;
-  start(): Promise<void>;
-  stop(): Promise<void>;
 };
 
 const notConfiguredModel: LanguageModel = { complete: async () => ({ ok: false, code: 'NOT_CONFIGURED', message: 'OPENAI_BASE_URL / OPENAI_API_KEY not set' }) };
 const notConfiguredTranscriber: Transcriber = { transcribe: async () => ({ ok: false, code: 'NOT_CONFIGURED', message: 'TRANSCRIBE_BASE_URL / OPENAI_* not set' }) };
 
 /**
- * Telephony's part of the composition root: the sales-status, routing and recording routes and the
- * post-call jobs always; the FreeSWITCH door only when FREESWITCH_ESL_HOST is set (one log line otherwise).
- * `notifier` is read when first used so the root may build it later.
+ * The telephony capability: the sales-status, routing and recording routes and the post-call jobs
+ * always; the FreeSWITCH door (connected in start()) only when FREESWITCH_ESL_HOST is set.
  */
-export function wireTelephony(ctx: { config: Config; logger: Logger; orm: Orm; jobQueue: JobQueue; notifier: () => Notifier; languageModel: LanguageModel | undefined }): TelephonyWiring {
-  const { config, logger, orm } = ctx;
-  const notifier: Notifier = { notifyStaff: (id, n) => ctx.notifier().notifyStaff(id, n) };
-  const fork = () => orm.em.fork();
-  const model = ctx.languageModel ?? notConfiguredModel;
+export function wire(platform: Platform): TelephonyCapability {
+  const { config, logger, fork, notifier } = platform;
+  const model = platform.languageModel ?? notConfiguredModel;
   const transcriber = config.model.transcription ? createOpenAiTranscriber(config.model.transcription) : notConfiguredTranscriber;
   const jobDeps = { fork, model, transcriber, notifier, timeZone: config.businessTimeZone };
   const recordings = { secret: config.auth.appSecret, recordingsDir: config.recordings.dir };
   const door = config.telephony
-    ? createTelephony({ config: config.telephony, fork, logger, notifier, jobs: ctx.jobQueue, timeZone: config.businessTimeZone })
+    ? createTelephony({ config: config.telephony, fork, logger, notifier, jobs: platform.jobs, timeZone: config.businessTimeZone })
     : undefined;
+  if (door) {
+    platform.metrics.sources.eslConnected = () => door.events.connected();
+    platform.metrics.sources.eslConnects = () => door.events.stats.connects;
+    platform.metrics.sources.callsInFlight = () => door.callsInFlight();
+  }
   return {
-    jobs: [callAnalysisJob(jobDeps), voicemailJob(jobDeps), callSweepJob({ fork, jobs: ctx.jobQueue, notifier, timeZone: config.businessTimeZone })],
-    staffRouters: [salesStatusRoutes(), routingRulesRoutes(), recordingLinkRoutes(recordings)],
-    publicRouters: [recordingDownloadRoutes(recordings)],
+    name: 'telephony',
+    routes: {
+      staff: [salesStatusRoutes(), routingRulesRoutes(), recordingLinkRoutes(recordings)],
+      public: [recordingDownloadRoutes(recordings)],
+    },
+    jobs: [callAnalysisJob(jobDeps), voicemailJob(jobDeps), callSweepJob({ fork, jobs: platform.jobs, notifier, timeZone: config.businessTimeZone })],
+    schedules: [{ job: CALL_SWEEP_JOB, every: CALL_SWEEP_EVERY }],
     voice: door?.voiceGateway,
     door,
     async start() {

@@ -37,16 +37,33 @@ export type Scheduler = {
 };
 
 /**
- * Connects the backend (failing here, not as an unhandled rejection inside Agenda's constructor),
- * then builds an Agenda with every registered job defined.
+ * Builds the scheduler without any I/O (the composition root's build phase), then connects it:
+ * createScheduler is both steps for callers that have every job kind at hand.
  */
 export async function createScheduler(backend: AgendaBackend, jobs: JobRegistry, options: SchedulerOptions): Promise<Scheduler> {
-  const connected = connectOnce(backend);
-  await connected.connect();
+  const scheduler = buildScheduler(backend, jobs, options);
+  await scheduler.connect();
+  return scheduler;
+}
+
+export type BuiltScheduler = Scheduler & {
+  /**
+   * Opens the job store and defines every job kind registered by now (add kinds before this).
+   * Saving jobs (the JobQueue) waits for this; processing starts with start().
+   */
+  connect(): Promise<void>;
+};
+
+/**
+ * An Agenda over the backend with no I/O yet: the backend's connection opens in connect(), failing
+ * there rather than as an unhandled rejection inside Agenda's constructor.
+ */
+export function buildScheduler(backend: AgendaBackend, jobs: JobRegistry, options: SchedulerOptions): BuiltScheduler {
+  const gated = connectWhenAsked(backend);
   const workerName = options.workerName ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const wake = new InMemoryNotificationChannel();
   const agenda = new Agenda({
-    backend: connected,
+    backend: gated.backend,
     notificationChannel: wake,
     name: workerName,
     processEvery: options.processEveryMs,
@@ -58,13 +75,16 @@ export async function createScheduler(backend: AgendaBackend, jobs: JobRegistry,
     // locked and running, which starves the wake-up below and stalls drain() until its timeout.
     removeOnComplete: false,
   });
-  jobs.defineOn(agenda, { concurrency: options.maxConcurrency });
   logEvents(agenda, options.log);
   const removals = afterComplete(agenda, jobs, wake, workerName);
 
   return {
     agenda,
     workerName,
+    async connect() {
+      jobs.defineOn(agenda, { concurrency: options.maxConcurrency });
+      await gated.open();
+    },
     start: () => agenda.start(),
     async stop({ timeoutMs = 30_000 } = {}) {
       const result = await agenda.drain({ timeout: timeoutMs, closeConnection: false });
@@ -89,29 +109,42 @@ async function releaseLocks(agenda: Agenda, workerName: string, someStillRunning
   if (ours.length > 0) await agenda.db.unlockJobs(ours.map((job) => job._id));
 }
 
-/** Agenda calls backend.connect() in its constructor without a catch; make that call a no-op repeat of ours. */
-function connectOnce(backend: AgendaBackend): AgendaBackend {
+/**
+ * Agenda calls backend.connect() in its constructor, without a catch. Here that call waits until
+ * open() (the start phase), which makes the one real connection attempt and reports its failure;
+ * Agenda's own copy of a failed attempt never settles (it would only be an unhandled rejection).
+ */
+function connectWhenAsked(backend: AgendaBackend): { backend: AgendaBackend; open(): Promise<void> } {
+  let opened!: () => void;
+  const asked = new Promise<void>((resolve) => (opened = resolve));
   let connecting: Promise<void> | undefined;
+  const connect = () => (connecting ??= asked.then(() => backend.connect()));
   return {
-    get name() {
-      return backend.name;
+    open() {
+      opened();
+      return connect();
     },
-    get repository() {
-      return backend.repository;
-    },
-    get notificationChannel() {
-      return backend.notificationChannel;
-    },
-    get logger() {
-      return backend.logger;
-    },
-    get ownsConnection() {
-      return backend.ownsConnection;
-    },
-    connect: () => (connecting ??= backend.connect()),
-    disconnect: async () => {
-      connecting = undefined;
-      await backend.disconnect();
+    backend: {
+      get name() {
+        return backend.name;
+      },
+      get repository() {
+        return backend.repository;
+      },
+      get notificationChannel() {
+        return backend.notificationChannel;
+      },
+      get logger() {
+        return backend.logger;
+      },
+      get ownsConnection() {
+        return backend.ownsConnection;
+      },
+      connect: () => connect().catch(() => new Promise<void>(() => {})),
+      disconnect: async () => {
+        connecting = undefined;
+        await backend.disconnect();
+      },
     },
   };
 }

@@ -9,10 +9,6 @@ import { requestContext, type AppState } from './http/request-context.js';
 import { authenticate } from './auth/authenticate.js';
 import type { StaffTokens } from './auth/staff-token.js';
 import { healthRoutes } from './routes/health.routes.js';
-import { meRoutes } from './routes/me.routes.js';
-import { staffRoutes } from './routes/staff.routes.js';
-import { auditRoutes } from './routes/audit.routes.js';
-import { jobsRoutes, type JobsView } from './routes/jobs.routes.js';
 import { docsRoutes } from './routes/docs.routes.js';
 import { openApiDocument, type OpenApiDocument } from './http/openapi.js';
 import { routeSpecsOf, type RouteSpec } from '../http/route-spec.js';
@@ -31,7 +27,6 @@ export type HttpDeps = {
   logger: Logger;
   tokens: StaffTokens;
   permissions: PermissionService;
-  jobs: JobsView;
   /** Request durations are recorded here; with `metricsToken` GET /metrics serves the registry. */
   metrics?: Metrics;
   metricsToken?: string;
@@ -43,7 +38,7 @@ export type HttpDeps = {
 
 /**
  * The Koa app: request context (id, logger, access log) first, then the error envelope, body parsing,
- * public routes, auth, staff routes. Every mounted router's route specs feed /openapi.json and /docs.
+ * public routes, auth, staff routes (all of them the capabilities', see src/composition/root.ts). Every mounted router's route specs feed /openapi.json and /docs.
  */
 export function createHttpApp(deps: HttpDeps): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: true });
@@ -65,7 +60,6 @@ export function createHttpApp(deps: HttpDeps): Koa<AppState> {
   for (const router of deps.publicRouters ?? []) use(router);
   const authenticated = authenticate(deps.tokens, deps.permissions);
   app.use(async (ctx, next) => (ctx.path.startsWith('/api/') ? authenticated(ctx, next) : next()));
-  for (const router of [meRoutes(), staffRoutes(), auditRoutes(), jobsRoutes(deps.jobs)]) use(router);
   for (const router of deps.staffRouters ?? []) use(router);
   return app;
 }

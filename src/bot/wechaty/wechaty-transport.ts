@@ -15,13 +15,15 @@ export type WechatyTransportOptions = {
 
 export type WechatyTransport = {
   bot: Wechaty;
+  /** Starts the puppet; a puppet that fails to start is logged, not fatal. */
+  start(): Promise<void>;
   /** Plain text to a contact; false when the bot is not logged in or the contact is unknown. */
   send(contactId: string, text: string): Promise<boolean>;
   stop(): Promise<void>;
 };
 
-/** Starts Wechaty with the configured puppet and the command plugin; a puppet that fails to start is logged, not fatal. */
-export async function startWechaty(options: WechatyTransportOptions): Promise<WechatyTransport> {
+/** Builds Wechaty with the configured puppet and the command plugin; it connects in start(). */
+export function createWechaty(options: WechatyTransportOptions): WechatyTransport {
   const log = options.log.child({ component: 'wechaty' });
   const bot =
     typeof options.puppet === 'string'
@@ -33,14 +35,16 @@ export async function startWechaty(options: WechatyTransportOptions): Promise<We
   bot.on('scan', (_qrcode, status) => log.info({ status }, 'wechaty waiting for a QR-code scan'));
   bot.on('error', (err) => log.error({ err }, 'wechaty error'));
   const timeout = options.startTimeoutMs ?? 15_000;
-  try {
-    await Promise.race([bot.start(), new Promise((_, reject) => setTimeout(() => reject(new Error(`start took over ${timeout} ms`)), timeout).unref())]);
-    log.info({ puppet: typeof options.puppet === 'string' ? options.puppet : 'instance' }, 'wechaty started');
-  } catch (err) {
-    log.error({ err }, 'wechaty failed to start; WeChat commands are unavailable until it does');
-  }
   return {
     bot,
+    async start() {
+      try {
+        await Promise.race([bot.start(), new Promise((_, reject) => setTimeout(() => reject(new Error(`start took over ${timeout} ms`)), timeout).unref())]);
+        log.info({ puppet: typeof options.puppet === 'string' ? options.puppet : 'instance' }, 'wechaty started');
+      } catch (err) {
+        log.error({ err }, 'wechaty failed to start; WeChat commands are unavailable until it does');
+      }
+    },
     async send(contactId, text) {
       try {
         if (!bot.isLoggedIn) return false;

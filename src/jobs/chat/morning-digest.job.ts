@@ -8,14 +8,14 @@ export const MORNING_DIGEST_JOB = 'chat.morning-digest';
 /** 08:30 every day in BUSINESS_TZ. */
 export const MORNING_DIGEST_CRON = '30 8 * * *';
 
-/** The daily digest of todos and pending approvals; the notifier is resolved when the job runs. */
-export function morningDigestJob(newEm: () => EntityManager, deps: () => { notifier: Notifier; approvals: ApprovalService; timeZone: string }): JobDefinition<Record<string, never>> {
+/** The daily digest of todos and pending approvals. */
+export function morningDigestJob(newEm: () => EntityManager, deps: { notifier: Notifier; approvals: ApprovalService; timeZone: string }): JobDefinition<Record<string, never>> {
   return {
     name: MORNING_DIGEST_JOB,
     parse: () => ({}),
     backoff: null,
     run: async () => {
-      await sendMorningDigest(newEm(), deps());
+      await sendMorningDigest(newEm(), deps);
     },
   };
 }

@@ -7,13 +7,13 @@ export const TODO_REMINDERS_JOB = 'todo.reminders';
 export const TODO_REMINDERS_EVERY = '5 minutes';
 
 /** Every few minutes: remind assignees of todos due within the hour (once per todo). */
-export function todoRemindersJob(newEm: () => EntityManager, deps: () => { notifier: Notifier; timeZone: string }): JobDefinition<Record<string, never>> {
+export function todoRemindersJob(newEm: () => EntityManager, deps: { notifier: Notifier; timeZone: string }): JobDefinition<Record<string, never>> {
   return {
     name: TODO_REMINDERS_JOB,
     parse: () => ({}),
     backoff: null,
     run: async () => {
-      await sendTodoReminders(newEm(), deps());
+      await sendTodoReminders(newEm(), deps);
     },
   };
 }

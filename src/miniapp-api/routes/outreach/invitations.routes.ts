@@ -47,7 +47,7 @@ export const performance = z.object({
  * Invitations (seed 000 §5.5): generated and submitted for approval; a manager approves or rejects
  * (the same decision the chat card and 批准/驳回 commands take), then the send job delivers it.
  */
-export function invitationRoutes(approvals: ApprovalService, notifier: () => Notifier, settings: InvitationSettings) {
+export function invitationRoutes(approvals: ApprovalService, notifier: Notifier, settings: InvitationSettings) {
   const decide = (action: 'approve' | 'reject') =>
     route({
       method: 'post',
@@ -76,7 +76,7 @@ export function invitationRoutes(approvals: ApprovalService, notifier: () => Not
       responses: { 201: { description: '待审批的邀约', schema: invitationView } },
       errors: ['CUSTOMER_NOT_FOUND', 'EVENT_NOT_FOUND', 'EVENT_PAST_CONFLICT', 'INVITATION_EXISTS'],
       handler: async (ctx, { body }) =>
-        reply(201, await createInvitation(ctx.state.em, ctx.state.actor!, body, settings, { approvals, notifier: notifier() })),
+        reply(201, await createInvitation(ctx.state.em, ctx.state.actor!, body, settings, { approvals, notifier })),
     }),
     route({
       method: 'get',
