@@ -6,6 +6,7 @@ import { parseDatabaseUrl, type DatabaseTarget } from './db/database-url.js';
 import type { ConfigSection } from './config/config-section.js';
 import { modelSection } from './config/model.config.js';
 import { outreachSection } from './config/outreach.config.js';
+import { customersSection } from './config/customers.config.js';
 import { recordingsSection, telephonySection } from './config/telephony.config.js';
 import { wecomSection } from './config/wecom.config.js';
 import { wechatySection } from './config/wechaty.config.js';
@@ -28,6 +29,7 @@ const sections = {
   tencent: tencentSection,
   outreach: outreachSection,
   metrics: metricsSection,
+  customers: customersSection,
 } satisfies Record<string, ConfigSection<any, unknown>>;
 
 type SectionConfigs = { [K in keyof typeof sections]: ReturnType<(typeof sections)[K]['build']> };

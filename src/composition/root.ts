@@ -32,6 +32,7 @@ import * as staff from './staff.wiring.js';
 import * as outreach from './outreach.wiring.js';
 import * as telephony from './telephony.wiring.js';
 import * as miniapp from './miniapp.wiring.js';
+import * as customers from './customers.wiring.js';
 
 export type RunningApp = {
   config: Config;
@@ -114,6 +115,7 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
     staff.wire(platform, { jobs: { list: (query) => listJobs(scheduler.agenda, query) } }),
     outreach.wire(platform, { voice: telephonyCapability.voice }),
     miniapp.wire(platform),
+    customers.wire(platform),
     telephonyCapability,
   ];
 

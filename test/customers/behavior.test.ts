@@ -1,32 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBehavior } from '../../src/domain/customers/behavior-run.service.js';
-import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
-import { CampaignSchema } from '../../src/domain/campaigns/campaign.entity.js';
-import { CampaignTrackingSchema } from '../../src/domain/campaigns/campaign-tracking.entity.js';
-import { MemberSchema } from '../../src/domain/members/member.entity.js';
 import { MemberVisitSchema } from '../../src/domain/members/member-visit.entity.js';
 import { createMigratedOrm, DIALECTS } from '../support/database.js';
-
-const DAY = 86_400_000;
-const AS_OF = new Date('2026-06-30T12:00:00Z'); // 20:00 in Asia/Shanghai
-const TZ = 'Asia/Shanghai';
-
-type Spec = { days: number[]; spend: number[]; categories?: string[]; night?: boolean; joinedDaysAgo?: number; status?: 'active' | 'inactive' };
-/** The small data set the expectations below were worked out by hand from (README: Customer intelligence). */
-const MEMBERS: Record<string, Spec> = {
-  M01: { days: [1, 10, 19, 28, 37, 46, 55, 64, 73, 82], spend: Array(10).fill(50_000), categories: ['beer'] },
-  M02: { days: [5, 15, 25, 35, 45, 55, 65, 75], spend: Array(8).fill(3125), categories: ['wine'] },
-  M03: { days: [10, 50], spend: [200_000, 200_000], categories: ['package'] },
-  M04: { days: [20, 50, 80], spend: [5000, 7000, 8000], categories: ['snack'] },
-  M05: { days: [100, 120, 140, 160, 180, 200], spend: Array(6).fill(15_000) },
-  M06: { days: [5], spend: [8000], joinedDaysAgo: 10 },
-  M07: { days: [15, 30, 45, 60], spend: Array(4).fill(7500), night: true },
-  M08: { days: [200], spend: [3000] },
-  M09: { days: [60], spend: [5000] },
-  M10: { days: [40, 80], spend: [6000, 6000] },
-  M11: { days: [3, 6], spend: [100_000, 100_000], status: 'inactive' },
-  M12: { days: [], spend: [], joinedDaysAgo: 400 },
-};
+import { AS_OF, MEMBERS, TZ, seedMembers } from './intelligence-fixtures.js';
 
 const SEGMENTS: Record<string, string | null> = {
   M01: 'VIP', M02: 'loyal', M03: 'potential', M04: 'regular', M05: 'churn_risk', M06: 'new',
@@ -57,19 +33,7 @@ describe.each(DIALECTS)('behaviour, RFM, segments and tags in SQL on %s', (diale
 
   beforeAll(async () => {
     ctx = await createMigratedOrm(dialect);
-    const em = ctx.orm.em.fork();
-    const customer = em.create(CustomerSchema, { id: 'CUST_M01', name: '会员一', level: 'normal', tags: [] });
-    for (const [id, s] of Object.entries(MEMBERS)) {
-      const member = em.create(MemberSchema, { id, customer: id === 'M01' ? customer : null, tier: 'silver', status: s.status ?? 'active', joinedAt: new Date(AS_OF.getTime() - (s.joinedDaysAgo ?? 500) * DAY) });
-      s.days.forEach((d, i) => {
-        const at = new Date(AS_OF.getTime() - d * DAY - (s.night ? 21 * 3_600_000 : 0));
-        em.create(MemberVisitSchema, { member, visitedAt: at, spendingFen: s.spend[i]!, categories: s.categories ?? [] });
-      });
-    }
-    const campaign = em.create(CampaignSchema, { id: 'CMP_1', name: '回归礼包', segment: 'regular', type: 'discount', channel: 'sms', content: '…' });
-    em.create(CampaignTrackingSchema, { campaign, member: 'M09', status: 'opened' });
-    em.create(CampaignTrackingSchema, { campaign, member: 'M09', status: 'sent' });
-    await em.flush();
+    await seedMembers(ctx.orm.em.fork());
   });
   afterAll(async () => ctx?.close());
 

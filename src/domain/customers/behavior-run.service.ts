@@ -51,7 +51,7 @@ export async function runBehavior(em: EntityManager, options: BehaviorRunOptions
       await eachChunk(db, run.cursor ?? '', chunk, ids, async (scope, done) => {
         await recomputeBehavior(db, scope, clock);
         await save({ cursor: scope.hi, processed: done });
-        await options.onProgress?.(Math.floor((50 * done) / total));
+        await options.onProgress?.(Math.floor((50 * Math.min(done, total)) / total));
       });
       if (run.mode === 'full') await storeCuts(db, await computeCuts(db), run.asOf);
       await save({ step: 'scores', cursor: '', processed: 0 });
@@ -63,7 +63,7 @@ export async function runBehavior(em: EntityManager, options: BehaviorRunOptions
     await eachChunk(db, run.cursor ?? '', chunk, ids, async (scope, done) => {
       await scoreAndTag(db, scope, cuts, rules, clock);
       await save({ cursor: scope.hi, processed: done });
-      await options.onProgress?.(50 + Math.floor((49 * done) / total));
+      await options.onProgress?.(50 + Math.floor((49 * Math.min(done, total)) / total));
     });
     await refreshSegmentStats(db, run.asOf);
     await save({ step: 'done', status: 'completed', finishedAt: new Date(), error: null });
