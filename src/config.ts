@@ -109,10 +109,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     problems.push(`DATABASE_URL: ${(err as Error).message}`);
   }
   if (raw.NODE_ENV === 'production' && !raw.APP_SECRET) problems.push('APP_SECRET: required when NODE_ENV=production');
-  if (parsed.success) {
-    for (const section of Object.values(sections) as ConfigSection<any, unknown>[]) problems.push(...(section.check?.(parsed.data) ?? []));
-    problems.push(...productionCarrierProblems(parsed.data));
-  }
+  // Cross-field checks run even when some setting is invalid, so an invalid MINIAPP_APPID never hides the
+  // missing WeCom settings: every problem at once. A setting already reported invalid is not reported twice.
+  const invalid = new Set(parsed.success ? [] : parsed.error.issues.map((i) => String(i.path[0])));
+  const crossField = (Object.values(sections) as ConfigSection<any, unknown>[]).flatMap((section) => section.check?.(fieldByField(section.shape, raw)) ?? []);
+  problems.push(...[...crossField, ...productionCarrierProblems(raw)].filter((p) => !invalid.has(p.split(':')[0]!)));
   if (!parsed.success || !database || problems.length > 0) throw new ConfigError(problems);
 
   const e = parsed.data as z.infer<typeof envSchema>;
@@ -137,6 +138,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       workerName: e.JOBS_WORKER_NAME,
     },
   };
+}
+
+/** A section's settings parsed one by one: valid ones with their defaults, invalid ones as given (so "is it set" still holds). */
+function fieldByField(shape: z.ZodRawShape, raw: Record<string, string>): any {
+  return Object.fromEntries(
+    Object.entries(shape).map(([key, field]) => {
+      const one = (field as z.ZodType).safeParse(raw[key]);
+      return [key, one.success ? one.data : raw[key]];
+    }),
+  );
 }
 
 /** Treats `FOO=` like an unset FOO, so an empty line in .env falls back to the default. */

@@ -14,7 +14,7 @@ import { unavailableCallTasks } from './commands/unavailable-call-tasks.js';
 import { createChatNotifier } from './notifier/chat-notifier.js';
 import { createBackgroundQueue, type BackgroundQueue } from './wecom/background-queue.js';
 import { createCallbackHandler, type CallbackRequest, type CallbackResponse } from './wecom/callback-handler.js';
-import { wecomCallbackRouter } from './wecom/callback.routes.js';
+import { wecomCallbackOffRouter, wecomCallbackRouter } from './wecom/callback.routes.js';
 import { createSqlReceiptStore, type ReceiptStore } from './wecom/receipt-store.js';
 import { createWecomInbound } from './wecom/wecom-inbound.js';
 import { createWechaty, type WechatyTransport } from './wechaty/wechaty-transport.js';
@@ -96,6 +96,7 @@ export function buildChatOps(config: ChatOpsConfig, deps: ChatOpsDeps): ChatOps 
     publicRouters.push(wecomCallbackRouter(handleCallback));
     log.info({ corpId: w.corpId, agentId: w.agentId, apiBase: w.apiBase }, 'wecom door on: /wecom/callback');
   } else {
+    publicRouters.push(wecomCallbackOffRouter());
     log.info('wecom door off: set WECOM_CORP_ID, WECOM_AGENT_ID, WECOM_SECRET, WECOM_TOKEN and WECOM_ENCODING_AES_KEY to enable it');
   }
 

@@ -14,7 +14,8 @@ export function wire(platform: Platform): Capability {
     name: 'miniapp',
     routes: {
       staff: [miniappStaffRoutes()],
-      public: login ? [miniappRoutes({ login, miniappTokens, staffTokens: platform.staffTokens })] : [],
+      // Off: the same routes answer 503 DOOR_DISABLED naming MINIAPP_APPID and MINIAPP_SECRET.
+      public: [miniappRoutes(login ? { login, miniappTokens, staffTokens: platform.staffTokens } : undefined)],
     },
   };
 }

@@ -74,7 +74,7 @@ export function wire(platform: Platform, options: { voice?: VoiceGateway } = {})
       ],
       public: [smsCallbackRoutes(config.tencent.callbackToken)],
     },
-    jobs: [...outreachJobs(newEm, deps, { batchLockMs: config.outreach.batchLockMs }), ...outreachSendJobs(newEm, deps, invitations), outreachSweepJob(newEm, platform.jobs)],
+    jobs: [...outreachJobs(newEm, deps, { batchLockMs: config.outreach.batchLockMs }), ...outreachSendJobs(newEm, deps, invitations, () => platform.notifier), outreachSweepJob(newEm, platform.jobs)],
     schedules: [{ job: OUTREACH_SWEEP_JOB, every: OUTREACH_SWEEP_EVERY }],
   };
 }

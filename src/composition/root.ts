@@ -33,6 +33,7 @@ import * as outreach from './outreach.wiring.js';
 import * as telephony from './telephony.wiring.js';
 import * as miniapp from './miniapp.wiring.js';
 import * as customers from './customers.wiring.js';
+import * as tiers from './tiers.wiring.js';
 
 export type RunningApp = {
   config: Config;
@@ -92,7 +93,8 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
   measureJobs(scheduler.agenda, metrics);
   const jobs = createAgendaJobQueue(scheduler.agenda);
   // Approvable kinds register here; the chat doors and the API decide through this one service.
-  const approvals = new ApprovalService({ timeZone: config.businessTimeZone }).register(campaignApprovable).register(invitationApprovable(jobs));
+  // Submitters hear decisions through the notifier the chat capability provides (wired below).
+  const approvals = new ApprovalService({ timeZone: config.businessTimeZone, notifier: () => platform.notifier }).register(campaignApprovable).register(invitationApprovable(jobs));
   const shared: Omit<Platform, 'notifier'> = {
     config,
     logger,
@@ -116,6 +118,7 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
     outreach.wire(platform, { voice: telephonyCapability.voice }),
     miniapp.wire(platform),
     customers.wire(platform),
+    tiers.wire(platform),
     telephonyCapability,
   ];
 

@@ -13,6 +13,7 @@ import { BehaviorRunSchema } from '../domain/members/behavior-run.entity.js';
 import { SegmentRuleSchema } from '../domain/customers/segment-rule.entity.js';
 import { RfmThresholdSchema, SegmentStatSchema } from '../domain/customers/segment-stats.entity.js';
 import { UpgradeHistorySchema } from '../domain/members/upgrade-history.entity.js';
+import { MemberTierSchema } from '../domain/tiers/member-tier.entity.js';
 import { CampaignSchema } from '../domain/campaigns/campaign.entity.js';
 import { CampaignTrackingSchema } from '../domain/campaigns/campaign-tracking.entity.js';
 import { EventSchema } from '../domain/events/event.entity.js';
@@ -48,7 +49,7 @@ import { CallbackReceiptSchema } from '../bot/wecom/callback-receipt.entity.js';
 /** The domain data model (customers, outreach, calls, call tasks, routing, …). */
 export const domainEntities = [
   CustomerSchema, CustomerContactSchema, CustomerCommunicationSchema,
-  MemberSchema, MemberBehaviorSchema, MemberVisitSchema, MemberTagSchema, BehaviorRunSchema, SegmentRuleSchema, RfmThresholdSchema, SegmentStatSchema, UpgradeHistorySchema, CampaignSchema, CampaignTrackingSchema,
+  MemberSchema, MemberBehaviorSchema, MemberVisitSchema, MemberTagSchema, BehaviorRunSchema, SegmentRuleSchema, RfmThresholdSchema, SegmentStatSchema, UpgradeHistorySchema, MemberTierSchema, CampaignSchema, CampaignTrackingSchema,
   EventSchema, SmsLogSchema, CallLogSchema, CustomerFeedbackSchema, InvitationSchema, ContactHistorySchema,
   SmsTemplateSchema, SmsBatchSchema, SmsBatchRecipientSchema, FollowUpTaskSchema, ConsentSchema, ComplianceDecisionSchema,
   PhoneCallRecordSchema, CallerIdentificationSchema, ScreenPopEventSchema, StaffStatusSchema,

@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/health.routes.js';
 import { docsRoutes } from './routes/docs.routes.js';
 import { openApiDocument, type OpenApiDocument } from './http/openapi.js';
 import { routeSpecsOf, type RouteSpec } from '../http/route-spec.js';
+import { isDisabledDoor } from '../http/disabled-door.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { httpMetrics } from './http/http-metrics.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
@@ -53,11 +54,13 @@ export function createHttpApp(deps: HttpDeps): Koa<AppState> {
   if (deps.metrics) app.use(httpMetrics(deps.metrics));
   app.use(requestContext(deps.orm, deps.logger));
   app.use(errorHandler());
+  // Switched-off doors answer DOOR_DISABLED before any body is read.
+  for (const router of (deps.publicRouters ?? []).filter(isDisabledDoor)) use(router);
   app.use(bodyParser());
   use(healthRoutes(deps.orm));
   use(docsRoutes(() => (document ??= openApiDocument(specs, API_INFO))));
   if (deps.metrics && deps.metricsToken) use(metricsRoutes(deps.metrics, deps.metricsToken));
-  for (const router of deps.publicRouters ?? []) use(router);
+  for (const router of (deps.publicRouters ?? []).filter((r) => !isDisabledDoor(r))) use(router);
   const authenticated = authenticate(deps.tokens, deps.permissions);
   app.use(async (ctx, next) => (ctx.path.startsWith('/api/') ? authenticated(ctx, next) : next()));
   for (const router of deps.staffRouters ?? []) use(router);

@@ -1,12 +1,33 @@
+import { randomUUID } from 'node:crypto';
 import { Socket } from 'node:net';
-import { FreeSwitchResponse } from 'esl';
+import { FreeSwitchError, FreeSwitchResponse } from 'esl';
 import type { Logger } from '../logging/logger.js';
 import { eslLogger } from './esl-logger.js';
 
 export type SwitchEvent = { name: string; body: Record<string, unknown> };
 
-/** The events the 400 flow needs: channel life cycle, recordings, heartbeats (for the watchdog). */
-export const SUBSCRIBED_EVENTS = ['CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_BRIDGE', 'CHANNEL_HANGUP_COMPLETE', 'RECORD_STOP', 'HEARTBEAT'] as const;
+/**
+ * The events we need: channel life cycle, keys pressed, recordings, heartbeats (for the watchdog) and
+ * BACKGROUND_JOB — FreeSWITCH sends an event only to connections subscribed to it, so without it a
+ * `bgapi` never learns its result.
+ */
+export const SUBSCRIBED_EVENTS = ['CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_BRIDGE', 'CHANNEL_HANGUP_COMPLETE', 'DTMF', 'RECORD_STOP', 'HEARTBEAT', 'BACKGROUND_JOB'] as const;
+
+/**
+ * Why a bgapi command has no result: `unavailable` (it never reached the switch), `refused` (the switch
+ * answered `-ERR` and started nothing) or `lost` (accepted, but its result did not come back: the job may
+ * be running — e.g. the call was placed and answered).
+ */
+export class SwitchCommandError extends Error {
+  constructor(
+    readonly kind: 'unavailable' | 'refused' | 'lost',
+    message: string,
+    readonly jobUuid?: string,
+  ) {
+    super(message);
+    this.name = 'SwitchCommandError';
+  }
+}
 
 export type EventClientOptions = {
   host: string;
@@ -32,8 +53,8 @@ export type EventClient = {
   /** Resolves once subscribed (the first time, or again after a reconnect). */
   ready(timeoutMs?: number): Promise<void>;
   connected(): boolean;
-  /** bgapi over the live connection; rejects when not connected. */
-  bgapi(command: string, timeoutMs: number): Promise<{ body: Record<string, unknown> }>;
+  /** bgapi over the live connection: the BACKGROUND_JOB event, or a SwitchCommandError saying why not. */
+  bgapi(command: string, timeoutMs: number): Promise<{ body: Record<string, unknown>; jobUuid: string }>;
   stats: EventClientStats;
 };
 
@@ -45,7 +66,8 @@ export type EventClient = {
  */
 export function createEventClient(options: EventClientOptions): EventClient {
   const log = options.logger.child({ component: 'esl-client', host: options.host, port: options.port });
-  const events = options.events ?? SUBSCRIBED_EVENTS;
+  // BACKGROUND_JOB always: bgapi results arrive only on a subscribed connection.
+  const events = [...new Set([...(options.events ?? SUBSCRIBED_EVENTS), 'BACKGROUND_JOB'] as const)];
   const minBackoff = options.minBackoffMs ?? 100;
   const maxBackoff = Math.min(options.maxBackoffMs ?? 2000, 2500);
   const stepTimeout = options.stepTimeoutMs ?? 2000;
@@ -177,9 +199,25 @@ export function createEventClient(options: EventClientOptions): EventClient {
     },
     async bgapi(command, timeoutMs) {
       const conn = current;
-      if (!conn?.subscribed) throw new Error('event socket not connected');
-      const res = await withTimeout(conn.call.bgapi(command, timeoutMs), timeoutMs + 500, `bgapi ${command.split(' ')[0]}`);
-      return { body: res.body as Record<string, unknown> };
+      const verb = command.split(' ')[0];
+      if (!conn?.subscribed) throw new SwitchCommandError('unavailable', 'event socket not connected');
+      // Our own Job-UUID (FreeSWITCH takes it from the header), so the result can be awaited before it is sent.
+      const jobUuid = randomUUID();
+      try {
+        await withTimeout(conn.call.send(`bgapi ${command}`, { 'Job-UUID': jobUuid }, stepTimeout), stepTimeout + 500, `bgapi ${verb} reply`);
+      } catch (err) {
+        if (err instanceof FreeSwitchError && err.args['when'] === 'command reply') throw new SwitchCommandError('refused', `switch refused bgapi ${verb}: ${String(err.args['reply'])}`, jobUuid);
+        if (err instanceof FreeSwitchError && /closed socket/.test(String(err.args['when']))) throw new SwitchCommandError('unavailable', 'event socket closed', jobUuid);
+        // Written but not acknowledged: the switch may have started the job.
+        throw new SwitchCommandError('lost', `no reply to bgapi ${verb}: ${describe(err)}`, jobUuid);
+      }
+      try {
+        const res = await withTimeout(conn.call.waitAsync(`BACKGROUND_JOB ${jobUuid}`, timeoutMs, verb ?? ''), timeoutMs + 500, `bgapi ${verb}`);
+        return { body: res.body as Record<string, unknown>, jobUuid };
+      } catch (err) {
+        // esl's FreeSwitchTimeout carries no `message`; a closed socket ends the wait too. Either way the job runs on.
+        throw new SwitchCommandError('lost', `result of bgapi ${verb} not received: ${describe(err)}`, jobUuid);
+      }
     },
   };
 }
@@ -196,6 +234,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 /** The reason of a failed step, without the password esl puts in the failing `auth` command. */
 function describe(err: unknown): string {
-  const text = err && typeof err === 'object' && 'args' in err ? JSON.stringify((err as { args: unknown }).args) : err instanceof Error ? err.message : String(err);
+  const text =
+    err && typeof err === 'object' && 'args' in err ? JSON.stringify((err as { args: unknown }).args) : err instanceof Error ? err.message || String(err) : String(err);
   return text.replace(/auth [^"\s]+/g, 'auth ***').slice(0, 300);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PlaceCallRequest, PlaceCallResult, VoiceGateway } from '../domain/ports/voice-gateway.port.js';
 import { normalizePhone } from '../domain/shared/phone.js';
-import type { EventClient } from './event-client.js';
+import { SwitchCommandError, type EventClient } from './event-client.js';
 
 export type FreeSwitchVoiceOptions = {
   events: Pick<EventClient, 'bgapi'>;
@@ -10,6 +10,8 @@ export type FreeSwitchVoiceOptions = {
   /** `<engine>|<voice>` for mod_tts_commandline / mod_unimrcp, read to the callee. */
   tts: string;
   defaultTimeoutMs?: number;
+  /** How long past the ring timeout the BACKGROUND_JOB may take before the outcome is unknown (default 5 s). */
+  resultGraceMs?: number;
 };
 
 const CAUSE_TO_CODE: Record<string, Extract<PlaceCallResult, { ok: false }>['code']> = {
@@ -24,6 +26,7 @@ const CAUSE_TO_CODE: Record<string, Extract<PlaceCallResult, { ok: false }>['cod
   CALL_REJECTED: 'REJECTED',
   USER_CHALLENGE: 'REJECTED',
 };
+// Anything else (GATEWAY_DOWN, NORMAL_TEMPORARY_FAILURE, INVALID_GATEWAY, …) is the line's fault: UNAVAILABLE.
 
 /**
  * The outreach voice call placed through the switch: `originate` over bgapi (commands on one event
@@ -50,10 +53,12 @@ export function createFreeSwitchVoiceGateway(options: FreeSwitchVoiceOptions): V
       const command = `originate {${vars.join(',')}}sofia/gateway/${options.gateway}/${phone.national} &speak(${options.tts}|${text})`;
       let body: Record<string, unknown>;
       try {
-        ({ body } = await options.events.bgapi(command, timeoutMs + 5000));
+        ({ body } = await options.events.bgapi(command, timeoutMs + (options.resultGraceMs ?? 5000)));
       } catch (err) {
+        // Accepted but no result: the call may be ringing or answered. Never a failure (that would invite a
+        // second call); the channel's events (salesops_call_id travels with it) settle it later.
+        if (err instanceof SwitchCommandError && err.kind === 'lost') return { ok: false, code: 'OUTCOME_UNKNOWN', message: `交换机未返回外呼结果（通话 ${uuid}）`, carrierCallId: uuid };
         const message = err instanceof Error ? err.message : String(err);
-        if (/timed out/.test(message)) return { ok: false, code: 'OUTCOME_UNKNOWN', message: '交换机未在时限内返回外呼结果' };
         return { ok: false, code: 'UNAVAILABLE', message: `交换机不可用: ${message}`.slice(0, 200) };
       }
       const reply = String(body['_body'] ?? '').trim();

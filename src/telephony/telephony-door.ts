@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import type { TelephonyConfig } from '../config/telephony.config.js';
 import { completeCall, markCallAnswered } from '../domain/calls/call-lifecycle.service.js';
 import { handleInboundCall } from '../domain/calls/inbound-call.service.js';
+import { settleOutreachCall } from '../domain/outreach/outreach-call-outcome.service.js';
 import type { JobQueue } from '../domain/ports/job-queue.port.js';
 import type { Notifier } from '../domain/ports/notifier.port.js';
 import type { VoiceGateway } from '../domain/ports/voice-gateway.port.js';
@@ -104,15 +105,13 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent): Pr
   const uuid = text(b['Unique-ID']);
   if (!tag || !uuid) return;
   const at = eventTime(b);
+  if (tag === 'outbound') return onOutboundCallEvent(deps, log, event.name, b, at);
   switch (event.name) {
     case 'CHANNEL_BRIDGE':
       if (tag !== 'inbound') return;
       return markCallAnswered(deps.fork(), { uuid, destination: text(b['Other-Leg-Destination-Number']) ?? text(b['Other-Leg-Channel-Name']) ?? '', at });
     case 'CHANNEL_HANGUP_COMPLETE': {
-      if (tag !== 'inbound') {
-        log.info({ uuid, callId: text(b['variable_salesops_call_id']), cause: text(b['Hangup-Cause']) }, 'outbound call ended');
-        return;
-      }
+      if (tag !== 'inbound') return;
       const bridgeEpoch = Number(text(b['variable_bridge_epoch']) ?? 0);
       return completeCall(
         { em: deps.fork(), jobs: deps.jobs, notifier: deps.notifier, timeZone: deps.timeZone },
@@ -134,6 +133,20 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent): Pr
     default:
       return;
   }
+}
+
+/** Outreach calls (`originate` with salesops_call=outbound): their channel events settle the call log. */
+function onOutboundCallEvent(deps: TelephonyDeps, log: Logger, name: string, b: Record<string, unknown>, at: Date): Promise<unknown> | void {
+  const callId = text(b['variable_salesops_call_id']);
+  if (!callId) return;
+  if (name === 'CHANNEL_ANSWER') return settleOutreachCall(deps.fork(), { kind: 'answered', callId, at });
+  if (name !== 'CHANNEL_HANGUP_COMPLETE') return;
+  const cause = text(b['Hangup-Cause']) ?? null;
+  const answered = Number(text(b['variable_answer_epoch']) ?? 0) > 0;
+  const talkSeconds = Number(text(b['variable_billsec']) ?? 0) || 0;
+  return settleOutreachCall(deps.fork(), { kind: 'ended', callId, at, answered, talkSeconds, hangupCause: cause }).then((status) =>
+    log.info({ uuid: text(b['Unique-ID']), callId, cause, status: status ?? 'already settled' }, 'outbound call ended'),
+  );
 }
 
 function text(v: unknown): string | undefined {

@@ -22,6 +22,8 @@ async function waitFor<T>(probe: () => Promise<T | false | undefined>, ms = 15_0
 
 describe.each(DIALECTS)('invitations and outreach calls on %s', (dialect) => {
   const fake = new FakeTencentCloud({ smsSdkAppId: '1400000001', voiceSdkAppId: '1400000002' });
+  const captured = capturingLogger();
+  const notes = (staffId: number) => captured.lines().filter((l) => l.staffId === staffId && l.notification).map((l) => l.notification);
   let t: TestApp;
   let sales: { id: number; token: string };
   let manager: { id: number; token: string };
@@ -52,7 +54,7 @@ describe.each(DIALECTS)('invitations and outreach calls on %s', (dialect) => {
       TENCENT_VMS_SDK_APP_ID: '1400000002',
       TENCENT_VMS_TEMPLATE_ID: '200001',
       MARKETING_HOURS: '00:00-24:00',
-    });
+    }, { logger: captured.logger });
     sales = await t.staffWithToken('sales');
     manager = await t.staffWithToken('manager');
     manager2 = await t.staffWithToken('manager');
@@ -80,7 +82,7 @@ describe.each(DIALECTS)('invitations and outreach calls on %s', (dialect) => {
     expect(vip.body.data).toMatchObject({ status: 'pending_approval', channel: 'call', incentive: '8折优惠 + 精美礼品', eventName: '周末狂欢夜' });
     expect(vip.body.data.content).toContain('尊敬的VIP会员');
     // The answer is the invitation, not the customer row behind it (no phone, revenue, notes, birthday).
-    expect(Object.keys(vip.body.data).sort()).toEqual(['channel', 'content', 'createdAt', 'createdBy', 'customerId', 'eventDate', 'eventId', 'eventName', 'id', 'incentive', 'status']);
+    expect(Object.keys(vip.body.data).sort()).toEqual(['approvedBy', 'channel', 'content', 'createdAt', 'createdBy', 'customerId', 'eventDate', 'eventId', 'eventName', 'failedAt', 'failureReason', 'id', 'incentive', 'sentAt', 'status']);
     expect(vip.body.data).toMatchObject({ customerId: 'CUST_V1', eventId: 'EVENT_T1', createdBy: sales.id });
     expect(JSON.stringify(vip.body)).not.toMatch(/13900001001|123456700|老板喜欢|1980-05-06/);
     expect((await invite('CUST_L1')).body.data).toMatchObject({ channel: 'wechat', incentive: '9折优惠' });
@@ -105,9 +107,24 @@ describe.each(DIALECTS)('invitations and outreach calls on %s', (dialect) => {
     }
     for (const inv of pending) await waitFor(async () => (await statusOf(inv.id)) === 'sent');
     const actions = fake.requests.map((r) => [r.action, r.phones[0]]);
-    expect(actions).toContainEqual(['SendTtsVoice', '+8613900001001']);
     expect(actions).toContainEqual(['SendSms', '+8613900001003']);
-    expect(fake.requests).toHaveLength(2);
+    // A VIP is invited by a person: no automated call, a call todo with the script for the owner
+    // (this customer has none, so the approver) and a card telling them.
+    expect(actions.filter(([a]) => a === 'SendTtsVoice')).toEqual([]);
+    expect(fake.requests).toHaveLength(1);
+    const vip = pending.find((p) => p.customer_id === 'CUST_V1')!;
+    const todos = await t.app.orm.em.fork().getConnection().execute<{ id: number; assigned_to: number; notes: string; source: string }[]>(
+      'select id, assigned_to, notes, source from follow_up_tasks where related_record_id = ?',
+      [`invitation:${vip.id}`],
+    );
+    expect(todos).toHaveLength(1);
+    expect(todos[0]).toMatchObject({ assigned_to: manager.id, source: 'invitation' });
+    expect(todos[0]!.notes).toContain('尊敬的VIP会员');
+    const card = notes(manager.id).find((n) => n.kind === 'todo' && n.todoId === todos[0]!.id);
+    expect(card.title).toContain('电话邀约');
+    expect(JSON.stringify(card.lines)).toContain('139****1001');
+    // The submitter heard each approval.
+    expect(notes(sales.id).filter((n) => n.kind === 'text' && n.title === '邀约已批准')).toHaveLength(pending.length);
     const sms = fake.requests.find((r) => r.action === 'SendSms')!;
     expect(sms.templateId).toBe('100009');
     expect(sms.params!.slice(0, 2)).toEqual(['客户1', '周末狂欢夜']);
@@ -123,13 +140,48 @@ describe.each(DIALECTS)('invitations and outreach calls on %s', (dialect) => {
     const rejected = await t.call('POST', `/api/ai-ops/outreach/invitations/${own.id}/reject`, { token: manager2.token, json: { reason: '该客户本月已邀约' } });
     expect(rejected.body.data.status).toBe('rejected');
     expect(await statusOf(own.id)).toBe('rejected');
+    expect(notes(manager.id).find((n) => n.kind === 'text' && n.title === '邀约被驳回')?.text).toContain('该客户本月已邀约');
     const audit = await t.call('GET', '/api/audit-log?action=approval.reject', { token: manager.token });
     expect(audit.body.data.records[0]).toMatchObject({ actorStaffId: manager2.id, targetType: 'invitation', targetId: own.id, channel: 'api' });
   });
 
+  it('a send that fails is `failed` with its reason, listed, counted, and told to submitter and approver; consent recorded, it goes out', async () => {
+    const em = t.app.orm.em.fork();
+    em.create(EventSchema, { id: 'EVENT_T2', name: '新品发布', eventDate: new Date(Date.now() + 5 * 86_400_000) });
+    await em.flush();
+    // CUST_R2 has no SMS consent.
+    const inv = (await invite('CUST_R2', sales.token, 'EVENT_T2')).body.data;
+    await t.call('POST', `/api/ai-ops/outreach/invitations/${inv.id}/approve`, { token: manager.token });
+    await waitFor(async () => (await statusOf(inv.id)) === 'failed');
+    const one = await t.call('GET', `/api/ai-ops/outreach/invitations/${inv.id}`, { token: sales.token });
+    expect(one.body.data).toMatchObject({ id: inv.id, status: 'failed', failureReason: 'NO_CONSENT', approvedBy: manager.id, sentAt: null });
+    const failed = await t.call('GET', '/api/ai-ops/outreach/invitations?status=failed', { token: manager.token });
+    expect(failed.body.data).toMatchObject({ total: 1, size: 10, current: 1 });
+    expect(failed.body.data.records[0]).toMatchObject({ id: inv.id, failureReason: 'NO_CONSENT' });
+    const perf = await t.call('GET', '/api/ai-ops/outreach/invitations/performance?eventId=EVENT_T2', { token: manager.token });
+    expect(perf.body.data).toMatchObject({ total: 1, failed: 1, sent: 0 });
+    for (const who of [sales.id, manager.id]) {
+      const told = notes(who).find((n) => n.kind === 'text' && n.title === '邀约发送失败');
+      expect(told?.text).toContain(inv.id);
+      expect(told?.text).toContain('营销授权');
+    }
+    expect((await t.call('GET', '/api/ai-ops/outreach/invitations/NOPE', { token: manager.token })).body.error).toBe('INVITATION_NOT_FOUND');
+
+    // The cause fixed (consent recorded), a new invitation for the same event goes out.
+    recordConsent(em, { phone: '13900001004', channel: 'sms', state: 'granted', source: 'test', customerId: 'CUST_R2' });
+    await em.flush();
+    const again = await invite('CUST_R2', sales.token, 'EVENT_T2');
+    expect(again.status).toBe(201);
+    await t.call('POST', `/api/ai-ops/outreach/invitations/${again.body.data.id}/approve`, { token: manager.token });
+    await waitFor(async () => (await statusOf(again.body.data.id)) === 'sent');
+    expect(fake.requests.at(-1)).toMatchObject({ action: 'SendSms', phones: ['+8613900001004'] });
+    const list = await t.call('GET', '/api/ai-ops/outreach/invitations?eventId=EVENT_T2&sort=createdAt&order=asc', { token: manager.token });
+    expect(list.body.data.records.map((r: { status: string }) => r.status)).toEqual(['failed', 'sent']);
+  });
+
   it('reports an event’s invitation performance', async () => {
     const perf = await t.call('GET', '/api/ai-ops/outreach/invitations/performance?eventId=EVENT_T1', { token: manager.token });
-    expect(perf.body.data).toMatchObject({ eventId: 'EVENT_T1', total: 4, sent: 3, rejected: 1, byChannel: { call: 1, wechat: 1, sms: 2 } });
+    expect(perf.body.data).toMatchObject({ eventId: 'EVENT_T1', total: 4, sent: 3, rejected: 1, failed: 0, byChannel: { call: 1, wechat: 1, sms: 2 } });
     expect((await t.call('GET', '/api/ai-ops/outreach/invitations/performance?eventId=NOPE', { token: manager.token })).status).toBe(404);
   });
 
@@ -145,6 +197,30 @@ describe.each(DIALECTS)('invitations and outreach calls on %s', (dialect) => {
     expect(fake.requests.at(-1)).toMatchObject({ action: 'SendTtsVoice', phones: ['+8613900001004'] });
     expect((await call('13900001004')).body.error).toBe('FREQUENCY_CAP_EXCEEDED');
     expect((await call('12345')).status).toBe(422);
+  });
+
+  it('places a service call (a visit’s follow-up) without marketing consent; blacklist and do-not-call still hold', async () => {
+    const service = (phoneNumber: string, extra: Record<string, unknown>) =>
+      t.call('POST', '/api/ai-ops/outreach/call', { token: sales.token, json: { phoneNumber, scriptContent: '您好，回访一下您上次的消费体验。', ...extra } });
+    // No consent recorded for these numbers at all.
+    expect((await service('13900001101', {})).body.error).toBe('RECIPIENT_NO_CONSENT');
+    const byReason = await service('13900001101', { reason: 'post_visit' });
+    expect(byReason.status).toBe(200);
+    expect(byReason.body.data.status).toBe('initiated');
+    expect(fake.requests.at(-1)).toMatchObject({ action: 'SendTtsVoice', phones: ['+8613900001101'] });
+    // One follow-up call a month.
+    expect((await service('13900001101', { purpose: 'service' })).body.error).toBe('FREQUENCY_CAP_EXCEEDED');
+    expect((await service('13900001102', { purpose: 'service' })).status).toBe(200);
+    const em = t.app.orm.em.fork();
+    recordConsent(em, { phone: '13900001103', channel: 'call', state: 'opted_out', source: 'test', reason: '客户要求不要来电' });
+    recordConsent(em, { phone: '13900001104', channel: 'call', state: 'blacklisted', source: 'test' });
+    await em.flush();
+    expect((await service('13900001103', { reason: 'complaint' })).body.error).toBe('RECIPIENT_OPTED_OUT');
+    expect((await service('13900001104', { reason: 'complaint' })).body.error).toBe('RECIPIENT_BLACKLISTED');
+    // A reason and a purpose that disagree are a validation error.
+    const clash = await service('13900001105', { reason: 'event_invitation', purpose: 'service' });
+    expect(clash.status).toBe(422);
+    expect(clash.body.details.fields[0].field).toBe('purpose');
   });
 });
 

@@ -41,6 +41,24 @@ describe('loadConfig', () => {
     for (const name of ['PORT', 'BUSINESS_TZ', 'MONGODB_URL', 'LOG_LEVEL']) expect(problems).toContain(name);
   });
 
+  it('reports an invalid setting together with another section\'s missing ones (MINIAPP_APPID does not hide WeCom)', () => {
+    let error: unknown;
+    try {
+      loadConfig({ DATA_DIR: dataDir(), MINIAPP_APPID: 'not-an-appid', WECOM_CORP_ID: 'ww0123456789abcdef', WECOM_TOKEN: 'bad token!' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems.some((p) => p.startsWith('MINIAPP_APPID:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('MINIAPP_SECRET: required'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('WECOM_TOKEN:') && !p.includes('required'))).toBe(true);
+    for (const name of ['WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_ENCODING_AES_KEY']) expect(problems.some((p) => p.startsWith(`${name}: required`))).toBe(true);
+    // Each problem once.
+    expect(new Set(problems).size).toBe(problems.length);
+    expect(problems.filter((p) => p.startsWith('WECOM_TOKEN')).length).toBe(1);
+  });
+
   it('rejects an unsupported database URL and production without APP_SECRET, together', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y' })).toThrowError(
       /DATABASE_URL: unsupported scheme[\s\S]*APP_SECRET: required when NODE_ENV=production/,

@@ -15,20 +15,13 @@ import { FollowUpTaskSchema } from '../../src/domain/todos/follow-up-task.entity
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { FakeOpenAi } from '../support/fake-openai.js';
+import { waitFor } from '../support/wait-for.js';
 import { channelEvent, FakeChannel, FakeEventSocket, jsonEvent } from './support/fake-switch.js';
 
 const ALL_WEEK = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const INSIGHTS = { intent: '询价', intentDetail: 'PCR-ABS 批量价格', summary: '客户询问PCR-ABS批量采购价格', keyPoints: ['批量订单'], sentiment: 'neutral', followUps: ['发送报价单'], products: ['PCR-ABS'], price: 12.5, quantity: 2000, nextContact: '明天上午' };
 
-async function until<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 8000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = <T>(fn: () => Promise<T | null | undefined | false>) => waitFor(fn, 'the call to be stored') as Promise<T>;
 
 describe.each(DIALECTS)('400 call through the outbound socket and the event socket (%s)', (dialect) => {
   let t: TestApp;
@@ -105,10 +98,10 @@ describe.each(DIALECTS)('400 call through the outbound socket and the event sock
     mkdirSync(dirname(recording), { recursive: true });
     writeFileSync(recording, Buffer.alloc(2048));
     const bridgedAt = Date.now();
-    await fs.write(jsonEvent(channelEvent('CHANNEL_BRIDGE', uuid, { variable_salesops_call: 'inbound', 'Other-Leg-Destination-Number': '8001' })));
+    fs.emit(channelEvent('CHANNEL_BRIDGE', uuid, { variable_salesops_call: 'inbound', 'Other-Leg-Destination-Number': '8001' }));
     await until(async () => (await em.fork().findOneOrFail(PhoneCallRecordSchema, { uuid })).answeredBy === ownerId);
-    await fs.write(
-      jsonEvent(channelEvent('CHANNEL_HANGUP_COMPLETE', uuid, { variable_salesops_call: 'inbound', variable_salesops_recording: recording, variable_bridge_epoch: String(Math.floor(bridgedAt / 1000)), 'Hangup-Cause': 'NORMAL_CLEARING', 'Event-Date-Timestamp': String((bridgedAt + 65_000) * 1000) })),
+    fs.emit(
+      channelEvent('CHANNEL_HANGUP_COMPLETE', uuid, { variable_salesops_call: 'inbound', variable_salesops_recording: recording, variable_bridge_epoch: String(Math.floor(bridgedAt / 1000)), 'Hangup-Cause': 'NORMAL_CLEARING', 'Event-Date-Timestamp': String((bridgedAt + 65_000) * 1000) }),
     );
     const done = await until(async () => {
       const r = await em.fork().findOneOrFail(PhoneCallRecordSchema, { uuid });
@@ -138,7 +131,7 @@ describe.each(DIALECTS)('400 call through the outbound socket and the event sock
     writeFileSync(vm, Buffer.alloc(1024));
     ai.onTranscribe = () => '我是奥克斯的张经理，紧急，设备坏了请尽快回电。';
     ai.onChat = () => JSON.stringify({ ...INSIGHTS, intent: '技术支持', sentiment: 'negative', summary: '设备故障，要求尽快回电' });
-    await fs.write(jsonEvent(channelEvent('CHANNEL_HANGUP_COMPLETE', uuid, { variable_salesops_call: 'inbound', variable_salesops_voicemail: vm, variable_record_seconds: '9', 'Hangup-Cause': 'NORMAL_CLEARING' })));
+    fs.emit(channelEvent('CHANNEL_HANGUP_COMPLETE', uuid, { variable_salesops_call: 'inbound', variable_salesops_voicemail: vm, variable_record_seconds: '9', 'Hangup-Cause': 'NORMAL_CLEARING' }));
     const em = t.app.orm.em.fork();
     const done = await until(async () => ((await em.fork().findOneOrFail(PhoneCallRecordSchema, { uuid })).analysisStatus === 'COMPLETED' ? true : null));
     expect(done).toBe(true);
@@ -153,7 +146,7 @@ describe.each(DIALECTS)('400 call through the outbound socket and the event sock
     const channel = dial(uuid, '13800138000', (app) => (app === 'bridge' ? 'hangup' : {}));
     await channel.connect(t.app.telephony!.socketPort()!);
     await channel.closed();
-    await fs.write(jsonEvent(channelEvent('CHANNEL_HANGUP_COMPLETE', uuid, { variable_salesops_call: 'inbound', 'Hangup-Cause': 'ORIGINATOR_CANCEL' })));
+    fs.emit(channelEvent('CHANNEL_HANGUP_COMPLETE', uuid, { variable_salesops_call: 'inbound', 'Hangup-Cause': 'ORIGINATOR_CANCEL' }));
     const em = t.app.orm.em.fork();
     const todo = await until(() => em.fork().findOne(FollowUpTaskSchema, { relatedRecordId: uuid, reason: 'missed_call' }));
     expect(todo).toMatchObject({ assignedTo: ownerId, priority: 'high', customer: expect.objectContaining({ id: 'CUST_001' }) });

@@ -1,17 +1,20 @@
+import { Socket } from 'node:net';
+import { FreeSwitchResponse } from 'esl';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logging/logger.js';
+import { eslLogger } from '../../src/telephony/esl-logger.js';
 import { createEventClient, SUBSCRIBED_EVENTS, type EventClient, type SwitchEvent } from '../../src/telephony/event-client.js';
 import { createFreeSwitchVoiceGateway } from '../../src/telephony/freeswitch-voice-gateway.js';
+import { waitFor } from '../support/wait-for.js';
 import { channelEvent, FakeEventSocket, jsonEvent } from './support/fake-switch.js';
 
 const logger = createLogger('silent');
+const until = (check: () => boolean) => waitFor(check, 'the expected events');
 
-async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
+/** A logger whose lines the test can read (e.g. the backoff the client chose). */
+function capturingLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  return { lines, logger: createLogger('debug', { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }) };
 }
 
 describe('ESL event client against a fake FreeSWITCH event socket', () => {
@@ -34,6 +37,15 @@ describe('ESL event client against a fake FreeSWITCH event socket', () => {
     await client.ready();
     expect(fs.commands).toEqual([`auth ${fs.password}`, `event json ${SUBSCRIBED_EVENTS.join(' ')}`]);
     expect(fs.commands.some((c) => /event (json|plain) ALL/.test(c))).toBe(false);
+    expect(fs.subscribers('BACKGROUND_JOB')).toBe(1);
+  });
+
+  it('always subscribes to BACKGROUND_JOB, even with a narrower event list', async () => {
+    const narrow = createEventClient({ host: '127.0.0.1', port: fs.port, password: fs.password, logger, onEvent: () => undefined, events: ['HEARTBEAT'] });
+    narrow.start();
+    await narrow.ready();
+    expect(fs.commands.at(-1)).toBe('event json HEARTBEAT BACKGROUND_JOB');
+    await narrow.stop();
   });
 
   it('reassembles events split across TCP reads and splits several events in one read', async () => {
@@ -88,75 +100,187 @@ describe('ESL event client against a fake FreeSWITCH event socket', () => {
     await throwing.stop();
   });
 
-  it('reconnects and resubscribes within 3 s after the switch drops the connection', async () => {
+  it('reconnects and resubscribes after the switch drops the connection, with a backoff below 3 s', async () => {
+    const cap = capturingLogger();
+    await client.stop();
+    client = createEventClient({ host: '127.0.0.1', port: fs.port, password: fs.password, logger: cap.logger, onEvent: (e) => void received.push(e), maxBackoffMs: 500 });
     client.start();
     await client.ready();
     const resubscribed = fs.nextSubscription();
-    const dropped = Date.now();
     fs.dropAll();
     await resubscribed;
-    expect(Date.now() - dropped).toBeLessThan(3000);
     await until(() => client.connected());
     await fs.write(jsonEvent(channelEvent('CHANNEL_CREATE', 'after')));
     await until(() => received.some((e) => e.body['Unique-ID'] === 'after'));
+    const delays = cap.lines.filter((l) => l['msg'] === 'event socket down, reconnecting').map((l) => l['retryInMs'] as number);
+    expect(delays.length).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...delays)).toBeLessThan(3000);
   });
 
-  it('keeps retrying while the switch is down and connects when it is back, within 3 s', async () => {
+  it('keeps retrying while the switch is down (backoff capped below 3 s) and connects when it is back', async () => {
+    const cap = capturingLogger();
     const port = fs.port;
     await fs.stop();
-    client = createEventClient({ host: '127.0.0.1', port, password: 'S3cret-pw', logger, onEvent: () => undefined });
+    await client.stop();
+    client = createEventClient({ host: '127.0.0.1', port, password: 'S3cret-pw', logger: cap.logger, onEvent: () => undefined, maxBackoffMs: 10_000 });
     client.start();
-    await new Promise((r) => setTimeout(r, 1500));
+    // Several failed attempts: enough for the doubling backoff to reach its cap.
+    await waitFor(() => cap.lines.filter((l) => l['reason'] === 'connect failed').length >= 6, 'six failed connection attempts');
     fs = await new FakeEventSocket().start(port);
-    const back = Date.now();
-    await client.ready(3000);
-    expect(Date.now() - back).toBeLessThan(3000);
+    await client.ready(20_000);
+    const delays = cap.lines.filter((l) => l['reason'] === 'connect failed').map((l) => l['retryInMs'] as number);
+    expect(Math.max(...delays)).toBeLessThan(3000);
+    expect(delays).toEqual([...delays].sort((a, b) => a - b));
   });
 
   it('a wrong password never counts as connected', async () => {
     fs.password = 'other';
     client.start();
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(() => fs.commands.filter((c) => c.startsWith('auth')).length >= 2, 'a second auth attempt');
     expect(client.connected()).toBe(false);
-    expect(fs.commands.filter((c) => c.startsWith('auth')).length).toBeGreaterThanOrEqual(1);
   });
 });
 
 describe('FreeSWITCH voice gateway (originate over bgapi)', () => {
   let fs: FakeEventSocket;
   let client: EventClient;
+  let received: SwitchEvent[];
+  const place = (to = '13800138000', timeoutMs = 30_000, resultGraceMs = 5000) =>
+    createFreeSwitchVoiceGateway({ events: client, gateway: 'dag1000', tts: 'x|y', resultGraceMs }).placeCall({ callId: `c-${to}`, to, script: 'hi', timeoutMs });
   beforeEach(async () => {
     fs = await new FakeEventSocket().start();
-    client = createEventClient({ host: '127.0.0.1', port: fs.port, password: fs.password, logger, onEvent: () => undefined });
+    received = [];
+    client = createEventClient({ host: '127.0.0.1', port: fs.port, password: fs.password, logger, onEvent: (e) => void received.push(e) });
   });
   afterEach(async () => {
     await client.stop();
     await fs.stop();
   });
 
-  it('originates through the gateway with our call id and reads the script', async () => {
+  it('originates through the gateway with our call id and reads the script; the channel events carry our variables', async () => {
     client.start();
     await client.ready();
+    fs.outcome('13800138000', { kind: 'answer', afterMs: 5, talkMs: 30 });
     const gateway = createFreeSwitchVoiceGateway({ events: client, gateway: 'dag1000', callerId: '4008320160', tts: 'tts_commandline|default' });
     const result = await gateway.placeCall({ callId: 'inv-42', to: '+86 138-0013-8000', script: '您好，邀请您参加(周六)展会', timeoutMs: 30_000 });
-    expect(result.ok).toBe(true);
+    const call = fs.calls[0]!;
+    expect(result).toEqual({ ok: true, carrierCallId: call.uuid });
     const sent = fs.commands.find((c) => c.startsWith('bgapi originate'))!;
     expect(sent).toMatch(/^bgapi originate \{origination_uuid=[0-9a-f-]{36},salesops_call=outbound,salesops_call_id=inv-42,originate_timeout=30,ignore_early_media=true,origination_caller_id_number=4008320160\}sofia\/gateway\/dag1000\/13800138000 &speak\(tts_commandline\|default\|您好，邀请您参加 周六 展会\)$/);
+    expect(call).toMatchObject({ destination: '13800138000', app: 'speak', vars: expect.objectContaining({ salesops_call_id: 'inv-42' }) });
+    await call.ended;
+    await until(() => received.some((e) => e.name === 'CHANNEL_HANGUP_COMPLETE'));
+    const answer = received.find((e) => e.name === 'CHANNEL_ANSWER')!;
+    expect(answer.body).toMatchObject({ 'Unique-ID': call.uuid, variable_salesops_call: 'outbound', variable_salesops_call_id: 'inv-42' });
   });
 
-  it('maps hangup causes to domain codes', async () => {
+  it('maps each scripted far end to its domain code', async () => {
     client.start();
     await client.ready();
-    const gateway = createFreeSwitchVoiceGateway({ events: client, gateway: 'dag1000', tts: 'x|y' });
-    fs.onBgapi = () => '-ERR USER_BUSY\n';
-    expect(await gateway.placeCall({ callId: '1', to: '13800138000', script: 'hi' })).toMatchObject({ ok: false, code: 'CALLEE_BUSY' });
-    fs.onBgapi = () => '-ERR NO_ANSWER\n';
-    expect(await gateway.placeCall({ callId: '2', to: '13800138000', script: 'hi' })).toMatchObject({ ok: false, code: 'NO_ANSWER' });
-    expect(await gateway.placeCall({ callId: '3', to: 'abc', script: 'hi' })).toMatchObject({ ok: false, code: 'INVALID_NUMBER' });
+    fs.outcome('13800000001', { kind: 'busy' })
+      .outcome('13800000002', { kind: 'no_answer', ringMs: 10 })
+      .outcome('13800000003', { kind: 'invalid' })
+      .outcome('13800000004', { kind: 'gateway_down' })
+      .outcome('13800000005', { kind: 'gateway_down', cause: 'NORMAL_TEMPORARY_FAILURE' })
+      .outcome('13800000006', { kind: 'answer', afterMs: 5_000 });
+    expect(await place('13800000001')).toMatchObject({ ok: false, code: 'CALLEE_BUSY' });
+    expect(await place('13800000002')).toMatchObject({ ok: false, code: 'NO_ANSWER' });
+    expect(await place('13800000003')).toMatchObject({ ok: false, code: 'INVALID_NUMBER' });
+    expect(await place('13800000004')).toMatchObject({ ok: false, code: 'UNAVAILABLE', message: expect.stringContaining('GATEWAY_DOWN') });
+    expect(await place('13800000005')).toMatchObject({ ok: false, code: 'UNAVAILABLE', message: expect.stringContaining('NORMAL_TEMPORARY_FAILURE') });
+    // Answering later than originate_timeout is no answer.
+    expect(await place('13800000006', 1000)).toMatchObject({ ok: false, code: 'NO_ANSWER' });
+    expect(await place('abc')).toMatchObject({ ok: false, code: 'INVALID_NUMBER' });
+    expect(fs.calls.map((c) => c.hangupCause)).toEqual(['USER_BUSY', 'NO_ANSWER', 'UNALLOCATED_NUMBER', 'GATEWAY_DOWN', 'NORMAL_TEMPORARY_FAILURE', 'NO_ANSWER']);
+  });
+
+  it('a lost result is OUTCOME_UNKNOWN with the channel uuid (never a failure), and the channel events still tell what happened', async () => {
+    client.start();
+    await client.ready();
+    fs.outcome('13800138000', { kind: 'lost', then: { kind: 'answer', afterMs: 5, talkMs: 10 } });
+    const result = await place('13800138000', 1000, 0);
+    const call = fs.calls[0]!;
+    expect(result).toMatchObject({ ok: false, code: 'OUTCOME_UNKNOWN', carrierCallId: call.uuid });
+    await call.ended;
+    await until(() => received.some((e) => e.name === 'CHANNEL_HANGUP_COMPLETE'));
+    expect(received.find((e) => e.name === 'CHANNEL_HANGUP_COMPLETE')!.body).toMatchObject({ variable_salesops_call_id: 'c-13800138000', 'Hangup-Cause': 'NORMAL_CLEARING' });
+  });
+
+  it('a connection dropped while waiting for the result is OUTCOME_UNKNOWN, not UNAVAILABLE', async () => {
+    client.start();
+    await client.ready();
+    fs.outcome('13800138000', { kind: 'answer', afterMs: 60_000 });
+    const pending = place('13800138000', 120_000);
+    await fs.waitForOriginate(1);
+    fs.dropAll();
+    expect(await pending).toMatchObject({ ok: false, code: 'OUTCOME_UNKNOWN' });
   });
 
   it('is UNAVAILABLE when the event socket is down', async () => {
-    const gateway = createFreeSwitchVoiceGateway({ events: client, gateway: 'dag1000', tts: 'x|y' });
-    expect(await gateway.placeCall({ callId: '1', to: '13800138000', script: 'hi' })).toMatchObject({ ok: false, code: 'UNAVAILABLE' });
+    expect(await place()).toMatchObject({ ok: false, code: 'UNAVAILABLE' });
+  });
+});
+
+describe('the fake switch is as strict as FreeSWITCH 1.10', () => {
+  let fs: FakeEventSocket;
+  const open: FreeSwitchResponse[] = [];
+  beforeEach(async () => {
+    fs = await new FakeEventSocket().start();
+  });
+  afterEach(async () => {
+    for (const c of open.splice(0)) c.end();
+    await fs.stop();
+  });
+
+  /** A bare esl connection, authenticated, subscribed to exactly `events` in `format`. */
+  async function connection(format: 'json' | 'plain', events: string[]) {
+    const socket = new Socket();
+    const call = new FreeSwitchResponse(socket, eslLogger(logger));
+    open.push(call);
+    const seen: Array<{ name: string; body: Record<string, unknown> }> = [];
+    for (const n of ['BACKGROUND_JOB', 'CHANNEL_ANSWER', 'CHANNEL_HANGUP_COMPLETE', 'HEARTBEAT'] as const) call.on(n, (e) => void seen.push({ name: n, body: e.body as Record<string, unknown> }));
+    const authRequest = call.onceAsync('freeswitch_auth_request', 20_000, 'auth');
+    socket.connect({ host: '127.0.0.1', port: fs.port });
+    await authRequest;
+    await call.auth(fs.password);
+    await call.send(`event ${format} ${events.join(' ')}`);
+    return { call, seen };
+  }
+
+  it('sends each event only to connections subscribed to it, BACKGROUND_JOB included, in their format', async () => {
+    const listener = await connection('json', ['BACKGROUND_JOB', 'CHANNEL_HANGUP_COMPLETE']);
+    const caller = await connection('plain', ['CHANNEL_ANSWER', 'HEARTBEAT']);
+    fs.outcome('13900000001', { kind: 'answer', afterMs: 1, talkMs: 1 });
+    await caller.call.send('bgapi originate {origination_uuid=u-1,salesops_call_id=c 1}sofia/gateway/dag1000/13900000001 &park()');
+    await waitFor(() => listener.seen.some((e) => e.name === 'CHANNEL_HANGUP_COMPLETE'), 'the hangup on the listener');
+    // TCP keeps order: once the caller has this heartbeat, everything sent to it before has arrived.
+    fs.emit({ 'Event-Name': 'HEARTBEAT' });
+    await waitFor(() => caller.seen.some((e) => e.name === 'HEARTBEAT'), 'the heartbeat on the caller');
+    expect(caller.seen.map((e) => e.name)).toEqual(['CHANNEL_ANSWER', 'HEARTBEAT']);
+    expect(listener.seen.map((e) => e.name)).toEqual(['BACKGROUND_JOB', 'CHANNEL_HANGUP_COMPLETE']);
+    expect(listener.seen[0]!.body['_body']).toBe('+OK u-1\n');
+    expect(listener.seen[1]!.body).toMatchObject({ 'Unique-ID': 'u-1', variable_salesops_call_id: 'c 1', 'Hangup-Cause': 'NORMAL_CLEARING' });
+    // Plain events are URL-encoded on the wire (and esl does not decode them: we use json).
+    expect(caller.seen[0]!.body).toMatchObject({ 'Unique-ID': 'u-1', variable_salesops_call_id: 'c%201' });
+  });
+
+  it('refuses commands before auth, unknown commands, unknown gateways; knows which modules are loaded', async () => {
+    const { call } = await connection('json', ['BACKGROUND_JOB']);
+    await expect(call.send('frobnicate')).rejects.toMatchObject({ args: expect.objectContaining({ reply: '-ERR command not found' }) });
+    expect((await call.api('module_exists mod_tts_commandline')).body).toBe('false');
+    fs.modules.add('mod_tts_commandline');
+    expect((await call.api('module_exists mod_tts_commandline')).body).toBe('true');
+    expect((await call.bgapi('originate sofia/gateway/nope/13900000001 &park()', 20_000)).body['_body']).toBe('-ERR INVALID_GATEWAY\n');
+    fs.gateways.set('dag1000', 'DOWN');
+    expect((await call.bgapi('originate sofia/gateway/dag1000/13900000001 &park()', 20_000)).body['_body']).toBe('-ERR GATEWAY_DOWN\n');
+  });
+
+  it('hangs up a speak whose TTS module is not loaded right after the answer', async () => {
+    const { call, seen } = await connection('json', ['BACKGROUND_JOB', 'CHANNEL_HANGUP_COMPLETE']);
+    fs.outcome('default', { kind: 'answer', afterMs: 1, talkMs: 60_000 });
+    await call.bgapi('originate sofia/gateway/dag1000/13900000001 &speak(tts_commandline|default|您好)', 20_000);
+    await fs.calls[0]!.ended;
+    await waitFor(() => seen.some((e) => e.name === 'CHANNEL_HANGUP_COMPLETE'), 'the hangup');
+    expect(fs.calls[0]!.events).toContain('CHANNEL_EXECUTE_COMPLETE');
   });
 });

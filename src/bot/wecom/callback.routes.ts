@@ -1,6 +1,7 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import { describeRouter, type RouteSpec } from '../../http/route-spec.js';
+import { disabledDoorRouter } from '../../http/disabled-door.js';
 import type { CallbackRequest, CallbackResponse } from './callback-handler.js';
 
 const signed = {
@@ -47,4 +48,12 @@ export function wecomCallbackRouter(handle: (req: CallbackRequest) => Promise<Ca
   router.get(path, serve);
   router.post(path, serve);
   return describeRouter(router, specs(path));
+}
+
+/** With WeCom off: /wecom/callback answers 503 DOOR_DISABLED naming the five settings that enable it. */
+export function wecomCallbackOffRouter(path = '/wecom/callback'): Router<any> {
+  return disabledDoorRouter(
+    { door: 'wecom', label: '企业微信回调', settings: ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'] },
+    specs(path),
+  );
 }

@@ -24,9 +24,12 @@ class LostRace extends Error {}
 export class ApprovalService {
   readonly #kinds = new Map<ApprovableKind, Approvable>();
   readonly #timeZone: string;
+  readonly #notifier: (() => Notifier) | undefined;
 
-  constructor(options: { timeZone?: string } = {}) {
+  /** `notifier`: tells a submitter in chat once their submission is approved or rejected. */
+  constructor(options: { timeZone?: string; notifier?: () => Notifier } = {}) {
     this.#timeZone = options.timeZone ?? 'Asia/Shanghai';
+    this.#notifier = options.notifier;
   }
 
   register(approvable: Approvable): this {
@@ -101,6 +104,7 @@ export class ApprovalService {
       throw await this.#notPending(em, approvable, now ?? { ...subject, pending: false });
     }
     if (followUp) await followUp();
+    await this.#tellSubmitter(em, approvable, subject, actor.staffId, decision.approve, reason);
     const { status: _s, pending: _p, decidedBy: _b, decidedAt: _a, ...shown } = subject;
     return { ...shown, label: approvable.label };
   }
@@ -134,6 +138,17 @@ export class ApprovalService {
       else failed++;
     }
     return { sent, failed };
+  }
+
+  /** The submitter hears the decision in chat (who decided, and the reason of a rejection); delivery problems are not thrown. */
+  async #tellSubmitter(em: EntityManager, approvable: Approvable, subject: ApprovalSubject, deciderId: number, approved: boolean, reason: string): Promise<void> {
+    if (!this.#notifier || !subject.submittedBy || subject.submittedBy === deciderId) return;
+    const decider = await em.fork().findOne(StaffSchema, { id: deciderId }, { fields: ['id', 'name'] });
+    const who = decider?.name ?? `员工 ${deciderId}`;
+    const text = approved
+      ? `你提交的${approvable.label}「${subject.title}」（${subject.id}）已由 ${who} 批准${approvable.kind === 'invitation' ? '，正在发送' : ''}。`
+      : `你提交的${approvable.label}「${subject.title}」（${subject.id}）被 ${who} 驳回：${reason}`;
+    await this.#notifier().notifyStaff(subject.submittedBy, { kind: 'text', title: `${approvable.label}${approved ? '已批准' : '被驳回'}`, text });
   }
 
   /** APPROVAL_ALREADY_DECIDED (who and when, in Chinese for the chat reply) or APPROVAL_NOT_PENDING. */

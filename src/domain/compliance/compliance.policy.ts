@@ -12,6 +12,22 @@ export const SAME_CONTENT_INTERVAL_MS = 30_000;
 export type Purpose = 'marketing' | 'service';
 export type MarketingWindow = { start: string; end: string };
 
+/** Service calls (a visit's or a complaint's follow-up) are placed only between 08:00 and 21:00 local time. */
+export const SERVICE_CALL_HOURS: MarketingWindow = { start: '08:00', end: '21:00' };
+
+/**
+ * The purpose of a call by seed 000's follow-up reason (§2.1.2): a visit's or a complaint's follow-up is
+ * service (no marketing consent needed); a dormant customer's win-back, a birthday greeting (it carries an
+ * offer) and an event invitation are marketing. Keys are the outreach module's FOLLOW_UP_REASONS.
+ */
+export const PURPOSE_OF_FOLLOW_UP = {
+  post_visit: 'service',
+  complaint: 'service',
+  dormant: 'marketing',
+  birthday: 'marketing',
+  event_invitation: 'marketing',
+} as const satisfies Record<string, Purpose>;
+
 /** What the policy needs to know about one recipient; the service gathers it in bulk. */
 export type ComplianceFacts = {
   channel: ContactChannel;
@@ -34,12 +50,22 @@ export type ComplianceVerdict =
  * invalid numbers and blacklisted numbers never; opted-out numbers get no marketing; marketing needs a
  * recorded consent, stays under the frequency caps and is sent only inside the marketing window —
  * outside it, it is deferred to the next window, never dropped.
+ *
+ * A service call (purpose `service`: a visit's or a complaint's follow-up) needs no marketing consent, but
+ * an explicit do-not-call (`opted_out` on the call channel) refuses it, seed 000's one follow-up call a
+ * month caps it, and it waits for 08:00–21:00. A revoked marketing consent does not stop a service call.
  */
 export function evaluateCompliance(facts: ComplianceFacts, now: Date, timeZone: string, window: MarketingWindow): ComplianceVerdict {
   if (!facts.phoneValid) return { kind: 'refuse', reason: 'INVALID_NUMBER' };
   if (facts.consent === 'blacklisted') return { kind: 'refuse', reason: 'BLACKLISTED' };
   if (facts.sameContentWithin30s) return { kind: 'refuse', reason: 'FREQUENCY_CAP' };
-  if (facts.purpose === 'service') return { kind: 'allow' };
+  if (facts.purpose === 'service') {
+    if (facts.channel !== 'call') return { kind: 'allow' };
+    if (facts.consent === 'opted_out') return { kind: 'refuse', reason: 'OPTED_OUT' };
+    if (facts.followUpCallsLast30Days >= FOLLOW_UP_CALLS_PER_MONTH) return { kind: 'refuse', reason: 'FREQUENCY_CAP' };
+    const until = nextMarketingWindow(now, timeZone, SERVICE_CALL_HOURS);
+    return until ? { kind: 'defer', reason: 'QUIET_HOURS', until } : { kind: 'allow' };
+  }
   if (facts.consent === 'opted_out' || facts.consent === 'revoked') return { kind: 'refuse', reason: 'OPTED_OUT' };
   if (facts.consent !== 'granted') return { kind: 'refuse', reason: 'NO_CONSENT' };
   if (facts.channel === 'sms' && facts.marketingSmsLast7Days >= MARKETING_SMS_PER_WEEK) return { kind: 'refuse', reason: 'FREQUENCY_CAP' };

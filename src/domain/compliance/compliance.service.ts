@@ -42,7 +42,7 @@ export async function checkCompliance(em: EntityManager, req: ComplianceRequest,
   const [consents, smsCounts, callCounts, sameContent] = await Promise.all([
     consentStates(em, e164s, req.channel),
     req.channel === 'sms' && req.purpose === 'marketing' ? recentMarketingSms(em, e164s, now, dryRun) : new Map<string, number>(),
-    req.channel === 'call' && req.purpose === 'marketing' ? recentCalls(em, e164s, now, dryRun) : new Map<string, number>(),
+    req.channel === 'call' ? recentCalls(em, e164s, now, dryRun) : new Map<string, number>(),
     req.channel === 'sms' && req.content ? sameContentRecently(em, e164s, req.content, now, dryRun, req.subjectType === 'sms_log' ? req.subjectIds : undefined) : new Set<string>(),
   ]);
   return normalized.map(({ raw, phone }, i) => {

@@ -6,4 +6,6 @@ export const HTTP_ERRORS = {
   METHOD_NOT_ALLOWED: { status: 405, message: '不支持的请求方法' },
   /** A carrier callback whose path token is wrong, or callbacks are off (TENCENT_SMS_CALLBACK_TOKEN unset). */
   CALLBACK_FORBIDDEN: { status: 403, message: '回调地址无效' },
+  /** A door configuration switched off (mini-program, WeCom callback, SMS callbacks); details name the settings that enable it. */
+  DOOR_DISABLED: { status: 503, message: '该入口未启用' },
 } as const;

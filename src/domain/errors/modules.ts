@@ -8,4 +8,5 @@ export * from '../customers/customers.errors.js';
 export * from '../outreach/outreach.errors.js';
 export * from '../routing/routing.errors.js';
 export * from '../staff/staff.errors.js';
+export * from '../tiers/tiers.errors.js';
 export * from '../todos/todos.errors.js';

@@ -1,9 +1,11 @@
 import { addDays, atLocalTime, localParts, toMinutes } from '../shared/business-time.js';
 import type { ContactChannel } from '../shared/vocabulary.js';
-import type { MarketingWindow } from '../compliance/compliance.policy.js';
+import { PURPOSE_OF_FOLLOW_UP, type MarketingWindow, type Purpose } from '../compliance/compliance.policy.js';
 
 export const FOLLOW_UP_REASONS = ['post_visit', 'dormant', 'birthday', 'complaint', 'event_invitation'] as const;
 export type FollowUpReason = (typeof FOLLOW_UP_REASONS)[number];
+/** A call's purpose by its follow-up reason (the compliance policy's table; every reason has one). */
+export const FOLLOW_UP_PURPOSE: Readonly<Record<FollowUpReason, Purpose>> = PURPOSE_OF_FOLLOW_UP;
 export type FollowUpChannel = Extract<ContactChannel, 'call' | 'wechat' | 'sms'>;
 
 /**

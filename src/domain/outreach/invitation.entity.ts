@@ -7,7 +7,7 @@ import { approvalColumns } from '../staff/approval-columns.js';
 import { StaffSchema } from '../staff/staff.entity.js';
 
 export const INVITATION_STATUSES = [
-  'draft', 'pending_approval', 'approved', 'rejected', 'sent', 'opened', 'accepted', 'declined', 'expired',
+  'draft', 'pending_approval', 'approved', 'rejected', 'sent', 'failed', 'opened', 'accepted', 'declined', 'expired',
 ] as const;
 export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 export const INVITATION_RESPONSES = ['interested', 'maybe', 'not_interested'] as const;
@@ -27,13 +27,16 @@ export const InvitationSchema = defineEntity({
     channel: p.enum([...CONTACT_CHANNELS]),
     status: p.enum([...INVITATION_STATUSES]).default('draft').index(),
     /**
-     * `<customer id>|<event id>` while the invitation is open (anything but rejected or expired), null once
+     * `<customer id>|<event id>` while the invitation is open (anything but rejected, failed or expired), null once
      * it closes: the unique key holds "one open invitation per customer and event" in the database.
      */
     openKey: p.string().length(120).nullable().unique(),
     createdBy: () => p.manyToOne(StaffSchema).mapToPk().joinColumn('created_by').nullable(),
     ...approvalColumns(),
     sentAt: p.datetime().nullable(),
+    /** Why the send failed (status `failed`): a compliance reason (NO_CONSENT, OPTED_OUT, …), NO_MOBILE, a carrier code. */
+    failureReason: p.string().length(64).nullable(),
+    failedAt: p.datetime().nullable(),
     respondedAt: p.datetime().nullable(),
     response: p.enum([...INVITATION_RESPONSES]).nullable(),
     ...timestamps(),

@@ -2,8 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import { authorize, type Actor } from '../auth/actor.js';
 import { auditedBy } from '../auth/staff-actor.js';
-import { checkCompliance } from '../compliance/compliance.service.js';
-import { customerMobile } from '../customers/customer-mobile.js';
 import { isVip } from '../customers/customer-standing.js';
 import { EventSchema } from '../events/event.entity.js';
 import { localParts } from '../shared/business-time.js';
@@ -11,13 +9,9 @@ import { DomainError } from '../shared/domain-error.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { ApprovalService } from '../approvals/approval.service.js';
 import type { Notifier } from '../ports/notifier.port.js';
-import { ContactHistorySchema } from './contact-history.entity.js';
 import { InvitationSchema, type Invitation } from './invitation.entity.js';
 import { invitationOffer } from './invitation-offer.policy.js';
-import { placeOutreachCall } from './outreach-call.service.js';
 import { requireCustomer } from './outreach-customer.js';
-import type { OutreachDeps } from './outreach-deps.js';
-import { sendSms } from './sms-send.service.js';
 
 /** Invitations go out by SMS with this template: {1} name, {2} event, {3} time, {4} incentive. */
 export type InvitationSettings = { smsTemplateCode: string; timeZone: string };
@@ -35,6 +29,10 @@ export function invitationView(inv: Invitation) {
     incentive: inv.incentive ?? null,
     status: inv.status,
     createdBy: inv.createdBy ?? null,
+    approvedBy: inv.approvedBy ?? null,
+    sentAt: inv.sentAt ?? null,
+    failureReason: inv.failureReason ?? null,
+    failedAt: inv.failedAt ?? null,
     createdAt: inv.createdAt,
   };
 }
@@ -93,58 +91,6 @@ export async function createInvitation(
   return invitationView(created);
 }
 
-export type InvitationSendResult = { state: 'sent' | 'not_approved' | 'refused' | 'deferred' | 'failed'; until?: Date; reason?: string };
-
-/**
- * The send job's work for an approved invitation, through its channel: SMS (template, compliance again),
- * phone (voice port) or WeChat (shown in the customer's mini-program). Sent once: only `approved` moves.
- */
-export async function sendApprovedInvitation(em: EntityManager, deps: OutreachDeps, settings: InvitationSettings, invitationId: string): Promise<InvitationSendResult> {
-  const inv = await em.findOne(InvitationSchema, { id: invitationId });
-  if (!inv) return { state: 'not_approved', reason: 'missing' };
-  if (inv.status !== 'approved') return { state: 'not_approved', reason: inv.status };
-  const customer = await requireCustomer(em, inv.customer.id);
-  const mobile = await customerMobile(em, customer.id);
-  if (!mobile) return fail(em, inv, 'NO_MOBILE');
-  const now = deps.clock.now();
-  // One compliance decision for every channel, taken here: a deferral reschedules this job (only this one).
-  const dryRun = (inv.channel === 'sms' ? deps.sms.dryRun : inv.channel === 'call' ? deps.voice.dryRun : false) ?? false;
-  const [check] = await checkCompliance(em, { phones: [mobile], channel: inv.channel, purpose: 'marketing', subjectType: 'invitation', subjectIds: [inv.id], dryRun }, deps.compliance, now);
-  const verdict = check!.verdict;
-  if (verdict.kind === 'defer') {
-    await em.flush();
-    return { state: 'deferred', until: verdict.until };
-  }
-  if (verdict.kind === 'refuse') return fail(em, inv, verdict.reason);
-  try {
-    if (inv.channel === 'sms') {
-      const local = localParts(inv.eventDate, settings.timeZone);
-      const params = [customer.name, inv.eventName, `${Number(local.date.slice(5, 7))}月${Number(local.date.slice(8, 10))}日 ${local.hhmm}`, inv.incentive ?? ''];
-      const res = await sendSms(em, deps, { phoneNumber: mobile, templateCode: settings.smsTemplateCode, params, customerId: customer.id, historyType: 'invitation', staffId: inv.approvedBy ?? null });
-      // sent, unknown (maybe sent) and retrying/deferred (queued as an SMS job) are all on their way.
-      if (res.status === 'failed') return fail(em, inv, res.error ?? 'SMS_FAILED');
-    } else if (inv.channel === 'call') {
-      const res = await placeOutreachCall(em, deps, { phoneNumber: mobile, scriptId: inv.id, scriptContent: inv.content, customerId: customer.id, historyType: 'invitation', staffId: inv.approvedBy ?? null }, { queueIfDeferred: false });
-      if (res.status === 'deferred') return { state: 'deferred', until: res.deferredUntil };
-      if (res.status !== 'initiated') return fail(em, inv, res.error ?? res.status);
-    } else {
-      em.create(ContactHistorySchema, { customer: customer.id, phone: check!.e164, phoneLast8: check!.e164?.slice(-8) ?? null, channel: inv.channel, type: 'invitation', content: inv.content, status: 'sent', result: 'shown in the mini-program', createdBy: inv.approvedBy ?? null });
-    }
-  } catch (err) {
-    if (err instanceof DomainError) return fail(em, inv, err.code);
-    throw err;
-  }
-  Object.assign(inv, { status: 'sent', sentAt: now });
-  await em.flush();
-  return { state: 'sent' };
-}
-
-async function fail(em: EntityManager, inv: Invitation, reason: string): Promise<InvitationSendResult> {
-  recordAudit(em, { actorStaffId: null, action: 'invitation.send_failed', targetType: 'invitation', targetId: inv.id, channel: 'job', details: { reason, channel: inv.channel } });
-  await em.flush();
-  return { state: reason === 'OPTED_OUT' || reason.startsWith('RECIPIENT_') || reason === 'NO_CONSENT' ? 'refused' : 'failed', reason };
-}
-
 /** Counts and rates of one event's invitations (seed 000 §6.3 trackInvitationPerformance). */
 export async function invitationPerformance(em: EntityManager, eventId: string) {
   const event = await em.findOne(EventSchema, { id: eventId });
@@ -167,6 +113,7 @@ export async function invitationPerformance(em: EntityManager, eventId: string) 
     total: rows.length,
     pendingApproval: byStatus.pending_approval ?? 0,
     rejected: byStatus.rejected ?? 0,
+    failed: byStatus.failed ?? 0,
     sent: reached,
     accepted: byStatus.accepted ?? 0,
     declined: byStatus.declined ?? 0,

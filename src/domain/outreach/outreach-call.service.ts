@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { checkCompliance } from '../compliance/compliance.service.js';
+import type { Purpose } from '../compliance/compliance.policy.js';
 import { customerIdForPhone } from '../customers/phone-resolution.js';
 import { DomainError } from '../shared/domain-error.js';
 import { normalizePhone } from '../shared/phone.js';
@@ -14,6 +15,8 @@ export const OUTREACH_CALL_JOB = 'outreach.call';
 
 export type OutreachCallInput = {
   phoneNumber: string;
+  /** `service` (a visit's or complaint's follow-up: no marketing consent needed) or `marketing` (the default). */
+  purpose?: Purpose;
   scriptId?: string | null;
   scriptContent: string;
   customerId?: string | null;
@@ -28,8 +31,9 @@ const STATUS_BY_FAILURE: Record<string, CallLogStatus> = { CALLEE_BUSY: 'busy', 
 
 /**
  * An outreach call (seed 000 §5.3) through the voice port (Tencent voice message or FreeSWITCH):
- * compliance first (consent, ≤ 1 follow-up call a month, the marketing window — outside it the call is
- * queued for the next window), the call_logs row and contact history written, then the call placed.
+ * compliance first for its purpose (marketing: consent, ≤ 1 call a month, the marketing window; service:
+ * no consent needed, but blacklist, do-not-call, ≤ 1 follow-up call a month and 08:00–21:00 — outside its
+ * window the call is queued for the next one), the call_logs row and contact history written, then the call placed.
  */
 export async function placeOutreachCall(
   em: EntityManager,
@@ -44,7 +48,7 @@ export async function placeOutreachCall(
   const now = deps.clock.now();
   const dryRun = deps.voice.dryRun ?? false;
   const prepared = await em.transactional(async (tx) => {
-    const [check] = await checkCompliance(tx, { phones: [input.phoneNumber], channel: 'call', purpose: 'marketing', subjectType: 'call_log', subjectIds: [callId], dryRun }, deps.compliance, now);
+    const [check] = await checkCompliance(tx, { phones: [input.phoneNumber], channel: 'call', purpose: input.purpose ?? 'marketing', subjectType: 'call_log', subjectIds: [callId], dryRun }, deps.compliance, now);
     return check!;
   });
   if (prepared.verdict.kind === 'refuse') throw refusalError(prepared.verdict.reason);
@@ -64,6 +68,14 @@ export async function placeOutreachCall(
     history.result = `carrier call ${placed.carrierCallId} (${deps.voice.name})`;
     await em.flush();
     return { callId, status: 'initiated', dryRun };
+  }
+  if (placed.code === 'OUTCOME_UNKNOWN') {
+    // It may be ringing or answered: not a failure (a retry would call the customer twice). The call
+    // stays `initiated` until the channel's events settle it (settleOutreachCall).
+    log.errorMessage = `OUTCOME_UNKNOWN: ${placed.message}`.slice(0, 1000);
+    history.result = `OUTCOME_UNKNOWN (${deps.voice.name}${placed.carrierCallId ? ` ${placed.carrierCallId}` : ''})`;
+    await em.flush();
+    return { callId, status: 'initiated', error: 'OUTCOME_UNKNOWN', dryRun };
   }
   Object.assign(log, { status: STATUS_BY_FAILURE[placed.code] ?? 'failed', endedAt: deps.clock.now(), errorMessage: `${placed.code}: ${placed.message}`.slice(0, 1000) });
   Object.assign(history, { status: log.status, result: placed.code });

@@ -9,7 +9,9 @@ export type PlaceCallRequest = {
 
 export type PlaceCallResult =
   | { ok: true; carrierCallId: string }
-  | { ok: false; code: 'CALLEE_BUSY' | 'NO_ANSWER' | 'INVALID_NUMBER' | 'REJECTED' | 'UNAVAILABLE' | 'OUTCOME_UNKNOWN'; message: string };
+  | { ok: false; code: 'CALLEE_BUSY' | 'NO_ANSWER' | 'INVALID_NUMBER' | 'REJECTED' | 'UNAVAILABLE'; message: string }
+  /** The call may have been placed (its result was lost): never place it again; settle it from the carrier's events. */
+  | { ok: false; code: 'OUTCOME_UNKNOWN'; message: string; carrierCallId?: string };
 
 /** Places an outbound call (Tencent voice message, or FreeSWITCH originate). Failures are values. */
 export interface VoiceGateway {

@@ -9,7 +9,9 @@ import type { JobQueue } from '../../domain/ports/job-queue.port.js';
 import { requeueStuckOutreach } from '../../domain/outreach/outreach-sweeper.service.js';
 import { CONTACT_HISTORY_TYPES } from '../../domain/outreach/contact-history.entity.js';
 import { INVITATION_SEND_JOB } from '../../domain/outreach/invitation.approvable.js';
-import { sendApprovedInvitation, type InvitationSettings } from '../../domain/outreach/invitation.service.js';
+import type { InvitationSettings } from '../../domain/outreach/invitation.service.js';
+import { sendApprovedInvitation } from '../../domain/outreach/invitation-send.service.js';
+import type { Notifier } from '../../domain/ports/notifier.port.js';
 import { OUTREACH_CALL_JOB, placeOutreachCall, type OutreachCallInput } from '../../domain/outreach/outreach-call.service.js';
 
 const SETTLE_ATTEMPTS = 10;
@@ -53,12 +55,12 @@ export function outreachJobs(newEm: () => EntityManager, deps: OutreachDeps, opt
 }
 
 /** Invitation sending and deferred outreach calls. */
-export function outreachSendJobs(newEm: () => EntityManager, deps: OutreachDeps, settings: InvitationSettings): JobDefinition<any>[] {
+export function outreachSendJobs(newEm: () => EntityManager, deps: OutreachDeps, settings: InvitationSettings, notifier?: () => Notifier): JobDefinition<any>[] {
   const sendInvitation: JobDefinition<{ invitationId: string }> = {
     name: INVITATION_SEND_JOB,
     parse: (d) => z.object({ invitationId: z.string().min(1) }).passthrough().parse(d),
     run: async (data) => {
-      const result = await sendApprovedInvitation(newEm(), deps, settings, data.invitationId);
+      const result = await sendApprovedInvitation(newEm(), deps, settings, data.invitationId, notifier?.());
       if (result.state === 'deferred') await deps.jobs.enqueue(INVITATION_SEND_JOB, { invitationId: data.invitationId }, { runAt: result.until });
     },
   };
@@ -68,6 +70,7 @@ export function outreachSendJobs(newEm: () => EntityManager, deps: OutreachDeps,
       z
         .object({
           phoneNumber: z.string(),
+          purpose: z.enum(['service', 'marketing']).optional(),
           scriptId: z.string().nullish(),
           scriptContent: z.string().min(1),
           customerId: z.string().nullish(),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
@@ -43,15 +44,86 @@ export function channelEvent(name: string, uuid: string, extra: Record<string, s
   return { 'Event-Name': name, 'Unique-ID': uuid, 'Event-Date-Timestamp': String(Date.now() * 1000), ...extra };
 }
 
-/** The switch side of inbound ESL (our client connects to it). */
+/** How the far end of an `originate` behaves, scripted per destination number. */
+export type OriginateOutcome =
+  /** The callee answers after `afterMs` (ringing until then); hangs up after `talkMs` (or when we hang up); presses `dtmf` keys. */
+  | { kind: 'answer'; afterMs?: number; talkMs?: number; dtmf?: Array<{ atMs: number; digit: string }> }
+  /** USER_BUSY after `afterMs`. */
+  | { kind: 'busy'; afterMs?: number }
+  /** Rings until `originate_timeout` (or `ringMs`, if shorter), then NO_ANSWER. */
+  | { kind: 'no_answer'; ringMs?: number }
+  /** UNALLOCATED_NUMBER (空号). */
+  | { kind: 'invalid' }
+  /** The gateway or the line fails: `-ERR GATEWAY_DOWN` (no channel at all) or NORMAL_TEMPORARY_FAILURE. */
+  | { kind: 'gateway_down'; cause?: 'GATEWAY_DOWN' | 'NORMAL_TEMPORARY_FAILURE' }
+  /** Rings until the test calls `answer()` or `hangup()` (or originate_timeout passes). */
+  | { kind: 'held' }
+  /** The job's result never comes (no BACKGROUND_JOB), while the channel itself goes on as `then` says. */
+  | { kind: 'lost'; then?: OriginateOutcome };
+
+/** One `originate` the fake switch received, and what became of it. */
+export class FakeOutboundCall {
+  readonly events: string[] = [];
+  answered = false;
+  hangupCause: string | undefined;
+  /** The BACKGROUND_JOB body sent (undefined while pending, or for ever when the result is lost). */
+  result: string | undefined;
+  /** Our outbound-socket session for `&socket(...)` calls, once answered. */
+  channel: FakeChannel | undefined;
+  readonly ended: Promise<void>;
+  /** Set while a `held` call rings: answers it (the test's hand on the far end). */
+  pickUp: ((talkMs?: number) => void) | undefined;
+  #end!: () => void;
+  constructor(
+    readonly jobUuid: string,
+    readonly uuid: string,
+    readonly endpoint: string,
+    readonly destination: string,
+    readonly vars: Record<string, string>,
+    readonly app: string,
+    readonly appArg: string,
+    readonly outcome: OriginateOutcome,
+    readonly startedAt = Date.now(),
+  ) {
+    this.ended = new Promise((resolve) => (this.#end = resolve));
+  }
+  markEnded(): void {
+    this.#end();
+  }
+}
+
+type Conn = { socket: Socket; authed: boolean; format: 'plain' | 'json' | undefined; events: Set<string>; filters: Array<[string, string]> };
+
+const TTS_MODULES: Record<string, string> = { tts_commandline: 'mod_tts_commandline', flite: 'mod_flite', unimrcp: 'mod_unimrcp', cepstral: 'mod_cepstral' };
+
+/**
+ * The switch side of inbound ESL (our client connects to it), as strict as FreeSWITCH 1.10: commands only
+ * after `auth`; an event reaches a connection only if it subscribed to that event name (`event plain|json
+ * <names>` or `ALL`, BACKGROUND_JOB included) and passes its `filter`s, in the format it asked for;
+ * `bgapi originate {vars}endpoint &app(args)` answers `+OK Job-UUID: <id>`, then the channel's events
+ * (carrying the `{}` variables as `variable_<name>`) and a BACKGROUND_JOB with `+OK <uuid>` on answer or
+ * `-ERR <CAUSE>`; what each destination does is scripted with `outcome()`.
+ */
 export class FakeEventSocket {
   readonly commands: string[] = [];
   readonly sockets = new Set<Socket>();
+  readonly calls: FakeOutboundCall[] = [];
+  /** Loaded modules (`module_exists`); no text-to-speech engine unless a test loads one. */
+  readonly modules = new Set(['mod_event_socket', 'mod_sofia', 'mod_dptools', 'mod_commands', 'mod_sndfile', 'mod_tone_stream', 'mod_dialplan_xml']);
+  /** Sofia gateways and their state. */
+  readonly gateways = new Map<string, 'UP' | 'DOWN'>([['dag1000', 'UP']]);
   password = 'S3cret-pw';
-  /** What a bgapi command's BACKGROUND_JOB body says. */
-  onBgapi: (command: string) => string = () => `+OK ${randomUUID()}\n`;
+  /** For `api`/`bgapi` commands the fake does not know: return the body, or undefined for `-ERR … Command not found!`. */
+  onApi: (command: string) => string | undefined = () => undefined;
+  readonly coreUuid = randomUUID();
+  #outcomes = new Map<string, OriginateOutcome>();
+  #default: OriginateOutcome = { kind: 'answer', afterMs: 5, talkMs: 20 };
   #server: Server | undefined;
-  #subscribed: Array<() => void> = [];
+  #conns = new Set<Conn>();
+  #timers = new Set<NodeJS.Timeout>();
+  #bus = new EventEmitter();
+  /** The job result of a held call still ringing (a hangup before the answer completes it with -ERR). */
+  #pending = new WeakMap<FakeOutboundCall, (body: string) => void>();
 
   get port(): number {
     return (this.#server!.address() as AddressInfo).port;
@@ -63,43 +135,79 @@ export class FakeEventSocket {
     return this;
   }
 
-  #accept(socket: Socket): void {
-    this.sockets.add(socket);
-    socket.setNoDelay(true);
-    socket.on('close', () => this.sockets.delete(socket));
-    socket.on('error', () => undefined);
-    socket.write('Content-Type: auth/request\n\n');
-    const reader = new CommandReader((cmd) => {
-      this.commands.push(cmd.line);
-      if (cmd.line.startsWith('auth ')) {
-        if (cmd.line === `auth ${this.password}`) socket.write(reply('+OK accepted'));
-        else {
-          socket.write(reply('-ERR invalid'));
-          socket.end();
-        }
-      } else if (cmd.line.startsWith('event json')) {
-        socket.write(reply('+OK event listener enabled json'));
-        const waiting = this.#subscribed;
-        this.#subscribed = [];
-        for (const w of waiting) w();
-      } else if (cmd.line.startsWith('bgapi ')) {
-        const job = randomUUID();
-        socket.write(reply(`+OK Job-UUID: ${job}`, { 'Job-UUID': job }));
-        const result = this.onBgapi(cmd.line.slice('bgapi '.length));
-        setTimeout(() => socket.write(jsonEvent({ 'Event-Name': 'BACKGROUND_JOB', 'Job-UUID': job, 'Job-Command': 'originate', _body: result })), 5);
-      } else {
-        socket.write(reply('+OK'));
-      }
-    });
-    socket.on('data', (chunk) => reader.push(chunk));
+  /** Scripts what calling `destination` does (the number at the end of the endpoint); without one, the default. */
+  outcome(destination: string | 'default', outcome: OriginateOutcome): this {
+    if (destination === 'default') this.#default = outcome;
+    else this.#outcomes.set(destination, outcome);
+    return this;
   }
 
-  /** Resolves at the next `event json` subscription. */
+  // ---- event-driven helpers for tests ----
+
+  /** Resolves at the next `event …` subscription. */
   nextSubscription(): Promise<void> {
-    return new Promise((resolve) => this.#subscribed.push(resolve));
+    return new Promise((resolve) => this.#bus.once('subscribed', () => resolve()));
   }
 
-  /** Writes raw bytes to every connected client, optionally cut into pieces of `chunk` bytes. */
+  /** Resolves with the first command (already received or coming) matching `pattern`. */
+  waitForCommand(pattern: RegExp): Promise<string> {
+    const seen = this.commands.find((c) => pattern.test(c));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => {
+      const on = (line: string) => {
+        if (!pattern.test(line)) return;
+        this.#bus.off('command', on);
+        resolve(line);
+      };
+      this.#bus.on('command', on);
+    });
+  }
+
+  /** Resolves with the n-th originate (1-based, default the next one not yet seen by this call). */
+  waitForOriginate(n = this.calls.length + 1): Promise<FakeOutboundCall> {
+    const have = this.calls[n - 1];
+    if (have) return Promise.resolve(have);
+    return new Promise((resolve) => {
+      const on = () => {
+        const c = this.calls[n - 1];
+        if (!c) return;
+        this.#bus.off('originate', on);
+        resolve(c);
+      };
+      this.#bus.on('originate', on);
+    });
+  }
+
+  /** Resolves when an event named `name` (for `uuid`, if given) has been sent out. */
+  waitForEvent(name: string, uuid?: string): Promise<Record<string, string>> {
+    return new Promise((resolve) => {
+      const on = (e: Record<string, string>) => {
+        if (e['Event-Name'] !== name || (uuid && e['Unique-ID'] !== uuid)) return;
+        this.#bus.off('event', on);
+        resolve(e);
+      };
+      this.#bus.on('event', on);
+    });
+  }
+
+  /** How many connections are subscribed to `name` right now. */
+  subscribers(name: string): number {
+    return [...this.#conns].filter((c) => c.format && (c.events.has('ALL') || c.events.has(name))).length;
+  }
+
+  // ---- sending ----
+
+  /** Sends an event as the switch does: only to connections subscribed to it, in their format. */
+  emit(event: Record<string, string>): void {
+    this.#bus.emit('event', event);
+    for (const conn of this.#conns) {
+      if (!conn.format || !(conn.events.has('ALL') || conn.events.has(event['Event-Name'] ?? ''))) continue;
+      if (conn.filters.length > 0 && !conn.filters.some(([h, v]) => event[h] === v)) continue;
+      conn.socket.write(conn.format === 'json' ? jsonEvent(event) : plainEvent(event));
+    }
+  }
+
+  /** Writes raw bytes to every connected client (framing tests), optionally cut into pieces of `chunk` bytes. */
   async write(data: string | Buffer, options: { chunk?: number; delayMs?: number } = {}): Promise<void> {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     for (const socket of this.sockets) {
@@ -120,9 +228,352 @@ export class FakeEventSocket {
   }
 
   async stop(): Promise<void> {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    for (const c of this.calls) c.channel?.hangup();
     this.dropAll();
     await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
   }
+
+  // ---- the wire ----
+
+  #accept(socket: Socket): void {
+    const conn: Conn = { socket, authed: false, format: undefined, events: new Set(), filters: [] };
+    this.sockets.add(socket);
+    this.#conns.add(conn);
+    socket.setNoDelay(true);
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.#conns.delete(conn);
+    });
+    socket.on('error', () => undefined);
+    socket.write('Content-Type: auth/request\n\n');
+    const reader = new CommandReader((cmd) => this.#onCommand(conn, cmd));
+    socket.on('data', (chunk) => reader.push(chunk));
+  }
+
+  #onCommand(conn: Conn, cmd: Command): void {
+    const { socket } = conn;
+    const line = cmd.line.trim();
+    this.commands.push(line);
+    this.#bus.emit('command', line);
+    if (!conn.authed) {
+      if (!line.startsWith('auth ')) return void socket.write(reply('-ERR command not found'));
+      if (line === `auth ${this.password}`) {
+        conn.authed = true;
+        socket.write(reply('+OK accepted'));
+      } else {
+        socket.write(reply('-ERR invalid'));
+        socket.end('Content-Type: text/disconnect-notice\nContent-Length: 0\n\n');
+      }
+      return;
+    }
+    const [verb = '', ...args] = line.split(/\s+/);
+    switch (verb) {
+      case 'event': {
+        const [format, ...names] = args;
+        if (format !== 'plain' && format !== 'json') return void socket.write(reply('-ERR invalid format'));
+        conn.format = format;
+        for (const n of names) conn.events.add(n);
+        socket.write(reply(`+OK event listener enabled ${format}`));
+        this.#bus.emit('subscribed');
+        return;
+      }
+      case 'nixevent':
+        for (const n of args) conn.events.delete(n);
+        return void socket.write(reply('+OK events nixed'));
+      case 'noevents':
+        conn.events.clear();
+        conn.format = undefined;
+        return void socket.write(reply('+OK no longer listening for events'));
+      case 'filter': {
+        const [header = '', ...value] = args;
+        conn.filters.push([header, value.join(' ')]);
+        return void socket.write(reply(`+OK filter added. [${header}]=[${value.join(' ')}]`));
+      }
+      case 'api':
+        return void this.#api(args.join(' ')).then((body) => socket.write(apiResponse(body)));
+      case 'bgapi': {
+        const job = cmd.headers['Job-UUID'] ?? randomUUID();
+        socket.write(reply(`+OK Job-UUID: ${job}`, { 'Job-UUID': job }));
+        const command = args.join(' ');
+        void this.#api(command, job).then((body) => {
+          if (body === LOST) return;
+          this.emit({ 'Event-Name': 'BACKGROUND_JOB', 'Core-UUID': this.coreUuid, 'Event-Date-Timestamp': micros(), 'Job-UUID': job, 'Job-Command': command.split(' ')[0]!, 'Job-Command-Arg': command.split(' ').slice(1).join(' '), _body: body });
+        });
+        return;
+      }
+      case 'exit':
+        socket.write(reply('+OK bye'));
+        socket.end('Content-Type: text/disconnect-notice\nContent-Length: 0\n\n');
+        return;
+      case 'log':
+      case 'nolog':
+      case 'linger':
+      case 'nolinger':
+      case 'myevents':
+      case 'divert_events':
+        return void socket.write(reply('+OK'));
+      default:
+        return void socket.write(reply('-ERR command not found'));
+    }
+  }
+
+  /** The body of an api command (for bgapi: the BACKGROUND_JOB body, or LOST when it never comes). */
+  async #api(command: string, job?: string): Promise<string> {
+    const [name = '', ...args] = command.split(/\s+/);
+    const call = (uuid: string | undefined) => this.calls.find((c) => c.uuid === uuid && !c.hangupCause);
+    switch (name) {
+      case 'originate':
+        return this.#originate(command.slice('originate'.length).trim(), job ?? randomUUID());
+      case 'module_exists':
+        return String(this.modules.has(args[0] ?? ''));
+      case 'uuid_exists':
+        return String(Boolean(call(args[0])));
+      case 'uuid_kill': {
+        const c = call(args[0]);
+        if (!c) return '-ERR No such channel!\n';
+        this.#hangup(c, args[1] ?? 'NORMAL_CLEARING');
+        return '+OK\n';
+      }
+      case 'uuid_getvar': {
+        const c = call(args[0]);
+        if (!c) return '-ERR No such channel!\n';
+        return c.vars[args[1] ?? ''] ?? '_undef_';
+      }
+      case 'hupall':
+        for (const c of this.calls.filter((x) => !x.hangupCause)) this.#hangup(c, args[0] ?? 'MANAGER_REQUEST');
+        return '+OK hangup all channels with cause ' + (args[0] ?? 'MANAGER_REQUEST') + '\n';
+      case 'sofia': {
+        const gw = args[0] === 'status' && args[1] === 'gateway' ? this.gateways.get(args[2] ?? '') : undefined;
+        if (!gw) return 'Invalid Gateway!\n';
+        return `Name    \t${args[2]}\nState   \t${gw === 'UP' ? 'REGED' : 'FAIL_WAIT'}\nStatus  \t${gw}\n`;
+      }
+      case 'status':
+        return 'UP 0 years, 0 days, 1 hour, 0 minutes\nFreeSWITCH (Version 1.10.12-release 64bit) is ready\n';
+      case 'show':
+        if (args.join(' ') === 'channels count') return `\n${this.calls.filter((c) => !c.hangupCause).length} total.\n`;
+        break;
+      default:
+        break;
+    }
+    return this.onApi(command) ?? `-ERR ${name} Command not found!\n`;
+  }
+
+  #originate(rest: string, job: string): Promise<string> {
+    const parsed = parseOriginate(rest);
+    if (!parsed) return Promise.resolve('-USAGE: <call url> <exten>|&<application_name>(<app_args>) [<dialplan>] [<context>] [<cid_name>] [<cid_num>] [<timeout_sec>]\n');
+    const { vars, endpoint, app, appArg } = parsed;
+    const destination = endpoint.split('/').at(-1) ?? '';
+    const uuid = vars['origination_uuid'] ?? randomUUID();
+    let outcome = this.#outcomes.get(destination) ?? this.#default;
+    const lost = outcome.kind === 'lost';
+    if (outcome.kind === 'lost') outcome = outcome.then ?? { kind: 'answer', afterMs: 5, talkMs: 20 };
+    const call = new FakeOutboundCall(job, uuid, endpoint, destination, vars, app, appArg, outcome);
+    this.calls.push(call);
+    this.#bus.emit('originate', call);
+    const timeoutMs = Number(vars['originate_timeout'] ?? 60) * 1000;
+
+    return new Promise<string>((resolve) => {
+      const finish = (body: string) => {
+        call.result = lost ? undefined : body;
+        resolve(lost ? LOST : body);
+      };
+      const gateway = /^sofia\/gateway\/([^/]+)\//.exec(endpoint)?.[1];
+      if (gateway !== undefined && !this.gateways.has(gateway)) return finish('-ERR INVALID_GATEWAY\n');
+      if ((gateway && this.gateways.get(gateway) === 'DOWN') || (outcome.kind === 'gateway_down' && (outcome.cause ?? 'GATEWAY_DOWN') === 'GATEWAY_DOWN')) {
+        call.hangupCause = 'GATEWAY_DOWN';
+        call.markEnded();
+        return finish('-ERR GATEWAY_DOWN\n');
+      }
+      this.#channelEvent(call, 'CHANNEL_CREATE');
+      const fail = (cause: string, afterMs: number) =>
+        this.#later(afterMs, () => {
+          this.#hangup(call, cause);
+          finish(`-ERR ${cause}\n`);
+        });
+      switch (outcome.kind) {
+        case 'invalid':
+          return fail('UNALLOCATED_NUMBER', 2);
+        case 'gateway_down':
+          return fail('NORMAL_TEMPORARY_FAILURE', 2);
+        case 'busy':
+          this.#channelEvent(call, 'CHANNEL_PROGRESS');
+          return fail('USER_BUSY', outcome.afterMs ?? 5);
+        case 'no_answer':
+          this.#channelEvent(call, 'CHANNEL_PROGRESS');
+          return fail('NO_ANSWER', Math.min(outcome.ringMs ?? timeoutMs, timeoutMs));
+        case 'held':
+          this.#channelEvent(call, 'CHANNEL_PROGRESS');
+          call.pickUp = (talkMs = 60 * 60_000) => this.#answer(call, { talkMs }, finish);
+          this.#pending.set(call, finish);
+          this.#later(timeoutMs, () => call.answered || call.hangupCause || (this.#hangup(call, 'NO_ANSWER'), finish('-ERR NO_ANSWER\n')));
+          return;
+        case 'answer': {
+          this.#channelEvent(call, 'CHANNEL_PROGRESS');
+          const afterMs = outcome.afterMs ?? 5;
+          if (afterMs > timeoutMs) return fail('NO_ANSWER', timeoutMs);
+          this.#later(afterMs, () => this.#answer(call, outcome, finish));
+          return;
+        }
+        default:
+          return;
+      }
+    });
+  }
+
+  #answer(call: FakeOutboundCall, outcome: { talkMs?: number; dtmf?: Array<{ atMs: number; digit: string }> }, finish: (body: string) => void): void {
+    if (call.answered || call.hangupCause) return;
+    const { talkMs = 20, dtmf = [] } = outcome;
+    call.answered = true;
+    call.pickUp = undefined;
+    this.#pending.delete(call);
+    this.#channelEvent(call, 'CHANNEL_ANSWER');
+    finish(`+OK ${call.uuid}\n`);
+    this.#runApp(call);
+    for (const key of dtmf) this.#later(key.atMs, () => call.hangupCause || this.#channelEvent(call, 'DTMF', { 'DTMF-Digit': key.digit, 'DTMF-Duration': '2000', 'DTMF-Source': 'RTP' }));
+    this.#later(talkMs, () => call.hangupCause || this.#hangup(call, 'NORMAL_CLEARING'));
+  }
+
+  /** The far end (or the network) hangs up `call` now, with `cause`. */
+  hangup(call: FakeOutboundCall, cause = 'NORMAL_CLEARING'): void {
+    this.#hangup(call, cause);
+  }
+
+  /** The application runs on the answered channel: `socket` hands it to our outbound-socket server. */
+  #runApp(call: FakeOutboundCall): void {
+    this.#channelEvent(call, 'CHANNEL_EXECUTE', { Application: call.app, 'Application-Data': call.appArg });
+    if (call.app === 'speak') {
+      const engine = call.appArg.split('|')[0] ?? '';
+      if (!this.modules.has(TTS_MODULES[engine] ?? `mod_${engine}`)) {
+        // "Invalid TTS module" — the application fails and the callee is hung up at once.
+        this.#channelEvent(call, 'CHANNEL_EXECUTE_COMPLETE', { Application: 'speak', 'Application-Data': call.appArg, 'Application-Response': '_none_' });
+        this.#hangup(call, 'NORMAL_CLEARING');
+      }
+      return;
+    }
+    if (call.app === 'socket') {
+      const [hostPort = ''] = call.appArg.split(/\s+/);
+      const port = Number(hostPort.split(':')[1]);
+      const data = { 'Caller-Destination-Number': call.destination, 'Call-Direction': 'outbound', 'Answer-State': 'answered', ...prefixed(call.vars) };
+      const channel = new FakeChannel(call.uuid, data);
+      call.channel = channel;
+      void channel.connect(port).then(
+        () => channel.closed().then(() => call.hangupCause || this.#hangup(call, channel.hangupCause ?? 'NORMAL_CLEARING')),
+        () => this.#hangup(call, 'DESTINATION_OUT_OF_ORDER'),
+      );
+    }
+  }
+
+  #hangup(call: FakeOutboundCall, cause: string): void {
+    if (call.hangupCause) return;
+    call.hangupCause = cause;
+    const billsec = call.answered ? '1' : '0';
+    this.#channelEvent(call, 'CHANNEL_HANGUP', { 'Hangup-Cause': cause });
+    this.#channelEvent(call, 'CHANNEL_HANGUP_COMPLETE', { 'Hangup-Cause': cause, variable_hangup_cause: cause, variable_billsec: billsec, variable_answer_epoch: call.answered ? String(Math.floor(Date.now() / 1000)) : '0' });
+    this.#channelEvent(call, 'CHANNEL_DESTROY');
+    call.channel?.hangup();
+    call.markEnded();
+    const pending = this.#pending.get(call);
+    this.#pending.delete(call);
+    pending?.(`-ERR ${cause}\n`);
+  }
+
+  #channelEvent(call: FakeOutboundCall, name: string, extra: Record<string, string> = {}): void {
+    call.events.push(name);
+    const state = call.hangupCause ? 'hangup' : call.answered ? 'answered' : name === 'CHANNEL_CREATE' ? 'ringing' : 'early';
+    this.emit({
+      'Event-Name': name,
+      'Core-UUID': this.coreUuid,
+      'FreeSWITCH-Hostname': 'fake-switch',
+      'Event-Date-Timestamp': micros(),
+      'Unique-ID': call.uuid,
+      'Channel-Name': call.endpoint,
+      'Call-Direction': 'outbound',
+      'Answer-State': state,
+      'Caller-Destination-Number': call.destination,
+      'Caller-Caller-ID-Number': call.vars['origination_caller_id_number'] ?? '0000000000',
+      ...prefixed(call.vars),
+      ...extra,
+    });
+  }
+
+  #later(ms: number, fn: () => unknown): void {
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      fn();
+    }, ms);
+    this.#timers.add(t);
+  }
+}
+
+const LOST = '\u0000lost';
+
+function micros(): string {
+  return String(Date.now() * 1000);
+}
+
+function prefixed(vars: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [`variable_${k}`, v]));
+}
+
+function apiResponse(body: string): string {
+  return `Content-Type: api/response\nContent-Length: ${Buffer.byteLength(body)}\n\n${body}`;
+}
+
+/** text/event-plain: URL-encoded header lines, the body (if any) framed by its own Content-Length. */
+export function plainEvent(event: Record<string, string>): string {
+  const { _body: body, ...headers } = event;
+  let text = Object.entries(headers).map(([k, v]) => `${k}: ${encodeURIComponent(v)}\n`).join('');
+  text += body === undefined ? '\n' : `Content-Length: ${Buffer.byteLength(body)}\n\n${body}`;
+  return `Content-Length: ${Buffer.byteLength(text)}\nContent-Type: text/event-plain\n\n${text}`;
+}
+
+/**
+ * `[{vars}|[vars]]endpoint &app(args)` or `endpoint <extension> [dialplan] [context]`. Variables are
+ * comma-separated `name=value`; a value may be quoted with single quotes to hold commas.
+ */
+export function parseOriginate(rest: string): { vars: Record<string, string>; endpoint: string; app: string; appArg: string } | undefined {
+  const vars: Record<string, string> = {};
+  let s = rest.trim();
+  while (s.startsWith('{') || s.startsWith('[')) {
+    const close = s[0] === '{' ? '}' : ']';
+    let i = 1;
+    let quoted = false;
+    for (; i < s.length; i++) {
+      if (s[i] === "'") quoted = !quoted;
+      else if (s[i] === close && !quoted) break;
+    }
+    if (i >= s.length) return undefined;
+    for (const pair of splitVars(s.slice(1, i))) {
+      const eq = pair.indexOf('=');
+      if (eq > 0) vars[pair.slice(0, eq).trim()] = pair.slice(eq + 1).replace(/^'(.*)'$/s, '$1');
+    }
+    s = s.slice(i + 1);
+  }
+  const space = s.indexOf(' ');
+  if (space <= 0) return undefined;
+  const endpoint = s.slice(0, space);
+  const target = s.slice(space + 1).trim();
+  if (!target) return undefined;
+  const app = /^&([A-Za-z0-9_]+)(?:\((.*)\))?$/s.exec(target);
+  if (app) return { vars, endpoint, app: app[1]!, appArg: app[2] ?? '' };
+  return { vars, endpoint, app: 'transfer', appArg: target };
+}
+
+function splitVars(text: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (const ch of text) {
+    if (ch === "'") quoted = !quoted;
+    if (ch === ',' && !quoted) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur) out.push(cur);
+  return out;
 }
 
 export type Executed = { app: string; arg: string; at: number };
@@ -136,6 +587,8 @@ export class FakeChannel {
   readonly executed: Executed[] = [];
   readonly commands: string[] = [];
   connectedAt = 0;
+  /** The cause our side hung up with (`hangup` command), if it did. */
+  hangupCause: string | undefined;
   #socket: Socket | undefined;
   #closed: Promise<void> | undefined;
   #waiters: Array<{ app: string; resolve: (e: Executed) => void }> = [];
@@ -176,6 +629,7 @@ export class FakeChannel {
     socket.write(reply('+OK'));
     const command = cmd.headers['call-command'];
     if (command === 'hangup') {
+      this.hangupCause = cmd.headers['hangup-cause'] || 'NORMAL_CLEARING';
       this.#record('hangup', cmd.headers['hangup-cause'] ?? '');
       setTimeout(() => socket.end(), 5);
       return;

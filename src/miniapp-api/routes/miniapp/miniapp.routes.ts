@@ -13,6 +13,8 @@ import type { StaffTokens } from '../../auth/staff-token.js';
 import type { AppState } from '../../http/request-context.js';
 import { instant } from '../../http/response.schemas.js';
 import { reply, route, routes } from '../../http/route.js';
+import { disabledDoorRouter } from '../../../http/disabled-door.js';
+import { routeSpecsOf } from '../../../http/route-spec.js';
 import type { MiniappTokens } from './miniapp-token.js';
 
 type State = AppState & { miniapp?: MiniappSession };
@@ -74,8 +76,10 @@ const customerOf = (state: State): string => {
  * in the database), binding with a one-time code, and the customer's own invitations, feedback,
  * opt-outs and membership. A bound staff member also receives a staff token for the staff API.
  */
-export function miniappRoutes(deps: { login: WechatLogin; miniappTokens: MiniappTokens; staffTokens: StaffTokens }) {
-  const guard = miniappAuth(deps.miniappTokens);
+export function miniappRoutes(on: { login: WechatLogin; miniappTokens: MiniappTokens; staffTokens: StaffTokens } | undefined) {
+  // Off (MINIAPP_APPID/MINIAPP_SECRET unset): the same routes, each answering 503 DOOR_DISABLED.
+  const deps = on ?? (undefined as never);
+  const guard = on ? miniappAuth(on.miniappTokens) : undefined;
   const tags = ['miniapp'];
   const customer = { tags, access: 'miniapp' as const, guard };
 
@@ -86,7 +90,7 @@ export function miniappRoutes(deps: { login: WechatLogin; miniappTokens: Miniapp
     return staff ? deps.staffTokens.issue({ staffId, role: staff.role }) : null;
   };
 
-  return routes<State>(
+  const served = routes<State>(
     route({
       method: 'post',
       path: '/api/miniapp/login',
@@ -179,4 +183,7 @@ export function miniappRoutes(deps: { login: WechatLogin; miniappTokens: Miniapp
       handler: (ctx) => tierAndRewards(ctx.state.em, customerOf(ctx.state)),
     }),
   );
+  return on ? served : disabledDoorRouter(MINIAPP_OFF, routeSpecsOf(served));
 }
+
+const MINIAPP_OFF = { door: 'miniapp', label: '小程序', settings: ['MINIAPP_APPID', 'MINIAPP_SECRET'] };

@@ -4,7 +4,10 @@ import { createInvitation, invitationPerformance, type InvitationSettings } from
 import { INVITATION_RESPONSES, INVITATION_STATUSES } from '../../../domain/outreach/invitation.entity.js';
 import type { Notifier } from '../../../domain/ports/notifier.port.js';
 import { CONTACT_CHANNELS } from '../../../domain/shared/vocabulary.js';
-import { instant } from '../../http/response.schemas.js';
+import { instant, pageOf as pageSchema } from '../../http/response.schemas.js';
+import { pageOf } from '../../http/envelope.js';
+import { pagingQuery } from '../../http/paging.js';
+import { getInvitation, listInvitations } from '../../../domain/outreach/invitation.query.js';
 import { reply, route, routes } from '../../http/route.js';
 
 export const createInvitationBody = z.object({ customerId: z.string().trim().min(1).max(64), eventId: z.string().trim().min(1).max(50) });
@@ -23,7 +26,18 @@ export const invitationView = z.object({
   channel: z.enum(CONTACT_CHANNELS),
   status: z.enum(INVITATION_STATUSES),
   createdBy: z.number().int().nullable(),
+  approvedBy: z.number().int().nullable(),
+  sentAt: instant.nullable(),
+  failureReason: z.string().nullable().meta({ description: '发送失败的原因（status=failed）：NO_CONSENT、OPTED_OUT、BLACKLISTED、FREQUENCY_CAP、NO_MOBILE、运营商错误码…' }),
+  failedAt: instant.nullable(),
   createdAt: instant,
+});
+export const invitationListQuery = pagingQuery(['createdAt', 'eventDate'], 'createdAt').extend({
+  status: z.enum(INVITATION_STATUSES).optional(),
+  eventId: z.string().trim().min(1).max(50).optional(),
+  customerId: z.string().trim().min(1).max(64).optional(),
+  channel: z.enum(CONTACT_CHANNELS).optional(),
+  createdBy: z.coerce.number().int().positive().max(2_147_483_647).optional(),
 });
 const decided = z.object({ invitationId: z.string(), status: z.enum(['approved', 'rejected']) });
 const counts = z.record(z.string(), z.number().int());
@@ -33,6 +47,7 @@ export const performance = z.object({
   total: z.number().int(),
   pendingApproval: z.number().int(),
   rejected: z.number().int(),
+  failed: z.number().int().meta({ description: '未能发出（原因见 GET /invitations?status=failed）' }),
   sent: z.number().int(),
   accepted: z.number().int(),
   declined: z.number().int(),
@@ -88,6 +103,31 @@ export function invitationRoutes(approvals: ApprovalService, notifier: Notifier,
       responses: { 200: { description: '邀约效果', schema: performance } },
       errors: ['EVENT_NOT_FOUND'],
       handler: (ctx, { query }) => invitationPerformance(ctx.state.em, query.eventId),
+    }),
+    route({
+      method: 'get',
+      path: '/api/ai-ops/outreach/invitations',
+      summary: '邀约列表：按状态（failed 即发送失败及原因）、活动、客户、渠道、提交人筛选，分页',
+      tags: ['outreach'],
+      permissions: ['outreach:history:view', 'outreach:invitation:approve'],
+      query: invitationListQuery,
+      responses: { 200: { description: '一页邀约', schema: pageSchema(invitationView) } },
+      errors: [],
+      handler: async (ctx, { query }) => {
+        const { rows, total } = await listInvitations(ctx.state.em, ctx.state.actor!, query);
+        return pageOf(rows, total, query.page, query.size);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/ai-ops/outreach/invitations/:id',
+      summary: '一条邀约（任意状态；failed 时含原因）',
+      tags: ['outreach'],
+      permissions: ['outreach:history:view', 'outreach:invitation:approve'],
+      params: idParams,
+      responses: { 200: { description: '邀约', schema: invitationView } },
+      errors: ['INVITATION_NOT_FOUND'],
+      handler: (ctx, { params }) => getInvitation(ctx.state.em, ctx.state.actor!, params.id),
     }),
     decide('approve'),
     decide('reject'),

@@ -5,6 +5,8 @@ import { applyDeliveryReports, applySmsReply } from '../../../domain/outreach/sm
 import { HttpError } from '../../http/http-error.js';
 import type { AppState } from '../../http/request-context.js';
 import { route, routes } from '../../http/route.js';
+import { disabledDoorRouter } from '../../../http/disabled-door.js';
+import { routeSpecsOf } from '../../../http/route-spec.js';
 
 /** Tencent Cloud SMS delivery receipts: a JSON array; `sid` is the SerialNo SendSms returned. */
 export const receiptsBody = z
@@ -45,7 +47,7 @@ function callbackToken(expected: string | undefined): Middleware<AppState> {
 export function smsCallbackRoutes(token: string | undefined) {
   const guard = callbackToken(token);
   const responses = { 200: { description: '腾讯云要求的应答', schema: carrierOk, envelope: false } };
-  return routes(
+  const served = routes(
     route({
       method: 'post',
       path: '/callbacks/tencent/sms/:token/receipt',
@@ -92,7 +94,10 @@ export function smsCallbackRoutes(token: string | undefined) {
       },
     }),
   );
+  return token ? served : disabledDoorRouter(SMS_CALLBACKS_OFF, routeSpecsOf(served));
 }
+
+const SMS_CALLBACKS_OFF = { door: 'sms-callbacks', label: '短信回执与回复回调', settings: ['TENCENT_SMS_CALLBACK_TOKEN'] };
 
 /** Tencent's local "YYYY-MM-DD HH:mm:ss" (China time); an impossible date is dropped, not stored. */
 function receiveTime(text: string | undefined): Date | undefined {

@@ -1,0 +1,25 @@
+/**
+ * The one way a test waits: for a condition to become true (a row written, an event received, a
+ * connection made) — never for a fixed time. The deadline only turns a hang into a readable failure; it
+ * is generous (the suite runs on a loaded 2-core machine) and never decides a passing result.
+ */
+export async function waitFor<T>(probe: () => T | Promise<T>, what = 'condition', timeoutMs = 20_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Resolves with the first value `subscribe` hands to its callback (an event), or fails after the deadline. */
+export function nextOf<T>(subscribe: (deliver: (value: T) => void) => void, what: string, timeoutMs = 20_000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+    subscribe((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    });
+  });
+}
