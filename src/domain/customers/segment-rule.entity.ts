@@ -1,5 +1,4 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { CUSTOMER_SEGMENTS } from '../shared/vocabulary.js';
 
 /**
  * How RFM scores map to a segment, as data: the first rule (lowest priority number) whose ranges all
@@ -10,7 +9,8 @@ export const SegmentRuleSchema = defineEntity({
   name: 'SegmentRule',
   tableName: 'segment_rules',
   properties: {
-    segment: p.enum([...CUSTOMER_SEGMENTS]).primary(),
+    /** One of CUSTOMER_SEGMENTS (a string key: SQLite's schema diff cannot keep an enum primary key). */
+    segment: p.string().length(16).primary(),
     priority: p.integer(),
     rMin: p.tinyint(),
     rMax: p.tinyint(),

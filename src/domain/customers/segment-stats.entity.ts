@@ -1,5 +1,4 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { CUSTOMER_SEGMENTS } from '../shared/vocabulary.js';
 
 /**
  * The RFM cut points (20/40/60/80th percentiles over active members) of the last full run, one row per
@@ -10,7 +9,8 @@ export const RfmThresholdSchema = defineEntity({
   name: 'RfmThreshold',
   tableName: 'rfm_thresholds',
   properties: {
-    dimension: p.enum(['r', 'f', 'm'] as const).primary(),
+    /** r, f or m. */
+    dimension: p.string().length(1).primary(),
     p20: p.bigint('number'),
     p40: p.bigint('number'),
     p60: p.bigint('number'),
@@ -25,7 +25,8 @@ export const SegmentStatSchema = defineEntity({
   name: 'SegmentStat',
   tableName: 'segment_stats',
   properties: {
-    segment: p.enum([...CUSTOMER_SEGMENTS]).primary(),
+    /** One of CUSTOMER_SEGMENTS. */
+    segment: p.string().length(16).primary(),
     members: p.integer(),
     avgSpendingFen: p.integer(),
     avgSpending365dFen: p.integer(),

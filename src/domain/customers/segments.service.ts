@@ -32,8 +32,8 @@ export async function segmentOverview(em: EntityManager, actor: Actor) {
       const s = stats.find((x) => x.segment === rule.segment);
       const count = s?.members ?? 0;
       return {
-        id: rule.segment,
-        name: SEGMENT_NAMES[rule.segment],
+        id: rule.segment as CustomerSegment,
+        name: SEGMENT_NAMES[rule.segment as CustomerSegment],
         count,
         share: total ? Math.round((10_000 * count) / total) / 10_000 : 0,
         avgSpendingFen: s?.avgSpendingFen ?? 0,
