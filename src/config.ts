@@ -12,6 +12,7 @@ import { wecomSection } from './config/wecom.config.js';
 import { wechatySection } from './config/wechaty.config.js';
 import { miniappSection } from './config/miniapp.config.js';
 import { tencentSection } from './config/tencent.config.js';
+import { callTasksSection } from './config/call-tasks.config.js';
 import { metricsSection } from './config/metrics.config.js';
 import { productionCarrierProblems } from './config/carriers.check.js';
 
@@ -28,6 +29,7 @@ const sections = {
   miniapp: miniappSection,
   tencent: tencentSection,
   outreach: outreachSection,
+  callTasks: callTasksSection,
   metrics: metricsSection,
   customers: customersSection,
 } satisfies Record<string, ConfigSection<any, unknown>>;

@@ -3,14 +3,13 @@ import type * as PUPPET from 'wechaty-puppet';
 import type { Orm } from '../db/orm.js';
 import type { ApprovalService } from '../domain/approvals/approval.service.js';
 import type { PermissionService } from '../domain/auth/permission.service.js';
-import type { CallTaskControl } from '../domain/ports/call-task-control.port.js';
+import type { CallTaskDeps } from '../domain/call-tasks/call-task-deps.js';
 import type { Notifier } from '../domain/ports/notifier.port.js';
 import { createWecomClient, type WecomClient } from '../gateways/wecom/wecom-client.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { measuredWecomClient } from '../metrics/wecom-metrics.js';
 import type { Logger } from '../logging/logger.js';
 import { createCommandRouter, type CommandRouter } from './commands/router.js';
-import { unavailableCallTasks } from './commands/unavailable-call-tasks.js';
 import { createChatNotifier } from './notifier/chat-notifier.js';
 import { createBackgroundQueue, type BackgroundQueue } from './wecom/background-queue.js';
 import { createCallbackHandler, type CallbackRequest, type CallbackResponse } from './wecom/callback-handler.js';
@@ -32,7 +31,8 @@ export type ChatOpsDeps = {
   approvals: ApprovalService;
   /** The notifier used when a staff member has no chat identity, and when no chat door is configured. */
   fallbackNotifier: Notifier;
-  callTasks?: CallTaskControl;
+  /** The call-task service's deps (`外呼` runs the same service as the API); undefined: CALL_TASKS_UNAVAILABLE. */
+  callTasks?: CallTaskDeps;
   /** Tests pass a wechaty-puppet-mock instance here instead of a package name. */
   wechatyPuppet?: PUPPET.impls.PuppetInterface;
   /** Tests pin the callback clock to WeCom's sample vectors. */
@@ -67,7 +67,7 @@ export function buildChatOps(config: ChatOpsConfig, deps: ChatOpsDeps): ChatOps 
   const router = createCommandRouter(deps.orm, {
     approvals: deps.approvals,
     permissions: deps.permissions,
-    callTasks: deps.callTasks ?? unavailableCallTasks,
+    callTasks: deps.callTasks,
     timeZone: config.timeZone,
     log,
   });

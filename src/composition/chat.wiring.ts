@@ -4,6 +4,7 @@ import { createLogNotifier } from '../gateways/log-notifier.js';
 import type { JobDefinition } from '../jobs/job-registry.js';
 import { MORNING_DIGEST_CRON, MORNING_DIGEST_JOB, morningDigestJob } from '../jobs/chat/morning-digest.job.js';
 import { TODO_REMINDERS_EVERY, TODO_REMINDERS_JOB, todoRemindersJob } from '../jobs/chat/todo-reminders.job.js';
+import type { CallTaskDeps } from '../domain/call-tasks/call-task-deps.js';
 import type { Capability, Platform } from './capability.js';
 
 export const RECEIPT_SWEEP_JOB = 'wecom.receipt-sweep';
@@ -15,7 +16,7 @@ export type ChatCapability = Capability & { chatOps: ChatOps; notifier: ChatOps[
  * Notifier every other capability uses (the log when no chat door is configured), the morning digest,
  * the todo reminders and the sweep of expired WeCom callback receipts. Wired first: it provides the notifier.
  */
-export function wire(platform: Omit<Platform, 'notifier'>, options: { wechatyPuppet?: PUPPET.impls.PuppetInterface } = {}): ChatCapability {
+export function wire(platform: Omit<Platform, 'notifier'>, options: { wechatyPuppet?: PUPPET.impls.PuppetInterface; callTasks?: CallTaskDeps } = {}): ChatCapability {
   const { config, logger } = platform;
   const chatOps = buildChatOps(
     { wecom: config.wecom, wechaty: config.wechaty, timeZone: config.businessTimeZone },
@@ -27,6 +28,7 @@ export function wire(platform: Omit<Platform, 'notifier'>, options: { wechatyPup
       fallbackNotifier: createLogNotifier(logger),
       wechatyPuppet: options.wechatyPuppet,
       metrics: platform.metrics,
+      callTasks: options.callTasks,
     },
   );
   const { notifier, receipts } = chatOps;

@@ -28,12 +28,14 @@ import { startMetricsServer } from '../metrics/metrics-server.js';
 import { measureJobs } from '../jobs/job-metrics.js';
 import type { Capability, Platform } from './capability.js';
 import * as chat from './chat.wiring.js';
+import * as data from './data.wiring.js';
 import * as staff from './staff.wiring.js';
 import * as outreach from './outreach.wiring.js';
 import * as telephony from './telephony.wiring.js';
 import * as miniapp from './miniapp.wiring.js';
 import * as customers from './customers.wiring.js';
 import * as tiers from './tiers.wiring.js';
+import * as callTasks from './call-tasks.wiring.js';
 
 export type RunningApp = {
   config: Config;
@@ -43,6 +45,8 @@ export type RunningApp = {
   jobQueue: JobQueue;
   /** The FreeSWITCH door when telephony is configured. */
   telephony: TelephonyDoor | undefined;
+  /** Call tasks: the service's deps and the dialler's (tests run a task's dialler with their own clock). */
+  callTasks: callTasks.CallTasksCapability;
   server: Server;
   /** The Koa app behind `server` (tests walk its routers to check every route is documented). */
   http: ReturnType<typeof createHttpApp>;
@@ -109,9 +113,11 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
     languageModel: config.model.chat ? createOpenAiLanguageModel(config.model.chat) : undefined,
   };
 
-  const chatCapability = chat.wire(shared, { wechatyPuppet: options.wechatyPuppet });
+  const callTaskDeps = callTasks.serviceDeps(shared);
+  const chatCapability = chat.wire(shared, { wechatyPuppet: options.wechatyPuppet, callTasks: callTaskDeps });
   const platform: Platform = { ...shared, notifier: chatCapability.notifier };
   const telephonyCapability = telephony.wire(platform);
+  const callTasksCapability = callTasks.wire(platform, { deps: callTaskDeps, switch: telephonyCapability.door?.switch });
   const capabilities: Capability[] = [
     chatCapability,
     staff.wire(platform, { jobs: { list: (query) => listJobs(scheduler.agenda, query) } }),
@@ -119,7 +125,9 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
     miniapp.wire(platform),
     customers.wire(platform),
     tiers.wire(platform),
+    data.wire(platform),
     telephonyCapability,
+    callTasksCapability,
   ];
 
   for (const capability of capabilities) for (const job of capability.jobs ?? []) registry.add(job);
@@ -135,7 +143,7 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
     staffRouters: capabilities.flatMap((c) => c.routes?.staff ?? []),
   });
 
-  const built = { config, logger, metrics, orm, scheduler, jobQueue: jobs, telephony: telephonyCapability.door, http, chatOps: chatCapability.chatOps, approvals, capabilities };
+  const built = { config, logger, metrics, orm, scheduler, jobQueue: jobs, telephony: telephonyCapability.door, callTasks: callTasksCapability, http, chatOps: chatCapability.chatOps, approvals, capabilities };
   return { ...built, start: () => startApp(built) };
 }
 

@@ -18,7 +18,7 @@ import { CampaignSchema } from '../domain/campaigns/campaign.entity.js';
 import { CampaignTrackingSchema } from '../domain/campaigns/campaign-tracking.entity.js';
 import { EventSchema } from '../domain/events/event.entity.js';
 import { SmsLogSchema } from '../domain/outreach/sms-log.entity.js';
-import { CallLogSchema } from '../domain/outreach/call-log.entity.js';
+
 import { CustomerFeedbackSchema } from '../domain/outreach/customer-feedback.entity.js';
 import { InvitationSchema } from '../domain/outreach/invitation.entity.js';
 import { ContactHistorySchema } from '../domain/outreach/contact-history.entity.js';
@@ -28,14 +28,14 @@ import { SmsBatchRecipientSchema } from '../domain/outreach/sms-batch-recipient.
 import { FollowUpTaskSchema } from '../domain/todos/follow-up-task.entity.js';
 import { ConsentSchema } from '../domain/compliance/consent.entity.js';
 import { ComplianceDecisionSchema } from '../domain/compliance/compliance-decision.entity.js';
-import { PhoneCallRecordSchema } from '../domain/calls/phone-call-record.entity.js';
+import { CallSchema } from '../domain/calls/call.entity.js';
 import { CallerIdentificationSchema } from '../domain/calls/caller-identification.entity.js';
 import { ScreenPopEventSchema } from '../domain/calls/screen-pop-event.entity.js';
 import { CallTaskSchema } from '../domain/call-tasks/call-task.entity.js';
 import { CallTaskPhoneSchema } from '../domain/call-tasks/call-task-phone.entity.js';
 import { CallTaskDeviceSchema } from '../domain/call-tasks/call-task-device.entity.js';
-import { CallRecordSchema } from '../domain/call-tasks/call-record.entity.js';
-import { CallAnalysisSchema } from '../domain/call-tasks/call-analysis.entity.js';
+
+import { CallAnalysisSchema } from '../domain/calls/call-analysis.entity.js';
 import { StaffStatusSchema } from '../domain/sales-status/staff-status.entity.js';
 import { GatewayDeviceSchema } from '../domain/voice-gateways/gateway-device.entity.js';
 import { GatewayLineSchema } from '../domain/voice-gateways/gateway-line.entity.js';
@@ -50,10 +50,10 @@ import { CallbackReceiptSchema } from '../bot/wecom/callback-receipt.entity.js';
 export const domainEntities = [
   CustomerSchema, CustomerContactSchema, CustomerCommunicationSchema,
   MemberSchema, MemberBehaviorSchema, MemberVisitSchema, MemberTagSchema, BehaviorRunSchema, SegmentRuleSchema, RfmThresholdSchema, SegmentStatSchema, UpgradeHistorySchema, MemberTierSchema, CampaignSchema, CampaignTrackingSchema,
-  EventSchema, SmsLogSchema, CallLogSchema, CustomerFeedbackSchema, InvitationSchema, ContactHistorySchema,
+  EventSchema, SmsLogSchema, CustomerFeedbackSchema, InvitationSchema, ContactHistorySchema,
   SmsTemplateSchema, SmsBatchSchema, SmsBatchRecipientSchema, FollowUpTaskSchema, ConsentSchema, ComplianceDecisionSchema,
-  PhoneCallRecordSchema, CallerIdentificationSchema, ScreenPopEventSchema, StaffStatusSchema,
-  CallTaskSchema, CallTaskPhoneSchema, CallTaskDeviceSchema, CallRecordSchema, CallAnalysisSchema,
+  CallSchema, CallerIdentificationSchema, ScreenPopEventSchema, StaffStatusSchema,
+  CallTaskSchema, CallTaskPhoneSchema, CallTaskDeviceSchema, CallAnalysisSchema,
   GatewayDeviceSchema, GatewayLineSchema, RoutingRuleSchema, HolidaySchema, DutyScheduleSchema,
   BindingCodeSchema, MiniappIdentitySchema,
 ];

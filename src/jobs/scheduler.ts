@@ -76,7 +76,11 @@ export function buildScheduler(backend: AgendaBackend, jobs: JobRegistry, option
     removeOnComplete: false,
   });
   logEvents(agenda, options.log);
-  const removals = afterComplete(agenda, jobs, wake, workerName);
+  // The SQL store deletes a succeeded one-time job in its final save; other stores get the DELETE after.
+  const store = backend.repository as Partial<{ removeSucceededOnSave(removes: (name: string) => boolean): void }>;
+  const removedOnSave = typeof store.removeSucceededOnSave === 'function';
+  if (removedOnSave) store.removeSucceededOnSave!((name) => jobs.removesOnComplete(name));
+  const removals = afterComplete(agenda, jobs, wake, workerName, removedOnSave);
 
   return {
     agenda,
@@ -157,14 +161,14 @@ function connectWhenAsked(backend: AgendaBackend): { backend: AgendaBackend; ope
  * this kind is due". It waits a turn of the event loop, until the finished job has left the
  * processor's locked list. Other workers still poll.
  */
-function afterComplete(agenda: Agenda, jobs: JobRegistry, wake: InMemoryNotificationChannel, workerName: string) {
+function afterComplete(agenda: Agenda, jobs: JobRegistry, wake: InMemoryNotificationChannel, workerName: string, removedOnSave: boolean) {
   const pending = new Set<Promise<unknown>>();
   agenda.on('complete', (job: Job | unknown) => {
     if (!(job && typeof job === 'object' && 'attrs' in job)) return; // a remote event: not ours to act on
     const { _id: id, name, priority, nextRunAt, lastFinishedAt, failedAt } = (job as Job).attrs;
     if (!id) return;
     const succeeded = lastFinishedAt !== undefined && (!failedAt || lastFinishedAt > failedAt);
-    if (succeeded && !nextRunAt && jobs.removesOnComplete(name)) {
+    if (succeeded && !nextRunAt && jobs.removesOnComplete(name) && !removedOnSave) {
       const removal = agenda.cancel({ id }).catch((error: unknown) => agenda.emit('error', error));
       pending.add(removal);
       void removal.finally(() => pending.delete(removal));

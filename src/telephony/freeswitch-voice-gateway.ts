@@ -40,7 +40,8 @@ export function createFreeSwitchVoiceGateway(options: FreeSwitchVoiceOptions): V
       const phone = normalizePhone(request.to);
       if (!phone || phone.kind === 'other') return { ok: false, code: 'INVALID_NUMBER', message: '号码格式不正确' };
       const timeoutMs = request.timeoutMs ?? options.defaultTimeoutMs ?? 45_000;
-      const uuid = randomUUID();
+      // Our call id is the channel's uuid, so the hangup event settles the outreach call in the call model.
+      const uuid = /^[A-Za-z0-9-]{8,64}$/.test(request.callId) ? request.callId : randomUUID();
       const vars = [
         `origination_uuid=${uuid}`,
         'salesops_call=outbound',

@@ -10,6 +10,9 @@ import type { VoiceGateway } from '../domain/ports/voice-gateway.port.js';
 import { startCallServer, type CallServer } from './call-server.js';
 import { createEventClient, type EventClient, type SwitchEvent } from './event-client.js';
 import { createFreeSwitchVoiceGateway } from './freeswitch-voice-gateway.js';
+import { createFreeSwitchSwitch, type FreeSwitchSwitch } from './freeswitch-switch.js';
+import { settleCall } from '../domain/call-tasks/attempt-outcome.js';
+import { notifyTaskFinished } from '../domain/call-tasks/completion-card.js';
 
 export type TelephonyDeps = {
   config: TelephonyConfig;
@@ -25,6 +28,8 @@ export type TelephonyDoor = {
   events: EventClient;
   /** Outreach calls through the switch (bgapi originate on the event socket). */
   voiceGateway: VoiceGateway;
+  /** The switch port (originate with our call id, outcome events) the call-task dialler uses. */
+  switch: FreeSwitchSwitch;
   /** Listens for the dialplan's outbound sockets and connects the event client. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -44,9 +49,10 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
     logger: deps.logger,
     onEvent: (event) => {
       trackChannel(live, event);
-      return onSwitchEvent(deps, log, event);
+      return onSwitchEvent(deps, log, event, sw);
     },
   });
+  const sw = createFreeSwitchSwitch({ events });
   const voiceGateway = createFreeSwitchVoiceGateway({ events, gateway: config.gateway, callerId: config.callerId, tts: config.tts });
   let calls: CallServer | undefined;
   const listen = () => startCallServer({
@@ -73,6 +79,7 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
   return {
     events,
     voiceGateway,
+    switch: sw,
     async start() {
       calls = await listen();
       events.start();
@@ -99,13 +106,13 @@ function trackChannel(live: Map<string, string>, event: SwitchEvent): void {
 }
 
 /** Only channels we tagged (`salesops_call`) matter; everything else is counted and dropped. */
-function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent): Promise<unknown> | void {
+function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw: FreeSwitchSwitch): Promise<unknown> | void {
   const b = event.body;
   const tag = text(b['variable_salesops_call']);
   const uuid = text(b['Unique-ID']);
   if (!tag || !uuid) return;
   const at = eventTime(b);
-  if (tag === 'outbound') return onOutboundCallEvent(deps, log, event.name, b, at);
+  if (tag === 'outbound') return onOutboundCallEvent(deps, log, sw, event.name, b, uuid, at);
   switch (event.name) {
     case 'CHANNEL_BRIDGE':
       if (tag !== 'inbound') return;
@@ -135,18 +142,34 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent): Pr
   }
 }
 
-/** Outreach calls (`originate` with salesops_call=outbound): their channel events settle the call log. */
-function onOutboundCallEvent(deps: TelephonyDeps, log: Logger, name: string, b: Record<string, unknown>, at: Date): Promise<unknown> | void {
+/** An outbound channel we placed ended: the call is settled in the one call model, then the dialler hears of it. */
+async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwitch, b: Record<string, unknown>, uuid: string, at: Date): Promise<void> {
+  const answerEpoch = Number(text(b['variable_answer_epoch']) ?? 0);
+  const vars: Record<string, string> = {};
+  for (const [k, v] of Object.entries(b)) if (k.startsWith('variable_salesops_') && typeof v === 'string') vars[k.slice('variable_'.length)] = v;
+  const ended = {
+    callId: text(b['variable_salesops_call_id']) ?? uuid,
+    endedAt: at,
+    hangupCause: text(b['Hangup-Cause']) ?? null,
+    answeredAt: answerEpoch > 0 ? new Date(answerEpoch * 1000) : null,
+    recordingPath: text(b['variable_salesops_recording']) ?? null,
+    digit: text(b['variable_salesops_digit']) ?? null,
+    vars,
+  };
+  const em = deps.fork();
+  const settled = await settleCall(em, ended);
+  if (settled?.completed && settled.taskId) await notifyTaskFinished(em, deps.notifier, settled.taskId);
+  log.info({ callId: ended.callId, cause: ended.hangupCause, outcome: settled?.call.outcome ?? 'not ours' }, 'outbound call ended');
+  sw.emitCallEnded(ended);
+}
+
+/** Outbound calls we placed (`originate` with salesops_call=outbound: outreach and call tasks): their channel events settle the call. */
+function onOutboundCallEvent(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwitch, name: string, b: Record<string, unknown>, uuid: string, at: Date): Promise<unknown> | void {
   const callId = text(b['variable_salesops_call_id']);
   if (!callId) return;
   if (name === 'CHANNEL_ANSWER') return settleOutreachCall(deps.fork(), { kind: 'answered', callId, at });
   if (name !== 'CHANNEL_HANGUP_COMPLETE') return;
-  const cause = text(b['Hangup-Cause']) ?? null;
-  const answered = Number(text(b['variable_answer_epoch']) ?? 0) > 0;
-  const talkSeconds = Number(text(b['variable_billsec']) ?? 0) || 0;
-  return settleOutreachCall(deps.fork(), { kind: 'ended', callId, at, answered, talkSeconds, hangupCause: cause }).then((status) =>
-    log.info({ uuid: text(b['Unique-ID']), callId, cause, status: status ?? 'already settled' }, 'outbound call ended'),
-  );
+  return outboundEnded(deps, log, sw, b, uuid, at);
 }
 
 function text(v: unknown): string | undefined {

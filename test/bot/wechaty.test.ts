@@ -83,7 +83,7 @@ describe.each(DIALECTS)('Wechaty transport on wechaty-puppet-mock (%s)', (dialec
     expect(await ask(salesContact, `完成 ${todoId}`)).toContain(`已完成待办 #${todoId}`);
     expect(await t.app.orm.em.fork().findOne(FollowUpTaskSchema, { id: todoId })).toMatchObject({ status: 'completed' });
     expect(await ask(salesContact, `完成 ${todoId}`)).toContain('已是完成状态');
-    expect(await ask(salesContact, '外呼 启动 T1')).toContain('外呼任务功能尚未开通');
+    expect(await ask(salesContact, '外呼 启动 424242')).toContain('外呼任务 424242 不存在');
     expect(await ask(salesContact, '外呼 飞起来')).toContain('用法：外呼 列表');
     expect(await ask(salesContact, 'what is this')).toContain('可用命令');
   });

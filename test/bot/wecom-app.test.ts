@@ -3,7 +3,7 @@ import { getSignature } from '@wecom/crypto';
 import { AuditLogSchema } from '../../src/domain/audit/audit-log.entity.js';
 import { CampaignSchema } from '../../src/domain/campaigns/campaign.entity.js';
 import { StaffStatusSchema } from '../../src/domain/sales-status/staff-status.entity.js';
-import { PhoneCallRecordSchema } from '../../src/domain/calls/phone-call-record.entity.js';
+import { CallSchema } from '../../src/domain/calls/call.entity.js';
 import { FollowUpTaskSchema } from '../../src/domain/todos/follow-up-task.entity.js';
 import { createTodo } from '../../src/domain/todos/todo.service.js';
 import { sendTodoReminders } from '../../src/domain/todos/todo-reminder.service.js';
@@ -80,7 +80,7 @@ describe.each(DIALECTS)('WeCom door in the running app (%s)', (dialect) => {
     expect(found).toContain('王五');
     expect(found).toContain('138****8888');
     expect(found).not.toContain('13812348888');
-    expect(await say('zhangsan', '外呼 列表')).toContain('外呼任务功能尚未开通');
+    expect(await say('zhangsan', '外呼 列表')).toContain('没有外呼任务');
     expect(await say('stranger', '待办')).toContain('还没有登记为员工');
   });
 
@@ -117,7 +117,7 @@ describe.each(DIALECTS)('WeCom door in the running app (%s)', (dialect) => {
   it('runs the voicemail card buttons: 回拨 reveals the number to the clicker (audited), 已处理 closes the todo', async () => {
     const em = t.app.orm.em.fork();
     const uuid = `vm-${dialect}-${Date.now()}`;
-    const record = em.create(PhoneCallRecordSchema, { uuid, direction: 'inbound', caller: '+8613812348888', callerLast8: '12348888', callee: '+864008320160', calleeLast8: '08320160', startedAt: new Date(), endedAt: new Date(), voicemail: true });
+    const record = em.create(CallSchema, { uuid, direction: 'inbound', caller: '+8613812348888', callerLast8: '12348888', callee: '+864008320160', calleeLast8: '08320160', startedAt: new Date(), endedAt: new Date(), voicemail: true });
     const todo = createTodo(em, { title: '处理语音留言', assignedTo: sales.id, source: '400_phone', reason: 'voicemail', relatedRecordId: uuid, dueAt: new Date(), dueDate: '2026-11-23' });
     await em.flush();
     // WeCom de-duplicates events by sender and CreateTime: each click gets its own second.

@@ -156,6 +156,25 @@ export function jobRepositoryContract(label: string, open: () => Promise<Contrac
       expect((await repo.queryJobs({ state: 'running' })).total).toBe(0);
     });
 
+    it('hands back the jobs a worker locked ahead (batch claim) when their locks are released, and never runs them after', async () => {
+      for (let k = 0; k < 3; k++) await repo.saveJob(job({ name: 'ahead', data: { k } }), undefined);
+      const { now, nextScanAt, lockDeadline } = soon();
+      const first = await repo.getNextJobToRun('ahead', nextScanAt, lockDeadline, now, { lastModifiedBy: 'w1' });
+      expect(first).toBeDefined();
+      // What the scheduler's stop does: release every lock of this worker that did not start.
+      const held = (await repo.queryJobs({ name: 'ahead', state: 'running' })).jobs.map((j) => j._id).filter((id) => id !== first!._id);
+      await repo.unlockJobs(held);
+      const other = (await db.openBackend()).repository;
+      const taken: unknown[] = [];
+      for (;;) {
+        const next = await other.getNextJobToRun('ahead', nextScanAt, lockDeadline, new Date(), { lastModifiedBy: 'w2' });
+        if (!next) break;
+        taken.push(next._id);
+      }
+      expect(taken).toHaveLength(2);
+      expect(await repo.getNextJobToRun('ahead', nextScanAt, lockDeadline, new Date(), { lastModifiedBy: 'w1' })).toBeUndefined();
+    });
+
     it('gives a job whose lock expired to another worker', async () => {
       const saved = await repo.saveJob(job({ name: 'crashed' }), undefined);
       const longAgo = new Date(Date.now() - 3_600_000);
@@ -311,7 +330,11 @@ export function jobRepositoryContract(label: string, open: () => Promise<Contrac
       const long = await w2.agenda.create('slow', { ms: 1500 }).priority(10).save();
       const waiting = await w2.agenda.create('slow', { ms: 10 }).priority(0).save();
       await w2.start();
-      await waitFor('both jobs to be taken', async () => (await repo.queryJobs({ state: 'running' })).total === 2);
+      // Taken: the long one started, the other locked behind it (on MariaDB possibly claimed in the same batch).
+      await waitFor(
+        'the long job to start with the other one taken',
+        async () => Boolean((await repo.getJobById(String(long.attrs._id)))?.lastRunAt) && (await repo.queryJobs({ state: 'running' })).total === 2,
+      );
       const cut = await w2.stop({ timeoutMs: 200 });
       expect(cut).toMatchObject({ timedOut: true, running: 1 });
       expect((await repo.getJobById(String(long.attrs._id)))!.lockedAt).toBeInstanceOf(Date);

@@ -8,7 +8,7 @@ import { DEFAULT_ROLE_PERMISSIONS, PERMISSIONS } from '../../src/domain/auth/per
 import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
 import { CustomerContactSchema } from '../../src/domain/customers/customer-contact.entity.js';
 import { EventSchema } from '../../src/domain/events/event.entity.js';
-import { PhoneCallRecordSchema } from '../../src/domain/calls/phone-call-record.entity.js';
+import { CallSchema } from '../../src/domain/calls/call.entity.js';
 import { createTodo } from '../../src/domain/todos/todo.service.js';
 
 /** Granted strings whose routes are being built on other branches (h4: call tasks, h5: customer intelligence). */
@@ -108,7 +108,7 @@ describe.each(DIALECTS)('permissions read from role_permissions, not roles (%s)'
   it('call-card buttons 已处理, 指派 and 回拨 are permission-checked; taking over another’s todo needs todo:manage', async () => {
     const em = t.app.orm.em.fork();
     const uuid = `perm-${dialect}`;
-    em.create(PhoneCallRecordSchema, { uuid, direction: 'inbound', caller: '+8613812340000', callerLast8: '12340000', callee: '+864008320160', calleeLast8: '08320160', startedAt: new Date(), endedAt: new Date(), voicemail: true });
+    em.create(CallSchema, { uuid, direction: 'inbound', caller: '+8613812340000', callerLast8: '12340000', callee: '+864008320160', calleeLast8: '08320160', startedAt: new Date(), endedAt: new Date(), voicemail: true });
     const todo = createTodo(em, { title: '处理语音留言', assignedTo: manager.id, source: '400_phone', reason: 'voicemail', relatedRecordId: uuid, dueAt: new Date(), dueDate: '2030-01-01' });
     await em.flush();
     const click = (who: string, action: string) => t.app.chatOps.router.handleCardAction(wecom(who), `${action}:voicemail:${uuid}`);

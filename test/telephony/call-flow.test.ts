@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallerIdentificationSchema } from '../../src/domain/calls/caller-identification.entity.js';
-import { PhoneCallRecordSchema } from '../../src/domain/calls/phone-call-record.entity.js';
+import { CallSchema } from '../../src/domain/calls/call.entity.js';
 import { ScreenPopEventSchema } from '../../src/domain/calls/screen-pop-event.entity.js';
 import { CustomerCommunicationSchema } from '../../src/domain/customers/customer-communication.entity.js';
 import { CustomerContactSchema } from '../../src/domain/customers/customer-contact.entity.js';
@@ -85,7 +85,7 @@ describe.each(DIALECTS)('400 call through the outbound socket and the event sock
     ]);
 
     const em = t.app.orm.em.fork();
-    const record = await until(() => em.fork().findOne(PhoneCallRecordSchema, { uuid }));
+    const record = await until(() => em.fork().findOne(CallSchema, { uuid }));
     expect(record).toMatchObject({ caller: '+8613800138000', customer: expect.objectContaining({ id: 'CUST_001' }), ivrChoice: '1' });
     const ident = await em.fork().findOneOrFail(CallerIdentificationSchema, { callerNumber: '+8613800138000' });
     expect(ident).toMatchObject({ matchKind: 'exact', matchConfidence: 1, companyName: '宁波奥克斯空调有限公司', contactName: '张经理', department: '采购部', customerLevel: 'vip' });
@@ -99,12 +99,12 @@ describe.each(DIALECTS)('400 call through the outbound socket and the event sock
     writeFileSync(recording, Buffer.alloc(2048));
     const bridgedAt = Date.now();
     fs.emit(channelEvent('CHANNEL_BRIDGE', uuid, { variable_salesops_call: 'inbound', 'Other-Leg-Destination-Number': '8001' }));
-    await until(async () => (await em.fork().findOneOrFail(PhoneCallRecordSchema, { uuid })).answeredBy === ownerId);
+    await until(async () => (await em.fork().findOneOrFail(CallSchema, { uuid })).answeredBy === ownerId);
     fs.emit(
       channelEvent('CHANNEL_HANGUP_COMPLETE', uuid, { variable_salesops_call: 'inbound', variable_salesops_recording: recording, variable_bridge_epoch: String(Math.floor(bridgedAt / 1000)), 'Hangup-Cause': 'NORMAL_CLEARING', 'Event-Date-Timestamp': String((bridgedAt + 65_000) * 1000) }),
     );
     const done = await until(async () => {
-      const r = await em.fork().findOneOrFail(PhoneCallRecordSchema, { uuid });
+      const r = await em.fork().findOneOrFail(CallSchema, { uuid });
       return r.analysisStatus === 'COMPLETED' || r.analysisStatus === 'FAILED' ? r : null;
     });
     expect(done).toMatchObject({ analysisStatus: 'COMPLETED', recordingPath: recording, hangupCause: 'NORMAL_CLEARING' });
@@ -133,9 +133,9 @@ describe.each(DIALECTS)('400 call through the outbound socket and the event sock
     ai.onChat = () => JSON.stringify({ ...INSIGHTS, intent: '技术支持', sentiment: 'negative', summary: '设备故障，要求尽快回电' });
     fs.emit(channelEvent('CHANNEL_HANGUP_COMPLETE', uuid, { variable_salesops_call: 'inbound', variable_salesops_voicemail: vm, variable_record_seconds: '9', 'Hangup-Cause': 'NORMAL_CLEARING' }));
     const em = t.app.orm.em.fork();
-    const done = await until(async () => ((await em.fork().findOneOrFail(PhoneCallRecordSchema, { uuid })).analysisStatus === 'COMPLETED' ? true : null));
+    const done = await until(async () => ((await em.fork().findOneOrFail(CallSchema, { uuid })).analysisStatus === 'COMPLETED' ? true : null));
     expect(done).toBe(true);
-    const record = await em.fork().findOneOrFail(PhoneCallRecordSchema, { uuid });
+    const record = await em.fork().findOneOrFail(CallSchema, { uuid });
     expect(record).toMatchObject({ voicemail: true, recordingPath: vm });
     const todo = await em.fork().findOneOrFail(FollowUpTaskSchema, { reason: 'voicemail' }, { orderBy: { id: 'desc' } });
     expect(todo).toMatchObject({ priority: 'urgent', notes: '设备故障，要求尽快回电' });
@@ -159,7 +159,7 @@ describe.each(DIALECTS)('400 call through the outbound socket and the event sock
     await channel.connect(t.app.telephony!.socketPort()!);
     await channel.waitFor('bridge');
     const em = t.app.orm.em.fork();
-    const record = await until(() => em.fork().findOne(PhoneCallRecordSchema, { uuid }));
+    const record = await until(() => em.fork().findOne(CallSchema, { uuid }));
     const lead = await em.fork().findOneOrFail(CustomerSchema, { id: record.customer!.id });
     expect(lead).toMatchObject({ phone: '+862166661234', level: 'potential', source: '400_phone' });
     const ident = await em.fork().findOneOrFail(CallerIdentificationSchema, { callerNumber: '+862166661234' });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { recordingLink } from '../../src/domain/calls/recording-link.js';
-import { PhoneCallRecordSchema } from '../../src/domain/calls/phone-call-record.entity.js';
+import { CallSchema } from '../../src/domain/calls/call.entity.js';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 
@@ -67,8 +67,8 @@ describe.each(DIALECTS)('telephony HTTP routes (%s), telephony off', (dialect) =
     const path = join(dataDir, 'recordings', 'calls', '2026-06-15', 'abc.wav');
     mkdirSync(join(dataDir, 'recordings', 'calls', '2026-06-15'), { recursive: true });
     writeFileSync(path, Buffer.from('RIFF-fake-wav'));
-    const call = em.create(PhoneCallRecordSchema, { uuid: 'abc', caller: '+8613800138000', callerLast8: '00138000', callee: '+864008320160', calleeLast8: '08320160', startedAt: new Date(), recordingPath: path });
-    const none = em.create(PhoneCallRecordSchema, { uuid: 'def', caller: '+8613800138000', callerLast8: '00138000', callee: '+864008320160', calleeLast8: '08320160', startedAt: new Date() });
+    const call = em.create(CallSchema, { uuid: 'abc', caller: '+8613800138000', callerLast8: '00138000', callee: '+864008320160', calleeLast8: '08320160', startedAt: new Date(), recordingPath: path });
+    const none = em.create(CallSchema, { uuid: 'def', caller: '+8613800138000', callerLast8: '00138000', callee: '+864008320160', calleeLast8: '08320160', startedAt: new Date() });
     await em.flush();
     const link = await t.call('GET', `/api/calls/${call.id}/recording`, { token: sales.token });
     expect(link.status).toBe(200);

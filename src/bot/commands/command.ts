@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { ApprovalService } from '../../domain/approvals/approval.service.js';
 import type { Actor } from '../../domain/auth/actor.js';
 import type { PermissionService } from '../../domain/auth/permission.service.js';
-import type { CallTaskControl } from '../../domain/ports/call-task-control.port.js';
+import type { CallTaskDeps } from '../../domain/call-tasks/call-task-deps.js';
 import type { Staff } from '../../domain/staff/staff.entity.js';
 import type { Logger } from '../../logging/logger.js';
 
@@ -15,7 +15,7 @@ export type ChatSender = { channel: ChatChannel; senderId: string };
 export type BotDeps = {
   approvals: ApprovalService;
   permissions: PermissionService;
-  callTasks: CallTaskControl;
+  callTasks: CallTaskDeps | undefined;
   timeZone: string;
   log: Logger;
 };

@@ -1,3 +1,4 @@
+import { customerNumber } from './call-party.js';
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { CustomerCommunicationSchema } from '../customers/customer-communication.entity.js';
@@ -14,7 +15,7 @@ import { maskPhone } from '../shared/phone.js';
 import { createTodo } from '../todos/todo.service.js';
 import { extractInsights, voicemailUrgency, type CallInsights } from './call-insights.js';
 import { followUpDeadline, nextWorkingMorning } from './deadlines.js';
-import { PhoneCallRecordSchema, type PhoneCallRecord } from './phone-call-record.entity.js';
+import { CallSchema, type Call } from './call.entity.js';
 
 export type AnalysisDeps = { em: EntityManager; transcriber: Transcriber; model: LanguageModel; notifier: Notifier; timeZone: string };
 
@@ -26,11 +27,11 @@ export class TransientAnalysisError extends Error {
   }
 }
 
-type Transcribed = { record: PhoneCallRecord; customer: Customer | null; transcript: string };
+type Transcribed = { record: Call; customer: Customer | null; transcript: string };
 
 async function transcribe(deps: AnalysisDeps, callRecordId: number): Promise<Transcribed | null> {
   const { em } = deps;
-  const record = await em.findOne(PhoneCallRecordSchema, { id: callRecordId });
+  const record = await em.findOne(CallSchema, { id: callRecordId });
   if (!record) throw new DomainError('CALL_NOT_FOUND', `通话记录 ${callRecordId} 不存在`);
   if (record.analysisStatus === 'COMPLETED') return null;
   if (!record.recordingPath) {
@@ -49,7 +50,7 @@ async function transcribe(deps: AnalysisDeps, callRecordId: number): Promise<Tra
   return { record, customer, transcript: result.text };
 }
 
-async function fail(em: EntityManager, record: PhoneCallRecord, reason: string): Promise<void> {
+async function fail(em: EntityManager, record: Call, reason: string): Promise<void> {
   record.analysisStatus = 'FAILED';
   record.analysisError = reason.slice(0, 255);
   await em.flush();
@@ -61,7 +62,7 @@ async function fail(em: EntityManager, record: PhoneCallRecord, reason: string):
  */
 export async function analyseCall(deps: AnalysisDeps, callRecordId: number): Promise<'completed' | 'failed' | 'skipped'> {
   const t = await transcribe(deps, callRecordId);
-  if (!t) return (await deps.em.findOne(PhoneCallRecordSchema, { id: callRecordId }))?.analysisStatus === 'FAILED' ? 'failed' : 'skipped';
+  if (!t) return (await deps.em.findOne(CallSchema, { id: callRecordId }))?.analysisStatus === 'FAILED' ? 'failed' : 'skipped';
   const { em } = deps;
   const { record, customer, transcript } = t;
   const insights = await extractInsights(deps.model, transcript);
@@ -80,7 +81,7 @@ export async function analyseCall(deps: AnalysisDeps, callRecordId: number): Pro
     customer.lastContactAt = record.endedAt ?? at;
     customer.lastContactType = 'phone';
   }
-  const who = customer?.companyName ?? customer?.name ?? maskPhone(record.caller);
+  const who = customer?.companyName ?? customer?.name ?? maskPhone(customerNumber(record));
   const todo = createTodo(em, {
     title: `跟进客户：${who} - ${i.followUps[0] ?? i.intentDetail ?? i.intent}`,
     customerId: customer?.id ?? null,
@@ -120,7 +121,7 @@ export async function analyseCall(deps: AnalysisDeps, callRecordId: number): Pro
  */
 export async function processVoicemail(deps: AnalysisDeps, callRecordId: number): Promise<'high' | 'medium' | 'low' | 'failed' | 'skipped'> {
   const t = await transcribe(deps, callRecordId);
-  if (!t) return (await deps.em.findOne(PhoneCallRecordSchema, { id: callRecordId }))?.analysisStatus === 'FAILED' ? 'failed' : 'skipped';
+  if (!t) return (await deps.em.findOne(CallSchema, { id: callRecordId }))?.analysisStatus === 'FAILED' ? 'failed' : 'skipped';
   const { em } = deps;
   const { record, customer, transcript } = t;
   const insights = await extractInsights(deps.model, transcript);
@@ -135,7 +136,7 @@ export async function processVoicemail(deps: AnalysisDeps, callRecordId: number)
   const summary = i?.summary ?? transcript.slice(0, 200);
   const comm = writeCommunication(em, record, customer, transcript, i, { urgency, assignee, deadline: due, direction: 'inbound' });
   createTodo(em, {
-    title: `处理语音留言：${customer?.companyName ?? maskPhone(record.caller)}`,
+    title: `处理语音留言：${customer?.companyName ?? maskPhone(customerNumber(record))}`,
     customerId: customer?.id ?? null,
     assignedTo: assignee,
     reason: 'voicemail',
@@ -154,7 +155,7 @@ export async function processVoicemail(deps: AnalysisDeps, callRecordId: number)
     await deps.notifier.notifyStaff(assignee, {
       kind: 'voicemail',
       voicemailId: comm.recordId,
-      title: `🚨 紧急语音留言 - ${customer?.companyName ?? maskPhone(record.caller)}`,
+      title: `🚨 紧急语音留言 - ${customer?.companyName ?? maskPhone(customerNumber(record))}`,
       summary,
       urgency,
       buttons: [
@@ -169,7 +170,7 @@ export async function processVoicemail(deps: AnalysisDeps, callRecordId: number)
 
 function writeCommunication(
   em: EntityManager,
-  record: PhoneCallRecord,
+  record: Call,
   customer: Customer | null,
   transcript: string,
   i: CallInsights | null,

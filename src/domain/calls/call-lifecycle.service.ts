@@ -1,3 +1,4 @@
+import { customerNumber } from './call-party.js';
 import type { EntityManager } from '@mikro-orm/core';
 import type { JobQueue } from '../ports/job-queue.port.js';
 import type { Notifier } from '../ports/notifier.port.js';
@@ -10,14 +11,14 @@ import { createTodo } from '../todos/todo.service.js';
 import { CustomerSchema } from '../customers/customer.entity.js';
 import { customerStanding } from '../customers/customer-standing.js';
 import { nextWorkingMorning } from './deadlines.js';
-import { PhoneCallRecordSchema } from './phone-call-record.entity.js';
+import { CallSchema } from './call.entity.js';
 
 export const CALL_ANALYSIS_JOB = 'call-analysis';
 export const VOICEMAIL_JOB = 'voicemail-processing';
 
 /** A leg was bridged to the 400 caller: who answered (by the dialled extension or mobile) and when. */
 export async function markCallAnswered(em: EntityManager, input: { uuid: string; destination: string; at: Date }): Promise<boolean> {
-  const record = await em.findOne(PhoneCallRecordSchema, { uuid: input.uuid });
+  const record = await em.findOne(CallSchema, { uuid: input.uuid });
   if (!record || record.answeredAt) return false;
   record.answeredAt = input.at;
   record.answeredBy = await staffByDestination(em, input.destination);
@@ -58,7 +59,7 @@ export type LifecycleDeps = { em: EntityManager; jobs: JobQueue; notifier: Notif
  */
 export async function completeCall(deps: LifecycleDeps, facts: HangupFacts): Promise<HangupOutcome> {
   const { em } = deps;
-  const record = await em.findOne(PhoneCallRecordSchema, { uuid: facts.uuid });
+  const record = await em.findOne(CallSchema, { uuid: facts.uuid });
   if (!record) return 'unknown_call';
   if (record.endedAt) return 'already_completed';
   if (!record.answeredAt && facts.bridgedAt) {
@@ -91,16 +92,16 @@ export async function completeCall(deps: LifecycleDeps, facts: HangupFacts): Pro
 /** Seed item 9: unanswered and no voicemail → a callback todo for the owner or duty person, and a notice. */
 async function missedCall(deps: LifecycleDeps, recordId: number): Promise<void> {
   const { em } = deps;
-  const record = await em.findOneOrFail(PhoneCallRecordSchema, { id: recordId });
+  const record = await em.findOneOrFail(CallSchema, { id: recordId });
   const customer = record.customer ? await em.findOne(CustomerSchema, { id: record.customer.id }) : null;
   const now = record.endedAt ?? new Date();
   const routing = await loadRoutingInput(em, { now, timeZone: deps.timeZone, ownerStaffId: null, voicemailMaxSeconds: 0 });
   const assignee = customer?.ownerStaff ?? dutyPeopleAt(routing).people[0]?.id ?? null;
   const vip = customer ? ((await customerStanding(em, customer.id))?.isVip ?? false) : false;
   const due = vip ? new Date(now.getTime() + 3_600_000) : nextWorkingMorning(now, deps.timeZone, routing.rules.workHours, routing.holidays);
-  const who = customer?.companyName ?? customer?.name ?? maskPhone(record.caller);
+  const who = customer?.companyName ?? customer?.name ?? maskPhone(customerNumber(record));
   const todo = createTodo(em, {
-    title: `回电未接来电：${who} (${maskPhone(record.caller)})`,
+    title: `回电未接来电：${who} (${maskPhone(customerNumber(record))})`,
     customerId: customer?.id ?? null,
     assignedTo: assignee,
     reason: 'missed_call',
@@ -119,7 +120,7 @@ async function missedCall(deps: LifecycleDeps, recordId: number): Promise<void> 
       title: `📵 未接来电 - ${who}`,
       dueAt: due,
       lines: [
-        ['来电号码', maskPhone(record.caller)],
+        ['来电号码', maskPhone(customerNumber(record))],
         ['来电时间', `${localParts(record.startedAt, deps.timeZone).date} ${localParts(record.startedAt, deps.timeZone).hhmm}`],
         ['回电期限', `${localParts(due, deps.timeZone).date} ${localParts(due, deps.timeZone).hhmm}`],
       ],

@@ -1,5 +1,5 @@
 import { CALL_ANALYSIS_JOB, VOICEMAIL_JOB, completeCall, type LifecycleDeps } from './call-lifecycle.service.js';
-import { PhoneCallRecordSchema } from './phone-call-record.entity.js';
+import { CallSchema } from './call.entity.js';
 
 /** A 400 call still open this long after it started lost its hangup event (the event socket was down). */
 export const OPEN_CALL_STALE_MS = 2 * 60 * 60 * 1000;
@@ -14,7 +14,7 @@ export const ANALYSIS_STALE_MS = 30 * 60 * 1000;
 export async function sweepStaleCalls(deps: LifecycleDeps, now = new Date()): Promise<{ closed: string[]; requeued: number[] }> {
   const { em } = deps;
   const closed: string[] = [];
-  const open = await em.find(PhoneCallRecordSchema, { endedAt: null, startedAt: { $lt: new Date(now.getTime() - OPEN_CALL_STALE_MS) } }, { limit: 100 });
+  const open = await em.find(CallSchema, { endedAt: null, startedAt: { $lt: new Date(now.getTime() - OPEN_CALL_STALE_MS) } }, { limit: 100 });
   for (const record of open) {
     const outcome = await completeCall(deps, {
       uuid: record.uuid,
@@ -28,7 +28,7 @@ export async function sweepStaleCalls(deps: LifecycleDeps, now = new Date()): Pr
   }
   const requeued: number[] = [];
   const pending = await em.find(
-    PhoneCallRecordSchema,
+    CallSchema,
     { analysisStatus: 'PENDING', endedAt: { $lt: new Date(now.getTime() - ANALYSIS_STALE_MS) } },
     { limit: 100 },
   );

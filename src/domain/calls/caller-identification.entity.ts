@@ -2,7 +2,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { CustomerContactSchema } from '../customers/customer-contact.entity.js';
 import { CustomerSchema } from '../customers/customer.entity.js';
 import { phoneColumns } from '../shared/entity-columns.js';
-import { PhoneCallRecordSchema } from './phone-call-record.entity.js';
+import { CallSchema } from './call.entity.js';
 
 export const MATCH_KINDS = ['exact', 'last8', 'none'] as const;
 export type MatchKind = (typeof MATCH_KINDS)[number];
@@ -15,7 +15,7 @@ export const CallerIdentificationSchema = defineEntity({
   tableName: 'caller_identifications',
   properties: {
     id: p.integer().primary().autoincrement(),
-    callRecord: () => p.manyToOne(PhoneCallRecordSchema).ref().nullable().deleteRule('cascade'),
+    callRecord: () => p.manyToOne(CallSchema).ref().nullable().deleteRule('cascade'),
     callerNumber: caller.number,
     callerNumberLast8: caller.last8,
     matchKind: p.enum([...MATCH_KINDS]).default('none'),

@@ -5,7 +5,7 @@ import { planRoute, type RoutePlan } from '../routing/routing-policy.js';
 import { normalizePhone } from '../shared/phone.js';
 import { createLeadForCaller, identifyCaller, type CallerMatch } from './caller-identification.service.js';
 import { CallerIdentificationSchema } from './caller-identification.entity.js';
-import { PhoneCallRecordSchema } from './phone-call-record.entity.js';
+import { CallSchema } from './call.entity.js';
 import { buildScreenPop } from './screen-pop.js';
 import { ScreenPopEventSchema } from './screen-pop-event.entity.js';
 
@@ -71,7 +71,7 @@ async function persist(em: EntityManager, call: InboundCall, match: CallerMatch,
   const caller = match.phone ?? normalizePhone(call.callerNumber);
   const callee = normalizePhone(call.calleeNumber);
   const customerId = match.customer?.id ?? (match.newLead && caller ? createLeadForCaller(em, caller, call.receivedAt) : null);
-  const record = em.create(PhoneCallRecordSchema, {
+  const record = em.create(CallSchema, {
     uuid: call.uuid,
     direction: 'inbound',
     caller: caller?.e164 ?? digitsOf(call.callerNumber, 20),

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { EntityManager } from '@mikro-orm/core';
 import { DomainError } from '../shared/domain-error.js';
-import { PhoneCallRecordSchema } from './phone-call-record.entity.js';
+import { CallSchema } from './call.entity.js';
 
 export const RECORDING_LINK_TTL_MS = 10 * 60_000;
 
@@ -13,7 +13,7 @@ function signature(secret: string, callId: number, expires: number): string {
 
 /** A download path for a call's recording, valid for 10 minutes: `/recordings/<id>?expires=<unix s>&sig=<hmac>`. */
 export async function recordingLink(em: EntityManager, input: { callId: number; secret: string; now?: Date }): Promise<{ url: string; expiresAt: Date }> {
-  const record = await em.findOne(PhoneCallRecordSchema, { id: input.callId });
+  const record = await em.findOne(CallSchema, { id: input.callId });
   if (!record) throw new DomainError('CALL_NOT_FOUND', `通话记录 ${input.callId} 不存在`);
   if (!record.recordingPath) throw new DomainError('RECORDING_NOT_FOUND', '该通话没有录音');
   const expires = Math.floor(((input.now ?? new Date()).getTime() + RECORDING_LINK_TTL_MS) / 1000);
@@ -32,7 +32,7 @@ export async function openSignedRecording(
   const given = Buffer.from(input.sig);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new DomainError('RECORDING_LINK_FORBIDDEN', '录音链接无效');
   if (input.expires * 1000 <= (input.now ?? new Date()).getTime()) throw new DomainError('RECORDING_LINK_FORBIDDEN', '录音链接已过期');
-  const record = await em.findOne(PhoneCallRecordSchema, { id: input.callId });
+  const record = await em.findOne(CallSchema, { id: input.callId });
   if (!record?.recordingPath) throw new DomainError('RECORDING_NOT_FOUND', '录音不存在');
   const root = resolve(input.recordingsDir);
   const path = resolve(record.recordingPath);

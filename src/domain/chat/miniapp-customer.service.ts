@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { recordAudit } from '../audit/audit.service.js';
 import { recordConsent } from '../compliance/consent-ledger.service.js';
+import { consentOverview, recordCustomerChoice } from '../compliance/consent.service.js';
 import { customerMobile } from '../customers/customer-mobile.js';
 import { MemberSchema } from '../members/member.entity.js';
 import { UpgradeHistorySchema } from '../members/upgrade-history.entity.js';
@@ -65,6 +66,25 @@ export async function optOut(em: EntityManager, input: { customerId: string; cha
     recordConsent(tx, { phone: mobile, channel: input.channel, state: 'opted_out', source: 'miniapp', reason: input.reason ?? null, customerId: input.customerId }, { channel: 'miniapp', actorStaffId: null, requestId: input.requestId });
     return { channel: input.channel, state: 'opted_out' as const };
   });
+}
+
+/** The customer's own consent per channel (by the number they are reached on); no number: nothing to show. */
+export async function myConsents(em: EntityManager, customerId: string) {
+  const mobile = await customerMobile(em, customerId);
+  if (!mobile) throw new DomainError('CUSTOMER_PHONE_MISSING_CONFLICT', '没有登记手机号，无法设置营销授权');
+  const { channels } = await consentOverview(em, mobile);
+  return { channels: channels.map(({ channel, state, since }) => ({ channel, state, since })) };
+}
+
+/** The customer grants or withdraws marketing consent on one channel, with the version of the text they saw. */
+export async function setMyConsent(
+  em: EntityManager,
+  input: { customerId: string; identityId: number; channel: ContactChannel; choice: 'grant' | 'withdraw'; textVersion: string; requestId?: string },
+) {
+  const mobile = await customerMobile(em, input.customerId);
+  if (!mobile) throw new DomainError('CUSTOMER_PHONE_MISSING_CONFLICT', '没有登记手机号，无法设置营销授权');
+  const { channels } = await recordCustomerChoice(em, { ...input, phone: mobile });
+  return { channels: channels.map(({ channel, state, since }) => ({ channel, state, since })) };
 }
 
 /** Membership tier, points and the rewards of every tier change. */

@@ -8,6 +8,11 @@ export const OPT_OUT_TEXT = '拒收请回复R';
 export const MARKETING_SMS_PER_WEEK = 2;
 export const FOLLOW_UP_CALLS_PER_MONTH = 1;
 export const SAME_CONTENT_INTERVAL_MS = 30_000;
+/** Carrier rule: at most this many calls to one callee per 24 h and per 5 minutes, across all our calls. */
+export const CALLS_PER_DAY = 5;
+export const CALLS_PER_5_MINUTES = 3;
+/** Carrier rule: outbound marketing calls only 08:00–21:00 Beijing time, whatever MARKETING_HOURS says. */
+export const CARRIER_CALL_WINDOW = { timeZone: 'Asia/Shanghai', start: '08:00', end: '21:00' } as const;
 
 export type Purpose = 'marketing' | 'service';
 export type MarketingWindow = { start: string; end: string };
@@ -38,12 +43,15 @@ export type ComplianceFacts = {
   marketingSmsLast7Days: number;
   followUpCallsLast30Days: number;
   sameContentWithin30s: boolean;
+  /** Calls: our calls to this callee in the last 24 h and 5 minutes, and when the oldest of each leaves its window. */
+  callsLast24h?: { count: number; freeAt: Date | null };
+  callsLast5min?: { count: number; freeAt: Date | null };
 };
 
 export type ComplianceVerdict =
   | { kind: 'allow' }
   | { kind: 'refuse'; reason: Exclude<RefusalReason, 'QUIET_HOURS'> }
-  | { kind: 'defer'; reason: 'QUIET_HOURS'; until: Date };
+  | { kind: 'defer'; reason: 'QUIET_HOURS' | 'FREQUENCY_CAP'; until: Date };
 
 /**
  * The one compliance rule set every channel consults (SMS, calls, WeCom messages, invitations):
@@ -70,8 +78,28 @@ export function evaluateCompliance(facts: ComplianceFacts, now: Date, timeZone: 
   if (facts.consent !== 'granted') return { kind: 'refuse', reason: 'NO_CONSENT' };
   if (facts.channel === 'sms' && facts.marketingSmsLast7Days >= MARKETING_SMS_PER_WEEK) return { kind: 'refuse', reason: 'FREQUENCY_CAP' };
   if (facts.channel === 'call' && facts.followUpCallsLast30Days >= FOLLOW_UP_CALLS_PER_MONTH) return { kind: 'refuse', reason: 'FREQUENCY_CAP' };
-  const until = nextMarketingWindow(now, timeZone, window);
-  return until ? { kind: 'defer', reason: 'QUIET_HOURS', until } : { kind: 'allow' };
+  const until = facts.channel === 'call' ? nextCallingWindow(now, timeZone, window) : nextMarketingWindow(now, timeZone, window);
+  if (until) return { kind: 'defer', reason: 'QUIET_HOURS', until };
+  if (facts.channel === 'call') {
+    // The carrier caps wait, they do not drop: the number is tried again when the oldest call leaves the window.
+    for (const [recent, cap] of [[facts.callsLast5min, CALLS_PER_5_MINUTES], [facts.callsLast24h, CALLS_PER_DAY]] as const) {
+      if (recent && recent.count >= cap) return { kind: 'defer', reason: 'FREQUENCY_CAP', until: recent.freeAt ?? new Date(now.getTime() + 300_000) };
+    }
+  }
+  return { kind: 'allow' };
+}
+
+/** Calls: null inside both the marketing window and the carrier's 08:00–21:00 Beijing window; else the next instant both are open. */
+export function nextCallingWindow(now: Date, timeZone: string, window: MarketingWindow): Date | null {
+  let at = now;
+  for (let i = 0; i < 8; i++) {
+    const a = nextMarketingWindow(at, timeZone, window);
+    const b = nextMarketingWindow(a ?? at, CARRIER_CALL_WINDOW.timeZone, CARRIER_CALL_WINDOW);
+    if (!a && !b) return at === now ? null : at;
+    at = b ?? a!;
+    if (!nextMarketingWindow(at, timeZone, window) && !nextMarketingWindow(at, CARRIER_CALL_WINDOW.timeZone, CARRIER_CALL_WINDOW)) return at;
+  }
+  return at;
 }
 
 /** null inside the window; otherwise the instant the next window opens. */

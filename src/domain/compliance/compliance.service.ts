@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { normalizePhone } from '../shared/phone.js';
 import type { ContactChannel } from '../shared/vocabulary.js';
 import { SmsLogSchema } from '../outreach/sms-log.entity.js';
-import { CallLogSchema } from '../outreach/call-log.entity.js';
+import { CallSchema } from '../calls/call.entity.js';
 import { ComplianceDecisionSchema } from './compliance-decision.entity.js';
 import { consentStates } from './consent-ledger.service.js';
 import { evaluateCompliance, SAME_CONTENT_INTERVAL_MS, type ComplianceVerdict, type MarketingWindow, type Purpose } from './compliance.policy.js';
@@ -39,11 +39,12 @@ export async function checkCompliance(em: EntityManager, req: ComplianceRequest,
   const normalized = req.phones.map((raw) => ({ raw, phone: normalizePhone(raw) }));
   const e164s = [...new Set(normalized.flatMap((n) => (n.phone ? [n.phone.e164] : [])))];
   const dryRun = req.dryRun ?? false;
-  const [consents, smsCounts, callCounts, sameContent] = await Promise.all([
+  const [consents, smsCounts, callCounts, sameContent, carrier] = await Promise.all([
     consentStates(em, e164s, req.channel),
     req.channel === 'sms' && req.purpose === 'marketing' ? recentMarketingSms(em, e164s, now, dryRun) : new Map<string, number>(),
     req.channel === 'call' ? recentCalls(em, e164s, now, dryRun) : new Map<string, number>(),
     req.channel === 'sms' && req.content ? sameContentRecently(em, e164s, req.content, now, dryRun, req.subjectType === 'sms_log' ? req.subjectIds : undefined) : new Set<string>(),
+    req.channel === 'call' ? carrierCallCounts(em, e164s, now, dryRun) : new Map<string, CarrierCounts>(),
   ]);
   return normalized.map(({ raw, phone }, i) => {
     const e164 = phone?.kind === 'mobile' || (phone && req.channel === 'call') ? phone.e164 : null;
@@ -56,6 +57,7 @@ export async function checkCompliance(em: EntityManager, req: ComplianceRequest,
         marketingSmsLast7Days: e164 ? smsCounts.get(e164) ?? 0 : 0,
         followUpCallsLast30Days: e164 ? callCounts.get(e164) ?? 0 : 0,
         sameContentWithin30s: e164 ? sameContent.has(e164) : false,
+        ...(e164 && carrier.has(e164) ? carrier.get(e164) : {}),
       },
       now,
       settings.timeZone,
@@ -93,11 +95,38 @@ async function recentMarketingSms(em: EntityManager, phones: string[], now: Date
 async function recentCalls(em: EntityManager, phones: string[], now: Date, dryRun: boolean): Promise<Map<string, number>> {
   if (phones.length === 0) return new Map();
   const rows = await em.find(
-    CallLogSchema,
-    { phoneNumber: { $in: phones }, status: { $ne: 'failed' }, dryRun, createdAt: { $gte: new Date(now.getTime() - 30 * DAY) } },
-    { fields: ['phoneNumber'], disableIdentityMap: true },
+    CallSchema,
+    // A marketing call is one that reached (or may have reached) the person: a busy or unanswered attempt is no contact.
+    { direction: 'outbound', callee: { $in: phones }, dryRun, startedAt: { $gte: new Date(now.getTime() - 30 * DAY) }, $or: [{ outcome: null }, { outcome: { $in: ['answered', 'abandoned', 'unknown', 'voicemail'] } }] },
+    { fields: ['callee'], disableIdentityMap: true },
   );
-  return countBy(rows.flatMap((r) => (r.phoneNumber ? [r.phoneNumber] : [])));
+  return countBy(rows.map((r) => r.callee));
+}
+
+type CarrierCounts = { callsLast24h: { count: number; freeAt: Date | null }; callsLast5min: { count: number; freeAt: Date | null } };
+
+/** Carrier caps: every call we placed to the number (any source, any outcome but a line failure) in the last 24 h and 5 minutes. */
+async function carrierCallCounts(em: EntityManager, phones: string[], now: Date, dryRun: boolean): Promise<Map<string, CarrierCounts>> {
+  const out = new Map<string, CarrierCounts>();
+  if (phones.length === 0) return out;
+  const since = new Date(now.getTime() - DAY);
+  const rows = await em.find(
+    CallSchema,
+    { direction: 'outbound', callee: { $in: phones }, dryRun, startedAt: { $gte: since }, $or: [{ outcome: null }, { outcome: { $ne: 'line_failed' } }] },
+    { fields: ['callee', 'startedAt'], orderBy: { startedAt: 'asc' }, disableIdentityMap: true },
+  );
+  const fiveMin = now.getTime() - 300_000;
+  for (const r of rows) {
+    const c = out.get(r.callee) ?? { callsLast24h: { count: 0, freeAt: null }, callsLast5min: { count: 0, freeAt: null } };
+    c.callsLast24h.count++;
+    c.callsLast24h.freeAt ??= new Date(r.startedAt.getTime() + DAY);
+    if (r.startedAt.getTime() >= fiveMin) {
+      c.callsLast5min.count++;
+      c.callsLast5min.freeAt ??= new Date(r.startedAt.getTime() + 300_000);
+    }
+    out.set(r.callee, c);
+  }
+  return out;
 }
 
 /** Numbers that got this exact text within 30 s; the send being checked (its own sms_logs row) does not count. */

@@ -14,6 +14,10 @@ export type ConsentEntry = {
   /** Where the decision came from: sms_reply, miniapp, staff, vendor_blacklist, import, … */
   source: string;
   reason?: string | null;
+  /** What proves it (a signed form's reference, an import's file and line, the consent text shown). */
+  evidence?: string | null;
+  /** The version of the consent text the customer accepted (mini-program). */
+  textVersion?: string | null;
   customerId?: string | null;
   recordedBy?: number | null;
   at?: Date;
@@ -34,6 +38,8 @@ export function recordConsent(em: EntityManager, entry: ConsentEntry, audit?: { 
     state: entry.state,
     source: entry.source,
     reason: entry.reason ?? null,
+    evidence: entry.evidence ?? null,
+    textVersion: entry.textVersion ?? null,
     recordedBy: entry.recordedBy ?? null,
     recordedAt: entry.at ?? new Date(),
   });
@@ -64,6 +70,8 @@ export async function recordConsentOnce(
       state: entry.state,
       source: entry.source,
       reason: entry.reason ?? null,
+      evidence: entry.evidence ?? null,
+      textVersion: entry.textVersion ?? null,
       recordedBy: entry.recordedBy ?? null,
       recordedAt: entry.at ?? new Date(),
       dedupKey: entry.dedupKey,

@@ -25,6 +25,10 @@ export const ConsentSchema = defineEntity({
     state: p.enum([...CONSENT_STATES]),
     source: p.string().length(32),
     reason: p.string().length(255).nullable(),
+    /** What proves it: a signed form's reference, an imported file's origin, the consent text a customer accepted. */
+    evidence: p.string().length(500).nullable(),
+    /** Version of the consent text the customer was shown (mini-program), null otherwise. */
+    textVersion: p.string().length(32).nullable(),
     recordedBy: () => p.manyToOne(StaffSchema).mapToPk().joinColumn('recorded_by').nullable(),
     recordedAt: p.datetime(),
     /**

@@ -5,7 +5,8 @@ import type { Purpose } from '../compliance/compliance.policy.js';
 import { customerIdForPhone } from '../customers/phone-resolution.js';
 import { DomainError } from '../shared/domain-error.js';
 import { normalizePhone } from '../shared/phone.js';
-import { CallLogSchema, type CallLogStatus } from './call-log.entity.js';
+import { CallSchema, type CallOutcome } from '../calls/call.entity.js';
+import { callLogStatus, type CallLogStatus } from './call-log-status.js';
 import { ContactHistorySchema, type ContactHistoryType } from './contact-history.entity.js';
 import type { OutreachDeps } from './outreach-deps.js';
 import { refusalError } from './refusal-error.js';
@@ -27,13 +28,13 @@ export type OutreachCallInput = {
 /** `dryRun`: placed through the dry-run gateway, no call was made. */
 export type OutreachCallResult = { callId: string; status: CallLogStatus | 'deferred'; deferredUntil?: Date; error?: string; dryRun: boolean };
 
-const STATUS_BY_FAILURE: Record<string, CallLogStatus> = { CALLEE_BUSY: 'busy', NO_ANSWER: 'no_answer' };
+const OUTCOME_BY_FAILURE: Record<string, CallOutcome> = { CALLEE_BUSY: 'busy', NO_ANSWER: 'no_answer', INVALID_NUMBER: 'invalid', REJECTED: 'rejected' };
 
 /**
  * An outreach call (seed 000 §5.3) through the voice port (Tencent voice message or FreeSWITCH):
  * compliance first for its purpose (marketing: consent, ≤ 1 call a month, the marketing window; service:
  * no consent needed, but blacklist, do-not-call, ≤ 1 follow-up call a month and 08:00–21:00 — outside its
- * window the call is queued for the next one), the call_logs row and contact history written, then the call placed.
+ * window the call is queued for the next one), the `calls` row (source outreach; the `call_logs` view) and contact history written, then the call placed.
  */
 export async function placeOutreachCall(
   em: EntityManager,
@@ -59,7 +60,17 @@ export async function placeOutreachCall(
   }
   const phone = normalizePhone(input.phoneNumber)!;
   const customerId = input.customerId ?? (await customerIdForPhone(em, phone));
-  const log = em.create(CallLogSchema, { callId, phoneNumber: phone.e164, phoneNumberLast8: phone.last8, scriptId: input.scriptId ?? null, status: 'initiated', startedAt: now, dryRun });
+  const log = em.create(CallSchema, {
+    uuid: callId,
+    direction: 'outbound',
+    source: 'outreach',
+    callee: phone.e164,
+    calleeLast8: phone.last8,
+    customer: customerId,
+    scriptId: input.scriptId ?? null,
+    startedAt: now,
+    dryRun,
+  });
   const history = em.create(ContactHistorySchema, { customer: customerId, phone: phone.e164, phoneLast8: phone.last8, channel: 'call', type: input.historyType ?? 'follow_up', content: script, status: 'initiated', dryRun, createdBy: input.staffId });
   await em.flush();
 
@@ -77,8 +88,9 @@ export async function placeOutreachCall(
     await em.flush();
     return { callId, status: 'initiated', error: 'OUTCOME_UNKNOWN', dryRun };
   }
-  Object.assign(log, { status: STATUS_BY_FAILURE[placed.code] ?? 'failed', endedAt: deps.clock.now(), errorMessage: `${placed.code}: ${placed.message}`.slice(0, 1000) });
-  Object.assign(history, { status: log.status, result: placed.code });
+  Object.assign(log, { outcome: OUTCOME_BY_FAILURE[placed.code] ?? 'failed', endedAt: deps.clock.now(), errorMessage: `${placed.code}: ${placed.message}`.slice(0, 1000) });
+  const status = callLogStatus(log);
+  Object.assign(history, { status, result: placed.code });
   await em.flush();
-  return { callId, status: log.status, error: placed.code, dryRun };
+  return { callId, status, error: placed.code, dryRun };
 }

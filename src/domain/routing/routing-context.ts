@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { PhoneCallRecordSchema } from '../calls/phone-call-record.entity.js';
+import { CallSchema } from '../calls/call.entity.js';
 import { effectiveStatus } from '../sales-status/sales-status.service.js';
 import { StaffStatusSchema } from '../sales-status/staff-status.entity.js';
 import { addDays, atLocalTime, localParts } from '../shared/business-time.js';
@@ -27,7 +27,7 @@ export async function loadRoutingInput(
     em.find(StaffSchema, { active: true }, { orderBy: { id: 'asc' } }),
     em.find(StaffStatusSchema, {}),
     em.find(DutyScheduleSchema, { active: true }),
-    em.find(PhoneCallRecordSchema, { answeredAt: { $gte: dayStart }, answeredBy: { $ne: null } }, { fields: ['id', 'answeredBy'] }),
+    em.find(CallSchema, { answeredAt: { $gte: dayStart }, answeredBy: { $ne: null } }, { fields: ['id', 'answeredBy'] }),
   ]);
   const callsToday = new Map<number, number>();
   for (const r of answered) if (r.answeredBy != null) callsToday.set(r.answeredBy, (callsToday.get(r.answeredBy) ?? 0) + 1);

@@ -49,6 +49,26 @@ export async function lockNextJob(db: SqlRunner, q: NextJobQuery): Promise<JobPa
 }
 
 /**
+ * MariaDB: finds up to `limit` due jobs of a name and locks them in one transaction (the same
+ * SELECT … FOR UPDATE SKIP LOCKED, then one UPDATE … WHERE id IN (…)), so a busy queue pays the
+ * transaction's round trips once per batch instead of once per job. Best first.
+ */
+export async function lockNextJobs(db: SqlRunner, q: NextJobQuery, limit: number): Promise<JobParameters[]> {
+  const params = [q.name, db.date(q.nextScanAt), db.date(q.lockDeadline)];
+  return db.transaction(async (trx) => {
+    const rows = await db.rows(
+      `SELECT * FROM ${TABLE} WHERE ${DUE} ORDER BY ${NEXT_JOB_ORDER} LIMIT ${Math.max(1, Math.floor(limit))} FOR UPDATE SKIP LOCKED`,
+      params,
+      trx,
+    );
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
+    await db.run(`UPDATE ${TABLE} SET locked_at = ?, last_modified_by = ? WHERE id IN (${ids.map(() => '?').join(', ')})`, [db.date(q.lockedAt), q.lastModifiedBy ?? null, ...ids], trx);
+    return rows.map((row) => ({ ...rowToJob(row), lockedAt: q.lockedAt, lastModifiedBy: q.lastModifiedBy }));
+  });
+}
+
+/**
  * Locks one known job if it is still unlocked and still due at the time the caller saw
  * (a conditional UPDATE: whoever changes the row first wins, the other matches nothing).
  */

@@ -1,6 +1,6 @@
 import type { AgendaBackend, JobRepository } from 'agenda';
 import type { Orm } from '../../db/orm.js';
-import { SqlJobRepository } from './sql-job-repository.js';
+import { SqlJobRepository, type SqlJobRepositoryOptions } from './sql-job-repository.js';
 import { sqlRunner } from './sql-runner.js';
 
 /**
@@ -10,13 +10,13 @@ import { sqlRunner } from './sql-runner.js';
  */
 export class SqlBackend implements AgendaBackend {
   readonly name: string;
-  readonly repository: JobRepository;
+  readonly repository: JobRepository & Pick<SqlJobRepository, 'removeSucceededOnSave'>;
   readonly ownsConnection = false;
 
-  constructor(orm: Orm) {
+  constructor(orm: Orm, options: SqlJobRepositoryOptions = {}) {
     const db = sqlRunner(orm);
     this.name = db.dialect === 'sqlite' ? 'SQLite' : 'MySQL';
-    this.repository = new SqlJobRepository(db);
+    this.repository = new SqlJobRepository(db, options);
   }
 
   /** Checks that agenda_jobs exists (migrations create it). */

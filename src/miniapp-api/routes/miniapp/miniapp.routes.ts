@@ -2,10 +2,11 @@ import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { bindMiniappIdentity } from '../../../domain/chat/binding.service.js';
 import { loginWithCode, miniappSession, type MiniappSession } from '../../../domain/chat/miniapp-login.service.js';
-import { answerInvitation, customerInvitations, leaveFeedback, optOut, tierAndRewards } from '../../../domain/chat/miniapp-customer.service.js';
+import { answerInvitation, customerInvitations, leaveFeedback, myConsents, optOut, setMyConsent, tierAndRewards } from '../../../domain/chat/miniapp-customer.service.js';
 import { FEEDBACK_TYPES } from '../../../domain/outreach/customer-feedback.entity.js';
 import { INVITATION_RESPONSES, INVITATION_STATUSES } from '../../../domain/outreach/invitation.entity.js';
 import { CONTACT_CHANNELS } from '../../../domain/shared/vocabulary.js';
+import { CONSENT_STATES } from '../../../domain/compliance/consent.entity.js';
 import type { WechatLogin } from '../../../domain/ports/wechat-login.port.js';
 import { DomainError } from '../../../domain/shared/domain-error.js';
 import { StaffSchema } from '../../../domain/staff/staff.entity.js';
@@ -29,6 +30,14 @@ export const miniappFeedbackBody = z.object({
   invitationId: z.string().trim().min(1).max(50).optional(),
 });
 export const optOutBody = z.object({ channel: z.enum(CONTACT_CHANNELS), reason: z.string().trim().max(255).optional() });
+export const consentChoiceBody = z.object({
+  channel: z.enum(CONTACT_CHANNELS),
+  choice: z.enum(['grant', 'withdraw']).meta({ description: 'grant 同意接收营销信息 · withdraw 撤回' }),
+  textVersion: z.string().trim().min(1).max(32).meta({ description: '客户看到的授权文本的版本号', example: '2026-11-v1' }),
+});
+const myConsentStates = z.object({
+  channels: z.array(z.object({ channel: z.enum(CONTACT_CHANNELS), state: z.enum([...CONSENT_STATES, 'none']), since: instant.nullable() })),
+});
 const invitationParams = z.object({ id: z.string().trim().min(1).max(50).regex(/^[\w.-]+$/, '邀约编号格式不正确') });
 
 const boundAs = z.enum(['staff', 'customer']).nullable();
@@ -172,6 +181,25 @@ export function miniappRoutes(on: { login: WechatLogin; miniappTokens: MiniappTo
       responses: { 200: { description: '已退订', schema: optedOut } },
       errors: ['MINIAPP_CUSTOMER_NOT_BOUND', 'CUSTOMER_NOT_FOUND', 'CUSTOMER_PHONE_MISSING_CONFLICT', 'INVALID_PHONE_NUMBER'],
       handler: (ctx, { body }) => optOut(ctx.state.em, { customerId: customerOf(ctx.state), ...body, requestId: ctx.state.requestId }),
+    }),
+    route({
+      ...customer,
+      method: 'get',
+      path: '/api/miniapp/consents',
+      summary: '我的营销授权（各渠道）',
+      responses: { 200: { description: '各渠道现状（none：从未授权）', schema: myConsentStates } },
+      errors: ['MINIAPP_CUSTOMER_NOT_BOUND', 'CUSTOMER_PHONE_MISSING_CONFLICT'],
+      handler: (ctx) => myConsents(ctx.state.em, customerOf(ctx.state)),
+    }),
+    route({
+      ...customer,
+      method: 'post',
+      path: '/api/miniapp/consents',
+      summary: '同意或撤回某个渠道的营销授权（记入授权台账，附授权文本版本）',
+      body: consentChoiceBody,
+      responses: { 200: { description: '各渠道现状', schema: myConsentStates } },
+      errors: ['MINIAPP_CUSTOMER_NOT_BOUND', 'CUSTOMER_PHONE_MISSING_CONFLICT', 'CONSENT_BLACKLISTED_CONFLICT', 'INVALID_PHONE_NUMBER'],
+      handler: (ctx, { body }) => setMyConsent(ctx.state.em, { customerId: customerOf(ctx.state), identityId: ctx.state.miniapp!.identityId, ...body, requestId: ctx.state.requestId }),
     }),
     route({
       ...customer,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { OutreachDeps } from '../../../domain/outreach/outreach-deps.js';
 import { placeOutreachCall } from '../../../domain/outreach/outreach-call.service.js';
-import { CALL_LOG_STATUSES } from '../../../domain/outreach/call-log.entity.js';
+import { CALL_LOG_STATUSES } from '../../../domain/outreach/call-log-status.js';
 import { FOLLOW_UP_PURPOSE, FOLLOW_UP_REASONS } from '../../../domain/outreach/follow-up-schedule.policy.js';
 import { dialableNumber } from '../../../domain/shared/phone.schema.js';
 import { instant } from '../../http/response.schemas.js';

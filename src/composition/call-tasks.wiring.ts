@@ -1,0 +1,68 @@
+import type { CallTaskDeps } from '../domain/call-tasks/call-task-deps.js';
+import type { DiallerDeps } from '../domain/call-tasks/dialler.js';
+import { LineBook } from '../domain/call-tasks/line-book.js';
+import type { SwitchPort } from '../domain/ports/switch.port.js';
+import { GatewayLineSchema } from '../domain/voice-gateways/gateway-line.entity.js';
+import { normalizePhone } from '../domain/shared/phone.js';
+import { callTaskJob } from '../jobs/call-task.job.js';
+import { callTaskRoutes } from '../miniapp-api/routes/lead-generation/call-tasks.routes.js';
+import type { Capability, Platform } from './capability.js';
+
+export type CallTasksCapability = Capability & { deps: CallTaskDeps; dialler: () => DiallerDeps; lines: LineBook };
+
+/** Our caller ids: CALL_TASK_CALLER_IDS, FREESWITCH_CALLER_ID and every gateway line's number. */
+function fallbackCallerId(platform: Omit<Platform, 'notifier'>): string | null {
+  const configured = platform.config.telephony?.callerId;
+  return configured ? (normalizePhone(configured)?.e164 ?? null) : null;
+}
+
+/**
+ * The call-task service's deps, built before the chat capability (`外呼` runs the same service as the
+ * seed-004 API); needs nothing the chat capability provides.
+ */
+export function serviceDeps(platform: Omit<Platform, 'notifier'>): CallTaskDeps {
+  const fallback = fallbackCallerId(platform);
+  const configured = [...platform.config.callTasks.callerIds, ...(fallback ? [fallback] : [])];
+  return {
+    jobs: platform.jobs,
+    clock: platform.clock,
+    recordingSecret: platform.config.auth.appSecret,
+    async callerIds() {
+      const lines = await platform.fork().find(GatewayLineSchema, { number: { $ne: null } }, { fields: ['number'] });
+      return [...new Set([...configured, ...lines.map((l) => l.number!)])];
+    },
+  };
+}
+
+/**
+ * Call tasks (seed 004): the eight routes and the dialler job over the one call-task service; the dialler
+ * dials through the telephony door's switch port (none: a running task waits, then FAILs after 10 minutes).
+ */
+export function wire(platform: Platform, options: { deps: CallTaskDeps; switch: SwitchPort | undefined }): CallTasksCapability {
+  const { config } = platform;
+  const lines = new LineBook(config.callTasks.cps);
+  options.switch?.onCallEnded((ended) => lines.release(ended.callId));
+  const log = platform.logger.child({ component: 'dialler' });
+  const defaultCallerId = fallbackCallerId(platform);
+  const dialler = (): DiallerDeps => ({
+    fork: platform.fork,
+    switch: options.switch,
+    lines,
+    clock: platform.clock,
+    compliance: { timeZone: config.businessTimeZone, window: config.outreach.marketingWindow },
+    jobs: platform.jobs,
+    notifier: platform.notifier,
+    ringSeconds: config.callTasks.ringSeconds,
+    defaultCallerId,
+    destination: (task) => `call_task_${task.mode} XML salesops`,
+    log: (fields, message) => log.info(fields, message),
+  });
+  return {
+    name: 'call-tasks',
+    routes: { staff: [callTaskRoutes(options.deps)] },
+    jobs: [callTaskJob(dialler)],
+    deps: options.deps,
+    dialler,
+    lines,
+  };
+}

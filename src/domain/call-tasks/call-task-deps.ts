@@ -1,0 +1,15 @@
+import type { Clock } from '../ports/clock.port.js';
+import type { JobQueue } from '../ports/job-queue.port.js';
+
+/** What the call-task service needs besides a unit of work. */
+export type CallTaskDeps = {
+  jobs: JobQueue;
+  clock: Clock;
+  /** Our caller ids (E.164): the numbers of the gateway lines and CALL_TASK_CALLER_IDS; a task may show only these. */
+  callerIds(): Promise<string[]>;
+  /** Signs recording links (the same secret as the 400 recordings). */
+  recordingSecret: string;
+};
+
+/** The Agenda job that runs one task's dialler (one run per task at a time). */
+export const CALL_TASK_RUN_JOB = 'call-task.run';

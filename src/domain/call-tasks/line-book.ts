@@ -1,0 +1,71 @@
+/**
+ * The calls in flight per gateway device in this process, and each device's originate pace (calls per
+ * second). Every dialler of the process shares one book, so two tasks on one device never exceed its lines.
+ */
+export class LineBook {
+  private readonly inFlight = new Map<number, Set<string>>();
+  private readonly deviceOf = new Map<string, number>();
+  private readonly nextSlot = new Map<number, number>();
+  private readonly failingUntil = new Map<number, number>();
+  /** The most calls ever in flight per device (the benchmark prints it). */
+  readonly peak = new Map<number, number>();
+  private waiters: Array<() => void> = [];
+
+  constructor(private readonly cps: number) {}
+
+  busy(deviceId: number): number {
+    return this.inFlight.get(deviceId)?.size ?? 0;
+  }
+
+  /** A line of the device is taken by this call. */
+  take(deviceId: number, callId: string): void {
+    const set = this.inFlight.get(deviceId) ?? new Set<string>();
+    set.add(callId);
+    this.inFlight.set(deviceId, set);
+    this.deviceOf.set(callId, deviceId);
+    this.peak.set(deviceId, Math.max(this.peak.get(deviceId) ?? 0, set.size));
+  }
+
+  holds(callId: string): boolean {
+    return this.deviceOf.has(callId);
+  }
+
+  /** The call ended (or never left): its line is free again; waiting diallers wake up. */
+  release(callId: string): void {
+    const device = this.deviceOf.get(callId);
+    if (device === undefined) return;
+    this.deviceOf.delete(callId);
+    this.inFlight.get(device)?.delete(callId);
+    const w = this.waiters;
+    this.waiters = [];
+    for (const wake of w) wake();
+  }
+
+  /** Resolves when a line frees or after `ms`, whichever comes first. */
+  waitForLine(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.waiters.push(done);
+    });
+  }
+
+  /** The earliest instant (ms) the device may originate again, reserving that slot (CPS per device). */
+  reserveSlot(deviceId: number, now: number): number {
+    const at = Math.max(now, this.nextSlot.get(deviceId) ?? 0);
+    this.nextSlot.set(deviceId, at + 1000 / this.cps);
+    return at;
+  }
+
+  /** A line or gateway failure: the device is left alone for a while so the retry goes to another one. */
+  markFailing(deviceId: number, now: number, ms = 30_000): void {
+    this.failingUntil.set(deviceId, now + ms);
+  }
+
+  failing(deviceId: number, now: number): boolean {
+    return (this.failingUntil.get(deviceId) ?? 0) > now;
+  }
+}

@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authorize } from '../../src/domain/auth/actor.js';
+import { CallSchema } from '../../src/domain/calls/call.entity.js';
+import { CallTaskPhoneSchema } from '../../src/domain/call-tasks/call-task-phone.entity.js';
+import { CallTaskSchema } from '../../src/domain/call-tasks/call-task.entity.js';
+import { createCallTask, setCallTaskStatus } from '../../src/domain/call-tasks/call-task.service.js';
+import { runCallTask } from '../../src/domain/call-tasks/dialler.js';
+import { LineBook } from '../../src/domain/call-tasks/line-book.js';
+import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
+import { PERMISSIONS } from '../../src/domain/auth/permissions.js';
+import { GatewayDeviceSchema } from '../../src/domain/voice-gateways/gateway-device.entity.js';
+import { bootApp, type TestApp } from '../support/app.js';
+import { DIALECTS } from '../support/database.js';
+import type { OriginateOutcome } from '../telephony/support/fake-switch.js';
+import { DiallingSwitch } from './support/dialling-switch.js';
+
+/**
+ * Inside the carrier's 08:00–21:00 Beijing whatever hour the test runs at: the real time when it is inside,
+ * else the next 10:00 Beijing (never behind the real clock, which the switch's hangup events carry).
+ */
+function beijingMorningClock() {
+  const d = new Date();
+  const hour = d.getUTCHours();
+  const inside = hour < 12 || (hour === 12 && d.getUTCMinutes() < 50);
+  const target = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + (hour >= 2 ? 1 : 0), 2, 0, 0);
+  const offset = inside ? 0 : target - Date.now();
+  return { now: () => new Date(Date.now() + offset) };
+}
+
+const n = (i: number) => `1380000${String(i).padStart(4, '0')}`;
+
+describe.each(DIALECTS)('call-task dialler through the switch (%s)', (dialect) => {
+  let t: TestApp;
+  let sw: DiallingSwitch;
+  let staffId: number;
+
+  beforeAll(async () => {
+    sw = await new DiallingSwitch().start([`gw-a-${dialect}`, `gw-b-${dialect}`]);
+    t = await bootApp(dialect, {
+      FREESWITCH_ESL_HOST: '127.0.0.1',
+      FREESWITCH_ESL_PORT: String(sw.socket.port),
+      FREESWITCH_ESL_PASSWORD: sw.socket.password,
+      FREESWITCH_SOCKET_PORT: '0',
+      MARKETING_HOURS: '00:00-24:00',
+      CALL_TASK_CPS: '50',
+      CALL_TASK_RING_SECONDS: '10',
+      JOBS_ENABLED: 'false',
+    });
+    await t.app.telephony!.events.ready();
+    staffId = (await t.staffWithToken('manager')).id;
+    const em = t.app.orm.em.fork();
+    for (const name of ['gw-a', 'gw-b']) em.create(GatewayDeviceSchema, { name: `${name}-${dialect}`, host: '10.0.0.9', sipProfile: 'external', lineCount: 2, status: 'online' });
+    await em.flush();
+  }, 180_000);
+  afterAll(async () => {
+    await t?.close();
+    await sw?.stop();
+  });
+
+  it('dials at the line limit, retries busy and line failures, never retries invalid numbers, settles a lost result without redialling, skips by compliance and completes', async () => {
+    const em = t.app.orm.em.fork();
+    const numbers = Array.from({ length: 14 }, (_, i) => n(i + 1));
+    for (const phone of [...numbers.slice(0, 11), n(14)]) recordConsent(em, { phone, channel: 'call', state: 'granted', source: 'import' });
+    recordConsent(em, { phone: n(12), channel: 'call', state: 'blacklisted', source: 'vendor_blacklist' });
+    await em.flush();
+    // 13 has no consent at all.
+    const scripts: Record<string, (attempt: number) => OriginateOutcome | undefined> = {
+      [n(7)]: (a) => (a === 1 ? { kind: 'busy' } : { kind: 'answer', afterMs: 10, talkMs: 20 }),
+      [n(8)]: () => ({ kind: 'no_answer', ringMs: 20 }),
+      [n(9)]: () => ({ kind: 'invalid' }),
+      [n(10)]: (a) => (a === 1 ? { kind: 'gateway_down' } : { kind: 'answer', afterMs: 10, talkMs: 20 }),
+      // The job's result never comes, but the channel rings, is answered and hangs up: its events settle it.
+      [n(11)]: () => ({ kind: 'lost', then: { kind: 'answer', afterMs: 10, talkMs: 30 } }),
+      // The result never comes and no channel ever existed: unknown, settled by uuid_exists, never redialled.
+      [n(14)]: () => ({ kind: 'lost', then: { kind: 'gateway_down' } }),
+    };
+    sw.script = (number, attempt) => scripts[number]?.(attempt);
+    for (const number of Object.keys(scripts)) sw.first(number);
+
+    const deps = { ...t.app.callTasks.dialler(), clock: beijingMorningClock() };
+    const actor = { staffId, name: '经理', role: 'manager', permissions: new Set<string>(PERMISSIONS), channel: 'api' as const };
+    authorize(actor, 'lead:call:create');
+    const created = await createCallTask(em, { ...t.app.callTasks.deps, clock: deps.clock }, actor, { name: '线路测试', phoneNumbers: numbers, callScript: '您好', mode: 'robot', maxAttempts: 2, retryAfterMinutes: 0 });
+    await setCallTaskStatus(em, { ...t.app.callTasks.deps, clock: deps.clock }, actor, created.taskId, 'START');
+
+    const result = await runCallTask(deps, created.taskId, { budgetMs: 120_000 });
+    expect(result).toBe('completed');
+
+    const check = t.app.orm.em.fork();
+    const task = await check.findOneOrFail(CallTaskSchema, { id: created.taskId });
+    expect(task.status).toBe('COMPLETED');
+    const phones = await check.find(CallTaskPhoneSchema, { task: created.taskId }, { orderBy: { id: 'asc' } });
+    const state = Object.fromEntries(phones.map((p) => [p.phone.slice(3), [p.status, p.attempts, p.skipReason ?? null]]));
+    for (let i = 1; i <= 6; i++) expect(state[n(i)]).toEqual(['answered', 1, null]);
+    expect(state[n(7)]).toEqual(['answered', 2, null]);
+    expect(state[n(8)]).toEqual(['no_answer', 2, null]);
+    expect(state[n(9)]).toEqual(['invalid', 1, null]);
+    expect(state[n(10)]).toEqual(['answered', 1, null]);
+    expect(state[n(11)]).toEqual(['answered', 1, null]);
+    expect(state[n(14)]).toEqual(['failed', 1, 'OUTCOME_UNKNOWN']);
+    expect(state[n(12)]).toEqual(['skipped', 0, 'BLACKLISTED']);
+    expect(state[n(13)]).toEqual(['skipped', 0, 'NO_CONSENT']);
+
+    // The switch's view: never more than 2 calls in flight per gateway, no call id twice, each number as often as its attempts.
+    const peaks = sw.peakPerGateway();
+    expect(peaks.size).toBe(2);
+    for (const peak of peaks.values()) expect(peak).toBeLessThanOrEqual(2);
+    expect(sw.duplicates()).toBe(0);
+    const dialled = (i: number) => sw.dialled(n(i));
+    expect([1, 2, 3, 4, 5, 6].map(dialled)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect([7, 8, 9, 10, 11, 12, 13, 14].map(dialled)).toEqual([2, 2, 1, 2, 1, 0, 0, 1]);
+    // Our call id travels as a channel variable; the gateway failure went out again on the other gateway.
+    expect(sw.socket.calls.every((c) => c.vars['salesops_call_id'] === c.uuid && c.vars['salesops_task_id'] === String(created.taskId))).toBe(true);
+    const gw10 = sw.spans.filter((s) => s.call.destination === n(10)).map((s) => s.gateway);
+    expect(gw10[0]).not.toBe(gw10[1]);
+
+    // One call model: every attempt is a `calls` row with its outcome.
+    const calls = await check.find(CallSchema, { task: created.taskId });
+    expect(calls.length).toBe(sw.socket.calls.length);
+    expect(calls.filter((c) => c.outcome === 'answered').length).toBe(9);
+    expect(calls.every((c) => c.endedAt && c.outcome)).toBe(true);
+  }, 180_000);
+
+  it('a dialler that dies mid-task: its attempts in flight are settled from the switch, never dialled twice, and every number ends final', async () => {
+    const em = t.app.orm.em.fork();
+    const numbers = Array.from({ length: 10 }, (_, i) => n(100 + i));
+    for (const phone of numbers) recordConsent(em, { phone, channel: 'call', state: 'granted', source: 'import' });
+    await em.flush();
+    for (const number of numbers) sw.socket.outcome(number, { kind: 'answer', afterMs: 300, talkMs: 400 });
+    const clock = beijingMorningClock();
+    const actor = { staffId, name: '经理', role: 'manager', permissions: new Set<string>(PERMISSIONS), channel: 'api' as const };
+    const svc = { ...t.app.callTasks.deps, clock };
+    const created = await createCallTask(em, svc, actor, { name: '崩溃测试', phoneNumbers: numbers, callScript: '您好', mode: 'robot' });
+    await setCallTaskStatus(em, svc, actor, created.taskId, 'START');
+    const before = sw.socket.calls.length;
+
+    // The first dialler's memory (its line book) dies with it: it stops after its first calls left.
+    const dead = { ...t.app.callTasks.dialler(), clock, lines: new LineBook(50) };
+    expect(await runCallTask(dead, created.taskId, { budgetMs: 150 })).toBe('budget');
+    const inFlight = await t.app.orm.em.fork().count(CallTaskPhoneSchema, { task: created.taskId, status: 'dialing' });
+    expect(inFlight).toBeGreaterThan(0);
+
+    // A new dialler (another process) finds those attempts `dialing`: unknown, settled by the switch's events.
+    const result = await runCallTask({ ...t.app.callTasks.dialler(), clock }, created.taskId, { budgetMs: 120_000 });
+    expect(result).toBe('completed');
+    const phones = await t.app.orm.em.fork().find(CallTaskPhoneSchema, { task: created.taskId });
+    expect(phones.map((p) => [p.status, p.attempts])).toEqual(numbers.map(() => ['answered', 1]));
+    const mine = sw.socket.calls.slice(before);
+    expect(mine.length).toBe(10);
+    expect(new Set(mine.map((c) => c.destination)).size).toBe(10);
+    expect(sw.duplicates()).toBe(0);
+  }, 180_000);
+});
