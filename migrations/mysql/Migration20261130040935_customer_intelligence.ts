@@ -23,7 +23,6 @@ export class Migration20261130040935_customer_intelligence extends Migration {
     this.addSql(`alter table \`member_behavior\` add index \`member_behavior_churn_risk_index\` (\`churn_risk\`);`);
     this.addSql(`alter table \`member_behavior\` add index \`member_behavior_segment_index\` (\`segment\`);`);
 
-    this.addSql(`alter table \`consents\` drop column \`evidence\`, drop column \`text_version\`;`);
 
     this.addSql(`alter table \`member_tags\` add constraint \`member_tags_member_id_foreign\` foreign key (\`member_id\`) references \`members\` (\`id\`) on delete cascade;`);
 
@@ -42,7 +41,6 @@ export class Migration20261130040935_customer_intelligence extends Migration {
     this.addSql(`drop table if exists \`segment_stats\`;`);
     this.addSql(`drop table if exists \`member_tags\`;`);
 
-    this.addSql(`alter table \`consents\` add \`evidence\` varchar(500) null, add \`text_version\` varchar(32) null;`);
 
     this.addSql(`alter table \`member_behavior\` drop index \`member_behavior_churn_risk_index\`;`);
     this.addSql(`alter table \`member_behavior\` drop index \`member_behavior_segment_index\`;`);
