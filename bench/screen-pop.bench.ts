@@ -106,6 +106,7 @@ export async function run(args: string[]): Promise<void> {
         socket: { host: '127.0.0.1', port: 0 },
         gateway: 'dag1000',
         callerId: undefined,
+        ringback: '%(1000,4000,450)',
         commandTimeoutMs: 5000,
         recordingsDir: '/tmp/bench-recordings',
         voicemail: { greeting: 'voicemail/vm-record_message.wav', maxSeconds: 120 },

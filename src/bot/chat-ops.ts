@@ -12,14 +12,14 @@ import type { Logger } from '../logging/logger.js';
 import { createCommandRouter, type CommandRouter } from './commands/router.js';
 import { createChatNotifier } from './notifier/chat-notifier.js';
 import { createBackgroundQueue, type BackgroundQueue } from './wecom/background-queue.js';
-import { createCallbackHandler, type CallbackRequest, type CallbackResponse } from './wecom/callback-handler.js';
+import { createCallbackHandler, type CallbackHandler } from './wecom/callback-handler.js';
 import { wecomCallbackOffRouter, wecomCallbackRouter } from './wecom/callback.routes.js';
 import { createSqlReceiptStore, type ReceiptStore } from './wecom/receipt-store.js';
 import { createWecomInbound } from './wecom/wecom-inbound.js';
 import { createWechaty, type WechatyTransport } from './wechaty/wechaty-transport.js';
 
 export type ChatOpsConfig = {
-  wecom?: { corpId: string; agentId: number; secret: string; token: string; encodingAesKey: string; apiBase: string; sendsPerMemberPerMinute: number };
+  wecom?: { corpId: string; agentId: number; secret: string; token: string; encodingAesKey: string; apiBase: string; sendsPerMemberPerMinute: number; inboxLeaseMs?: number };
   wechaty?: { puppet: string; token?: string };
   timeZone: string;
 };
@@ -46,12 +46,12 @@ export type ChatOps = {
   notifier: Notifier;
   /** Public HTTP routes (the WeCom callback) for the HTTP app. */
   publicRouters: Router<any>[];
-  handleCallback?: (req: CallbackRequest) => Promise<CallbackResponse>;
+  handleCallback?: CallbackHandler;
   wecomClient?: WecomClient;
   wechaty?: WechatyTransport;
-  /** The WeCom callback's de-dup store (its expired entries are swept by a scheduled job). */
+  /** The WeCom callback's de-dup store and inbox (its expired entries are swept by a scheduled job). */
   receipts?: ReceiptStore;
-  /** Starts Wechaty (logs in through its puppet). */
+  /** Starts Wechaty (logs in through its puppet) and processes WeCom messages acknowledged before a crash. */
   start(): Promise<void>;
   /** Finishes acknowledged callbacks, stops Wechaty. */
   stop(): Promise<void>;
@@ -92,6 +92,7 @@ export function buildChatOps(config: ChatOpsConfig, deps: ChatOpsDeps): ChatOps 
       process: createWecomInbound({ router, client: wecomClient, log }),
       log: log.child({ door: 'wecom-callback' }),
       now: deps.now,
+      leaseMs: w.inboxLeaseMs,
     });
     publicRouters.push(wecomCallbackRouter(handleCallback));
     log.info({ corpId: w.corpId, agentId: w.agentId, apiBase: w.apiBase }, 'wecom door on: /wecom/callback');
@@ -121,6 +122,7 @@ export function buildChatOps(config: ChatOpsConfig, deps: ChatOpsDeps): ChatOps 
     wechaty,
     receipts,
     async start() {
+      await handleCallback?.recover();
       await wechaty?.start();
     },
     async stop() {

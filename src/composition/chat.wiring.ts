@@ -8,13 +8,16 @@ import type { CallTaskDeps } from '../domain/call-tasks/call-task-deps.js';
 import type { Capability, Platform } from './capability.js';
 
 export const RECEIPT_SWEEP_JOB = 'wecom.receipt-sweep';
+export const INBOX_RECOVER_JOB = 'wecom.inbox-recover';
 
 export type ChatCapability = Capability & { chatOps: ChatOps; notifier: ChatOps['notifier'] };
 
 /**
  * The chat capability: the WeCom callback and Wechaty doors with their command router, the staff
  * Notifier every other capability uses (the log when no chat door is configured), the morning digest,
- * the todo reminders and the sweep of expired WeCom callback receipts. Wired first: it provides the notifier.
+ * the todo reminders and the sweep of expired WeCom callback receipts. Wired first: it provides the
+ * notifier. It keeps WeCom's acknowledged messages from being lost (the inbox is recovered at start
+ * and every minute).
  */
 export function wire(platform: Omit<Platform, 'notifier'>, options: { wechatyPuppet?: PUPPET.impls.PuppetInterface; callTasks?: CallTaskDeps } = {}): ChatCapability {
   const { config, logger } = platform;
@@ -44,6 +47,12 @@ export function wire(platform: Omit<Platform, 'notifier'>, options: { wechatyPup
   if (receipts) {
     jobs.push({ name: RECEIPT_SWEEP_JOB, parse: () => ({}), backoff: null, run: async () => void (await receipts.sweep()) });
     schedules.push({ job: RECEIPT_SWEEP_JOB, every: '10 minutes' });
+  }
+  const { handleCallback } = chatOps;
+  if (handleCallback) {
+    // Messages acknowledged by a process that died before finishing them (also done once at start).
+    jobs.push({ name: INBOX_RECOVER_JOB, parse: () => ({}), backoff: null, run: async () => void (await handleCallback.recover()) });
+    schedules.push({ job: INBOX_RECOVER_JOB, every: '1 minute' });
   }
   return {
     name: 'chat',

@@ -78,7 +78,7 @@ export type BuiltApp = Omit<RunningApp, 'server' | 'url' | 'metricsUrl' | 'stop'
 
 /**
  * The composition root, phase one: config, logger, ORM, job store, shared services, then every
- * capability's wire() in order (chat first: it provides the notifier) — objects only, no I/O.
+ * capability's wire() in order — objects only, no I/O.
  * To add a capability: write src/composition/<name>.wiring.ts exporting wire(platform) that returns
  * a Capability (routes, jobs, schedules, start, stop), and add it to the list below.
  */

@@ -32,6 +32,11 @@ export const telephonySection = defineSection({
     VOICEMAIL_MAX_SECONDS: z.coerce.number().int().min(10).max(600).default(120),
     FREESWITCH_TTS: z.string().trim().regex(/^[A-Za-z0-9_.-]+\|[A-Za-z0-9_.-]+$/, '<engine>|<voice>, e.g. tts_commandline|default').default('tts_commandline|default'),
     SERVICE_NUMBER: z.string().trim().min(1).default('4008-320-160'),
+    FREESWITCH_RINGBACK: z
+      .string()
+      .trim()
+      .regex(/^(%\([0-9,;]+\)|[A-Za-z0-9_./$-]+\.(wav|mp3))$/, 'a tone such as %(1000,4000,450) or a sound file (no spaces)')
+      .default('%(1000,4000,450)'),
   },
   check(e) {
     const problems: string[] = [];
@@ -53,6 +58,7 @@ export const telephonySection = defineSection({
       voicemail: { greeting: e.VOICEMAIL_GREETING, maxSeconds: e.VOICEMAIL_MAX_SECONDS },
       serviceNumber: e.SERVICE_NUMBER,
       tts: e.FREESWITCH_TTS,
+      ringback: e.FREESWITCH_RINGBACK,
     };
   },
 });

@@ -16,6 +16,7 @@ export const wecomSection = defineSection({
     WECOM_ENCODING_AES_KEY: z.string().trim().regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey').optional(),
     WECOM_API_BASE: z.string().url().default('https://qyapi.weixin.qq.com'),
     WECOM_SENDS_PER_MEMBER_PER_MINUTE: z.coerce.number().int().min(1).max(29).default(25),
+    WECOM_INBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   },
   check(e) {
     const set = REQUIRED.filter((k) => e[k] !== undefined);
@@ -32,6 +33,7 @@ export const wecomSection = defineSection({
       encodingAesKey: e.WECOM_ENCODING_AES_KEY,
       apiBase: e.WECOM_API_BASE.replace(/\/+$/, ''),
       sendsPerMemberPerMinute: e.WECOM_SENDS_PER_MEMBER_PER_MINUTE,
+      inboxLeaseMs: e.WECOM_INBOX_LEASE_SECONDS * 1000,
     };
   },
 });

@@ -45,6 +45,7 @@ import { DutyScheduleSchema } from '../domain/routing/duty-schedule.entity.js';
 import { BindingCodeSchema } from '../domain/chat/binding-code.entity.js';
 import { MiniappIdentitySchema } from '../domain/chat/miniapp-identity.entity.js';
 import { CallbackReceiptSchema } from '../bot/wecom/callback-receipt.entity.js';
+import { ImportErrorSchema, ImportSchema } from '../domain/imports/import.entity.js';
 
 /** The domain data model (customers, outreach, calls, call tasks, routing, …). */
 export const domainEntities = [
@@ -56,6 +57,7 @@ export const domainEntities = [
   CallTaskSchema, CallTaskPhoneSchema, CallTaskDeviceSchema, CallAnalysisSchema,
   GatewayDeviceSchema, GatewayLineSchema, RoutingRuleSchema, HolidaySchema, DutyScheduleSchema,
   BindingCodeSchema, MiniappIdentitySchema,
+  ImportSchema, ImportErrorSchema,
 ];
 
 /** Every entity the ORM knows; the migrations are generated from this list. */

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { FreeSwitchServer, type FreeSwitchResponse } from 'esl';
 import type { Logger } from '../logging/logger.js';
 import type { InboundCallResult } from '../domain/calls/inbound-call.service.js';
@@ -13,6 +14,8 @@ export type CallServerOptions = {
   gateway: string;
   recordingsDir: string;
   voicemail: { greeting: string; maxSeconds: number };
+  /** What callers hear while the team's phones ring: a tone (`%(1000,4000,450)`, the Chinese ring tone) or a sound file. */
+  ringback: string;
   commandTimeoutMs: number;
   timeZone: string;
   logger: Logger;
@@ -25,6 +28,16 @@ export type CallServer = { port(): number; close(graceMs?: number): Promise<void
 const SAFE_UUID = /^[A-Za-z0-9-]{8,64}$/;
 /** Ring time is bounded by the plan; a bridged call may talk for hours before `bridge` returns. */
 const TALK_LIMIT_MS = 4 * 3_600_000;
+
+/** Where a call flow was when the switch closed the control socket (it does so when the channel hangs up). */
+type Stage = 'setup' | 'bridge' | 'voicemail';
+const ENDED_DURING: Record<Stage, string> = {
+  setup: 'caller hung up before being connected',
+  bridge: 'call ended while ringing or talking (the switch closed the socket before reporting the bridge; the hangup event settles the call)',
+  voicemail: 'caller hung up during the voicemail',
+};
+/** Per-day folders the switch writes into: group-writable, new files keep the folder's group (setgid). */
+const SHARED_FOLDER_MODE = 0o2770;
 
 /**
  * The outbound-socket server the dialplan hands each 400 call to (`socket 127.0.0.1:8084 async full`).
@@ -41,9 +54,10 @@ export async function startCallServer(options: CallServerOptions): Promise<CallS
     stats.calls++;
     live.add(call);
     call.once('socket.close', () => live.delete(call));
-    void runCall(call, uuid, data).catch((err: unknown) => {
+    const progress = { stage: 'setup' as Stage };
+    void runCall(call, uuid, data, progress).catch((err: unknown) => {
       if (call.closed) {
-        log.info({ uuid }, 'channel gone before the call flow finished (caller hung up)');
+        log.info({ uuid, stage: progress.stage }, ENDED_DURING[progress.stage]);
         return;
       }
       stats.failed++;
@@ -52,7 +66,7 @@ export async function startCallServer(options: CallServerOptions): Promise<CallS
     });
   });
 
-  async function runCall(call: FreeSwitchResponse, uuid: string | undefined, data: Record<string, string | undefined>): Promise<void> {
+  async function runCall(call: FreeSwitchResponse, uuid: string | undefined, data: Record<string, string | undefined>, progress: { stage: Stage }): Promise<void> {
     if (!uuid || !SAFE_UUID.test(uuid)) {
       log.warn({ uuid: String(uuid).slice(0, 80) }, 'channel data without a usable Unique-ID: hanging up');
       await call.hangup('NORMAL_TEMPORARY_FAILURE');
@@ -71,16 +85,34 @@ export async function startCallServer(options: CallServerOptions): Promise<CallS
 
     const t = options.commandTimeoutMs;
     // `async full`: the switch queues applications in order, so the set-up needs only its command/reply;
-    // bridge is awaited to its CHANNEL_EXECUTE_COMPLETE (DIALSTATUS decides on voicemail).
+    // bridge is awaited to its CHANNEL_EXECUTE_COMPLETE (DIALSTATUS decides on voicemail). The ring tone is
+    // set before anything else: `ringback` while the caller's leg is unanswered, `transfer_ringback` once
+    // answered — without them the caller hears silence while the mobiles ring.
+    const tone = options.ringback;
+    await call.execute('multiset', `verbose_events=true salesops_call=inbound hangup_after_bridge=true continue_on_fail=true RECORD_BRIDGE_REQ=true ringback=${tone} transfer_ringback=${tone} salesops_recording=${recording}`);
     await call.execute('answer', '');
-    await call.execute('multiset', `verbose_events=true salesops_call=inbound hangup_after_bridge=true continue_on_fail=true RECORD_BRIDGE_REQ=true salesops_recording=${recording}`);
     if (bridge) {
+      // record_session creates its folders itself.
       await call.execute('record_session', recording);
+      progress.stage = 'bridge';
       const done = await call.command('bridge', bridge, TALK_LIMIT_MS);
       const status = String(done.body['variable_DIALSTATUS'] ?? done.body['variable_originate_disposition'] ?? '');
-      if (status === 'SUCCESS') return;
+      if (status === 'SUCCESS') {
+        log.info({ uuid }, 'bridge finished: call answered and ended');
+        return;
+      }
       log.info({ uuid, status }, 'nobody answered: voicemail');
       await call.command('stop_record_session', recording, t);
+    }
+    progress.stage = 'voicemail';
+    // `record` does not create folders (only record_session does): without the day's folder the switch
+    // cannot open the file and hangs up on the caller.
+    try {
+      await mkdir(dirname(voicemail), { recursive: true, mode: SHARED_FOLDER_MODE });
+    } catch (err) {
+      log.error({ err, uuid, folder: dirname(voicemail) }, 'cannot create the voicemail folder: hanging up without voicemail');
+      await call.command('hangup', 'NORMAL_CLEARING', t);
+      return;
     }
     await call.command('set', `salesops_voicemail=${voicemail}`, t);
     await call.command('playback', options.voicemail.greeting, 60_000);

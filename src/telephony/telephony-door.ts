@@ -60,6 +60,7 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
     gateway: config.gateway,
     recordingsDir: config.recordingsDir,
     voicemail: config.voicemail,
+    ringback: config.ringback,
     commandTimeoutMs: config.commandTimeoutMs,
     timeZone: deps.timeZone,
     logger: deps.logger,

@@ -64,7 +64,10 @@ describe.each(DIALECTS)('feedback with the lexicon analyser on %s', (dialect) =>
     expect(dueAt).toBeLessThanOrEqual(before + DAY + 2000);
     const [task] = await tasksFor(c.id);
     expect(task).toMatchObject({ id: d.followUpTask.id, priority: 'urgent', reason: 'complaint' });
-    const note = log.lines().find((l) => l.component === 'log-notifier' && l.notification?.todoId === d.followUpTask.id);
+    // The notification leaves through the outbox (a job), a moment after the answer.
+    const findNote = () => log.lines().find((l) => l.component === 'log-notifier' && l.notification?.todoId === d.followUpTask.id);
+    for (const until = Date.now() + 15_000; !findNote() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+    const note = findNote();
     expect(note).toMatchObject({ staffId: owner.id, notification: { kind: 'todo' } });
     expect(note.notification.title).toContain('赵强');
     expect(JSON.stringify(note)).not.toContain('13912345678');

@@ -120,10 +120,12 @@ describe.each(DIALECTS)('invitations and outreach calls on %s', (dialect) => {
     expect(todos).toHaveLength(1);
     expect(todos[0]).toMatchObject({ assigned_to: manager.id, source: 'invitation' });
     expect(todos[0]!.notes).toContain('尊敬的VIP会员');
-    const card = notes(manager.id).find((n) => n.kind === 'todo' && n.todoId === todos[0]!.id);
+    // Notifications leave through the outbox (a job), a moment after the answer.
+    const card = await waitFor(async () => notes(manager.id).find((n) => n.kind === 'todo' && n.todoId === todos[0]!.id));
     expect(card.title).toContain('电话邀约');
     expect(JSON.stringify(card.lines)).toContain('139****1001');
     // The submitter heard each approval.
+    await waitFor(async () => notes(sales.id).filter((n) => n.kind === 'text' && n.title === '邀约已批准').length >= pending.length);
     expect(notes(sales.id).filter((n) => n.kind === 'text' && n.title === '邀约已批准')).toHaveLength(pending.length);
     const sms = fake.requests.find((r) => r.action === 'SendSms')!;
     expect(sms.templateId).toBe('100009');
@@ -140,7 +142,7 @@ describe.each(DIALECTS)('invitations and outreach calls on %s', (dialect) => {
     const rejected = await t.call('POST', `/api/ai-ops/outreach/invitations/${own.id}/reject`, { token: manager2.token, json: { reason: '该客户本月已邀约' } });
     expect(rejected.body.data.status).toBe('rejected');
     expect(await statusOf(own.id)).toBe('rejected');
-    expect(notes(manager.id).find((n) => n.kind === 'text' && n.title === '邀约被驳回')?.text).toContain('该客户本月已邀约');
+    expect((await waitFor(async () => notes(manager.id).find((n) => n.kind === 'text' && n.title === '邀约被驳回')))?.text).toContain('该客户本月已邀约');
     const audit = await t.call('GET', '/api/audit-log?action=approval.reject', { token: manager.token });
     expect(audit.body.data.records[0]).toMatchObject({ actorStaffId: manager2.id, targetType: 'invitation', targetId: own.id, channel: 'api' });
   });
@@ -161,7 +163,7 @@ describe.each(DIALECTS)('invitations and outreach calls on %s', (dialect) => {
     const perf = await t.call('GET', '/api/ai-ops/outreach/invitations/performance?eventId=EVENT_T2', { token: manager.token });
     expect(perf.body.data).toMatchObject({ total: 1, failed: 1, sent: 0 });
     for (const who of [sales.id, manager.id]) {
-      const told = notes(who).find((n) => n.kind === 'text' && n.title === '邀约发送失败');
+      const told = await waitFor(async () => notes(who).find((n) => n.kind === 'text' && n.title === '邀约发送失败'));
       expect(told?.text).toContain(inv.id);
       expect(told?.text).toContain('营销授权');
     }
@@ -260,6 +262,7 @@ describe('an invitation approved outside the marketing window', () => {
     await em.flush();
 
     const inv = (await t.call('POST', '/api/ai-ops/outreach/invitation', { token: sales.token, json: { customerId: 'CUST_VQ', eventId: 'EVENT_Q' } })).body.data;
+    await waitFor(async () => captured.lines().some((l) => l.notification?.kind === 'approval' && l.notification.subjectId === inv.id));
     const cards = captured.lines().filter((l) => l.notification?.kind === 'approval' && l.notification.subjectId === inv.id);
     expect(cards.map((l) => l.staffId)).toEqual([manager.id]);
 

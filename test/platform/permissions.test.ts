@@ -89,8 +89,10 @@ describe.each(DIALECTS)('permissions read from role_permissions, not roles (%s)'
 
   it('granting outreach:invitation:approve to another role lets that role approve, by API and chat, and sends it the card', async () => {
     const id = await invite('CUST_P1');
-    const cards = captured.lines().filter((l) => l.notification?.kind === 'approval' && l.notification.subjectId === id).map((l) => l.staffId);
-    expect(cards.sort()).toEqual([manager.id, duty.id, admin.id].sort());
+    // Cards leave through the notification outbox (a job), a moment after the answer.
+    const cardsFor = () => captured.lines().filter((l) => l.notification?.kind === 'approval' && l.notification.subjectId === id).map((l) => l.staffId);
+    for (const until = Date.now() + 15_000; cardsFor().length < 3 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+    expect(cardsFor().sort()).toEqual([manager.id, duty.id, admin.id].sort());
     const approved = await t.call('POST', `/api/ai-ops/outreach/invitations/${id}/approve`, { token: duty.token, headers: { 'x-request-id': `req-duty-approve-${dialect}` } });
     expect(approved.body.data).toEqual({ invitationId: id, status: 'approved' });
     expect(await sql(`select actor_staff_id, request_id from audit_log where action = 'approval.approve' and target_id = ?`, [id])).toEqual([{ actor_staff_id: duty.id, request_id: `req-duty-approve-${dialect}` }]);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -16,6 +16,7 @@ import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { FakeOpenAi } from '../support/fake-openai.js';
 import { waitFor } from '../support/wait-for.js';
+import { capturingLogger } from '../outreach/outreach-fixtures.js';
 import { channelEvent, FakeChannel, FakeEventSocket, jsonEvent } from './support/fake-switch.js';
 
 const ALL_WEEK = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -29,6 +30,7 @@ describe.each(DIALECTS)('400 call through the outbound socket and the event sock
   let ai: FakeOpenAi;
   let dir: string;
   let ownerId: number;
+  const logs = capturingLogger();
 
   beforeAll(async () => {
     fs = await new FakeEventSocket().start();
@@ -44,7 +46,7 @@ describe.each(DIALECTS)('400 call through the outbound socket and the event sock
       RECORDINGS_DIR: dir,
       OPENAI_BASE_URL: ai.baseUrl,
       OPENAI_API_KEY: 'test',
-    });
+    }, { logger: logs.logger });
     await t.app.telephony!.events.ready();
     const em = t.app.orm.em.fork();
     // Open all day every day, so the test does not depend on the hour it runs at.
@@ -67,7 +69,8 @@ describe.each(DIALECTS)('400 call through the outbound socket and the event sock
   });
 
   const dial = (uuid: string, caller: string, onExecute: ConstructorParameters<typeof FakeChannel>[2]) =>
-    new FakeChannel(uuid, { 'Caller-Caller-ID-Number': encodeURIComponent(caller), 'Caller-Destination-Number': '4008320160', variable_ivr_choice: '1' }, onExecute);
+    // The 400 dialplan answers before its IVR, so the channel reaches us answered.
+    new FakeChannel(uuid, { 'Caller-Caller-ID-Number': encodeURIComponent(caller), 'Caller-Destination-Number': '4008320160', 'Answer-State': 'answered', variable_ivr_choice: '1' }, onExecute);
 
   it('identifies the caller, pops the screen, answers, records and bridges along the plan; after hangup the call is analysed', async () => {
     const uuid = randomUUID();
@@ -78,12 +81,14 @@ describe.each(DIALECTS)('400 call through the outbound socket and the event sock
     const day = new Date().toISOString().slice(0, 10);
     const recording = join(dir, 'calls', apps[2]!.match(/calls\/(\d{4}-\d{2}-\d{2})/)?.[1] ?? day, `${uuid}.wav`);
     expect(apps).toEqual([
+      `multiset verbose_events=true salesops_call=inbound hangup_after_bridge=true continue_on_fail=true RECORD_BRIDGE_REQ=true ringback=%(1000,4000,450) transfer_ringback=%(1000,4000,450) salesops_recording=${recording}`,
       'answer',
-      `multiset verbose_events=true salesops_call=inbound hangup_after_bridge=true continue_on_fail=true RECORD_BRIDGE_REQ=true salesops_recording=${recording}`,
       `record_session ${recording}`,
       'bridge [leg_timeout=15]user/8001|[leg_timeout=20]sofia/gateway/dag1000/13900000001',
     ]);
 
+    // While the mobiles ring the caller hears the Chinese ring tone, not silence.
+    expect(channel.ringbackHeard).toBe('%(1000,4000,450)');
     const em = t.app.orm.em.fork();
     const record = await until(() => em.fork().findOne(CallSchema, { uuid }));
     expect(record).toMatchObject({ caller: '+8613800138000', customer: expect.objectContaining({ id: 'CUST_001' }), ivrChoice: '1' });
@@ -121,14 +126,15 @@ describe.each(DIALECTS)('400 call through the outbound socket and the event sock
     const uuid = randomUUID();
     const channel = dial(uuid, '13800138000', (app) => (app === 'bridge' ? { variable_DIALSTATUS: 'NO_ANSWER' } : {}));
     await channel.connect(t.app.telephony!.socketPort()!);
-    await channel.waitFor('hangup');
+    await channel.closed();
     const apps = channel.executed.map((e) => `${e.app} ${e.arg}`.trim());
     const vm = apps.find((a) => a.startsWith('set salesops_voicemail='))!.split('=')[1]!;
     expect(vm).toMatch(new RegExp(`voicemail/\\d{4}-\\d{2}-\\d{2}/${uuid}\\.wav$`));
     expect(apps.slice(4)).toEqual([`stop_record_session ${apps[2]!.slice('record_session '.length)}`, `set salesops_voicemail=${vm}`, 'playback voicemail/vm-record_message.wav', `record ${vm} 120 200 3`, 'hangup NORMAL_CLEARING']);
-
-    mkdirSync(dirname(vm), { recursive: true });
-    writeFileSync(vm, Buffer.alloc(1024));
+    // The day's voicemail folder existed before `record` (the switch's record does not create folders).
+    expect(channel.errors).toEqual([]);
+    expect(channel.hangupCause).toBe('NORMAL_CLEARING');
+    expect(existsSync(vm)).toBe(true);
     ai.onTranscribe = () => '我是奥克斯的张经理，紧急，设备坏了请尽快回电。';
     ai.onChat = () => JSON.stringify({ ...INSIGHTS, intent: '技术支持', sentiment: 'negative', summary: '设备故障，要求尽快回电' });
     fs.emit(channelEvent('CHANNEL_HANGUP_COMPLETE', uuid, { variable_salesops_call: 'inbound', variable_salesops_voicemail: vm, variable_record_seconds: '9', 'Hangup-Cause': 'NORMAL_CLEARING' }));
@@ -139,6 +145,16 @@ describe.each(DIALECTS)('400 call through the outbound socket and the event sock
     expect(record).toMatchObject({ voicemail: true, recordingPath: vm });
     const todo = await em.fork().findOneOrFail(FollowUpTaskSchema, { reason: 'voicemail' }, { orderBy: { id: 'desc' } });
     expect(todo).toMatchObject({ priority: 'urgent', notes: '设备故障，要求尽快回电' });
+  });
+
+  it('after a conversation the switch closes the socket before reporting the bridge: logged as such, not as a caller hang-up', async () => {
+    const uuid = randomUUID();
+    const channel = dial(uuid, '13800138000', (app) => (app === 'bridge' ? 'hangup' : {}));
+    await channel.connect(t.app.telephony!.socketPort()!);
+    await channel.closed();
+    const line = await waitFor(() => logs.lines().find((l) => l.uuid === uuid && l.stage), 'the call server to log how the call ended');
+    expect(line).toMatchObject({ stage: 'bridge', msg: expect.stringMatching(/^call ended while ringing or talking/) });
+    expect(logs.lines().filter((l) => l.uuid === uuid && /caller hung up/.test(String(l.msg)))).toEqual([]);
   });
 
   it('a missed call without voicemail becomes a callback todo for the owner', async () => {

@@ -59,6 +59,8 @@ function input(date: string, hhmm: string, over: Partial<RoutingInput> = {}, sta
 
 const dial = (i: RoutingInput) => bridgeString(planRoute(i), { gateway: 'dag1000' });
 const duty = '[leg_timeout=20]sofia/gateway/dag1000/13800009999';
+/** The duty leg shortened to what is left of the 60 s ring budget after 45 s of mobiles. */
+const dutyLast15s = '[leg_timeout=15]sofia/gateway/dag1000/13800009999';
 
 describe('routing policy at boundary times (Asia/Shanghai, machine zone America/Los_Angeles)', () => {
   it('weekday 08:59: the night slot rings the duty person only', () => {
@@ -77,7 +79,7 @@ describe('routing policy at boundary times (Asia/Shanghai, machine zone America/
   });
 
   it('weekday 12:00: lunch slot rings mobiles directly', () => {
-    expect(dial(input(MON, '12:00'))).toBe(`[leg_timeout=25]sofia/gateway/dag1000/13800000001|[leg_timeout=20]sofia/gateway/dag1000/13800000002|${duty}`);
+    expect(dial(input(MON, '12:00'))).toBe(`[leg_timeout=25]sofia/gateway/dag1000/13800000001|[leg_timeout=20]sofia/gateway/dag1000/13800000002|${dutyLast15s}`);
   });
 
   it('weekday 11:59 is still the morning office slot; 13:30 is office again', () => {
@@ -89,7 +91,7 @@ describe('routing policy at boundary times (Asia/Shanghai, machine zone America/
   it('weekday 18:00: after hours forwards to mobiles of whoever is still on duty (A to 22:00, B to 20:00)', () => {
     const plan = planRoute(input(MON, '18:00'));
     expect(plan.period).toBe('after_hours');
-    expect(dial(input(MON, '18:00'))).toBe(`[leg_timeout=25]sofia/gateway/dag1000/13800000001|[leg_timeout=20]sofia/gateway/dag1000/13800000002|${duty}`);
+    expect(dial(input(MON, '18:00'))).toBe(`[leg_timeout=25]sofia/gateway/dag1000/13800000001|[leg_timeout=20]sofia/gateway/dag1000/13800000002|${dutyLast15s}`);
     // 20:30: B's day is over.
     expect(dial(input(MON, '20:30'))).toBe(`[leg_timeout=25]sofia/gateway/dag1000/13800000001|${duty}`);
   });
@@ -136,8 +138,26 @@ describe('routing policy at boundary times (Asia/Shanghai, machine zone America/
 describe('forwarding by sales status and binding', () => {
   it('in_office with a simultaneous binding rings office and mobile together', () => {
     expect(dial(input(MON, '10:00', {}, { 1: { status: 'in_office' }, 2: { status: 'in_meeting' } }))).toBe(
-      `[leg_timeout=10]user/8001,[leg_timeout=25]sofia/gateway/dag1000/13800000001|[leg_timeout=20]sofia/gateway/dag1000/13800000002|${duty}`,
+      `[leg_timeout=10]user/8001,[leg_timeout=25]sofia/gateway/dag1000/13800000001|[leg_timeout=20]sofia/gateway/dag1000/13800000002|${dutyLast15s}`,
     );
+  });
+
+  it('the whole plan, duty legs included, rings within maxRingSeconds at every hour and status', () => {
+    const ringSeconds = (i: RoutingInput) => planRoute(i).steps.reduce((sum, st) => sum + Math.max(...st.legs.map((l) => l.timeoutSec)), 0);
+    const statuses = ['unknown', 'in_office', 'in_field', 'in_meeting', 'off_duty'] as const;
+    for (const date of [MON, SAT, SUN]) {
+      for (let h = 0; h < 24; h++) {
+        for (const status of statuses) {
+          const i = input(date, `${String(h).padStart(2, '0')}:30`, {}, { 1: { status }, 2: { status }, 3: { status } });
+          expect(ringSeconds(i), `${date} ${h}:30 ${status}`).toBeLessThanOrEqual(60);
+        }
+      }
+    }
+    // A tighter budget cuts the plan: 30 s = A's office (10 s) and 20 s of A's mobile; nobody after.
+    const rules = { ...DEFAULT_RULES, workHours: { ...DEFAULT_RULES.workHours, maxRingSeconds: 30 } };
+    const plan = planRoute(input(MON, '09:00', { rules }));
+    expect(bridgeString(plan, { gateway: 'dag1000' })).toBe('[leg_timeout=10]user/8001|[leg_timeout=20]sofia/gateway/dag1000/13800000001');
+    expect(plan.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/ring budget 30s/)]));
   });
 
   it('in_office with a sequential binding: office, then mobile on no-answer/busy forwarding', () => {

@@ -20,6 +20,8 @@ export type CallbackOptions = {
   queue: BackgroundQueue;
   process(message: WecomInbound): Promise<void>;
   log: Logger;
+  /** How long one process may work on a message before another takes it over (default 5 min). */
+  leaseMs?: number;
   /** Milliseconds since the epoch; tests pin it to the sample vectors' time. */
   now?: () => number;
   maxBodyBytes?: number;
@@ -30,6 +32,7 @@ export const NONCE_TTL_MS = 2 * 60 * 60_000;
 /** WeCom retries for well under a day; message keys are kept longer than any retry. */
 export const MESSAGE_TTL_MS = 24 * 60 * 60_000;
 const DEFAULT_MAX_BODY = 64 * 1024;
+export const DEFAULT_LEASE_MS = 5 * 60_000;
 
 function fail(code: ErrorCode): CallbackResponse {
   const { status, message = code } = errorSpec(code);
@@ -43,17 +46,36 @@ function single(query: CallbackRequest['query'], name: string): string | undefin
   return typeof v === 'string' && v.length > 0 ? v : undefined;
 }
 
+export type CallbackHandler = ((req: CallbackRequest) => Promise<CallbackResponse>) & {
+  /**
+   * Queues every message claimed and not processed whose lease is free or expired (its process died
+   * after the 200); returns how many. Run at start and on a schedule.
+   */
+  recover(limit?: number): Promise<number>;
+};
+
 /**
  * The WeCom callback door without a web framework: URL verification (GET) and messages (POST).
  * Order of checks: parameters, timestamp window, signature (constant time), envelope (padding, length,
- * receive id), nonce replay, message de-duplication; only then is the message queued, and the answer
- * goes out before it is processed. Any failure is a 4xx and nothing is processed.
+ * receive id), nonce replay, message de-duplication; the statement that claims the message key also
+ * stores the decrypted message, and only then does the 200 go out. The message is processed from the
+ * database (leased, processed, marked processed), so a crash after the answer loses nothing: recover()
+ * picks it up. Any failure is a 4xx and nothing is stored or processed.
  */
-export function createCallbackHandler(options: CallbackOptions): (req: CallbackRequest) => Promise<CallbackResponse> {
+export function createCallbackHandler(options: CallbackOptions): CallbackHandler {
   const aesKey = aesKeyFrom(options.encodingAesKey);
   const now = options.now ?? Date.now;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const log = options.log;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+
+  /** Processes one stored message unless another process holds it or it is done. */
+  async function processStored(id: number): Promise<void> {
+    const message = await options.receipts.lease(id, leaseMs, Date.now());
+    if (!message) return;
+    await options.process(message);
+    await options.receipts.finish(id, Date.now());
+  }
 
   function checkParams(req: CallbackRequest, extra?: string): CallbackResponse | { signature: string; timestamp: string; nonce: string; extra?: string } {
     const signature = single(req.query, 'msg_signature');
@@ -99,15 +121,17 @@ export function createCallbackHandler(options: CallbackOptions): (req: CallbackR
     if (!options.queue.hasRoom()) return fail('WECOM_BUSY');
     if (!(await claimNonce(p.timestamp, p.nonce))) return fail('WECOM_NONCE_REPLAYED');
     const key = message.MsgId ? `msg:${message.MsgId}` : `evt:${message.FromUserName}:${message.CreateTime ?? ''}`;
-    if (!(await options.receipts.claim('message', key, MESSAGE_TTL_MS, now()))) {
+    const id = await options.receipts.claimMessage(key, MESSAGE_TTL_MS, message, now());
+    if (id === undefined) {
       log.info({ key, msgType: message.MsgType }, 'wecom callback duplicate ignored');
       return ok();
     }
-    if (!options.queue.push(() => options.process(message))) return fail('WECOM_BUSY');
+    // Stored: even if the queue is full now, recover() processes it; WeCom need not retry.
+    options.queue.push(() => processStored(id));
     return ok();
   }
 
-  return async (req) => {
+  const handler = async (req: CallbackRequest): Promise<CallbackResponse> => {
     try {
       if (req.method === 'GET') return await verifyUrl(req);
       if (req.method === 'POST') return await receive(req);
@@ -117,4 +141,13 @@ export function createCallbackHandler(options: CallbackOptions): (req: CallbackR
       return fail('INTERNAL_ERROR');
     }
   };
+  return Object.assign(handler, {
+    async recover(limit = 500) {
+      const ids = await options.receipts.unfinished(limit, Date.now());
+      let queued = 0;
+      for (const id of ids) if (options.queue.push(() => processStored(id))) queued++;
+      if (queued > 0) log.info({ queued }, 'wecom messages acknowledged but not processed: processing them now');
+      return queued;
+    },
+  });
 }

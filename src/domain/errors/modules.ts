@@ -7,6 +7,7 @@ export * from '../call-tasks/call-tasks.errors.js';
 export * from '../chat/chat.errors.js';
 export * from '../compliance/compliance.errors.js';
 export * from '../customers/customers.errors.js';
+export * from '../imports/imports.errors.js';
 export * from '../outreach/outreach.errors.js';
 export * from '../routing/routing.errors.js';
 export * from '../staff/staff.errors.js';

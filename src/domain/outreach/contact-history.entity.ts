@@ -26,6 +26,8 @@ export const ContactHistorySchema = defineEntity({
     content: p.text(),
     status: p.string().length(50),
     result: p.text().nullable(),
+    /** The sms_logs row of an SMS touch: `status` follows that row's outcome (see contact-history.sms.ts). */
+    smsMessageId: p.string().length(100).nullable().index(),
     /** Recorded by a dry-run gateway (OUTREACH_DRY_RUN or no carrier outside production): nothing was sent. */
     dryRun: p.boolean().default(false),
     createdAt: p.datetime().onCreate(() => new Date()).index(),

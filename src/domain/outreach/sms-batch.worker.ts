@@ -115,6 +115,7 @@ async function claimChunk(em: EntityManager, deps: OutreachDeps, batch: SmsBatch
         type: batch.category === 'marketing' ? 'invitation' : batch.category === 'reminder' ? 'reminder' : 'follow_up',
         content: batch.message ?? '',
         status: 'sending',
+        smsMessageId: messageId,
         result: `batch ${batch.id}`,
         dryRun,
         createdBy: batch.createdBy ?? null,

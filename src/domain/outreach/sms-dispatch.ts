@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { recordConsent } from '../compliance/consent-ledger.service.js';
 import type { SmsGateway, SmsOutcome } from '../ports/sms-gateway.port.js';
 import type { SmsLog } from './sms-log.entity.js';
+import { followSmsOutcome } from './contact-history.sms.js';
 import type { SmsBatchRecipient } from './sms-batch-recipient.entity.js';
 
 /** One number of a send request: its sms_logs row and, for batches, its recipient row (both managed). */
@@ -47,6 +48,7 @@ export async function dispatchChunk(
     for (const row of input.rows) applyOutcome(em, row, byPhone.get(row.log.phoneNumber), summary, now);
   }
   await em.flush();
+  await followSmsOutcome(em, input.rows.map((r) => r.log));
   return summary;
 }
 

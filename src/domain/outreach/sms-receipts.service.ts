@@ -6,6 +6,7 @@ import { normalizePhone } from '../shared/phone.js';
 import type { SmsDeliveryReport, SmsGateway } from '../ports/sms-gateway.port.js';
 import { SmsBatchRecipientSchema } from './sms-batch-recipient.entity.js';
 import { SmsLogSchema, type SmsLog } from './sms-log.entity.js';
+import { followSmsOutcome } from './contact-history.sms.js';
 
 /**
  * Moves sms_logs (and batch recipients) to delivered/failed from carrier reports. Idempotent: a report
@@ -49,6 +50,7 @@ export async function applyDeliveryReports(em: EntityManager, reports: SmsDelive
     });
   }
   await em.flush();
+  await followSmsOutcome(em, changed);
   return { applied, unmatched };
 }
 

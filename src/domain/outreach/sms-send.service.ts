@@ -98,6 +98,7 @@ export async function sendSms(em: EntityManager, deps: OutreachDeps, input: Send
       type: input.historyType ?? HISTORY_TYPE[template.category],
       content,
       status: verdict.kind === 'allow' ? 'sending' : 'deferred',
+      smsMessageId: messageId,
       dryRun,
       createdBy: input.staffId,
     });

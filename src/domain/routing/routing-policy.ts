@@ -117,7 +117,11 @@ export function planRoute(input: RoutingInput): RoutePlan {
     });
 
   const finish = (slot: TimeSlot | null, steps: RouteStep[], suggested: number | null): RoutePlan => {
-    const cleaned = steps.filter((s) => s.legs.length > 0);
+    const cleaned = withinRingBudget(
+      steps.filter((s) => s.legs.length > 0),
+      rules.workHours.maxRingSeconds,
+      reasons,
+    );
     const staffIds = unique(cleaned.flatMap((s) => s.legs.map((l) => l.staffId)));
     return {
       dayType,
@@ -250,6 +254,28 @@ function officeLeg(s: RoutingStaff): RouteLeg {
 
 function mobileLeg(s: RoutingStaff): RouteLeg {
   return { staffId: s.id, kind: 'mobile', target: s.mobile!, timeoutSec: s.mobileTimeoutSec };
+}
+
+/**
+ * The whole plan — every step, duty legs included — rings at most `budgetSec`: steps run one after
+ * another, so each costs its longest leg; a step that would overrun is shortened to what is left, and
+ * steps after the budget is spent are dropped.
+ */
+export function withinRingBudget(steps: RouteStep[], budgetSec: number, reasons: string[] = []): RouteStep[] {
+  const kept: RouteStep[] = [];
+  let left = budgetSec;
+  for (const step of steps) {
+    if (left <= 0) {
+      reasons.push(`ring budget ${budgetSec}s spent: ${step.why} dropped`);
+      continue;
+    }
+    const cost = Math.max(...step.legs.map((l) => l.timeoutSec));
+    if (cost > left) reasons.push(`ring budget ${budgetSec}s: ${step.why} shortened to ${left}s`);
+    const remaining = left;
+    kept.push(cost > left ? { ...step, legs: step.legs.map((l) => ({ ...l, timeoutSec: Math.min(l.timeoutSec, remaining) })) } : step);
+    left -= Math.min(cost, left);
+  }
+  return kept;
 }
 
 function unique<T>(items: T[]): T[] {

@@ -4,12 +4,14 @@ import { HttpError } from './http-error.js';
 const ONE_MB = 1024 * 1024;
 
 /**
- * Reads a JSON (or form/text) body up to `limit` bytes into ctx.request.body.
+ * Reads a JSON (or form/text) body (multipart uploads are left to their route, which streams them) up to `limit` bytes into ctx.request.body.
  * Too large → 413 PAYLOAD_TOO_LARGE (the stream is not buffered past the limit); bad JSON → 400 INVALID_JSON.
  */
 export function bodyParser(limit = ONE_MB): Middleware {
   return async (ctx, next) => {
     if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method)) return next();
+    // File uploads (imports) are streamed by their route, never buffered here.
+    if (ctx.is('multipart')) return next();
     const declared = Number(ctx.get('content-length') || 0);
     if (declared > limit) throw tooLarge(limit);
     const raw = await readLimited(ctx.req, limit);

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
@@ -587,8 +589,16 @@ export class FakeChannel {
   readonly executed: Executed[] = [];
   readonly commands: string[] = [];
   connectedAt = 0;
-  /** The cause our side hung up with (`hangup` command), if it did. */
+  /** The cause the channel ended with: our `hangup` command's, or the switch's own (e.g. a failed `record`). */
   hangupCause: string | undefined;
+  /** Channel variables set by `set`/`multiset`/`export` (and the channel data's `variable_*`). */
+  readonly vars: Record<string, string> = {};
+  /** Whether the caller's leg is answered (the 400 dialplan answers before the IVR). */
+  answered: boolean;
+  /** What the caller heard while `bridge` rang the team: the tone/file, or 'silence'. */
+  ringbackHeard: string | undefined;
+  /** Errors the switch logged for this channel (e.g. `Error Opening File`). */
+  readonly errors: string[] = [];
   #socket: Socket | undefined;
   #closed: Promise<void> | undefined;
   #waiters: Array<{ app: string; resolve: (e: Executed) => void }> = [];
@@ -598,7 +608,10 @@ export class FakeChannel {
     readonly channelData: Record<string, string>,
     /** Extra variables reported when an application completes (e.g. bridge → DIALSTATUS). */
     readonly onExecute: (app: string, arg: string) => Record<string, string | undefined> | 'hangup' = () => ({}),
-  ) {}
+  ) {
+    this.answered = channelData['Answer-State'] === 'answered';
+    for (const [k, v] of Object.entries(channelData)) if (k.startsWith('variable_')) this.vars[k.slice('variable_'.length)] = v;
+  }
 
   connect(port: number): Promise<void> {
     const socket = connect({ port, host: '127.0.0.1', noDelay: true });
@@ -637,11 +650,17 @@ export class FakeChannel {
     const app = cmd.headers['execute-app-name'] ?? '';
     const arg = cmd.headers['execute-app-arg'] ?? '';
     this.#record(app, arg);
-    const extra = this.onExecute(app, arg);
-    if (extra === 'hangup') {
+    const builtIn = this.#run(app, arg);
+    if (builtIn === 'hangup') {
       setTimeout(() => socket.end(), 5);
       return;
     }
+    const scripted = this.onExecute(app, arg);
+    if (scripted === 'hangup') {
+      setTimeout(() => socket.end(), 5);
+      return;
+    }
+    const extra = { ...builtIn, ...scripted };
     const body = channelEvent('CHANNEL_EXECUTE_COMPLETE', this.uuid, {
       Application: app,
       'Application-Data': arg,
@@ -650,6 +669,52 @@ export class FakeChannel {
       ...extra,
     });
     setTimeout(() => socket.write(jsonEvent(body)), 1);
+  }
+
+  /** What FreeSWITCH itself does for the applications whose effect matters to the caller. */
+  #run(app: string, arg: string): Record<string, string> | 'hangup' {
+    switch (app) {
+      case 'answer':
+        this.answered = true;
+        return {};
+      case 'set':
+      case 'export': {
+        const eq = arg.indexOf('=');
+        if (eq > 0) this.vars[arg.slice(0, eq)] = arg.slice(eq + 1);
+        return {};
+      }
+      case 'multiset':
+        for (const pair of arg.split(/\s+/)) {
+          const eq = pair.indexOf('=');
+          if (eq > 0) this.vars[pair.slice(0, eq)] = pair.slice(eq + 1);
+        }
+        return {};
+      case 'hangup':
+        // The application completes, then the channel is torn down and the socket closed.
+        this.hangupCause = arg || 'NORMAL_CLEARING';
+        setTimeout(() => this.#socket?.end(), 20);
+        return {};
+      case 'record_session':
+        // record_session creates the folders it needs.
+        mkdirSync(dirname(arg.split(/\s+/)[0]!), { recursive: true });
+        return {};
+      case 'bridge':
+        this.ringbackHeard = (this.answered ? this.vars['transfer_ringback'] : this.vars['ringback']) ?? 'silence';
+        return {};
+      case 'record': {
+        // `record` does not create folders: the file cannot be opened and the switch hangs up the caller.
+        const path = arg.split(/\s+/)[0]!;
+        if (!existsSync(dirname(path))) {
+          this.errors.push(`Error Opening File ${path}`);
+          this.hangupCause = 'DESTINATION_OUT_OF_ORDER';
+          return 'hangup';
+        }
+        writeFileSync(path, Buffer.alloc(1024));
+        return { variable_record_seconds: '9' };
+      }
+      default:
+        return {};
+    }
   }
 
   #record(app: string, arg: string): void {

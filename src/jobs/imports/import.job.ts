@@ -1,0 +1,19 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { z } from 'zod';
+import { IMPORT_JOB } from '../../domain/imports/import-queue.js';
+import { runImport, type ImportSettings } from '../../domain/imports/import.service.js';
+import type { SpreadsheetReader } from '../../domain/ports/spreadsheet.port.js';
+import type { JobDefinition } from '../job-registry.js';
+
+/** Runs one bulk import (POST /api/imports); a long file keeps its lock by touching the job after each batch. */
+export function importJob(newEm: () => EntityManager, reader: SpreadsheetReader, settings: ImportSettings): JobDefinition<{ importId: number }> {
+  return {
+    name: IMPORT_JOB,
+    parse: (d) => z.object({ importId: z.number().int().positive() }).parse(d),
+    concurrency: 1,
+    lockLifetimeMs: 5 * 60_000,
+    run: async (data, job) => {
+      await runImport(newEm(), reader, data.importId, settings, () => void job.touch());
+    },
+  };
+}
