@@ -6,6 +6,7 @@ import { parseDatabaseUrl, type DatabaseTarget } from './db/database-url.js';
 import type { ConfigSection } from './config/config-section.js';
 import { modelSection } from './config/model.config.js';
 import { outreachSection } from './config/outreach.config.js';
+import { customersSection } from './config/customers.config.js';
 import { recordingsSection, telephonySection } from './config/telephony.config.js';
 import { wecomSection } from './config/wecom.config.js';
 import { wechatySection } from './config/wechaty.config.js';
@@ -33,6 +34,7 @@ const sections = {
   callTasks: callTasksSection,
   metrics: metricsSection,
   campaigns: campaignsSection,
+  customers: customersSection,
   imports: importsSection,
 } satisfies Record<string, ConfigSection<any, unknown>>;
 

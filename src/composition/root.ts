@@ -33,6 +33,7 @@ import * as staff from './staff.wiring.js';
 import * as outreach from './outreach.wiring.js';
 import * as telephony from './telephony.wiring.js';
 import * as miniapp from './miniapp.wiring.js';
+import * as customers from './customers.wiring.js';
 import * as tiers from './tiers.wiring.js';
 import * as campaigns from './campaigns.wiring.js';
 import * as board from './board.wiring.js';
@@ -126,6 +127,7 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
     staff.wire(platform, { jobs: { list: (query) => listJobs(scheduler.agenda, query) } }),
     outreach.wire(platform, { voice: telephonyCapability.voice }),
     miniapp.wire(platform),
+    customers.wire(platform),
     tiers.wire(platform),
     campaigns.wire(platform),
     data.wire(platform),

@@ -8,6 +8,10 @@ import { CustomerCommunicationSchema } from '../domain/customers/customer-commun
 import { MemberSchema } from '../domain/members/member.entity.js';
 import { MemberBehaviorSchema } from '../domain/members/member-behavior.entity.js';
 import { MemberVisitSchema } from '../domain/members/member-visit.entity.js';
+import { MemberTagSchema } from '../domain/members/member-tag.entity.js';
+import { BehaviorRunSchema } from '../domain/members/behavior-run.entity.js';
+import { SegmentRuleSchema } from '../domain/customers/segment-rule.entity.js';
+import { RfmThresholdSchema, SegmentStatSchema } from '../domain/customers/segment-stats.entity.js';
 import { UpgradeHistorySchema } from '../domain/members/upgrade-history.entity.js';
 import { MemberTierSchema } from '../domain/tiers/member-tier.entity.js';
 import { CampaignSchema } from '../domain/campaigns/campaign.entity.js';
@@ -46,7 +50,7 @@ import { ImportErrorSchema, ImportSchema } from '../domain/imports/import.entity
 /** The domain data model (customers, outreach, calls, call tasks, routing, …). */
 export const domainEntities = [
   CustomerSchema, CustomerContactSchema, CustomerCommunicationSchema,
-  MemberSchema, MemberBehaviorSchema, MemberVisitSchema, UpgradeHistorySchema, MemberTierSchema, CampaignSchema, CampaignTrackingSchema,
+  MemberSchema, MemberBehaviorSchema, MemberVisitSchema, MemberTagSchema, BehaviorRunSchema, SegmentRuleSchema, RfmThresholdSchema, SegmentStatSchema, UpgradeHistorySchema, MemberTierSchema, CampaignSchema, CampaignTrackingSchema,
   EventSchema, SmsLogSchema, CustomerFeedbackSchema, InvitationSchema, ContactHistorySchema,
   SmsTemplateSchema, SmsBatchSchema, SmsBatchRecipientSchema, FollowUpTaskSchema, ConsentSchema, ComplianceDecisionSchema,
   CallSchema, CallerIdentificationSchema, ScreenPopEventSchema, StaffStatusSchema,

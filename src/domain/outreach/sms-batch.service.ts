@@ -2,18 +2,17 @@ import type { EntityManager } from '@mikro-orm/core';
 import { ComplianceDecisionSchema } from '../compliance/compliance-decision.entity.js';
 import { DomainError } from '../shared/domain-error.js';
 import { normalizePhone } from '../shared/phone.js';
-import type { CustomerSegment } from '../shared/vocabulary.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { OUTREACH_JOBS, type OutreachDeps } from './outreach-deps.js';
 import { SmsBatchSchema } from './sms-batch.entity.js';
 import { SmsBatchRecipientSchema } from './sms-batch-recipient.entity.js';
 import { smsContent } from './sms-send.service.js';
 import { templateByCode } from './sms-template.service.js';
-import { batchAudience, type AudienceRecipient } from './sms-batch-audience.js';
+import { batchAudience, type AudienceFilter, type AudienceRecipient } from './sms-batch-audience.js';
 
 export type BatchAudience =
   | { kind: 'phones'; phones: string[] }
-  | { kind: 'filter'; segments?: CustomerSegment[]; lastVisitDays?: number };
+  | ({ kind: 'filter' } & AudienceFilter);
 
 export type CreateBatchInput = {
   templateCode: string;

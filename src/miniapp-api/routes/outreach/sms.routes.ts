@@ -4,6 +4,7 @@ import { sendSms } from '../../../domain/outreach/sms-send.service.js';
 import { createSmsBatch, smsBatchReport } from '../../../domain/outreach/sms-batch.service.js';
 import { SMS_BATCH_STATUSES } from '../../../domain/outreach/sms-batch.entity.js';
 import { CUSTOMER_SEGMENTS } from '../../../domain/shared/vocabulary.js';
+import { TAGS } from '../../../domain/customers/tag-rules.js';
 import { mobileNumber } from '../../../domain/shared/phone.schema.js';
 import { isoDateTime } from '../../../domain/shared/date-time.schema.js';
 import { idParams, instant } from '../../http/response.schemas.js';
@@ -33,10 +34,11 @@ export const sendSmsAnswer = z.object({
 export const audienceFilter = z
   .strictObject({
     segment: z.union([z.enum(CUSTOMER_SEGMENTS), z.array(z.enum(CUSTOMER_SEGMENTS)).min(1)]).optional(),
+    tags: z.array(z.enum(TAGS as [string, ...string[]])).min(1).max(15).optional().meta({ description: '会员标签（任一即可），见 POST /api/ai-ops/customer/tags' }),
     lastVisitDays: z.number().int().min(1).max(3650).optional(),
   })
-  .refine((f) => f.segment !== undefined || f.lastVisitDays !== undefined, '请至少给出一个筛选条件：segment 或 lastVisitDays')
-  .meta({ description: '受众筛选：客户分层，和/或最近 N 天内到访；至少一个条件' });
+  .refine((f) => f.segment !== undefined || f.tags !== undefined || f.lastVisitDays !== undefined, '请至少给出一个筛选条件：segment、tags 或 lastVisitDays')
+  .meta({ description: '受众筛选：客户分层、会员标签，和/或最近 N 天内到访；至少一个条件，多个条件同时满足' });
 
 export const batchBody = z
   .object({
@@ -120,7 +122,7 @@ export function smsRoutes(deps: OutreachDeps) {
           await createSmsBatch(ctx.state.em, deps, {
             templateCode: body.templateId,
             params: body.params,
-            audience: body.phoneNumbers ? { kind: 'phones', phones: body.phoneNumbers } : { kind: 'filter', segments, lastVisitDays: body.filter?.lastVisitDays },
+            audience: body.phoneNumbers ? { kind: 'phones', phones: body.phoneNumbers } : { kind: 'filter', segments, tags: body.filter?.tags, lastVisitDays: body.filter?.lastVisitDays },
             scheduledAt: body.scheduledAt,
             createdBy: ctx.state.actor!.staffId,
             requestId: ctx.state.requestId,

@@ -1,0 +1,156 @@
+/**
+ * Customer intelligence at scale on MariaDB: N members with ~10·N visits generated in SQL (recursive CTE
+ * sequence, CRC32 for spread), then the nightly recompute (behaviour + RFM + segments + tags), RFM alone
+ * (cut points + scores + segments + tags), an incremental run after 10,000 members had a new visit,
+ * GET …/segment p99 (the service the route calls), peak RSS, and the same behaviour computed member by
+ * member in JavaScript over 10,000 members, extrapolated, as the ratio to beat.
+ *   npm run bench -- segments [--members 1000000] [--chunk 20000] [--loop 10000]
+ */
+import { parseArgs } from 'node:util';
+import { createConnection } from 'mysql2/promise';
+import { BehaviorSql, computeCuts, loadCuts, nextChunkEnd, refreshSegmentStats, scoreAndTag, storeCuts } from '../src/domain/customers/behavior.query.js';
+import { runBehavior, utcOffsetMinutes } from '../src/domain/customers/behavior-run.service.js';
+import { churnRisk, usualInterval } from '../src/domain/customers/rfm.policy.js';
+import { SegmentRuleSchema } from '../src/domain/customers/segment-rule.entity.js';
+import { segmentOverview } from '../src/domain/customers/segments.service.js';
+import type { SegmentRuleData } from '../src/domain/customers/rfm.policy.js';
+import { MemberVisitSchema } from '../src/domain/members/member-visit.entity.js';
+import { MemberBehaviorSchema } from '../src/domain/members/member-behavior.entity.js';
+import type { Actor } from '../src/domain/auth/actor.js';
+import { PERMISSIONS } from '../src/domain/auth/permissions.js';
+import { createMigratedOrm } from '../test/support/database.js';
+
+export const description = 'behaviour + RFM + segments + tags over 1M members / 10M visits on MariaDB: nightly, RFM, incremental, GET p99, RSS, vs a per-member loop';
+
+const TZ = 'Asia/Shanghai';
+const DAY = 86_400_000;
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { members: { type: 'string', default: '1000000' }, chunk: { type: 'string', default: '20000' }, loop: { type: 'string', default: '10000' } } });
+  const members = Number(values.members);
+  const chunk = Number(values.chunk);
+  const loopMembers = Math.min(Number(values.loop), members);
+  const { orm, db, close } = await createMigratedOrm('mysql');
+  let peakRss = process.memoryUsage().rss;
+  const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  try {
+    if (db.target.kind !== 'mysql') throw new Error('segments bench runs on MariaDB');
+    const t = db.target;
+    const conn = await createConnection({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.dbName });
+    const now = new Date();
+    const nowSql = now.toISOString().slice(0, 19).replace('T', ' ');
+
+    // 1. Data, set-based: a 0..999 sequence, members from its square, 1-19 visits each (≈ 10 on average).
+    const loadStart = performance.now();
+    await conn.query('CREATE TABLE bench_seq (n INT PRIMARY KEY)');
+    await conn.query('INSERT INTO bench_seq (n) WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < 999) SELECT n FROM s');
+    const step = 100_000;
+    for (let lo = 0; lo < members; lo += step) {
+      const hi = Math.min(lo + step, members);
+      await conn.query(
+        `INSERT INTO members (id, name, phone, phone_last8, tier, points, status, tags, joined_at, created_at, updated_at)
+         SELECT CONCAT('M', LPAD(i, 7, '0')), CONCAT('会员', i), CONCAT('+86138', LPAD(i, 8, '0')), LPAD(i, 8, '0'), 'silver', 0,
+                IF(i % 50 = 0, 'inactive', 'active'), '[]', ? - INTERVAL (30 + i % 1500) DAY, ?, ?
+         FROM (SELECT a.n * 1000 + b.n AS i FROM bench_seq a CROSS JOIN bench_seq b) x WHERE i >= ? AND i < ?`,
+        [nowSql, nowSql, nowSql, lo, hi],
+      );
+      await conn.query(
+        `INSERT INTO member_visits (member_id, visited_at, spending_fen, categories, created_at)
+         SELECT m.id, ? - INTERVAL (CRC32(CONCAT(m.id, '/', v.n)) % (60 + CRC32(m.id) % 600)) DAY - INTERVAL (CRC32(CONCAT(v.n, m.id)) % 1440) MINUTE,
+                1000 + CRC32(CONCAT(m.id, '$', v.n)) % (5000 + CRC32(m.id) % 50000),
+                ELT(1 + CRC32(CONCAT(v.n, '#', m.id)) % 5, '["beer"]', '["wine","snack"]', '["package"]', '["snack"]', '["beer","package"]'), ?
+         FROM members m JOIN bench_seq v ON v.n < 1 + CRC32(m.id) % 19
+         WHERE m.id >= CONCAT('M', LPAD(?, 7, '0')) AND m.id < CONCAT('M', LPAD(?, 7, '0'))`,
+        [nowSql, nowSql, lo, hi],
+      );
+    }
+    await conn.query('ANALYZE TABLE members, member_visits');
+    const [[{ visits }]] = (await conn.query('SELECT COUNT(*) AS visits FROM member_visits')) as any;
+    console.log(`generated ${members.toLocaleString()} members and ${Number(visits).toLocaleString()} visits in ${secs(performance.now() - loadStart)}`);
+
+    // 2. Nightly recompute: behaviour + RFM + segments + tags.
+    const t0 = performance.now();
+    const full = await runBehavior(orm.em.fork(), { mode: 'full', now, timeZone: TZ, chunkSize: chunk });
+    const nightlyMs = performance.now() - t0;
+    console.log(`nightly recompute (full, chunk ${chunk}): ${secs(nightlyMs)}  (${full.members.toLocaleString()} members)   aim ≤ 60 s`);
+
+    // 3. RFM alone: cut points, scores, segments, memberships, tags, segment stats over everyone.
+    const sql = new BehaviorSql(orm.em.fork());
+    const rules = (await orm.em.fork().find(SegmentRuleSchema, {})) as SegmentRuleData[];
+    const clock = { asOf: now, offsetMinutes: utcOffsetMinutes(now, TZ) };
+    const t1 = performance.now();
+    await storeCuts(sql, await computeCuts(sql), now);
+    const cuts = (await loadCuts(sql))!;
+    for (let lo = ''; ; ) {
+      const hi = await nextChunkEnd(sql, lo, chunk);
+      if (hi === null) break;
+      await scoreAndTag(sql, { lo, hi }, cuts, rules, clock);
+      lo = hi;
+    }
+    await refreshSegmentStats(sql, now);
+    const rfmMs = performance.now() - t1;
+    console.log(`RFM alone (cut points + scores + segments + tags): ${secs(rfmMs)}   aim ≤ 20 s`);
+
+    // 4. Incremental after 10,000 members had a new visit.
+    const changed = Math.min(10_000, members);
+    await conn.query(
+      `INSERT INTO member_visits (member_id, visited_at, spending_fen, categories, created_at)
+       SELECT id, ?, 8800, '["beer"]', ? FROM members WHERE id IN (SELECT id FROM (SELECT id FROM members ORDER BY CRC32(id) LIMIT ?) t)`,
+      [nowSql, nowSql, changed],
+    );
+    const t2 = performance.now();
+    const inc = await runBehavior(orm.em.fork(), { mode: 'incremental', now: new Date(now.getTime() + 60_000), timeZone: TZ, chunkSize: chunk });
+    const incMs = performance.now() - t2;
+    console.log(`incremental after ${inc.members.toLocaleString()} members changed: ${(incMs / 1000).toFixed(2)} s   aim ≤ 2 s`);
+
+    // 5. GET …/segment: the service the route calls.
+    const actor: Actor = { staffId: 1, name: 'bench', role: 'admin', permissions: new Set(PERMISSIONS), channel: 'api' };
+    const lat: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      const s = performance.now();
+      await segmentOverview(orm.em.fork(), actor);
+      lat.push(performance.now() - s);
+    }
+    console.log(`GET /api/ai-ops/customer/segment (service): p50 ${pct(lat, 50).toFixed(2)} ms  p99 ${pct(lat, 99).toFixed(2)} ms   aim p99 ≤ 50 ms`);
+
+    // 6. The same behaviour as a per-member loop in JavaScript over `loop` members, extrapolated.
+    const [ids] = (await conn.query('SELECT id, joined_at FROM members ORDER BY id LIMIT ?', [loopMembers])) as any;
+    const t3 = performance.now();
+    for (const m of ids as Array<{ id: string; joined_at: Date }>) {
+      const em = orm.em.fork();
+      const vs = await em.find(MemberVisitSchema, { member: m.id }, { orderBy: { visitedAt: 'asc' } });
+      const since90 = now.getTime() - 90 * DAY;
+      const since365 = now.getTime() - 365 * DAY;
+      const total = vs.reduce((s, v) => s + v.spendingFen, 0);
+      const last = vs.at(-1)?.visitedAt ?? null;
+      const recency = Math.floor((now.getTime() - (last ?? m.joined_at).getTime()) / DAY);
+      const counts = new Map<string, number>();
+      for (const v of vs) if (v.visitedAt.getTime() >= since365) for (const c of v.categories) counts.set(c, (counts.get(c) ?? 0) + 1);
+      const row = {
+        visitFrequency: vs.filter((v) => v.visitedAt.getTime() >= since90).length,
+        totalSpendingFen: total,
+        avgSpendingFen: vs.length ? Math.round(total / vs.length) : 0,
+        visits365d: vs.filter((v) => v.visitedAt.getTime() >= since365).length,
+        spending365dFen: vs.filter((v) => v.visitedAt.getTime() >= since365).reduce((s, v) => s + v.spendingFen, 0),
+        recencyDays: recency,
+        churnRisk: churnRisk(recency, usualInterval(vs.length, vs[0]?.visitedAt ?? null, last)),
+        favoriteCategories: [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([c]) => c),
+      };
+      await em.nativeUpdate(MemberBehaviorSchema, { member: m.id }, row);
+    }
+    const loopMs = performance.now() - t3;
+    const extrapolated = (loopMs * members) / loopMembers;
+    console.log(`per-member loop (behaviour only) over ${loopMembers.toLocaleString()} members: ${secs(loopMs)} → ${secs(extrapolated)} for ${members.toLocaleString()}; set-based nightly (behaviour + RFM + segments + tags) is ×${(extrapolated / nightlyMs).toFixed(1)} faster`);
+    clearInterval(sample);
+    console.log(`peak RSS ${(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1024 / 1024).toFixed(0)} MB   aim < 300 MB`);
+    await conn.end();
+  } finally {
+    clearInterval(sample);
+    await close();
+  }
+}
