@@ -14,6 +14,7 @@ import { miniappSection } from './config/miniapp.config.js';
 import { tencentSection } from './config/tencent.config.js';
 import { callTasksSection } from './config/call-tasks.config.js';
 import { metricsSection } from './config/metrics.config.js';
+import { campaignsSection } from './config/campaigns.config.js';
 import { importsSection } from './config/imports.config.js';
 import { productionCarrierProblems } from './config/carriers.check.js';
 
@@ -33,6 +34,7 @@ const sections = {
   callTasks: callTasksSection,
   metrics: metricsSection,
   customers: customersSection,
+  campaigns: campaignsSection,
   imports: importsSection,
 } satisfies Record<string, ConfigSection<any, unknown>>;
 

@@ -10,12 +10,14 @@ export function wire(platform: Platform): Capability {
   const login = config.miniapp && createJscode2SessionLogin({ baseUrl: config.miniapp.apiBase, appId: config.miniapp.appId, secret: config.miniapp.secret });
   if (!login) logger.info('mini-program login off: set MINIAPP_APPID and MINIAPP_SECRET to enable it');
   const miniappTokens = new MiniappTokens(config.auth.appSecret, config.auth.tokenTtlSeconds);
+  // One feedback service for both doors: the mini-program records feedback as the staff API does.
+  const feedback = { model: platform.languageModel, notifier: platform.notifier, clock: platform.clock, timeZone: config.businessTimeZone };
   return {
     name: 'miniapp',
     routes: {
       staff: [miniappStaffRoutes()],
       // Off: the same routes answer 503 DOOR_DISABLED naming MINIAPP_APPID and MINIAPP_SECRET.
-      public: [miniappRoutes(login ? { login, miniappTokens, staffTokens: platform.staffTokens } : undefined)],
+      public: [miniappRoutes(login ? { login, miniappTokens, staffTokens: platform.staffTokens, feedback } : undefined)],
     },
   };
 }

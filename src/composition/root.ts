@@ -35,6 +35,9 @@ import * as telephony from './telephony.wiring.js';
 import * as miniapp from './miniapp.wiring.js';
 import * as customers from './customers.wiring.js';
 import * as tiers from './tiers.wiring.js';
+import * as campaigns from './campaigns.wiring.js';
+import * as board from './board.wiring.js';
+import { LiveCalls } from '../domain/calls/live-calls.js';
 import * as callTasks from './call-tasks.wiring.js';
 
 export type RunningApp = {
@@ -98,7 +101,7 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
   const jobs = createAgendaJobQueue(scheduler.agenda);
   // Approvable kinds register here; the chat doors and the API decide through this one service.
   // Submitters hear decisions through the notifier the chat capability provides (wired below).
-  const approvals = new ApprovalService({ timeZone: config.businessTimeZone, notifier: () => platform.notifier }).register(campaignApprovable).register(invitationApprovable(jobs));
+  const approvals = new ApprovalService({ timeZone: config.businessTimeZone, notifier: () => platform.notifier }).register(campaignApprovable(jobs)).register(invitationApprovable(jobs));
   const shared: Omit<Platform, 'notifier'> = {
     config,
     logger,
@@ -116,7 +119,8 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
   const callTaskDeps = callTasks.serviceDeps(shared);
   const chatCapability = chat.wire(shared, { wechatyPuppet: options.wechatyPuppet, callTasks: callTaskDeps });
   const platform: Platform = { ...shared, notifier: chatCapability.notifier };
-  const telephonyCapability = telephony.wire(platform);
+  const liveCalls = new LiveCalls();
+  const telephonyCapability = telephony.wire(platform, { liveCalls });
   const callTasksCapability = callTasks.wire(platform, { deps: callTaskDeps, switch: telephonyCapability.door?.switch });
   const capabilities: Capability[] = [
     chatCapability,
@@ -125,9 +129,11 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
     miniapp.wire(platform),
     customers.wire(platform),
     tiers.wire(platform),
+    campaigns.wire(platform),
     data.wire(platform),
     telephonyCapability,
     callTasksCapability,
+    board.wire(platform, { liveCalls }),
   ];
 
   for (const capability of capabilities) for (const job of capability.jobs ?? []) registry.add(job);

@@ -8,6 +8,7 @@ import { routingRulesRoutes } from '../miniapp-api/routes/telephony/routing-rule
 import { salesStatusRoutes } from '../miniapp-api/routes/telephony/sales-status.routes.js';
 import { createTelephony, type TelephonyDoor } from '../telephony/telephony-door.js';
 import type { Capability, Platform } from './capability.js';
+import type { LiveCalls } from '../domain/calls/live-calls.js';
 
 export type TelephonyCapability = Capability & {
   /** FreeSWITCH originate when telephony is configured (outreach's voice override), else undefined. */
@@ -22,14 +23,14 @@ const notConfiguredTranscriber: Transcriber = { transcribe: async () => ({ ok: f
  * The telephony capability: the sales-status, routing and recording routes and the post-call jobs
  * always; the FreeSWITCH door (connected in start()) only when FREESWITCH_ESL_HOST is set.
  */
-export function wire(platform: Platform): TelephonyCapability {
+export function wire(platform: Platform, extra: { liveCalls?: LiveCalls } = {}): TelephonyCapability {
   const { config, logger, fork, notifier } = platform;
   const model = platform.languageModel ?? notConfiguredModel;
   const transcriber = config.model.transcription ? createOpenAiTranscriber(config.model.transcription) : notConfiguredTranscriber;
   const jobDeps = { fork, model, transcriber, notifier, timeZone: config.businessTimeZone };
   const recordings = { secret: config.auth.appSecret, recordingsDir: config.recordings.dir };
   const door = config.telephony
-    ? createTelephony({ config: config.telephony, fork, logger, notifier, jobs: platform.jobs, timeZone: config.businessTimeZone })
+    ? createTelephony({ config: config.telephony, fork, logger, notifier, jobs: platform.jobs, timeZone: config.businessTimeZone, liveCalls: extra.liveCalls })
     : undefined;
   if (door) {
     platform.metrics.sources.eslConnected = () => door.events.connected();

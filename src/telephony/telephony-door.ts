@@ -4,6 +4,8 @@ import type { TelephonyConfig } from '../config/telephony.config.js';
 import { completeCall, markCallAnswered } from '../domain/calls/call-lifecycle.service.js';
 import { handleInboundCall } from '../domain/calls/inbound-call.service.js';
 import { settleOutreachCall } from '../domain/outreach/outreach-call-outcome.service.js';
+import type { LiveCalls } from '../domain/calls/live-calls.js';
+import { CallSchema } from '../domain/calls/call.entity.js';
 import type { JobQueue } from '../domain/ports/job-queue.port.js';
 import type { Notifier } from '../domain/ports/notifier.port.js';
 import type { VoiceGateway } from '../domain/ports/voice-gateway.port.js';
@@ -22,6 +24,8 @@ export type TelephonyDeps = {
   notifier: Notifier;
   jobs: JobQueue;
   timeZone: string;
+  /** The live board's view of calls on the switch (ringing, talking); optional. */
+  liveCalls?: LiveCalls;
 };
 
 export type TelephonyDoor = {
@@ -64,8 +68,8 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
     commandTimeoutMs: config.commandTimeoutMs,
     timeZone: deps.timeZone,
     logger: deps.logger,
-    onCall: (call) =>
-      handleInboundCall(
+    onCall: async (call) => {
+      const result = await handleInboundCall(
         {
           em: deps.fork(),
           notifier: deps.notifier,
@@ -75,7 +79,17 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
           onError: (err, stage) => log.error({ err, uuid: call.uuid, stage }, 'inbound call follow-up failed'),
         },
         call,
-      ),
+      );
+      deps.liveCalls?.ringing({
+        uuid: call.uuid,
+        source: 'inbound',
+        callerNumber: call.callerNumber,
+        customerName: result.match.customer?.name ?? null,
+        staffIds: result.plan.staffIds,
+        at: call.receivedAt,
+      });
+      return result;
+    },
   });
   return {
     events,
@@ -117,8 +131,14 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
   switch (event.name) {
     case 'CHANNEL_BRIDGE':
       if (tag !== 'inbound') return;
-      return markCallAnswered(deps.fork(), { uuid, destination: text(b['Other-Leg-Destination-Number']) ?? text(b['Other-Leg-Channel-Name']) ?? '', at });
+      return markCallAnswered(deps.fork(), { uuid, destination: text(b['Other-Leg-Destination-Number']) ?? text(b['Other-Leg-Channel-Name']) ?? '', at }).then(async (answered) => {
+        if (!deps.liveCalls) return answered;
+        const record = await deps.fork().findOne(CallSchema, { uuid }, { fields: ['answeredBy'] });
+        deps.liveCalls.talking(uuid, record?.answeredBy ?? null, at);
+        return answered;
+      });
     case 'CHANNEL_HANGUP_COMPLETE': {
+      deps.liveCalls?.ended(uuid);
       if (tag !== 'inbound') return;
       const bridgeEpoch = Number(text(b['variable_bridge_epoch']) ?? 0);
       return completeCall(

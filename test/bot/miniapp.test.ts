@@ -6,6 +6,9 @@ import { MemberSchema } from '../../src/domain/members/member.entity.js';
 import { UpgradeHistorySchema } from '../../src/domain/members/upgrade-history.entity.js';
 import { InvitationSchema } from '../../src/domain/outreach/invitation.entity.js';
 import { CustomerFeedbackSchema } from '../../src/domain/outreach/customer-feedback.entity.js';
+import { FollowUpTaskSchema } from '../../src/domain/todos/follow-up-task.entity.js';
+import { AuditLogSchema } from '../../src/domain/audit/audit-log.entity.js';
+import { capturingLogger } from '../outreach/outreach-fixtures.js';
 import { StaffStatusSchema } from '../../src/domain/sales-status/staff-status.entity.js';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
@@ -16,10 +19,11 @@ describe.each(DIALECTS)('mini-program API (%s)', (dialect) => {
   let t: TestApp;
   let wechat: FakeWechat;
   let sales: { id: number; token: string };
+  const captured = capturingLogger();
 
   beforeAll(async () => {
     wechat = await startFakeWechat();
-    t = await bootApp(dialect, { MINIAPP_APPID: wechat.appId, MINIAPP_SECRET: wechat.secret, WECHAT_API_BASE: wechat.url });
+    t = await bootApp(dialect, { MINIAPP_APPID: wechat.appId, MINIAPP_SECRET: wechat.secret, WECHAT_API_BASE: wechat.url }, { logger: captured.logger });
     sales = await t.staffWithToken('sales', { name: '张三', wecomUserId: 'zhangsan' });
     const em = t.app.orm.em.fork();
     await customer(em, 'CUST_M1', '钱七', '13700001111', sales.id);
@@ -82,6 +86,15 @@ describe.each(DIALECTS)('mini-program API (%s)', (dialect) => {
     const fb = await t.call('POST', '/api/miniapp/feedback', { token: s.token, json: { type: 'complaint', rating: 1, content: '上次活动排队太久' } });
     expect(fb.status).toBe(201);
     expect(await t.app.orm.em.fork().count(CustomerFeedbackSchema, { customer: 'CUST_M1', type: 'complaint', followUpRequired: true })).toBe(1);
+    // The same path as a complaint staff enter: an urgent task for the owner, who is told.
+    const task = await t.app.orm.em.fork().findOneOrFail(FollowUpTaskSchema, { relatedRecordId: `feedback:${fb.body.data.id}` });
+    expect(task).toMatchObject({ priority: 'urgent', assignedTo: sales.id, source: 'feedback', reason: 'complaint' });
+    const told = captured.lines().find((l) => l.staffId === sales.id && l.notification?.kind === 'todo' && l.notification.todoId === task.id);
+    expect(told?.notification.title).toContain('客户投诉');
+    const audit = await t.app.orm.em.fork().findOneOrFail(AuditLogSchema, { action: 'feedback.record', targetId: String(fb.body.data.id) });
+    expect(audit).toMatchObject({ channel: 'miniapp', actorStaffId: null });
+    expect(audit.requestId).toBeTruthy();
+    expect((await t.call('POST', '/api/miniapp/feedback', { token: s.token, json: { type: 'suggestion', content: '好', invitationId: 'INV_NOT_MINE' } })).body.error).toBe('INVITATION_NOT_FOUND');
 
     expect((await t.call('POST', '/api/miniapp/opt-out', { token: s.token, json: { channel: 'fax' } })).status).toBe(422);
     expect((await t.call('POST', '/api/miniapp/opt-out', { token: s.token, json: { channel: 'sms', reason: '太多短信' } })).body.data).toEqual({ channel: 'sms', state: 'opted_out' });

@@ -51,6 +51,23 @@ describe('follow-up timing (seed §8.1) inside 08:00-20:00 Asia/Shanghai', () =>
     expect(upcomingMonthDays(at('2027-02-26T00:00:00Z'), TZ)).toEqual(['02-26', '02-27', '02-28', '02-29', '03-01']);
   });
 
+  it('never puts dueBy before recommendedAt: a deadline inside the night moves to the window\'s opening', () => {
+    // A visit 22 h ago; now 21:30 (window closed): the seed's deadline, 23:30 tonight, is before the window opens.
+    const now = at('2026-11-22T13:30:00Z'); // 21:30 Shanghai
+    const visit = at('2026-11-21T15:30:00Z'); // 23:30 the day before
+    const t = recommendTiming({ reason: 'post_visit', now, timeZone: TZ, lastVisitAt: visit });
+    expect(t.recommendedAt.toISOString()).toBe('2026-11-23T02:00:00.000Z'); // 10:00 next day
+    expect(t.dueBy!.getTime()).toBeGreaterThanOrEqual(t.recommendedAt.getTime());
+    const complaint = recommendTiming({ reason: 'complaint', now, timeZone: TZ, complaintAt: at('2026-11-21T14:00:00Z') });
+    expect(complaint.dueBy!.getTime()).toBe(complaint.recommendedAt.getTime());
+    // Birthday today, the 08:00 deadline already gone: due as soon as recommended.
+    const birthday = recommendTiming({ reason: 'birthday', now: at('2026-11-22T04:00:00Z'), timeZone: TZ, birthday: '1990-11-22' });
+    expect(birthday.dueBy!.getTime()).toBeGreaterThanOrEqual(birthday.recommendedAt.getTime());
+    // A deadline after the recommendation is left as the seed says.
+    const early = recommendTiming({ reason: 'complaint', now: at('2026-11-22T04:00:00Z'), timeZone: TZ });
+    expect(early.dueBy!.getTime() - early.recommendedAt.getTime()).toBe(24 * 3600_000);
+  });
+
   it('contacts a dormant customer a month after the last contact', () => {
     const now = at('2026-11-22T04:00:00Z');
     const t = recommendTiming({ reason: 'dormant', now, timeZone: TZ, lastContactAt: at('2026-11-10T04:00:00Z') });

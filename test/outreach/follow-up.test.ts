@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContactHistorySchema } from '../../src/domain/outreach/contact-history.entity.js';
 import { CustomerFeedbackSchema } from '../../src/domain/outreach/customer-feedback.entity.js';
+import { CustomerContactSchema } from '../../src/domain/customers/customer-contact.entity.js';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { FakeOpenAi } from '../support/fake-openai.js';
@@ -109,9 +110,39 @@ describe.each(DIALECTS)('follow-up scripts without a model on %s', (dialect) => 
     const complaintRow = mine.find((r) => r.reason === 'complaint');
     expect(Math.abs(new Date(complaintRow.dueBy).getTime() - (now - 2 * HOUR + DAY))).toBeLessThan(1000);
 
+    for (const r of all) expect(new Date(r.dueBy ?? r.recommendedAt).getTime()).toBeGreaterThanOrEqual(new Date(r.recommendedAt).getTime());
+
     const onlyDormant = (await t.call('GET', `${PENDING}?reason=dormant&size=100`, { token: sales.token })).body.data;
     expect(onlyDormant.records.every((r: any) => r.reason === 'dormant')).toBe(true);
     expect((await t.call('GET', `${PENDING}?reason=nope`, { token: sales.token })).status).toBe(422);
+  });
+});
+
+describe.each(DIALECTS)('pending complaints and contact numbers on %s', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootApp(dialect);
+  });
+  afterAll(async () => t?.close());
+
+  it('a completed follow-up todo takes its complaint off the pending list; a contact\'s mobile shows, masked', async () => {
+    const owner = await t.staffWithToken('sales', { wecomUserId: 'owner-fu' });
+    const em = t.app.orm.em.fork();
+    // A customer without a number of their own: only their contact has a mobile.
+    const customer = await addCustomer(em, { name: '只有联系人', phone: null, phoneLast8: null, ownerStaff: owner.id } as any);
+    em.create(CustomerContactSchema, { customer: customer.id, name: '王经理', mobile: '+8613911112222', mobileLast8: '11112222', isPrimary: true } as any);
+    await em.flush();
+    const fb = await t.call('POST', '/api/ai-ops/outreach/feedback', { token: owner.token, json: { customerId: customer.id, contactId: 'C9', type: 'complaint', content: '包间空调坏了' } });
+    expect(fb.status).toBe(201);
+    const todoId = fb.body.data.followUpTask.id;
+    const pendingRow = async () =>
+      ((await t.call('GET', `${PENDING}?reason=complaint&size=100`, { token: owner.token })).body.data.records as any[]).find((r) => r.customerId === customer.id);
+    const before = await pendingRow();
+    expect(before).toMatchObject({ reason: 'complaint', phone: '139****2222' });
+    // The owner completes the todo in chat.
+    const reply = await t.app.chatOps.router.handleText({ channel: 'wecom', senderId: 'owner-fu' }, `完成 ${todoId}`);
+    expect(reply).toContain(String(todoId));
+    expect(await pendingRow()).toBeUndefined();
   });
 });
 

@@ -1,4 +1,6 @@
 import { CampaignSchema, type Campaign } from '../campaigns/campaign.entity.js';
+import { CAMPAIGN_LAUNCH_JOB } from '../campaigns/campaign-launch.service.js';
+import type { JobQueue } from '../ports/job-queue.port.js';
 import type { Approvable, PendingApproval } from './approvable.js';
 
 const CHANNEL_LABELS: Record<string, string> = { sms: '短信', call: '电话', wechat: '微信', email: '邮件' };
@@ -15,42 +17,51 @@ function preview(text: string, max = 60): string {
 
 function toPending(c: Campaign): PendingApproval {
   return {
+      kind: 'campaign',
+      id: c.id,
+      title: c.name,
+      submittedBy: c.createdBy ?? null,
+      submittedAt: c.submittedAt ?? c.updatedAt,
+      lines: [
+        ['目标人群', `${c.segment}（${c.audienceSize} 人）`],
+        ['渠道', CHANNEL_LABELS[c.channel] ?? c.channel],
+        ['内容预览', preview(c.content)],
+        ['预计成本', formatFen(c.estimatedCostFen)],
+      ],
+    };
+  }
+
+  /**
+   * Campaigns as an approvable kind: draft → pending_approval → approved | rejected (decided once). Approval
+   * queues the launch (holdout, tracking rows, the SMS batch) at the campaign's start time once the decision
+   * is committed.
+   */
+  export function campaignApprovable(jobs: JobQueue): Approvable {
+    return {
     kind: 'campaign',
-    id: c.id,
-    title: c.name,
-    submittedBy: c.createdBy ?? null,
-    submittedAt: c.submittedAt ?? c.updatedAt,
-    lines: [
-      ['目标人群', `${c.segment}（${c.audienceSize} 人）`],
-      ['渠道', CHANNEL_LABELS[c.channel] ?? c.channel],
-      ['内容预览', preview(c.content)],
-      ['预计成本', formatFen(c.estimatedCostFen)],
-    ],
+    label: '营销活动',
+    permission: 'customer:campaign:approve',
+    async listPending(em) {
+      const rows = await em.find(CampaignSchema, { status: 'pending_approval' }, { orderBy: { submittedAt: 'asc', id: 'asc' }, limit: 50 });
+      return rows.map(toPending);
+    },
+    async find(em, id) {
+      const c = await em.findOne(CampaignSchema, { id }, { disableIdentityMap: true });
+      return c ? { ...toPending(c), status: c.status, pending: c.status === 'pending_approval', decidedBy: c.approvedBy ?? null, decidedAt: c.approvedAt ?? null } : null;
+    },
+    async approve(em, id, decidedBy) {
+      const now = new Date();
+      const won = await em.nativeUpdate(CampaignSchema, { id, status: 'pending_approval' }, { status: 'approved', approvedBy: decidedBy, approvedAt: now, rejectedReason: null, updatedAt: now });
+      if (won !== 1) return false;
+      const campaign = await em.findOne(CampaignSchema, { id }, { fields: ['startAt'], disableIdentityMap: true });
+      const runAt = campaign?.startAt && campaign.startAt > now ? campaign.startAt : now;
+      return { followUp: async () => void (await jobs.enqueue(CAMPAIGN_LAUNCH_JOB, { campaignId: id }, { runAt, uniqueKey: `campaign-launch-${id}` })) };
+    },
+    async reject(em, id, decidedBy, reason) {
+      const now = new Date();
+      // approved_by/approved_at record who decided and when, whichever way (see approvalColumns).
+      const won = await em.nativeUpdate(CampaignSchema, { id, status: 'pending_approval' }, { status: 'rejected', approvedBy: decidedBy, approvedAt: now, rejectedReason: reason.slice(0, 500), updatedAt: now });
+      return won === 1;
+    },
   };
 }
-
-/** Campaigns as an approvable kind: draft → pending_approval → approved | rejected (decided once). */
-export const campaignApprovable: Approvable = {
-  kind: 'campaign',
-  label: '营销活动',
-  permission: 'customer:campaign:approve',
-  async listPending(em) {
-    const rows = await em.find(CampaignSchema, { status: 'pending_approval' }, { orderBy: { submittedAt: 'asc', id: 'asc' }, limit: 50 });
-    return rows.map(toPending);
-  },
-  async find(em, id) {
-    const c = await em.findOne(CampaignSchema, { id }, { disableIdentityMap: true });
-    return c ? { ...toPending(c), status: c.status, pending: c.status === 'pending_approval', decidedBy: c.approvedBy ?? null, decidedAt: c.approvedAt ?? null } : null;
-  },
-  async approve(em, id, decidedBy) {
-    const now = new Date();
-    const won = await em.nativeUpdate(CampaignSchema, { id, status: 'pending_approval' }, { status: 'approved', approvedBy: decidedBy, approvedAt: now, rejectedReason: null, updatedAt: now });
-    return won === 1 ? {} : false;
-  },
-  async reject(em, id, decidedBy, reason) {
-    const now = new Date();
-    // approved_by/approved_at record who decided and when, whichever way (see approvalColumns).
-    const won = await em.nativeUpdate(CampaignSchema, { id, status: 'pending_approval' }, { status: 'rejected', approvedBy: decidedBy, approvedAt: now, rejectedReason: reason.slice(0, 500), updatedAt: now });
-    return won === 1;
-  },
-};

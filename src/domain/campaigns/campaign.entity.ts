@@ -8,6 +8,8 @@ export const CAMPAIGN_TYPES = ['discount', 'coupon', 'gift', 'points', 'upgrade'
 export type CampaignType = (typeof CAMPAIGN_TYPES)[number];
 export const CAMPAIGN_STATUSES = ['draft', 'pending_approval', 'approved', 'rejected', 'running', 'completed'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+export const CONTENT_SOURCES = ['model', 'template'] as const;
+export const ROI_BASES = ['history', 'prior'] as const;
 
 /** A per-segment marketing campaign (seed 001) that a manager approves before it runs. */
 export const CampaignSchema = defineEntity({
@@ -21,8 +23,23 @@ export const CampaignSchema = defineEntity({
     channel: p.enum([...CONTACT_CHANNELS]),
     status: p.enum([...CAMPAIGN_STATUSES]).default('draft').index(),
     content: p.text(),
+    /** The offer line (one SMS template parameter) and where it came from. */
+    offer: p.string().length(200).nullable(),
+    contentSource: p.enum([...CONTENT_SOURCES]).nullable(),
+    /** SMS template the sends use ({1} name, {2} offer, {3} link). */
+    smsTemplateCode: p.string().length(50).nullable(),
+    /** What one redeemed offer costs (fen); counted in a converted member's cost. */
+    incentiveFen: p.integer().default(0),
+    budgetFen: p.bigint('number').nullable(),
+    /** Earliest launch (after approval); null: as soon as approved. */
+    startAt: p.datetime().nullable(),
+    holdoutPercent: p.integer().default(10),
+    attributionDays: p.integer().default(7),
     audienceSize: p.integer().default(0),
     estimatedCostFen: p.bigint('number').default(0),
+    /** Percent; from this segment's past campaigns (`history`) or the type's prior (`prior`). */
+    expectedRoi: p.decimal('number').precision(10).scale(2).nullable(),
+    roiBasis: p.enum([...ROI_BASES]).nullable(),
     createdBy: () => p.manyToOne(StaffSchema).mapToPk().joinColumn('created_by').nullable(),
     submittedAt: p.datetime().nullable(),
     ...approvalColumns(),

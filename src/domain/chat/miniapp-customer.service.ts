@@ -5,7 +5,8 @@ import { consentOverview, recordCustomerChoice } from '../compliance/consent.ser
 import { customerMobile } from '../customers/customer-mobile.js';
 import { MemberSchema } from '../members/member.entity.js';
 import { UpgradeHistorySchema } from '../members/upgrade-history.entity.js';
-import { CustomerFeedbackSchema, type FeedbackType } from '../outreach/customer-feedback.entity.js';
+import type { FeedbackType } from '../outreach/customer-feedback.entity.js';
+import { recordFeedback, type FeedbackDeps } from '../outreach/feedback.service.js';
 import { InvitationSchema, type InvitationStatus } from '../outreach/invitation.entity.js';
 import { DomainError } from '../shared/domain-error.js';
 import type { ContactChannel } from '../shared/vocabulary.js';
@@ -43,19 +44,25 @@ export async function answerInvitation(em: EntityManager, input: { customerId: s
   });
 }
 
-export async function leaveFeedback(em: EntityManager, input: { customerId: string; type: FeedbackType; rating?: number | null; content: string; invitationId?: string | null }) {
-  return em.transactional(async (tx) => {
-    const fb = tx.create(CustomerFeedbackSchema, {
-      customer: input.customerId,
-      contactId: input.invitationId ? `INVITATION:${input.invitationId}`.slice(0, 50) : 'MINIAPP',
-      type: input.type,
-      rating: input.rating ?? null,
-      content: input.content,
-      followUpRequired: input.type === 'complaint' || (input.rating != null && input.rating <= 2),
-    });
-    await tx.flush();
-    return { id: fb.id, type: fb.type, followUpRequired: fb.followUpRequired };
-  });
+/**
+ * Feedback a customer leaves in the mini-program: the same service as feedback staff enter (sentiment,
+ * tags, an urgent task for a complaint, the owner notified); only the door and the actor differ.
+ */
+export async function leaveFeedback(
+  em: EntityManager,
+  deps: FeedbackDeps,
+  input: { customerId: string; type: FeedbackType; rating?: number; content: string; invitationId?: string; requestId?: string },
+) {
+  if (input.invitationId && !(await em.count(InvitationSchema, { id: input.invitationId, customer: input.customerId }))) {
+    throw new DomainError('INVITATION_NOT_FOUND', `邀约 ${input.invitationId} 不存在`);
+  }
+  const recorded = await recordFeedback(
+    em,
+    deps,
+    { customerId: input.customerId, contactId: input.invitationId ? `INVITATION:${input.invitationId}`.slice(0, 50) : 'MINIAPP', type: input.type, rating: input.rating, content: input.content },
+    { staffId: null, channel: 'miniapp', requestId: input.requestId },
+  );
+  return { id: recorded.id, type: recorded.type, followUpRequired: recorded.followUpRequired };
 }
 
 /** The customer stops contact through one channel (appends to the consent ledger by their number). */

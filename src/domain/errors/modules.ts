@@ -3,6 +3,7 @@ export * from './common.errors.js';
 export * from './http.errors.js';
 export * from '../approvals/approvals.errors.js';
 export * from '../calls/calls.errors.js';
+export * from '../campaigns/campaigns.errors.js';
 export * from '../call-tasks/call-tasks.errors.js';
 export * from '../chat/chat.errors.js';
 export * from '../compliance/compliance.errors.js';

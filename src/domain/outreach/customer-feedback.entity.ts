@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { CustomerSchema } from '../customers/customer.entity.js';
+import { FollowUpTaskSchema } from '../todos/follow-up-task.entity.js';
 
 export const FEEDBACK_TYPES = ['satisfaction', 'complaint', 'suggestion', 'inquiry'] as const;
 export type FeedbackType = (typeof FEEDBACK_TYPES)[number];
@@ -22,6 +23,8 @@ export const CustomerFeedbackSchema = defineEntity({
     sentiment: p.json<SentimentScores>().nullable(),
     tags: p.json<string[]>().default('[]'),
     followUpRequired: p.boolean().default(false).index(),
+    /** The follow-up todo this feedback created; once it is completed, the complaint is no longer pending. */
+    followUpTask: () => p.manyToOne(FollowUpTaskSchema).mapToPk().joinColumn('follow_up_task_id').nullable().deleteRule('set null'),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

@@ -7,6 +7,7 @@ import type { Notifier, NotifyResult } from '../ports/notifier.port.js';
 import { localParts } from '../shared/business-time.js';
 import { maskPhone } from '../shared/phone.js';
 import { createTodo } from '../todos/todo.service.js';
+import { customerMobile } from '../customers/customer-mobile.js';
 import type { TaskPriority } from '../todos/follow-up-task.entity.js';
 import { CustomerFeedbackSchema, type FeedbackType, type SentimentScores } from './customer-feedback.entity.js';
 import { requireCustomer } from './outreach-customer.js';
@@ -42,9 +43,10 @@ const LOW_RATING = 2;
  * Seed §2.5 / §5.4: records feedback with its sentiment (the model when configured and its JSON is
  * valid, else the lexicon analyser) and topic tags. A complaint becomes an urgent task due within 24 h
  * for the customer's owner; other negative feedback (or a rating of 1–2) a high-priority task due within
- * 48 h. The owner is notified once the row and the task are committed.
+ * 48 h. The owner is notified once the row and the task are committed. Both doors record feedback
+ * here: staff through the API (`actor.staffId`) and customers through the mini-program (staffId null).
  */
-export async function recordFeedback(em: EntityManager, deps: FeedbackDeps, input: NewFeedback, actor: { staffId: number; channel: AuditChannel; requestId?: string }): Promise<RecordedFeedback> {
+export async function recordFeedback(em: EntityManager, deps: FeedbackDeps, input: NewFeedback, actor: { staffId: number | null; channel: AuditChannel; requestId?: string }): Promise<RecordedFeedback> {
   const customer = await requireCustomer(em, input.customerId);
   const now = deps.clock.now();
   const fromModel = deps.model ? await modelSentiment(deps.model, input.content) : undefined;
@@ -84,6 +86,10 @@ export async function recordFeedback(em: EntityManager, deps: FeedbackDeps, inpu
           notes: input.content.slice(0, 1000),
         })
       : null;
+    if (todo) {
+      await tx.flush();
+      feedback.followUpTask = todo.id;
+    }
     recordAudit(tx, { actorStaffId: actor.staffId, action: 'feedback.record', targetType: 'customer_feedback', targetId: feedback.id, channel: actor.channel, requestId: actor.requestId, details: { type: input.type, sentiment: label, followUpRequired } });
     return { feedback, todo };
   });
@@ -91,15 +97,16 @@ export async function recordFeedback(em: EntityManager, deps: FeedbackDeps, inpu
 
   let notified: NotifyResult | undefined;
   if (task && task.assignedTo !== null) {
+    const phone = customer.phone ?? (await customerMobile(em, customer.id));
     const due = localParts(new Date(task.dueAt), deps.timeZone);
     notified = await deps.notifier.notifyStaff(task.assignedTo, {
       kind: 'todo',
       todoId: task.id,
-      title: urgent ? `【紧急】客户投诉需24小时内跟进：${customer.name}` : `客户负面反馈需跟进：${customer.name}`,
+      title: `${urgent ? `【紧急】客户投诉需24小时内跟进：${customer.name}` : `客户负面反馈需跟进：${customer.name}`}${actor.channel === 'miniapp' ? '（来自小程序）' : ''}`,
       dueAt: new Date(task.dueAt),
       lines: [
         ['客户', customer.name],
-        ['电话', customer.phone ? maskPhone(customer.phone) : '无'],
+        ['电话', phone ? maskPhone(phone) : '无'],
         ['反馈', input.content.slice(0, 200)],
         ['标签', tags.join('、') || '无'],
         ['截止', `${due.date} ${due.hhmm}`],

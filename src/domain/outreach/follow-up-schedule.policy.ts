@@ -43,12 +43,18 @@ export type ScheduleFacts = {
   birthday?: string | null;
   /** The marketing window; defaults to 08:00–20:00. */
   window?: MarketingWindow;
+  /** When the complaint was made (complaints are due 24 h after it); now when unknown. */
+  complaintAt?: Date | null;
 };
 
 export type FollowUpTiming = {
   /** When to reach out: an instant inside the 08:00–20:00 business-time window, never in the past. */
   recommendedAt: Date;
-  /** The seed's deadline for this reason, when it has one (24 h after the visit or the complaint, the birthday). */
+  /**
+   * The seed's deadline for this reason, when it has one (24 h after the visit or the complaint, the
+   * birthday) — never earlier than recommendedAt: when the window opens only after the deadline, the
+   * deadline moves to that opening (the earliest moment the customer may be contacted).
+   */
   dueBy: Date | null;
   rule: string;
 };
@@ -58,6 +64,12 @@ export type FollowUpTiming = {
  * three days before, complaints within 24 h. Event invitations have no rule: as soon as allowed.
  */
 export function recommendTiming(f: ScheduleFacts): FollowUpTiming {
+  const timing = seedTiming(f);
+  if (timing.dueBy && timing.dueBy.getTime() < timing.recommendedAt.getTime()) return { ...timing, dueBy: timing.recommendedAt };
+  return timing;
+}
+
+function seedTiming(f: ScheduleFacts): FollowUpTiming {
   const soon = nextContactInstant(f.now, f.timeZone, f.window);
   switch (f.reason) {
     case 'post_visit': {
@@ -67,7 +79,7 @@ export function recommendTiming(f: ScheduleFacts): FollowUpTiming {
       return { recommendedAt: target, dueBy: visit ? new Date(visit.getTime() + DAY) : null, rule: '消费后24小时内回访' };
     }
     case 'complaint':
-      return { recommendedAt: soon, dueBy: new Date(f.now.getTime() + DAY), rule: '投诉后24小时内跟进' };
+      return { recommendedAt: soon, dueBy: new Date((f.complaintAt ?? f.now).getTime() + DAY), rule: '投诉后24小时内跟进' };
     case 'dormant': {
       const last = f.lastContactAt ?? null;
       const next = last ? new Date(last.getTime() + DORMANT_AFTER_DAYS * DAY) : f.now;

@@ -2,6 +2,7 @@ import type { MarketingWindow } from '../compliance/compliance.policy.js';
 import { raw, type EntityManager, type FilterQuery } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { CustomerSchema, type Customer } from '../customers/customer.entity.js';
+import { CustomerContactSchema } from '../customers/customer-contact.entity.js';
 import { addDays, localParts } from '../shared/business-time.js';
 import { maskPhone } from '../shared/phone.js';
 import { ContactHistorySchema } from './contact-history.entity.js';
@@ -53,7 +54,8 @@ export async function listPendingFollowUps(em: EntityManager, q: PendingQuery): 
     }
     const customers = await em.find(CustomerSchema, whereFor(em, reason, q), { orderBy: orderFor(reason), offset: skip, limit: Math.min(want, count - skip) });
     const complaints = reason === 'complaint' ? await latestComplaints(em, customers.map((c) => c.id)) : new Map<string, Date>();
-    rows.push(...customers.map((c) => toRow(c, reason, q, complaints.get(c.id))));
+    const mobiles = await contactMobiles(em, customers.filter((c) => !c.phone).map((c) => c.id));
+    rows.push(...customers.map((c) => toRow(c, reason, q, complaints.get(c.id), mobiles.get(c.id))));
     want -= customers.length;
     skip = 0;
   }
@@ -66,7 +68,8 @@ function whereFor(em: EntityManager, reason: PendingReason, q: PendingQuery): Fi
   const monthAgo = new Date(q.now.getTime() - DORMANT_AFTER_DAYS * DAY);
   switch (reason) {
     case 'complaint':
-      return { ...owner, id: { $in: subquery(em, CustomerFeedbackSchema, { type: 'complaint', createdAt: { $gte: dayAgo } }) } };
+      // A complaint stays pending until its follow-up todo is completed (or cancelled).
+      return { ...owner, id: { $in: openComplaints(em, dayAgo) } };
     case 'post_visit':
       return {
         ...owner,
@@ -91,6 +94,15 @@ function orderFor(reason: PendingReason) {
   return { id: 'asc' } as const;
 }
 
+function openComplaints(em: EntityManager, since: Date) {
+  // Typed loosely: the join goes through a relation mapped to its primary key.
+  const qb = (em as SqlEntityManager).createQueryBuilder(CustomerFeedbackSchema, 'f') as any;
+  return qb
+    .select('f.customer')
+    .leftJoin('f.followUpTask', 't')
+    .where({ type: 'complaint', createdAt: { $gte: since }, $or: [{ followUpTask: null }, { 't.status': { $nin: ['completed', 'cancelled'] } }] }) as ReturnType<typeof subquery>;
+}
+
 function subquery(em: EntityManager, entity: typeof CustomerFeedbackSchema | typeof ContactHistorySchema, where: object) {
   return (em as SqlEntityManager).createQueryBuilder(entity as typeof CustomerFeedbackSchema, 's').select('s.customer').where(where);
 }
@@ -113,13 +125,22 @@ async function latestComplaints(em: EntityManager, customerIds: string[]): Promi
   return new Map(rows.map((r) => [r.customer.id, r.createdAt]));
 }
 
-function toRow(c: Customer, reason: PendingReason, q: PendingQuery, complaintAt: Date | undefined): PendingFollowUp {
-  const timing = recommendTiming({ reason, now: q.now, timeZone: q.timeZone, window: q.window, lastVisitAt: c.lastVisitAt, lastContactAt: c.lastContactAt, birthday: dateOnly(c.birthday) });
-  const dueBy = reason === 'complaint' && complaintAt ? new Date(complaintAt.getTime() + DAY) : timing.dueBy;
+/** The primary contact's mobile (else any contact's) of customers that have no number of their own. */
+async function contactMobiles(em: EntityManager, customerIds: string[]): Promise<Map<string, string>> {
+  if (customerIds.length === 0) return new Map();
+  const contacts = await em.find(CustomerContactSchema, { customer: { $in: customerIds }, mobile: { $ne: null } }, { orderBy: { isPrimary: 'asc', id: 'desc' } });
+  // Ordered so that the primary (and then the oldest) contact is written last and wins.
+  return new Map(contacts.map((ct) => [ct.customer.id, ct.mobile!]));
+}
+
+function toRow(c: Customer, reason: PendingReason, q: PendingQuery, complaintAt: Date | undefined, contactMobile: string | undefined): PendingFollowUp {
+  const timing = recommendTiming({ reason, now: q.now, timeZone: q.timeZone, window: q.window, lastVisitAt: c.lastVisitAt, lastContactAt: c.lastContactAt, birthday: dateOnly(c.birthday), complaintAt });
+  const dueBy = timing.dueBy;
+  const phone = c.phone ?? contactMobile ?? null;
   return {
     customerId: c.id,
     name: c.name,
-    phone: c.phone ? maskPhone(c.phone) : null,
+    phone: phone ? maskPhone(phone) : null,
     segment: c.segment ?? null,
     ownerStaffId: c.ownerStaff ?? null,
     reason,

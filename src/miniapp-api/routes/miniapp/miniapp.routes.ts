@@ -4,6 +4,7 @@ import { bindMiniappIdentity } from '../../../domain/chat/binding.service.js';
 import { loginWithCode, miniappSession, type MiniappSession } from '../../../domain/chat/miniapp-login.service.js';
 import { answerInvitation, customerInvitations, leaveFeedback, myConsents, optOut, setMyConsent, tierAndRewards } from '../../../domain/chat/miniapp-customer.service.js';
 import { FEEDBACK_TYPES } from '../../../domain/outreach/customer-feedback.entity.js';
+import type { FeedbackDeps } from '../../../domain/outreach/feedback.service.js';
 import { INVITATION_RESPONSES, INVITATION_STATUSES } from '../../../domain/outreach/invitation.entity.js';
 import { CONTACT_CHANNELS } from '../../../domain/shared/vocabulary.js';
 import { CONSENT_STATES } from '../../../domain/compliance/consent.entity.js';
@@ -85,7 +86,7 @@ const customerOf = (state: State): string => {
  * in the database), binding with a one-time code, and the customer's own invitations, feedback,
  * opt-outs and membership. A bound staff member also receives a staff token for the staff API.
  */
-export function miniappRoutes(on: { login: WechatLogin; miniappTokens: MiniappTokens; staffTokens: StaffTokens } | undefined) {
+export function miniappRoutes(on: { login: WechatLogin; miniappTokens: MiniappTokens; staffTokens: StaffTokens; feedback: FeedbackDeps } | undefined) {
   // Off (MINIAPP_APPID/MINIAPP_SECRET unset): the same routes, each answering 503 DOOR_DISABLED.
   const deps = on ?? (undefined as never);
   const guard = on ? miniappAuth(on.miniappTokens) : undefined;
@@ -166,11 +167,11 @@ export function miniappRoutes(on: { login: WechatLogin; miniappTokens: MiniappTo
       ...customer,
       method: 'post',
       path: '/api/miniapp/feedback',
-      summary: '留下反馈',
+      summary: '留下反馈（投诉与员工录入的反馈同样处理：紧急跟进任务、通知客户经理）',
       body: miniappFeedbackBody,
       responses: { 201: { description: '反馈已记录', schema: feedbackLeft } },
       errors: ['MINIAPP_CUSTOMER_NOT_BOUND', 'CUSTOMER_NOT_FOUND', 'INVITATION_NOT_FOUND'],
-      handler: async (ctx, { body }) => reply(201, await leaveFeedback(ctx.state.em, { customerId: customerOf(ctx.state), ...body })),
+      handler: async (ctx, { body }) => reply(201, await leaveFeedback(ctx.state.em, deps.feedback, { customerId: customerOf(ctx.state), ...body, requestId: ctx.state.requestId })),
     }),
     route({
       ...customer,

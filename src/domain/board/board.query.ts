@@ -1,0 +1,85 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { CallSchema } from '../calls/call.entity.js';
+import { StaffStatusSchema } from '../sales-status/staff-status.entity.js';
+import { addDays, atLocalTime, localParts } from '../shared/business-time.js';
+import { StaffSchema } from '../staff/staff.entity.js';
+import { FollowUpTaskSchema } from '../todos/follow-up-task.entity.js';
+
+/** Today's inbound figures as a manager reads them (business day in the business time zone). */
+export type TodayFigures = {
+  inbound: number;
+  answered: number;
+  /** 0–100, one decimal; null before the first call. */
+  answeredPercent: number | null;
+  missed: number;
+  voicemails: number;
+  /** Seconds from the call reaching us to a staff member answering, over answered calls; null when none. */
+  averageAnswerSeconds: number | null;
+  /** Share of inbound calls answered within 20 s, 0–100; null before the first call. */
+  serviceLevel20s: number | null;
+  /** Call-back todos from the 400 line still open (any day). */
+  callbacksOpen: number;
+};
+
+export type StaffRow = { id: number; name: string; role: string; status: string | null; location: string | null };
+export type ProgressRow = { id: number; name: string; done: number; total: number };
+
+const n = (v: unknown) => Number(v ?? 0);
+
+/** Reads for the live board. Dates go through the ORM (each dialect stores them its own way); the rest is bound SQL. */
+export async function todayFigures(em: EntityManager, now: Date, timeZone: string): Promise<TodayFigures> {
+  const day = localParts(now, timeZone).date;
+  const from = atLocalTime(day, '00:00', timeZone);
+  const to = atLocalTime(addDays(day, 1), '00:00', timeZone);
+  const calls = await em.find(
+    CallSchema,
+    { direction: 'inbound', source: '400', startedAt: { $gte: from, $lt: to } },
+    { fields: ['startedAt', 'answeredAt', 'endedAt', 'voicemail'], disableIdentityMap: true },
+  );
+  const callbacksOpen = await em.count(FollowUpTaskSchema, { source: '400_phone', status: { $in: ['pending', 'in_progress'] } });
+  const waits = calls.filter((c) => c.answeredAt).map((c) => Math.max(0, (c.answeredAt!.getTime() - c.startedAt.getTime()) / 1000));
+  const inbound = calls.length;
+  const pct = (part: number) => (inbound > 0 ? Math.round((part / inbound) * 1000) / 10 : null);
+  return {
+    inbound,
+    answered: waits.length,
+    answeredPercent: pct(waits.length),
+    missed: calls.filter((c) => !c.answeredAt && c.endedAt).length,
+    voicemails: calls.filter((c) => c.voicemail).length,
+    averageAnswerSeconds: waits.length ? Math.round((waits.reduce((a, b) => a + b, 0) / waits.length) * 10) / 10 : null,
+    serviceLevel20s: pct(waits.filter((s) => s <= 20).length),
+    callbacksOpen,
+  };
+}
+
+/** Active sales-facing staff with their current status (an expired status reads as none). */
+export async function staffStatuses(em: EntityManager, now: Date): Promise<StaffRow[]> {
+  const staff = await em.find(StaffSchema, { active: true, role: { $in: ['sales', 'manager', 'duty'] } }, { orderBy: { id: 'asc' }, disableIdentityMap: true });
+  const statuses = await em.find(StaffStatusSchema, { staff: { $in: staff.map((s) => s.id) } }, { disableIdentityMap: true });
+  const byStaff = new Map(statuses.map((st) => [st.staff as unknown as number, st]));
+  return staff.map((s) => {
+    const st = byStaff.get(s.id);
+    const live = st && (!st.expiresAt || st.expiresAt.getTime() > now.getTime());
+    return { id: s.id, name: s.name, role: s.role, status: live ? st.status : null, location: live ? (st.location ?? null) : null };
+  });
+}
+
+/** SMS batches being sent now, with recipients handled out of the total. */
+export async function runningSmsBatches(em: EntityManager): Promise<ProgressRow[]> {
+  const rows = await em.getConnection().execute<Record<string, unknown>[]>(
+    `SELECT b.id, t.name AS template_name, b.total_count, b.sent_count, b.failed_count, b.skipped_count
+       FROM sms_batches b LEFT JOIN sms_templates t ON t.id = b.template_id
+      WHERE b.status IN ('sending', 'paused') ORDER BY b.id`,
+  );
+  return rows.map((r: Record<string, unknown>) => ({ id: n(r.id), name: r.template_name ? String(r.template_name) : `批次 ${n(r.id)}`, done: n(r.sent_count) + n(r.failed_count) + n(r.skipped_count), total: n(r.total_count) }));
+}
+
+/** Call tasks running now, with numbers dialled out of the task's numbers. */
+export async function runningCallTasks(em: EntityManager): Promise<ProgressRow[]> {
+  const rows = await em.getConnection().execute<Record<string, unknown>[]>(
+    `SELECT t.id, t.name, COUNT(p.id) AS total, SUM(CASE WHEN p.status NOT IN ('pending', 'dialing') THEN 1 ELSE 0 END) AS done
+       FROM t_call_task t LEFT JOIN t_call_task_phones p ON p.task_id = t.id
+      WHERE t.status = 'RUNNING' GROUP BY t.id, t.name ORDER BY t.id`,
+  );
+  return rows.map((r: Record<string, unknown>) => ({ id: n(r.id), name: String(r.name), done: n(r.done), total: n(r.total) }));
+}

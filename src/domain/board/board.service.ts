@@ -1,0 +1,49 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { ApprovalService } from '../approvals/approval.service.js';
+import { authorize, type Actor } from '../auth/actor.js';
+import type { LiveCall, LiveCalls } from '../calls/live-calls.js';
+import { runningCallTasks, runningSmsBatches, staffStatuses, todayFigures, type ProgressRow, type StaffRow, type TodayFigures } from './board.query.js';
+
+export type BoardApproval = { kind: string; id: string; title: string; submittedAt: string; lines: Array<[string, string]> };
+
+/** Everything the live board shows, at one moment. */
+export type BoardSnapshot = {
+  at: string;
+  staff: Array<StaffRow & { onCall: boolean }>;
+  calls: LiveCall[];
+  today: TodayFigures;
+  smsBatches: ProgressRow[];
+  callTasks: ProgressRow[];
+  /** Imports in progress (none reported until the import capability registers them). */
+  imports: ProgressRow[];
+  /** What the viewer may decide (empty for a viewer who approves nothing). */
+  approvals: BoardApproval[];
+};
+
+export type BoardDeps = { liveCalls: LiveCalls; approvals: ApprovalService; timeZone: string };
+
+/** The permission the board asks: whoever may see calls may watch the board (numbers are masked). */
+export const BOARD_PERMISSION = 'telephony:calls:view';
+
+export async function boardSnapshot(em: EntityManager, actor: Actor, deps: BoardDeps, now = new Date()): Promise<BoardSnapshot> {
+  authorize(actor, BOARD_PERMISSION, '查看实时看板');
+  const calls = deps.liveCalls.list(now.getTime());
+  const onCall = deps.liveCalls.staffOnCall();
+  const [staff, today, smsBatches, callTasks, approvals] = await Promise.all([
+    staffStatuses(em.fork(), now),
+    todayFigures(em.fork(), now, deps.timeZone),
+    runningSmsBatches(em.fork()),
+    runningCallTasks(em.fork()),
+    deps.approvals.isApprover(actor) ? deps.approvals.pendingFor(em.fork(), actor) : Promise.resolve([]),
+  ]);
+  return {
+    at: now.toISOString(),
+    staff: staff.map((s) => ({ ...s, onCall: onCall.has(s.id) })),
+    calls,
+    today,
+    smsBatches,
+    callTasks,
+    imports: [],
+    approvals: approvals.map((a) => ({ kind: a.kind, id: a.id, title: a.title, submittedAt: a.submittedAt.toISOString(), lines: a.lines })),
+  };
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootApp, type TestApp } from '../support/app.js';
+import { DIALECTS } from '../support/database.js';
+import { FakeChannel, FakeEventSocket } from '../telephony/support/fake-switch.js';
+
+/** Reads Server-Sent Events from a fetch body until `want` accepts one. */
+async function nextEvent(reader: ReadableStreamDefaultReader<Uint8Array>, state: { buffer: string }, want: (event: string, data: any) => boolean): Promise<{ event: string; data: any }> {
+  const decoder = new TextDecoder();
+  for (;;) {
+    let end: number;
+    while ((end = state.buffer.indexOf('\n\n')) >= 0) {
+      const block = state.buffer.slice(0, end);
+      state.buffer = state.buffer.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+      const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? 'null');
+      if (want(event, data)) return { event, data };
+    }
+    const { value, done } = await reader.read();
+    if (done) throw new Error('stream ended');
+    state.buffer += decoder.decode(value, { stream: true });
+  }
+}
+
+describe.each(DIALECTS)('live board events (%s)', (dialect) => {
+  let fs: FakeEventSocket;
+  let t: TestApp;
+  let manager: { id: number; token: string };
+
+  beforeAll(async () => {
+    fs = await new FakeEventSocket().start();
+    t = await bootApp(dialect, {
+      FREESWITCH_ESL_HOST: '127.0.0.1',
+      FREESWITCH_ESL_PORT: String(fs.port),
+      FREESWITCH_ESL_PASSWORD: fs.password,
+      FREESWITCH_SOCKET_PORT: '0',
+    });
+    await t.app.telephony!.events.ready();
+    manager = await t.staffWithToken('manager');
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fs?.stop();
+  });
+
+  it('serves a snapshot with today\'s figures and refuses a caller without the permission', async () => {
+    const res = await t.call('GET', '/api/board', { token: manager.token });
+    expect(res.status).toBe(200);
+    expect(res.body.data.today).toMatchObject({ inbound: 0, answeredPercent: null, callbacksOpen: 0 });
+    expect(res.body.data.staff.some((s: { id: number }) => s.id === manager.id)).toBe(true);
+    expect((await t.call('GET', '/api/board')).status).toBe(401);
+  });
+
+  it('pushes a ringing call, caller masked, over the event stream as the switch hands it over', async () => {
+    const res = await fetch(`${t.app.url}/api/board/events`, { headers: { authorization: `Bearer ${manager.token}` } });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = res.body!.getReader();
+    const state = { buffer: '' };
+    await nextEvent(reader, state, (event) => event === 'snapshot');
+    const uuid = randomUUID();
+    const channel = new FakeChannel(uuid, { 'Caller-Caller-ID-Number': encodeURIComponent('+8613800138000'), 'Caller-Destination-Number': '4008320160' }, () => ({ variable_DIALSTATUS: 'NO_ANSWER' }));
+    await channel.connect(t.app.telephony!.socketPort()!);
+    const { data } = await nextEvent(reader, state, (event, d) => event === 'calls' && d.some((c: { uuid: string }) => c.uuid === uuid));
+    const call = data.find((c: { uuid: string }) => c.uuid === uuid);
+    expect(call).toMatchObject({ state: 'ringing', source: 'inbound', caller: '138****8000' });
+    expect(JSON.stringify(data)).not.toContain('13800138000');
+    channel.hangup();
+    await reader.cancel();
+  });
+});
