@@ -33,8 +33,8 @@ const sections = {
   outreach: outreachSection,
   callTasks: callTasksSection,
   metrics: metricsSection,
-  campaigns: campaignsSection,
   customers: customersSection,
+  campaigns: campaignsSection,
   imports: importsSection,
 } satisfies Record<string, ConfigSection<any, unknown>>;
 

@@ -40,6 +40,7 @@ export async function seedMembers(em: EntityManager): Promise<void>{
     }
     const campaign = em.create(CampaignSchema, { id: 'CMP_1', name: '回归礼包', segment: 'regular', type: 'discount', channel: 'sms', content: '…' });
     em.create(CampaignTrackingSchema, { campaign, member: 'M09', status: 'opened' });
-    em.create(CampaignTrackingSchema, { campaign, member: 'M09', status: 'sent' });
+    const second = em.create(CampaignSchema, { id: 'CMP_2', name: '周末派对', segment: 'regular', type: 'discount', channel: 'sms', content: '…' });
+  em.create(CampaignTrackingSchema, { campaign: second, member: 'M09', status: 'sent' });
     await em.flush();
 }
