@@ -28,9 +28,18 @@ export type ConsentEntry = {
  * its source and time; the latest row for a number and channel is the state in force.
  */
 export function recordConsent(em: EntityManager, entry: ConsentEntry, audit?: { channel: AuditChannel; actorStaffId: number | null; requestId?: string }): void {
+  const { phone, row } = ledgerRow(entry);
+  em.create(ConsentSchema, row);
+  if (audit) {
+    recordAudit(em, { ...audit, action: `consent.${entry.state}`, targetType: 'phone', targetId: maskPhone(phone.e164), details: { channel: entry.channel, source: entry.source } });
+  }
+}
+
+/** The ledger row of an entry, its number normalised (422 INVALID_PHONE_NUMBER when it is not a number). */
+function ledgerRow(entry: ConsentEntry) {
   const phone = normalizePhone(entry.phone);
   if (!phone) throw new DomainError('INVALID_PHONE_NUMBER', `号码格式不正确: ${entry.phone}`, { fields: [{ field: 'phone', message: '号码格式不正确' }] });
-  em.create(ConsentSchema, {
+  const row = {
     customer: entry.customerId ?? null,
     phone: phone.e164,
     phoneLast8: phone.last8,
@@ -42,10 +51,8 @@ export function recordConsent(em: EntityManager, entry: ConsentEntry, audit?: { 
     textVersion: entry.textVersion ?? null,
     recordedBy: entry.recordedBy ?? null,
     recordedAt: entry.at ?? new Date(),
-  });
-  if (audit) {
-    recordAudit(em, { ...audit, action: `consent.${entry.state}`, targetType: 'phone', targetId: maskPhone(phone.e164), details: { channel: entry.channel, source: entry.source } });
-  }
+  };
+  return { phone, row };
 }
 
 /**
@@ -59,23 +66,9 @@ export async function recordConsentOnce(
   entry: ConsentEntry & { dedupKey: string },
   audit?: { channel: AuditChannel; actorStaffId: number | null; requestId?: string },
 ): Promise<boolean> {
-  const phone = normalizePhone(entry.phone);
-  if (!phone) throw new DomainError('INVALID_PHONE_NUMBER', `号码格式不正确: ${entry.phone}`, { fields: [{ field: 'phone', message: 'invalid' }] });
+  const { phone, row } = ledgerRow(entry);
   return em.transactional(async (tx) => {
-    const inserted = await insertConsentOnce(tx, {
-      customer: entry.customerId ?? null,
-      phone: phone.e164,
-      phoneLast8: phone.last8,
-      channel: entry.channel,
-      state: entry.state,
-      source: entry.source,
-      reason: entry.reason ?? null,
-      evidence: entry.evidence ?? null,
-      textVersion: entry.textVersion ?? null,
-      recordedBy: entry.recordedBy ?? null,
-      recordedAt: entry.at ?? new Date(),
-      dedupKey: entry.dedupKey,
-    });
+    const inserted = await insertConsentOnce(tx, { ...row, dedupKey: entry.dedupKey });
     if (!inserted) return false;
     if (audit) {
       recordAudit(tx, { ...audit, action: `consent.${entry.state}`, targetType: 'phone', targetId: maskPhone(phone.e164), details: { channel: entry.channel, source: entry.source } });
