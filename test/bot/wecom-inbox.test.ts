@@ -8,6 +8,7 @@ import { connectOrm } from '../../src/db/orm.js';
 import { createTestDatabase } from '../support/database.js';
 import { startFakeWecom } from '../support/fake-wecom.js';
 import { SAMPLE, encryptInner, signedPost, textXml } from './wecom-samples.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** The real server entry point in a child process (as `npm start` runs it). */
 function server(env: Record<string, string>) {
@@ -18,16 +19,6 @@ function server(env: Record<string, string>) {
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const listening = waitFor(() => out.split('\n').find((l) => l.includes('http door listening')), 'server listening', 120_000).then((line) => JSON.parse(line).url as string);
   return { child, exited, listening, out: () => out };
-}
-
-async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 60_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -68,7 +59,7 @@ describe('WeCom messages acknowledged before a crash (mysql)', () => {
     const post = signedPost(encryptInner(textXml('zhangsan', '帮助', 'crash-1')));
     const res = await fetch(`${url}/wecom/callback?${new URLSearchParams(post.query)}`, { method: 'POST', body: post.body, headers: { 'content-type': 'text/xml' } });
     expect(res.status).toBe(200);
-    await waitFor(() => wecom.gettokenCalls > 0, 'the reply under way');
+    await waitFor(() => wecom.gettokenCalls > 0, 'the reply under way', 60_000);
     first.child.kill('SIGKILL');
     await first.exited;
     expect(wecom.sent).toHaveLength(0);
@@ -79,7 +70,7 @@ describe('WeCom messages acknowledged before a crash (mysql)', () => {
     await second.listening;
     const orm = await connectOrm(db.target);
     cleanups.push(() => orm.close(true));
-    await waitFor(async () => (await orm.em.fork().findOne(CallbackReceiptSchema, { kind: 'message', processedAt: { $ne: null } })) ?? undefined, 'the message processed');
+    await waitFor(async () => (await orm.em.fork().findOne(CallbackReceiptSchema, { kind: 'message', processedAt: { $ne: null } })) ?? undefined, 'the message processed', 60_000);
     const replies = wecom.sent.filter((m) => m.touser === 'zhangsan');
     expect(replies).toHaveLength(1);
     // A retry of the same message from WeCom is a duplicate: no second reply.

@@ -9,7 +9,7 @@ import { DIALECTS } from '../support/database.js';
 import { FakeTencentCloud } from '../support/fake-tencent-cloud.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
 import { SAMPLE } from '../bot/wecom-samples.js';
-import { waitFor } from '../bot/seed.js';
+import { waitFor } from '../support/wait-for.js';
 
 const CALLBACK = 'cb-token-campaigns-0123456789';
 const LINK_BASE = 'https://s.example.cn/o/';

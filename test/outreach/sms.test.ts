@@ -9,18 +9,9 @@ import { sendPendingSms } from '../../src/domain/outreach/sms-send.service.js';
 import type { OutreachDeps } from '../../src/domain/outreach/outreach-deps.js';
 import { createTencentSmsGateway } from '../../src/gateways/tencent/tencent-sms-gateway.js';
 import { systemClock } from '../../src/domain/ports/clock.port.js';
+import { waitFor } from '../support/wait-for.js';
 
 const CALLBACK = 'cb-token-0123456789abcdef';
-
-async function waitFor<T>(probe: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.each(DIALECTS)('SMS outreach on %s', (dialect) => {
   const fake = new FakeTencentCloud({ smsSdkAppId: '1400000001' });
@@ -205,7 +196,7 @@ describe.each(DIALECTS)('SMS outreach on %s', (dialect) => {
       const report = await waitFor(async () => {
         const r = await t.call('GET', `/api/ai-ops/outreach/sms/batch/${id}`, { token: manager.token });
         return r.body.data.status === 'completed' && r.body.data;
-      });
+      }, 'the batch to complete');
       expect(report).toMatchObject({ total: 450, sent: 449, skipped: 1, skippedByReason: { OPTED_OUT: 1 }, progress: 100, pending: 0 });
       // the opted-out number was skipped inside the first chunk of 200
       expect(fake.requests.map((r) => r.phones.length)).toEqual([199, 200, 50]);

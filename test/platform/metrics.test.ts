@@ -7,6 +7,7 @@ import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
 import { channelEvent, FakeEventSocket, jsonEvent } from '../telephony/support/fake-switch.js';
 import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
 import type { JobDefinition } from '../../src/jobs/job-registry.js';
+import { waitFor } from '../support/wait-for.js';
 
 const METRICS_TOKEN = 'scrape-token-0123456789';
 const AES_KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
@@ -23,15 +24,7 @@ function value(text: string, name: string, labels: Record<string, string> = {}):
   return undefined;
 }
 
-async function until<T>(probe: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = <T>(probe: () => Promise<T>) => waitFor(probe, 'the metric to appear');
 
 const okJob: JobDefinition<Record<string, unknown>> = { name: 'metrics.probe-ok', parse: (d) => d as Record<string, unknown>, run: async () => undefined };
 const failingJob: JobDefinition<Record<string, unknown>> = {
