@@ -1,6 +1,9 @@
 /** What a probe answers once it answers at all (`false`, `0`, `''`, `null` and `undefined` mean "not yet"). */
 export type Truthy<T> = Exclude<T, null | undefined | false | 0 | ''>;
 
+/** How long a test lets a client reach a local fake (event socket `ready()`): a deadline, never a budget. */
+export const READY_MS = 60_000;
+
 /**
  * The one way a test waits: for a condition to become true (a row written, an event received, a
  * connection made) — never for a fixed time. The deadline only turns a hang into a readable failure; it
