@@ -8,11 +8,13 @@ import type { LiveCalls } from '../domain/calls/live-calls.js';
 import { CallSchema } from '../domain/calls/call.entity.js';
 import type { JobQueue } from '../domain/ports/job-queue.port.js';
 import type { Notifier } from '../domain/ports/notifier.port.js';
+import type { Clock } from '../domain/ports/clock.port.js';
 import type { VoiceGateway } from '../domain/ports/voice-gateway.port.js';
 import { startCallServer, type CallServer } from './call-server.js';
 import { createEventClient, type EventClient, type SwitchEvent } from './event-client.js';
 import { createFreeSwitchVoiceGateway } from './freeswitch-voice-gateway.js';
 import { createFreeSwitchSwitch, type FreeSwitchSwitch } from './freeswitch-switch.js';
+import { checkTtsEngine } from './tts-check.js';
 import { settleCall } from '../domain/call-tasks/attempt-outcome.js';
 import { notifyTaskFinished } from '../domain/call-tasks/completion-card.js';
 
@@ -26,6 +28,8 @@ export type TelephonyDeps = {
   timeZone: string;
   /** The live board's view of calls on the switch (ringing, talking); optional. */
   liveCalls?: LiveCalls;
+  /** "Now" for the domain (a call task's retry time and its 10-minute line rule); default the system clock. */
+  clock?: Clock;
 };
 
 export type TelephonyDoor = {
@@ -48,9 +52,16 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
   const log = deps.logger.child({ component: 'telephony' });
   const { config } = deps;
   const live = new Map<string, string>();
+  let ttsChecked = false;
   const events = createEventClient({
     ...config.esl,
     logger: deps.logger,
+    // Once per process, on the first connection that answers: is the TTS engine outreach calls speak with loaded?
+    onSubscribed: async () => {
+      if (ttsChecked) return;
+      await checkTtsEngine(events, config.tts, log, config.commandTimeoutMs);
+      ttsChecked = true;
+    },
     onEvent: (event) => {
       trackChannel(live, event);
       return onSwitchEvent(deps, log, event, sw);
@@ -178,7 +189,7 @@ async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwi
     vars,
   };
   const em = deps.fork();
-  const settled = await settleCall(em, ended);
+  const settled = await settleCall(em, ended, deps.clock?.now());
   if (settled?.completed && settled.taskId) await notifyTaskFinished(em, deps.notifier, settled.taskId);
   log.info({ callId: ended.callId, cause: ended.hangupCause, outcome: settled?.call.outcome ?? 'not ours' }, 'outbound call ended');
   sw.emitCallEnded(ended);

@@ -16,7 +16,7 @@ import { waitFor } from '../support/wait-for.js';
 const BUILT_ELSEWHERE = new Set([
   'lead:call:create', 'lead:call:list', 'lead:call:view', 'lead:call:edit', 'lead:call:control', 'lead:call:cancel',
   'lead:call:record:list', 'lead:call:record:view', 'lead:call:record:download',
-  'customer:view', 'customer:edit', 'customer:campaign:create', 'customer:campaign:approve',
+  'customer:campaign:create', 'customer:campaign:approve',
 ]);
 
 function sources(dir: string): string[] {
