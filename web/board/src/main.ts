@@ -24,6 +24,7 @@ function setLive(state: 'on' | 'off' | 'retry', text: string): void {
 }
 
 function toast(text: string, kind: 'ok' | 'error' = 'ok'): void {
+  for (const old of document.querySelectorAll('.toast')) old.remove();
   const el = h('div', { class: `toast ${kind}`, role: 'status' }, text);
   document.body.append(el);
   setTimeout(() => el.remove(), 4000);

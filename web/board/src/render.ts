@@ -35,7 +35,7 @@ function callList(calls: LiveCall[], names: Map<number, string>): HTMLElement {
     'ul',
     { class: 'calls' },
     ...calls.map((c) => {
-      const who = c.staffIds.map((id) => names.get(id) ?? `#${id}`).join('、') || '无人接听';
+      const who = c.staffIds.map((id) => names.get(id) ?? `#${id}`).join('、') || (c.state === 'ringing' ? '无人可接，转语音留言' : '—');
       return h(
         'li',
         { 'data-call-uuid': c.uuid, 'data-state': c.state },
