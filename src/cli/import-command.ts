@@ -5,9 +5,9 @@ import { IMPORT_KINDS, ImportErrorSchema, ImportSchema, type ImportKind } from '
 import { createImport, errorsCsv, importView, runImport, sheetFormatOf, type ImportSettings } from '../domain/imports/import.service.js';
 import { DomainError } from '../domain/shared/domain-error.js';
 import type { SheetEncoding } from '../domain/ports/spreadsheet.port.js';
+import { UsageError } from './usage-error.js';
 import { spreadsheetReader } from '../gateways/spreadsheet/spreadsheet-reader.js';
 
-export class ImportUsageError extends Error {}
 
 /** How many rejected rows the summary lists before pointing at the full list. */
 const SHOWN_ERRORS = 10;
@@ -24,15 +24,15 @@ export async function importCommand(
   progress: (line: string) => void,
 ): Promise<{ ok: boolean; text: string }> {
   const kind = args.kind as ImportKind;
-  if (!IMPORT_KINDS.includes(kind)) throw new ImportUsageError(`import: the kind must be one of ${IMPORT_KINDS.join(', ')}`);
-  if (!args.file) throw new ImportUsageError('import: the file to import is missing');
+  if (!IMPORT_KINDS.includes(kind)) throw new UsageError(`import: the kind must be one of ${IMPORT_KINDS.join(', ')}`);
+  if (!args.file) throw new UsageError('import: the file to import is missing');
   const encoding = (args.encoding ?? 'auto') as SheetEncoding;
-  if (!['auto', 'utf8', 'gbk'].includes(encoding)) throw new ImportUsageError('import: --encoding is auto, utf8 or gbk');
+  if (!['auto', 'utf8', 'gbk'].includes(encoding)) throw new UsageError('import: --encoding is auto, utf8 or gbk');
   const path = resolve(args.file);
   const format = sheetFormatOf(path);
-  if (typeof format === 'object') throw new ImportUsageError(`import: ${format.error}`);
+  if (typeof format === 'object') throw new UsageError(`import: ${format.error}`);
   const file = await stat(path).catch(() => null);
-  if (!file?.isFile()) throw new ImportUsageError(`import: no such file ${path}`);
+  if (!file?.isFile()) throw new UsageError(`import: no such file ${path}`);
 
   const job = await createImport(em, null, { kind, fileName: basename(path), format, encoding, storedPath: path });
   progress(`import #${job.id}: ${kind} from ${basename(path)}`);
@@ -61,7 +61,7 @@ export async function importCommand(
 /** `import:errors <id>`: every rejected row of an import as the CSV the API downloads. */
 export async function importErrorsCommand(em: EntityManager, id: string | undefined, write: (chunk: string) => void): Promise<void> {
   const n = Number(id);
-  if (!Number.isInteger(n) || n <= 0) throw new ImportUsageError('import:errors: the import id is missing');
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError('import:errors: the import id is missing');
   if (!(await em.count(ImportSchema, { id: n }))) throw new DomainError('IMPORT_NOT_FOUND', `导入任务 ${n} 不存在`);
   for await (const chunk of errorsCsv(em, n)) write(chunk);
 }

@@ -11,7 +11,7 @@ import { connectOrm, migrateUp } from '../db/orm.js';
 import { DomainError } from '../domain/shared/domain-error.js';
 import { createStaff } from '../domain/staff/staff.service.js';
 import { StaffSchema, type StaffRole } from '../domain/staff/staff.entity.js';
-import { importCommand, importErrorsCommand, ImportUsageError } from './import-command.js';
+import { UsageError } from './usage-error.js';
 import { StaffTokens } from '../miniapp-api/auth/staff-token.js';
 
 const USAGE = `usage:
@@ -69,11 +69,16 @@ async function run(): Promise<Answer> {
         const tokens = new StaffTokens(config.auth.appSecret, config.auth.tokenTtlSeconds);
         return (await tokens.issue({ staffId: staff.id, role: staff.role })).token;
       }
-      case 'import':
+      case 'import': {
+        // Loaded on demand: the spreadsheet libraries (exceljs) would slow every other command's start.
+        const { importCommand } = await import('./import-command.js');
         return await importCommand(em, { timeZone: config.businessTimeZone, batchSize: config.imports.batchSize }, { kind: positionals[0], file: positionals[1], encoding: values.encoding }, (line) => console.error(line));
-      case 'import:errors':
+      }
+      case 'import:errors': {
+        const { importErrorsCommand } = await import('./import-command.js');
         await importErrorsCommand(em, positionals[0], (chunk) => process.stdout.write(chunk));
         return '';
+      }
       default:
         throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
     }
@@ -82,17 +87,15 @@ async function run(): Promise<Answer> {
   }
 }
 
-class UsageError extends Error {}
-
 try {
   const answer = await run();
   const { ok, text } = typeof answer === 'string' ? { ok: true, text: answer } : answer;
   if (text) console.log(text);
   process.exitCode = ok ? 0 : 1;
 } catch (err) {
-  if (err instanceof UsageError || err instanceof ImportUsageError) console.error(`${err.message}\n${USAGE}`);
+  if (err instanceof UsageError) console.error(`${err.message}\n${USAGE}`);
   else if (err instanceof ConfigError) console.error(err.message);
   else if (err instanceof DomainError) console.error(`${err.code}: ${err.message}${err.details ? ` ${JSON.stringify(err.details)}` : ''}`);
   else console.error(`failed: ${(err as Error).message}`);
-  process.exit(err instanceof UsageError || err instanceof ImportUsageError ? 2 : 1);
+  process.exit(err instanceof UsageError ? 2 : 1);
 }
