@@ -8,16 +8,12 @@ import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/data
 import { connectOrm } from '../../src/db/orm.js';
 import { StaffTokens } from '../../src/miniapp-api/auth/staff-token.js';
 import { loadConfig } from '../../src/config.js';
-import { PROCESS_START_MS } from '../support/server-process.js';
 
 const exec = promisify(execFile);
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const c of cleanups) await c();
 });
-
-/** Each test starts a few processes through tsx: each a few seconds on a quiet machine, a minute on a loaded one. */
-const SPAWNING = 2 * PROCESS_START_MS;
 
 async function cli(script: string, args: string[], env: Record<string, string>) {
   try {
@@ -49,7 +45,7 @@ describe.each(DIALECTS)('operator CLI on %s', (dialect) => {
     expect(issued.code).toBe(0);
     const claims = await new StaffTokens(loadConfig(env).auth.appSecret, 3600).verify(issued.stdout.trim());
     expect(claims).toEqual({ staffId: id, role: 'manager' });
-  }, SPAWNING);
+  }, 180_000);
 
   it('refuses bad input with a readable message and a non-zero exit', async () => {
     const dup = await cli('src/cli/index.ts', ['staff:create', '--name', '李四', '--role', 'sales', '--wecom-user', 'zhangsan'], env);
@@ -63,7 +59,7 @@ describe.each(DIALECTS)('operator CLI on %s', (dialect) => {
     const usage = await cli('src/cli/index.ts', ['nope'], env);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('usage:');
-  }, SPAWNING);
+  }, 180_000);
 
   it('loads the demo data set once', async () => {
     const first = await cli('src/cli/seed-demo.ts', [], env);
@@ -83,5 +79,5 @@ describe.each(DIALECTS)('operator CLI on %s', (dialect) => {
     } finally {
       await orm.close(true);
     }
-  }, SPAWNING);
+  }, 180_000);
 });
