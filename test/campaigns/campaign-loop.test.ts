@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CampaignSchema } from '../../src/domain/campaigns/campaign.entity.js';
+import { CAMPAIGN_TRACK_JOB } from '../../src/jobs/campaigns/campaign.jobs.js';
 import { CampaignTrackingSchema } from '../../src/domain/campaigns/campaign-tracking.entity.js';
 import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
 import { MemberSchema } from '../../src/domain/members/member.entity.js';
@@ -9,7 +10,7 @@ import { DIALECTS } from '../support/database.js';
 import { FakeTencentCloud } from '../support/fake-tencent-cloud.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
 import { SAMPLE } from '../bot/wecom-samples.js';
-import { waitFor } from '../bot/seed.js';
+import { waitFor } from '../support/wait-for.js';
 
 const CALLBACK = 'cb-token-campaigns-0123456789';
 const LINK_BASE = 'https://s.example.cn/o/';
@@ -139,8 +140,16 @@ describe.each(DIALECTS)('segment campaign loop (%s)', (dialect) => {
     em.create(MemberVisitSchema, { member: held[0]!.member.id, visitedAt: soon, spendingFen: 10_000 });
     await em.flush();
 
-    const perf = await t.call('GET', `/api/ai-ops/customer/performance?campaignId=${c.id}`, { token: creator.token });
-    expect(perf.status).toBe(200);
+    // A read only reads: the visits count once the minutely tracking job has run (seed §5.2: within a minute).
+    const performance = () => t.call('GET', `/api/ai-ops/customer/performance?campaignId=${c.id}`, { token: creator.token });
+    const stale = await performance();
+    expect(stale.status).toBe(200);
+    expect(stale.body.data).toMatchObject({ converted: 0, revenueFen: 0, holdout: { converted: 0 } });
+    await t.app.jobQueue.enqueue(CAMPAIGN_TRACK_JOB, {});
+    const perf = await waitFor(async () => {
+      const r = await performance();
+      return r.body.data.converted === 4 && r.body.data.holdout.converted === 1 ? r : undefined;
+    }, 'the tracking job counted the visits', 20_000);
     const cost = 18 * 5 + 4 * 3000;
     expect(perf.body.data).toMatchObject({
       campaignId: c.id,

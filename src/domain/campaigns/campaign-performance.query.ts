@@ -28,7 +28,8 @@ export function attributionWindow(c: Pick<Campaign, 'startedAt' | 'attributionDa
  * delivery times from its SMS batch's recipients (carrier receipts), conversion = the member's first visit
  * in the attribution window (treated members only once their SMS went out), revenue = that visit's spend,
  * cost = the message (treated members sent one) plus the incentive for a treated member who converted,
- * and the furthest stage reached. Run on every performance read and every minute for running campaigns.
+ * and the furthest stage reached. Run every minute for running campaigns (job `campaign.track`), so the
+ * figures a performance read shows are at most a minute behind a receipt or a visit; reads only read.
  */
 export async function refreshTracking(em: EntityManager, campaign: Campaign, smsCostFen: number): Promise<void> {
   const window = attributionWindow(campaign);
@@ -78,12 +79,12 @@ type GroupFigures = { members: number; sent: number; delivered: number; opened: 
  * Seed §4.4 trackCampaignPerformance: the treated group's funnel, revenue, cost, ROI %, response rate
  * (opened or clicked / sent) and conversion rate (converted / sent), and the holdout's own figures with the
  * uplift (treated conversion rate − holdout conversion rate, in percentage points). ROI counts the treated
- * group only: the holdout was sent nothing and cost nothing.
+ * group only: the holdout was sent nothing and cost nothing. Reads the tracking rows as the minutely
+ * refresh left them (refreshTracking); it computes nothing itself.
  */
-export async function campaignPerformance(em: EntityManager, campaignId: string, smsCostFen: number) {
+export async function campaignPerformance(em: EntityManager, campaignId: string) {
   const campaign = await em.findOne(CampaignSchema, { id: campaignId }, { disableIdentityMap: true });
   if (!campaign) throw new DomainError('CAMPAIGN_NOT_FOUND', `营销活动 ${campaignId} 不存在`);
-  await refreshTracking(em, campaign, smsCostFen);
   type Row = Record<keyof GroupFigures, Num> & { holdout: Num };
   const rows: Row[] = await em.getConnection().execute<Row[]>(
     `select holdout, count(*) as members,
