@@ -34,6 +34,11 @@ export function attributionWindow(c: Pick<Campaign, 'startedAt' | 'attributionDa
 export async function refreshTracking(em: EntityManager, campaign: Campaign, smsCostFen: number): Promise<void> {
   const window = attributionWindow(campaign);
   if (!window) return;
+  // One transaction: a performance read sees the campaign before or after a refresh, never half of one.
+  await em.transactional((tx) => refreshStatements(tx, campaign, window, smsCostFen));
+}
+
+async function refreshStatements(em: EntityManager, campaign: Campaign, window: { from: Date; to: Date }, smsCostFen: number): Promise<void> {
   const conn = em.getConnection();
   const batch = `(select b.id from sms_batches b where b.campaign_id = campaign_tracking.campaign_id)`;
   await conn.execute(
@@ -45,6 +50,7 @@ export async function refreshTracking(em: EntityManager, campaign: Campaign, sms
      where campaign_id = ? and holdout = ? and phone is not null`,
     [campaign.id, 0],
     'run',
+    em.getTransactionContext(),
   );
   await conn.execute(
     `update campaign_tracking set converted_at = (
@@ -53,6 +59,7 @@ export async function refreshTracking(em: EntityManager, campaign: Campaign, sms
      where campaign_id = ? and converted_at is null and (holdout = ? or sent_at is not null)`,
     [window.from, window.to, campaign.id, 1],
     'run',
+    em.getTransactionContext(),
   );
   await conn.execute(
     `update campaign_tracking set
@@ -70,6 +77,7 @@ export async function refreshTracking(em: EntityManager, campaign: Campaign, sms
      where campaign_id = ?`,
     [smsCostFen, 0, campaign.incentiveFen, 1, campaign.id],
     'run',
+    em.getTransactionContext(),
   );
 }
 
