@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
-import { MemberSchema } from '../members/member.entity.js';
+import { reachableSegmentMembers } from '../customers/segments.service.js';
 import { OUTREACH_JOBS } from '../outreach/outreach-deps.js';
 import { SmsBatchSchema } from '../outreach/sms-batch.entity.js';
 import { SmsBatchRecipientSchema } from '../outreach/sms-batch-recipient.entity.js';
@@ -18,7 +18,6 @@ export const CAMPAIGN_LAUNCH_JOB = 'campaign.launch';
 export type LaunchDeps = { clock: Clock; jobs: JobQueue; linkSecret: string; linkBase: string };
 export type LaunchResult = { state: 'launched'; batchId: number | null; treated: number; holdout: number } | { state: 'deferred'; until: Date } | { state: 'skipped'; status: string };
 
-const PAGE = 5000;
 const INSERT_CHUNK = 1000;
 
 /**
@@ -40,7 +39,7 @@ export async function launchCampaign(newEm: () => EntityManager, deps: LaunchDep
   }
   const template = await templateByCode(em, campaign.smsTemplateCode ?? '', { activeOnly: true });
 
-  const audience = await reachableMembers(em, campaign.segment);
+  const audience = await reachableSegmentMembers(em, campaign.segment);
   const holdout = pickHoldout(audience.length, holdoutSize(audience.length, campaign.holdoutPercent));
   const launched = await em.transactional(async (tx) => {
     const moved = await tx.nativeUpdate(CampaignSchema, { id: campaignId, status: 'approved' }, { status: 'running', startedAt: now, updatedAt: now });
@@ -86,29 +85,6 @@ export async function launchCampaign(newEm: () => EntityManager, deps: LaunchDep
   if (!launched) return { state: 'skipped', status: 'running' };
   if (launched.batchId !== null) await deps.jobs.enqueue(OUTREACH_JOBS.batch, { batchId: launched.batchId }, { runAt: now, uniqueKey: `sms-batch-${launched.batchId}` });
   return { state: 'launched', batchId: launched.batchId, treated: launched.treated, holdout: holdout.size };
-}
-
-type AudienceMember = { id: string; name: string; phone: string; customerId: string | null };
-
-/** Active members of the segment with a mobile number, one per number (the earliest member keeps it). */
-async function reachableMembers(em: EntityManager, segment: string): Promise<AudienceMember[]> {
-  const out: AudienceMember[] = [];
-  const seen = new Set<string>();
-  let after = '';
-  for (;;) {
-    const page = await em.find(
-      MemberSchema,
-      { segment: segment as never, status: 'active', phone: { $ne: null }, id: { $gt: after } },
-      { fields: ['id', 'name', 'phone', 'customer'], orderBy: { id: 'asc' }, limit: PAGE, disableIdentityMap: true },
-    );
-    for (const m of page) {
-      if (!m.phone || seen.has(m.phone)) continue;
-      seen.add(m.phone);
-      out.push({ id: m.id, name: (m.name ?? '会员').slice(0, 10), phone: m.phone, customerId: m.customer?.id ?? null });
-    }
-    if (page.length < PAGE) return out;
-    after = page.at(-1)!.id;
-  }
 }
 
 /** `size` distinct positions out of `n`, uniformly at random (partial Fisher–Yates on a CSPRNG). */
