@@ -43,7 +43,7 @@ export function wire(platform: Omit<Platform, 'notifier'>, options: { wechatyPup
   const { receipts } = chatOps;
   const timeZone = config.businessTimeZone;
   // The chat transports send; everyone else queues in the outbox.
-  const deliverer = createOutboxDeliverer({ fork: platform.fork, sender: chatOps.notifier, settings: config.notifications, logger, enabled: config.jobs.enabled });
+  const deliverer = createOutboxDeliverer({ fork: platform.fork, sender: chatOps.notifier, settings: config.notifications, logger });
   const notifier = createOutboxNotifier({ fork: platform.fork, wake: () => deliverer.wake() });
   platform.metrics.sources.outboxDepth = () => outboxDepth(platform.fork());
   const jobs: JobDefinition<any>[] = [

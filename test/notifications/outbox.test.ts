@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +40,18 @@ async function startOn(db: TestDatabase, dataDir: string, env: Record<string, st
   return start({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dataDir, DATABASE_URL: db.url, JOBS_PROCESS_EVERY_MS: '100', ...env });
 }
 
-async function post(app: RunningApp, token: string, path: string, json: unknown) {
+/** The real server entry point in a child process (as `npm start` runs it), so it can be killed mid-delivery. */
+function childServer(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const listening = waitFor(() => out.split('\n').find((l) => l.includes('http door listening')), 'server listening', 120_000).then((line) => JSON.parse(line).url as string);
+  return { child, exited, listening };
+}
+
+async function post(app: Pick<RunningApp, 'url'>, token: string, path: string, json: unknown) {
   const res = await fetch(`${app.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(json) });
   return { status: res.status, body: (await res.json()) as any };
 }
@@ -107,20 +119,34 @@ describe.each(DIALECTS)('notification outbox in the running app (%s)', (dialect)
     expect(cards[0]!.template_card.button_list.map((b: { key: string }) => b.key)).toEqual([`approve:invitation:${res.body.data.id}`, `reject:invitation:${res.body.data.id}`]);
   }, BOOTS_A_DATABASE);
 
-  it('a notification queued by a process that stopped is sent after the restart, exactly once; /metrics shows the depth meanwhile', async () => {
+  it('a notification held by a process killed before it reached WeCom is sent after the restart, exactly once; /metrics shows the depth', async () => {
     await fresh();
-    // First process: takes requests but runs no jobs, so the card stays queued when it stops.
-    const first = await boot({ JOBS_ENABLED: 'false', METRICS_TOKEN });
-    const s = await seed(first, 'B1');
-    const queued = await post(first, s.sales, '/api/ai-ops/outreach/invitation', { customerId: s.customerId, eventId: s.eventId });
-    expect(queued.status, JSON.stringify(queued.body)).toBe(201);
-    const scrape = await (await fetch(`${first.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
-    expect(scrape).toMatch(/^salesops_outbox_depth 1$/m);
+    const seeded = await boot();
+    const s = await seed(seeded, 'B1');
     await apps.pop()!.stop();
+    // The first process (the real entry point in a child) takes the card and hangs at WeCom's token endpoint; then it is killed.
+    wecom.tokenDelayMs = 600_000;
+    const tokensBefore = wecom.gettokenCalls;
+    const env = { ...wecomEnv(wecom), DATABASE_URL: db.url, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', JOBS_PROCESS_EVERY_MS: '100', METRICS_TOKEN, NOTIFY_OUTBOX_POLL_SECONDS: '1', NOTIFY_OUTBOX_LEASE_SECONDS: '1' };
+    const first = childServer(env);
+    try {
+      const url = await first.listening;
+      const queued = await post({ url }, s.sales, '/api/ai-ops/outreach/invitation', { customerId: s.customerId, eventId: s.eventId });
+      expect(queued.status, JSON.stringify(queued.body)).toBe(201);
+      await waitFor(() => wecom.gettokenCalls > tokensBefore, 'the first process on its way to WeCom', 60_000);
+      const scrape = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+      expect(scrape).toMatch(/^salesops_outbox_depth 1$/m);
+    } finally {
+      first.child.kill('SIGKILL');
+      await first.exited;
+    }
     expect(wecom.received.filter((m) => m.touser === s.managerWecomId)).toHaveLength(0);
+    wecom.tokenDelayMs = 0;
 
-    const second = await boot({ METRICS_TOKEN });
-    await waitFor(async () => (await outboxRows(second)).every((r) => r.status === 'sent'), 'the queued card delivered after the restart');
+    const second = await boot({ METRICS_TOKEN, NOTIFY_OUTBOX_POLL_SECONDS: '1', NOTIFY_OUTBOX_LEASE_SECONDS: '1' });
+    const sent = await waitFor(async () => (await outboxRows(second)).find((r) => r.status === 'sent'), 'the card delivered after the restart', 60_000);
+    expect(sent.staffId).toBe(s.managerId);
+    expect(sent.attempts).toBeGreaterThanOrEqual(2);
     expect(wecom.sent.filter((m) => m.touser === s.managerWecomId)).toHaveLength(1);
     const after = await (await fetch(`${second.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     expect(after).toMatch(/^salesops_outbox_depth 0$/m);

@@ -7,7 +7,7 @@ import type { JobDefinition } from '../job-registry.js';
 export const DELIVER_NOTIFICATIONS_JOB = 'notifications.deliver';
 
 export type OutboxDeliverer = {
-  /** Delivers now in the background (after a new row, at start); nothing when this process runs no jobs. */
+  /** Delivers now in the background (after a new row, at start). Every process delivers what it queued; the scheduled job does the rest. */
   wake(): void;
   /** One delivery pass (joined with one already running), resolved when it ends. */
   drain(): Promise<void>;
@@ -19,7 +19,7 @@ export type OutboxDeliverer = {
  * This process's deliverer of the notification outbox: one pass at a time (a wake during a pass runs one
  * more), so a burst of notifications costs one claim per batch, not one per row.
  */
-export function createOutboxDeliverer(deps: { fork(): EntityManager; sender: Notifier; settings: OutboxSettings; logger: Logger; enabled: boolean }): OutboxDeliverer {
+export function createOutboxDeliverer(deps: { fork(): EntityManager; sender: Notifier; settings: OutboxSettings; logger: Logger }): OutboxDeliverer {
   const log = deps.logger.child({ component: 'notification-outbox' });
   let running: Promise<void> | undefined;
   let again = false;
@@ -31,6 +31,7 @@ export function createOutboxDeliverer(deps: { fork(): EntityManager; sender: Not
     if (report.sent + report.retried + report.failed > 0) log.debug({ sent: report.sent, retried: report.retried, failed: report.failed }, 'notifications delivered');
   };
   const drain = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
     if (running) {
       again = true;
       return running;
@@ -49,7 +50,7 @@ export function createOutboxDeliverer(deps: { fork(): EntityManager; sender: Not
   };
   return {
     wake() {
-      if (deps.enabled && !stopped) void drain();
+      if (!stopped) void drain();
     },
     drain,
     async stop(timeoutMs = 10_000) {
