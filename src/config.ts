@@ -17,6 +17,7 @@ import { metricsSection } from './config/metrics.config.js';
 import { campaignsSection } from './config/campaigns.config.js';
 import { importsSection } from './config/imports.config.js';
 import { notificationsSection } from './config/notifications.config.js';
+import { boardSection } from './config/board.config.js';
 import { productionCarrierProblems } from './config/carriers.check.js';
 
 /**
@@ -38,6 +39,7 @@ const sections = {
   campaigns: campaignsSection,
   imports: importsSection,
   notifications: notificationsSection,
+  board: boardSection,
 } satisfies Record<string, ConfigSection<any, unknown>>;
 
 type SectionConfigs = { [K in keyof typeof sections]: ReturnType<(typeof sections)[K]['build']> };
