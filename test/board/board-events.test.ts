@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { FakeChannel, FakeEventSocket } from '../telephony/support/fake-switch.js';
+import { READY_MS } from '../support/wait-for.js';
 import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
 import { EventSchema } from '../../src/domain/events/event.entity.js';
 
@@ -37,7 +38,7 @@ describe.each(DIALECTS)('live board events (%s)', (dialect) => {
       FREESWITCH_ESL_PASSWORD: fs.password,
       FREESWITCH_SOCKET_PORT: '0',
     });
-    await t.app.telephony!.events.ready();
+    await t.app.telephony!.events.ready(READY_MS);
     manager = await t.staffWithToken('manager');
   });
   afterAll(async () => {
