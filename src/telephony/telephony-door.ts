@@ -193,11 +193,12 @@ async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwi
     digit: text(b['variable_salesops_digit']) ?? null,
     vars,
   };
+  // The line is free as soon as the switch says so: the dialler hears it before the call is settled.
+  sw.emitCallEnded(ended);
   const em = deps.fork();
   const settled = await settleCall(em, ended, deps.clock?.now());
   if (settled?.completed && settled.taskId) await notifyTaskFinished(em, deps.notifier, settled.taskId);
   log.info({ callId: ended.callId, cause: ended.hangupCause, outcome: settled?.call.outcome ?? 'not ours' }, 'outbound call ended');
-  sw.emitCallEnded(ended);
 }
 
 /** Outbound calls we placed (`originate` with salesops_call=outbound: outreach and call tasks): their channel events settle the call. */
