@@ -3,6 +3,7 @@ import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
 import { resolvePhone } from '../../src/domain/customers/phone-resolution.js';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** The bulk import keeps the customers module's rule: a mobile belongs to one customer. */
 describe.each(DIALECTS)('a mobile belongs to one customer, also through an import (%s)', (dialect) => {
@@ -25,11 +26,10 @@ describe.each(DIALECTS)('a mobile belongs to one customer, also through an impor
     expect(res.status).toBe(202);
     const id = ((await res.json()) as any).data.id as number;
     // Waits for the status the job writes, not for a fixed time.
-    for (;;) {
+    return waitFor(async () => {
       const job = (await t.call('GET', `/api/imports/${id}`, { token: manager.token })).body.data;
-      if (job.status === 'completed' || job.status === 'failed') return job;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      return (job.status === 'completed' || job.status === 'failed') && job;
+    }, `import ${id} to finish`, 120_000);
   };
 
   it('rejects a row that gives another customer a mobile someone has (stored, or an earlier row of the file), naming who has it', async () => {
