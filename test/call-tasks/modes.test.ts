@@ -118,12 +118,13 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
   const clock = beijingMorningClock();
 
   /** Creates a task for tomorrow (so no scheduled run races the test's own) and runs its dialler now. */
-  async function runTask(input: Omit<CreateCallTaskInput, 'name' | 'callScript'> & { callScript?: string }, during?: (call: FakeOutboundCall) => Promise<void>) {
+  async function runTask(input: Omit<CreateCallTaskInput, 'name' | 'callScript'> & { callScript?: string; grant?: string[] }, during?: (call: FakeOutboundCall) => Promise<void>) {
+    const { grant, ...task } = input;
     const em = t.app.orm.em.fork();
-    for (const phone of input.phoneNumbers) recordConsent(em, { phone, channel: 'call', state: 'granted', source: 'import' });
+    for (const phone of grant ?? input.phoneNumbers) recordConsent(em, { phone, channel: 'call', state: 'granted', source: 'import' });
     await em.flush();
     const deps = { ...t.app.callTasks.deps, clock };
-    const created = await createCallTask(em, deps, manager, { name: `任务${seq}`, callScript: '您好，这里是奥克斯空调，我们新推出了节能机型。', scheduledTime: new Date(Date.now() + 86_400_000), ...input });
+    const created = await createCallTask(em, deps, manager, { name: `任务${seq}`, callScript: '您好，这里是奥克斯空调，我们新推出了节能机型。', scheduledTime: new Date(Date.now() + 86_400_000), ...task });
     // The task's prompts are prepared once by their job (TTS into RECORDINGS_DIR/prompts/) before calls are answered.
     const texts = input.mode === 'robot' ? [robotPromptText({ callScript: input.callScript ?? '您好，这里是奥克斯空调，我们新推出了节能机型。' }), ...Object.values(TASK_CALL_PROMPTS)] : [TASK_CALL_PROMPTS.apology];
     await waitFor(() => texts.every((text) => existsSync(promptPath(dir, 'tts-1|nova', text))), 'the prompt audio');
@@ -194,5 +195,127 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
     expect(detail).toMatchObject({ successfulCalls: 1, abandonedCalls: 1, abandonRate: 1 });
     const list = await listCallTasks(em, manager, { page: 1, size: 50, sort: 'createTime', order: 'desc' });
     expect(list.rows.find((r) => r.taskId === taskId)).toMatchObject({ abandonedCalls: 1, abandonRate: 1 });
+  }, 180_000);
+
+  /** The robot's menu is running on the call's channel: the callee presses `digit` (null: presses nothing). */
+  const pressAtMenu = (digit: string | null) => async (call: FakeOutboundCall) => {
+    const channel = await waitFor(() => call.channel, 'the call handed to our socket');
+    await channel.waitFor('play_and_get_digits');
+    if (digit) call.press!(digit);
+  };
+
+  it('robot mode, key 1: the script and menu play, the callee is transferred to the sales and becomes a lead with a card to its owner', async () => {
+    const wecomBefore = wecom.sent.length;
+    const phone = number();
+    sw.outcome(phone, { kind: 'answer', afterMs: 10, talkMs: 60_000 });
+    const script = '您好，这里是奥克斯空调，新款节能空调限时优惠。';
+    const { taskId, result, calls } = await runTask({ phoneNumbers: [phone], mode: 'robot', salesStaffIds: [agentA], callScript: script }, pressAtMenu('1'));
+    expect(result).toBe('completed');
+    const channel = calls[0]!.channel!;
+    const apps = channel.executed.map((e) => e.app);
+    expect(apps.slice(apps.indexOf('record_session'))).toEqual(['record_session', 'play_and_get_digits', 'playback', 'bridge']);
+    // The script with the menu, as the WAV prepared once; then "transferring" while A's phone rings (ringback).
+    expect(channel.heard[0]).toBe(promptPath(dir, 'tts-1|nova', robotPromptText({ callScript: script })));
+    expect(channel.executed.find((e) => e.app === 'play_and_get_digits')!.arg).toMatch(/^1 1 1 5000 # \S+\.wav silence_stream:\/\/250 salesops_digit \^\[12\]\$$/);
+    expect(channel.bridgedTo).toBe('user/8101');
+    expect(channel.ringbackHeard).toBe(TONE);
+
+    // The key is recorded on the call; the lead reaches its owner (A, who took the call) in WeCom with 回拨.
+    const em = t.app.orm.em.fork();
+    const call = await callOf(taskId);
+    expect(call).toMatchObject({ ivrChoice: '1', outcome: 'answered', answeredBy: agentA });
+    const leadCard = await waitFor(() => sentTo(`agent-a-${dialect}`, wecomBefore).find((m) => cardText(m).includes('外呼意向客户')), 'the lead card to A');
+    expect(cardText(leadCard)).toContain('回拨');
+    expect(cardText(leadCard)).toContain(`callback:call:${call.uuid}`);
+    const phoneRow = await em.findOneOrFail(CallTaskPhoneSchema, { task: taskId });
+    expect(phoneRow.intended).toBe(true);
+    const customer = await em.findOneOrFail(CustomerSchema, { phone: `+86${phone}` });
+    expect(customer).toMatchObject({ ownerStaff: agentA, source: 'call_task', level: 'potential' });
+    expect(await em.count(CustomerContactSchema, { customer: customer.id, mobile: `+86${phone}` })).toBe(1);
+    const todo = await em.findOneOrFail(FollowUpTaskSchema, { relatedRecordId: call.uuid });
+    expect(todo).toMatchObject({ assignedTo: agentA, source: 'call_task', priority: 'high' });
+    expect((await callTaskDetail(em, manager, taskId)).intendedCustomers).toBe(1);
+  }, 180_000);
+
+  it('robot mode, key 2: the number is opted out in the consent ledger (source ivr) and never dialled again', async () => {
+    const phone = number();
+    sw.outcome(phone, { kind: 'answer', afterMs: 10, talkMs: 60_000 });
+    const first = await runTask({ phoneNumbers: [phone], mode: 'robot', salesStaffIds: [agentA] }, pressAtMenu('2'));
+    expect(first.result).toBe('completed');
+    const channel = first.calls[0]!.channel!;
+    expect(channel.heard.at(-1)).toBe(promptPath(dir, 'tts-1|nova', TASK_CALL_PROMPTS.optedOut));
+    expect(channel.executed.some((e) => e.app === 'bridge')).toBe(false);
+    const em = t.app.orm.em.fork();
+    expect((await callOf(first.taskId)).ivrChoice).toBe('2');
+    const rows = await em.find(ConsentSchema, { phone: `+86${phone}`, channel: 'call' }, { orderBy: { id: 'asc' } });
+    expect(rows.at(-1)).toMatchObject({ state: 'opted_out', source: 'ivr' });
+
+    // A later task with the same number: the opt-out is the number's latest ledger row, so it is skipped.
+    const other = number();
+    sw.outcome(other, { kind: 'answer', afterMs: 10, talkMs: 30 });
+    const { taskId, calls } = await runTask({ phoneNumbers: [phone, other], grant: [other], mode: 'robot', salesStaffIds: [agentA] });
+    expect(calls.some((c) => c.destination === phone)).toBe(false);
+    expect(sw.calls.filter((c) => c.destination === phone)).toHaveLength(1);
+    const skipped = await em.fork().findOneOrFail(CallTaskPhoneSchema, { task: taskId, phone: `+86${phone}` });
+    expect(skipped).toMatchObject({ status: 'skipped', skipReason: 'OPTED_OUT' });
+  }, 180_000);
+
+  it('robot mode, no key: goodbye, the call ends and no lead is made', async () => {
+    const phone = number();
+    sw.outcome(phone, { kind: 'answer', afterMs: 10, talkMs: 60_000 });
+    const { taskId, calls } = await runTask({ phoneNumbers: [phone], mode: 'robot', salesStaffIds: [agentA] }, pressAtMenu(null));
+    const channel = calls[0]!.channel!;
+    const apps = channel.executed.map((e) => e.app);
+    expect(apps.slice(apps.indexOf('play_and_get_digits'))).toEqual(['play_and_get_digits', 'playback', 'hangup']);
+    expect(channel.heard.at(-1)).toBe(promptPath(dir, 'tts-1|nova', TASK_CALL_PROMPTS.goodbye));
+    const call = await callOf(taskId);
+    expect(call.ivrChoice).toBe('none');
+    // Its analysis (低意向) completes without a lead.
+    await waitFor(async () => (await t.app.orm.em.fork().findOneOrFail(CallSchema, { id: call.id })).analysisStatus === 'COMPLETED', 'the analysis');
+    expect((await t.app.orm.em.fork().findOneOrFail(CallTaskPhoneSchema, { task: taskId })).intended).toBe(false);
+  }, 180_000);
+
+  it('analysis: a high-intention call becomes a lead for the task creator within the run; the analysis is stored as seed 004 §2.5 says', async () => {
+    const wecomBefore = wecom.sent.length;
+    const phone = number();
+    sw.outcome(phone, { kind: 'answer', afterMs: 10, talkMs: 60_000 });
+    // No sales named: the creator (the manager) takes the call and owns the lead.
+    await t.app.orm.em.fork().nativeUpdate(StaffSchema, { id: manager.staffId }, { officeExt: '8101' });
+    const em = t.app.orm.em.fork();
+    em.create(StaffStatusSchema, { staff: manager.staffId, status: 'in_office', expiresAt: new Date(Date.now() + 3_600_000) });
+    await em.flush();
+    const { taskId, calls } = await runTask({ phoneNumbers: [phone], mode: 'agent' }, async (c) => {
+      transcripts.set(c.uuid, '客户：HOT 这个价格可以，我们想合作，请尽快联系我。');
+    });
+    expect(calls[0]!.channel!.bridgedTo).toBe('user/8101');
+    const call = await callOf(taskId);
+    expect(call.answeredBy).toBe(manager.staffId);
+    const card = await waitFor(() => sentTo(`mgr-${dialect}`, wecomBefore).find((m) => cardText(m).includes('外呼意向客户')), 'the lead card to the creator');
+    expect(cardText(card)).toContain('回拨');
+    const check = t.app.orm.em.fork();
+    const done = await check.findOneOrFail(CallSchema, { id: call.id });
+    expect(done.analysisStatus).toBe('COMPLETED');
+    const a = await check.findOneOrFail(CallAnalysisSchema, { call: call.id });
+    expect(a).toMatchObject({ sentiment: 'POSITIVE', intention: '高意向', intentionScore: 0.92, keywords: ['价格', '合作'], transcription: '客户：HOT 这个价格可以，我们想合作，请尽快联系我。' });
+    expect((await check.findOneOrFail(CallTaskPhoneSchema, { task: taskId })).intended).toBe(true);
+    expect(await check.findOneOrFail(FollowUpTaskSchema, { relatedRecordId: call.uuid })).toMatchObject({ assignedTo: manager.staffId, reason: 'call_task_high_intention' });
+    expect((await listCallTasks(check, manager, { page: 1, size: 50, sort: 'createTime', order: 'desc' })).rows.find((r) => r.taskId === taskId)!.intendedCustomers).toBe(1);
+  }, 180_000);
+
+  it('analysis: a model that answers invalid JSON is asked once more, then the call is FAILED with the reason', async () => {
+    const phone = number();
+    sw.outcome(phone, { kind: 'answer', afterMs: 10, talkMs: 60_000 });
+    const { taskId } = await runTask({ phoneNumbers: [phone], mode: 'agent', salesStaffIds: [agentA] }, async (c) => {
+      transcripts.set(c.uuid, '客户：BROKEN');
+    });
+    const call = await callOf(taskId);
+    const failed = await waitFor(async () => {
+      const c = await t.app.orm.em.fork().findOneOrFail(CallSchema, { id: call.id });
+      return c.analysisStatus === 'FAILED' ? c : null;
+    }, 'the analysis to fail');
+    expect(failed.analysisError).toMatch(/^invalid model JSON after one retry: not JSON/);
+    expect(ai.chats.filter((c) => c.messages.some((m) => m.content.includes('BROKEN')))).toHaveLength(2);
+    expect((await t.app.orm.em.fork().findOneOrFail(CallAnalysisSchema, { call: call.id })).failureReason).toMatch(/invalid model JSON/);
+    expect((await t.app.orm.em.fork().findOneOrFail(CallTaskPhoneSchema, { task: taskId })).intended).toBe(false);
   }, 180_000);
 });
