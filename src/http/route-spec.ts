@@ -19,7 +19,9 @@ export type RouteAccess =
   /** WeCom's `msg_signature` over the encrypted message. */
   | { kind: 'wecom-signature' }
   /** The Prometheus scrape token (METRICS_TOKEN) as `Authorization: Bearer <token>`. */
-  | { kind: 'metrics-token' };
+  | { kind: 'metrics-token' }
+  /** The live board's session cookie (HttpOnly, sent only to the board's event stream; POST /api/board/session sets it). */
+  | { kind: 'board-session' };
 
 export type ResponseSpec = {
   description: string;
@@ -81,6 +83,10 @@ export function routeErrors(spec: RouteSpec): ErrorCode[] {
   if (access.kind === 'staff' && access.permissions.length > 0) codes.add('FORBIDDEN');
   if (access.kind === 'callback-token') codes.add('CALLBACK_FORBIDDEN');
   if (access.kind === 'metrics-token') codes.add('UNAUTHENTICATED');
+  if (access.kind === 'board-session') {
+    codes.add('UNAUTHENTICATED');
+    codes.add('TOKEN_EXPIRED');
+  }
   if (spec.params || spec.query || spec.body) codes.add('VALIDATION_FAILED');
   if (hasBody(spec)) {
     codes.add('INVALID_JSON');

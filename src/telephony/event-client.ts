@@ -35,6 +35,8 @@ export type EventClientOptions = {
   password: string;
   logger: Logger;
   onEvent(event: SwitchEvent): void | Promise<unknown>;
+  /** Called after each successful subscribe (the first connect and every reconnect); its failures are logged. */
+  onSubscribed?(): void | Promise<unknown>;
   events?: readonly (typeof SUBSCRIBED_EVENTS)[number][];
   /** Backoff between attempts: doubles from minBackoffMs up to maxBackoffMs (kept below 3 s). */
   minBackoffMs?: number;
@@ -55,6 +57,8 @@ export type EventClient = {
   connected(): boolean;
   /** bgapi over the live connection: the BACKGROUND_JOB event, or a SwitchCommandError saying why not. */
   bgapi(command: string, timeoutMs: number): Promise<{ body: Record<string, unknown>; jobUuid: string }>;
+  /** A short `api` command's reply body (e.g. `module_exists mod_flite` → `true`); throws when not connected, on `-ERR` or after timeoutMs. */
+  api(command: string, timeoutMs: number): Promise<string>;
   stats: EventClientStats;
 };
 
@@ -162,6 +166,11 @@ export function createEventClient(options: EventClientOptions): EventClient {
           const w = waiters;
           waiters = [];
           for (const resolve of w) resolve();
+          if (options.onSubscribed) {
+            void Promise.resolve()
+              .then(() => options.onSubscribed?.())
+              .catch((err: unknown) => log.error({ err }, 'event socket: after-connect check failed'));
+          }
         } catch (err) {
           log.error({ err: describe(err) }, 'event socket handshake failed');
           socket.destroy();
@@ -196,6 +205,16 @@ export function createEventClient(options: EventClientOptions): EventClient {
     ready(timeoutMs = 5000) {
       if (current?.subscribed) return Promise.resolve();
       return withTimeout(new Promise<void>((resolve) => waiters.push(resolve)), timeoutMs, 'event socket ready');
+    },
+    async api(command, timeoutMs) {
+      const conn = current;
+      if (!conn?.subscribed) throw new SwitchCommandError('unavailable', 'event socket not connected');
+      try {
+        const res = await withTimeout(conn.call.api(command, timeoutMs), timeoutMs + 500, `api ${command.split(' ')[0]}`);
+        return res.body.trim();
+      } catch (err) {
+        throw new SwitchCommandError('refused', `api ${command.split(' ')[0]} failed: ${describe(err)}`);
+      }
     },
     async bgapi(command, timeoutMs) {
       const conn = current;

@@ -13,6 +13,7 @@ import { startCallServer, type CallServer } from './call-server.js';
 import { createEventClient, type EventClient, type SwitchEvent } from './event-client.js';
 import { createFreeSwitchVoiceGateway } from './freeswitch-voice-gateway.js';
 import { createFreeSwitchSwitch, type FreeSwitchSwitch } from './freeswitch-switch.js';
+import { checkTtsEngine } from './tts-check.js';
 import { settleCall } from '../domain/call-tasks/attempt-outcome.js';
 import { notifyTaskFinished } from '../domain/call-tasks/completion-card.js';
 import { abandonTaskCall, answerTaskCall, robotKey } from '../domain/call-tasks/answered-call.js';
@@ -57,9 +58,16 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
   const log = deps.logger.child({ component: 'telephony' });
   const { config } = deps;
   const live = new Map<string, string>();
+  let ttsChecked = false;
   const events = createEventClient({
     ...config.esl,
     logger: deps.logger,
+    // Once per process, on the first connection that answers: is the TTS engine outreach calls speak with loaded?
+    onSubscribed: async () => {
+      if (ttsChecked) return;
+      await checkTtsEngine(events, config.tts, log, config.commandTimeoutMs);
+      ttsChecked = true;
+    },
     onEvent: (event) => {
       trackChannel(live, event);
       return onSwitchEvent(deps, log, event, sw);

@@ -49,7 +49,7 @@ describe('the API describes itself (/openapi.json, /docs)', () => {
     // Every documented error code sits under the status the registry gives it.
     for (const [, ops] of Object.entries<any>(doc.paths)) {
       for (const op of Object.values<any>(ops)) {
-        expect(op['x-access']).toMatch(/^(staff|miniapp|public|callback-token|signed-url|wecom-signature|metrics-token)$/);
+        expect(op['x-access']).toMatch(/^(staff|miniapp|public|callback-token|signed-url|wecom-signature|metrics-token|board-session)$/);
         expect(op.summary).toBeTruthy();
         for (const code of op['x-error-codes'] as ErrorCode[]) {
           expect(op.responses[String(errorSpec(code).status)].content['application/json'].schema.properties.error.enum, code).toContain(code);

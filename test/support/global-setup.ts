@@ -1,5 +1,6 @@
 import { createConnection } from 'mysql2/promise';
 import { mysqlServerUrl } from './database.js';
+import { buildBoardIfStale } from '../../web/board/build.js';
 
 /** Fails fast with a readable message when the runtime or MariaDB is not what the suites need. */
 export default async function setup(): Promise<void> {
@@ -18,4 +19,6 @@ export default async function setup(): Promise<void> {
   } catch (err) {
     throw new Error(`MariaDB at ${url.host} is not reachable (${(err as Error).message}); .ci/run starts it.`);
   }
+  // The live board's page (web/board → dist/board): npm test builds it first; a single `npx vitest run` may not have.
+  await buildBoardIfStale();
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,48 @@ describe.each(DIALECTS)('telephony HTTP routes (%s), telephony off', (dialect) =
     expect((await t.call('GET', `/recordings/${call.id}`)).status).toBe(403);
     expect((await t.call('GET', `/api/calls/${none.id}/recording`, { token: sales.token })).status).toBe(404);
     expect((await t.call('GET', `/api/calls/${call.id}/recording`)).status).toBe(401);
+  });
+
+  it('a recording that exists but cannot be read → 503 RECORDING_UNREADABLE (never 500 or 404)', async () => {
+    const sales = await t.staffWithToken('sales');
+    const em = t.app.orm.em.fork();
+    const day = join(dataDir, 'recordings', 'calls', '2026-06-16');
+    mkdirSync(day, { recursive: true });
+    // Tests often run as root, where chmod 000 stops nothing: a folder where the file should be fails to read for everyone.
+    const folder = join(day, 'folder.wav');
+    mkdirSync(folder);
+    const locked = join(day, 'locked.wav');
+    writeFileSync(locked, Buffer.from('RIFF-locked'));
+    chmodSync(locked, 0o000);
+    const gone = join(day, 'gone.wav');
+    const row = (uuid: string, recordingPath: string) =>
+      em.create(CallSchema, { uuid, caller: '+8613800138000', callerLast8: '00138000', callee: '+864008320160', calleeLast8: '08320160', startedAt: new Date(), recordingPath });
+    const calls = { folder: row('unread-dir', folder), locked: row('unread-mode', locked), gone: row('unread-gone', gone) };
+    await em.flush();
+    const download = async (id: number) => {
+      const link = await t.call('GET', `/api/calls/${id}/recording`, { token: sales.token });
+      return t.call('GET', link.body.data.url);
+    };
+
+    const unreadable = await download(calls.folder.id);
+    expect(unreadable.status).toBe(503);
+    expect(unreadable.body.error).toBe('RECORDING_UNREADABLE');
+    expect(unreadable.body.message).toMatch(/录音/);
+
+    // chmod 000 really refuses reads only to an unprivileged process; check what this process can do first.
+    let modeStopsUs = false;
+    try {
+      closeSync(openSync(locked, 'r'));
+    } catch {
+      modeStopsUs = true;
+    }
+    const mode = await download(calls.locked.id);
+    if (modeStopsUs) expect(mode.body.error).toBe('RECORDING_UNREADABLE');
+    else expect(mode.body).toBe('RIFF-locked');
+
+    const missing = await download(calls.gone.id);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toBe('RECORDING_NOT_FOUND');
   });
 });
 

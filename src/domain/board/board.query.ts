@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { CallSchema } from '../calls/call.entity.js';
+import { ImportSchema } from '../imports/import.entity.js';
+import { SALES_STATUS_LABELS } from '../sales-status/sales-status.service.js';
 import { StaffStatusSchema } from '../sales-status/staff-status.entity.js';
 import { addDays, atLocalTime, localParts } from '../shared/business-time.js';
 import { StaffSchema } from '../staff/staff.entity.js';
@@ -21,7 +23,7 @@ export type TodayFigures = {
   callbacksOpen: number;
 };
 
-export type StaffRow = { id: number; name: string; role: string; status: string | null; location: string | null };
+export type StaffRow = { id: number; name: string; role: string; status: string | null; statusLabel: string; location: string | null };
 export type ProgressRow = { id: number; name: string; done: number; total: number };
 
 const n = (v: unknown) => Number(v ?? 0);
@@ -60,7 +62,7 @@ export async function staffStatuses(em: EntityManager, now: Date): Promise<Staff
   return staff.map((s) => {
     const st = byStaff.get(s.id);
     const live = st && (!st.expiresAt || st.expiresAt.getTime() > now.getTime());
-    return { id: s.id, name: s.name, role: s.role, status: live ? st.status : null, location: live ? (st.location ?? null) : null };
+    return { id: s.id, name: s.name, role: s.role, status: live ? st.status : null, statusLabel: live ? SALES_STATUS_LABELS[st.status] : '未设置', location: live ? (st.location ?? null) : null };
   });
 }
 
@@ -72,6 +74,14 @@ export async function runningSmsBatches(em: EntityManager): Promise<ProgressRow[
       WHERE b.status IN ('sending', 'paused') ORDER BY b.id`,
   );
   return rows.map((r: Record<string, unknown>) => ({ id: n(r.id), name: r.template_name ? String(r.template_name) : `批次 ${n(r.id)}`, done: n(r.sent_count) + n(r.failed_count) + n(r.skipped_count), total: n(r.total_count) }));
+}
+
+const IMPORT_LABELS: Record<string, string> = { customers: '客户', members: '会员', visits: '到访', consents: '授权', events: '事件' };
+
+/** Imports queued or running, with their percentage (0–100) as progress out of 100. */
+export async function importsInProgress(em: EntityManager): Promise<ProgressRow[]> {
+  const rows = await em.find(ImportSchema, { status: { $in: ['queued', 'running'] } }, { fields: ['kind', 'fileName', 'progress'], orderBy: { id: 'asc' }, disableIdentityMap: true });
+  return rows.map((r) => ({ id: r.id, name: `${IMPORT_LABELS[r.kind] ?? r.kind}导入 · ${r.fileName}`, done: Math.max(0, Math.min(100, r.progress)), total: 100 }));
 }
 
 /** Call tasks running now, with numbers dialled out of the task's numbers. */

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { ApprovalService } from '../approvals/approval.service.js';
 import { authorize, type Actor } from '../auth/actor.js';
 import type { LiveCall, LiveCalls } from '../calls/live-calls.js';
-import { runningCallTasks, runningSmsBatches, staffStatuses, todayFigures, type ProgressRow, type StaffRow, type TodayFigures } from './board.query.js';
+import { importsInProgress, runningCallTasks, runningSmsBatches, staffStatuses, todayFigures, type ProgressRow, type StaffRow, type TodayFigures } from './board.query.js';
 
 export type BoardApproval = { kind: string; id: string; title: string; submittedAt: string; lines: Array<[string, string]> };
 
@@ -14,7 +14,7 @@ export type BoardSnapshot = {
   today: TodayFigures;
   smsBatches: ProgressRow[];
   callTasks: ProgressRow[];
-  /** Imports in progress (none reported until the import capability registers them). */
+  /** Imports queued or running (progress in percent, out of 100). */
   imports: ProgressRow[];
   /** What the viewer may decide (empty for a viewer who approves nothing). */
   approvals: BoardApproval[];
@@ -29,11 +29,12 @@ export async function boardSnapshot(em: EntityManager, actor: Actor, deps: Board
   authorize(actor, BOARD_PERMISSION, '查看实时看板');
   const calls = deps.liveCalls.list(now.getTime());
   const onCall = deps.liveCalls.staffOnCall();
-  const [staff, today, smsBatches, callTasks, approvals] = await Promise.all([
+  const [staff, today, smsBatches, callTasks, imports, approvals] = await Promise.all([
     staffStatuses(em.fork(), now),
     todayFigures(em.fork(), now, deps.timeZone),
     runningSmsBatches(em.fork()),
     runningCallTasks(em.fork()),
+    importsInProgress(em.fork()),
     deps.approvals.isApprover(actor) ? deps.approvals.pendingFor(em.fork(), actor) : Promise.resolve([]),
   ]);
   return {
@@ -43,7 +44,7 @@ export async function boardSnapshot(em: EntityManager, actor: Actor, deps: Board
     today,
     smsBatches,
     callTasks,
-    imports: [],
+    imports,
     approvals: approvals.map((a) => ({ kind: a.kind, id: a.id, title: a.title, submittedAt: a.submittedAt.toISOString(), lines: a.lines })),
   };
 }

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import type { EntityManager } from '@mikro-orm/core';
 import { DomainError } from '../shared/domain-error.js';
@@ -27,7 +27,7 @@ export async function recordingLink(em: EntityManager, input: { callId: number; 
 export async function openSignedRecording(
   em: EntityManager,
   input: { callId: number; expires: number; sig: string; secret: string; recordingsDir: string; now?: Date },
-): Promise<{ path: string; fileName: string }> {
+): Promise<{ file: FileHandle; fileName: string }> {
   const expected = Buffer.from(signature(input.secret, input.callId, input.expires));
   const given = Buffer.from(input.sig);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new DomainError('RECORDING_LINK_FORBIDDEN', '录音链接无效');
@@ -37,6 +37,27 @@ export async function openSignedRecording(
   const root = resolve(input.recordingsDir);
   const path = resolve(record.recordingPath);
   if (!path.startsWith(root + sep)) throw new DomainError('RECORDING_LINK_FORBIDDEN', '录音不在录音目录内');
-  if (!existsSync(path)) throw new DomainError('RECORDING_NOT_FOUND', '录音文件不存在');
-  return { path, fileName: `call-${record.id}.wav` };
+  return { file: await openRecordingFile(path), fileName: `call-${record.id}.wav` };
+}
+
+/**
+ * Opens the recording once and hands the open file to the caller, so "exists but unreadable" is known before
+ * any byte is answered: missing → RECORDING_NOT_FOUND; refused by the file system (EACCES/EPERM, typically a
+ * day folder the switch wrote 0750 and a service outside its group) or not a regular file → RECORDING_UNREADABLE.
+ */
+async function openRecordingFile(path: string): Promise<FileHandle> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new DomainError('RECORDING_NOT_FOUND', '录音文件不存在');
+    throw new DomainError('RECORDING_UNREADABLE', '录音文件存在但服务无权读取，请联系管理员检查录音目录权限', { reason: code ?? 'unknown' });
+  }
+  const stat = await handle.stat().catch(() => undefined);
+  if (!stat?.isFile()) {
+    await handle.close();
+    throw new DomainError('RECORDING_UNREADABLE', '录音文件无法读取，请联系管理员检查录音目录', { reason: 'not a regular file' });
+  }
+  return handle;
 }

@@ -8,4 +8,6 @@ export const HTTP_ERRORS = {
   CALLBACK_FORBIDDEN: { status: 403, message: '回调地址无效' },
   /** A door configuration switched off (mini-program, WeCom callback, SMS callbacks); details name the settings that enable it. */
   DOOR_DISABLED: { status: 503, message: '该入口未启用' },
+  /** The live board's page was not built (dist/board missing): npm run build:board. */
+  BOARD_NOT_BUILT: { status: 503, message: '实时看板页面尚未构建' },
 } as const;

@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import type { Middleware, ParameterizedContext } from 'koa';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { StaffSchema } from '../../domain/staff/staff.entity.js';
 import type { PermissionService } from '../../domain/auth/permission.service.js';
@@ -18,15 +18,24 @@ export function authenticate(tokens: StaffTokens, permissions: PermissionService
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw new DomainError('UNAUTHENTICATED', '缺少身份令牌 (Authorization: Bearer …)');
     const claims = await tokens.verify(match[1]);
-    const staff = await ctx.state.em.findOne(StaffSchema, { id: claims.staffId, active: true });
-    if (!staff) throw new DomainError('UNAUTHENTICATED', '身份令牌对应的员工不存在或已停用');
-    const channel = ctx.path.startsWith('/api/miniapp/') ? 'miniapp' : 'api';
-    const actor = await actorForStaff(ctx.state.em, permissions, staff, channel, ctx.state.requestId);
-    ctx.state.actor = actor;
-    ctx.state.staff = { id: staff.id, name: staff.name, role: staff.role, permissions: actor.permissions };
-    ctx.state.log = ctx.state.log.child({ staffId: staff.id });
+    await actAsStaff(ctx, permissions, claims.staffId);
     return next();
   };
+}
+
+/**
+ * Sets `ctx.state.actor` and `ctx.state.staff` for a staff member who still exists and is active (the
+ * role read from the staff row, not from any token); UNAUTHENTICATED otherwise. Every staff credential
+ * (bearer token, board session cookie) ends here.
+ */
+export async function actAsStaff(ctx: ParameterizedContext<AppState>, permissions: PermissionService, staffId: number): Promise<void> {
+  const staff = await ctx.state.em.findOne(StaffSchema, { id: staffId, active: true });
+  if (!staff) throw new DomainError('UNAUTHENTICATED', '身份令牌对应的员工不存在或已停用');
+  const channel = ctx.path.startsWith('/api/miniapp/') ? 'miniapp' : 'api';
+  const actor = await actorForStaff(ctx.state.em, permissions, staff, channel, ctx.state.requestId);
+  ctx.state.actor = actor;
+  ctx.state.staff = { id: staff.id, name: staff.name, role: staff.role, permissions: actor.permissions };
+  ctx.state.log = ctx.state.log.child({ staffId: staff.id });
 }
 
 /** 403 FORBIDDEN unless the caller holds at least one of the permissions (checked by the domain's authorize). */

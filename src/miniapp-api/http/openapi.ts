@@ -14,11 +14,13 @@ const ACCESS_TEXT: Record<RouteSpec['access']['kind'], string> = {
   'signed-url': '签名链接（expires、sig）',
   'wecom-signature': '企业微信 msg_signature 签名',
   'metrics-token': '监控抓取令牌（Authorization: Bearer <METRICS_TOKEN>）',
+  'board-session': '看板会话 Cookie（salesops_board，由 POST /api/board/session 设置）',
 };
 
 function security(spec: RouteSpec): oas31.SecurityRequirementObject[] {
   if (spec.access.kind === 'staff') return [{ staffToken: [] }];
   if (spec.access.kind === 'miniapp') return [{ miniappToken: [] }];
+  if (spec.access.kind === 'board-session') return [{ boardSession: [] }];
   return [];
 }
 
@@ -103,6 +105,7 @@ export function openApiDocument(specs: readonly RouteSpec[], info: { title: stri
         securitySchemes: {
           staffToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: '员工令牌：npm run cli -- token:issue，或小程序绑定员工后返回的 staffToken' },
           miniappToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: '小程序会话令牌：POST /api/miniapp/login' },
+          boardSession: { type: 'apiKey', in: 'cookie', name: 'salesops_board', description: '实时看板会话：POST /api/board/session（员工令牌）或企业微信网页授权登录后设置' },
         },
       },
     },

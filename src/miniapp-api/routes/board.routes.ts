@@ -1,15 +1,41 @@
 import { PassThrough } from 'node:stream';
 import { z } from 'zod';
+import type { PermissionService } from '../../domain/auth/permission.service.js';
 import { boardSnapshot, BOARD_PERMISSION, type BoardDeps } from '../../domain/board/board.service.js';
-import { route, routes } from '../http/route.js';
+import type { BoardSessions } from '../auth/board-session.js';
+import { route, routes, type RouteContext } from '../http/route.js';
 
 const snapshotSchema = z.record(z.string(), z.unknown());
+const sessionSchema = z.object({ expiresAt: z.string() });
 
 /**
- * The live board's API: GET /api/board (a snapshot) and GET /api/board/events (Server-Sent Events: the
- * snapshot first, then `calls` at every ring, answer and hangup, as it happens — no polling).
+ * Streams the board as Server-Sent Events: the snapshot first, then `calls` at every ring, answer and
+ * hangup, as it happens — no polling. The actor is whoever the route's credential named.
  */
-export function boardRoutes(deps: BoardDeps) {
+async function streamBoard(ctx: RouteContext, deps: BoardDeps): Promise<undefined> {
+  const first = await boardSnapshot(ctx.state.em, ctx.state.actor!, deps);
+  const stream = new PassThrough();
+  const send = (event: string, data: unknown) => stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  send('snapshot', first);
+  const unsubscribe = deps.liveCalls.subscribe(() => send('calls', deps.liveCalls.list()));
+  const close = () => {
+    unsubscribe();
+    stream.end();
+  };
+  ctx.req.once('close', close);
+  ctx.req.socket.setTimeout(0);
+  ctx.status = 200;
+  ctx.set('Cache-Control', 'no-cache');
+  ctx.set('X-Accel-Buffering', 'no');
+  ctx.type = 'text/event-stream; charset=utf-8';
+  ctx.body = stream;
+  return undefined;
+}
+
+const EVENTS_RESPONSE = { 200: { description: 'text/event-stream：snapshot，然后 calls', contentType: 'text/event-stream' } };
+
+/** The live board's API behind the staff token: GET /api/board (a snapshot), its event stream, and the page's session. */
+export function boardRoutes(deps: BoardDeps & { sessions: BoardSessions }) {
   return routes(
     route({
       method: 'get',
@@ -24,30 +50,39 @@ export function boardRoutes(deps: BoardDeps) {
     route({
       method: 'get',
       path: '/api/board/events',
-      summary: '实时看板事件流（Server-Sent Events）',
+      summary: '实时看板事件流（Server-Sent Events，员工令牌）',
       tags: ['board'],
       permissions: [BOARD_PERMISSION],
-      responses: { 200: { description: 'text/event-stream：snapshot，然后 calls', contentType: 'text/event-stream' } },
+      responses: EVENTS_RESPONSE,
       errors: [],
-      handler: async (ctx) => {
-        const first = await boardSnapshot(ctx.state.em, ctx.state.actor!, deps);
-        const stream = new PassThrough();
-        const send = (event: string, data: unknown) => stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-        send('snapshot', first);
-        const unsubscribe = deps.liveCalls.subscribe(() => send('calls', deps.liveCalls.list()));
-        const close = () => {
-          unsubscribe();
-          stream.end();
-        };
-        ctx.req.once('close', close);
-        ctx.req.socket.setTimeout(0);
-        ctx.status = 200;
-        ctx.set('Cache-Control', 'no-cache');
-        ctx.set('X-Accel-Buffering', 'no');
-        ctx.type = 'text/event-stream; charset=utf-8';
-        ctx.body = stream;
-        return undefined;
-      },
+      handler: (ctx) => streamBoard(ctx, deps),
+    }),
+    route({
+      method: 'post',
+      path: '/api/board/session',
+      summary: '开启看板会话：设置只发往 /board/events 的 HttpOnly Cookie（浏览器的 EventSource 不能带令牌头）',
+      tags: ['board'],
+      permissions: [BOARD_PERMISSION],
+      responses: { 200: { description: '会话到期时间', schema: sessionSchema } },
+      errors: [],
+      handler: async (ctx) => ({ expiresAt: (await deps.sessions.open(ctx, ctx.state.actor!.staffId)).toISOString() }),
+    }),
+  );
+}
+
+/** The page's event stream, authenticated by the board session cookie (mounted before the bearer-token check). */
+export function boardStreamRoutes(deps: BoardDeps & { sessions: BoardSessions; permissions: PermissionService }) {
+  return routes(
+    route({
+      method: 'get',
+      path: '/board/events',
+      summary: '实时看板页面的事件流（Server-Sent Events，看板会话 Cookie）',
+      tags: ['board'],
+      access: 'board-session',
+      guard: deps.sessions.guard(deps.permissions),
+      responses: EVENTS_RESPONSE,
+      errors: ['FORBIDDEN'],
+      handler: (ctx) => streamBoard(ctx, deps),
     }),
   );
 }

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { z } from 'zod';
 import { openSignedRecording, recordingLink } from '../../../domain/calls/recording-link.js';
 import { idParams } from '../../http/response.schemas.js';
@@ -44,7 +43,7 @@ export function recordingDownloadRoutes(options: RecordingsOptions) {
       params: idParams,
       query: signedQuery,
       responses: { 200: { description: 'WAV 文件', contentType: 'audio/wav' } },
-      errors: ['RECORDING_LINK_FORBIDDEN', 'CALL_NOT_FOUND', 'RECORDING_NOT_FOUND'],
+      errors: ['RECORDING_LINK_FORBIDDEN', 'CALL_NOT_FOUND', 'RECORDING_NOT_FOUND', 'RECORDING_UNREADABLE'],
       handler: async (ctx, { params, query }) => {
         const expires = Number(query.expires);
         const file = await openSignedRecording(ctx.state.em, {
@@ -56,7 +55,7 @@ export function recordingDownloadRoutes(options: RecordingsOptions) {
         ctx.type = 'audio/wav';
         ctx.set('Content-Disposition', `attachment; filename="${file.fileName}"`);
         ctx.set('Cache-Control', 'private, no-store');
-        ctx.body = createReadStream(file.path);
+        ctx.body = file.file.createReadStream();
         return undefined;
       },
     }),
