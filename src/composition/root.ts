@@ -10,7 +10,7 @@ import { ApprovalService } from '../domain/approvals/approval.service.js';
 import { campaignApprovable } from '../domain/approvals/campaign.approvable.js';
 import { invitationApprovable } from '../domain/outreach/invitation.approvable.js';
 import { PermissionService } from '../domain/auth/permission.service.js';
-import { systemClock } from '../domain/ports/clock.port.js';
+import { systemClock, type Clock } from '../domain/ports/clock.port.js';
 import type { JobQueue } from '../domain/ports/job-queue.port.js';
 import { createOpenAiLanguageModel } from '../gateways/openai/openai-language-model.js';
 import { createAgendaJobQueue } from '../jobs/agenda-job-queue.js';
@@ -70,6 +70,8 @@ export type StartOptions = {
   extraJobs?: JobDefinition<any>[];
   /** A Wechaty puppet instance (tests: wechaty-puppet-mock) used instead of the WECHATY_PUPPET package. */
   wechatyPuppet?: PUPPET.impls.PuppetInterface;
+  /** Where "now" comes from (default the system clock); tests and benchmarks move it. */
+  clock?: Clock;
 };
 
 /** The whole application built and not yet started: no connection is open, no timer runs. */
@@ -109,7 +111,7 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
     orm,
     fork: () => orm.em.fork(),
     jobs,
-    clock: systemClock,
+    clock: options.clock ?? systemClock,
     permissions: new PermissionService(),
     staffTokens: new StaffTokens(config.auth.appSecret, config.auth.tokenTtlSeconds),
     approvals,

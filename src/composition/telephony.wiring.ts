@@ -35,7 +35,7 @@ export function wire(platform: Platform, extra: { liveCalls?: LiveCalls } = {}):
   const jobDeps = { fork, model, transcriber, notifier, timeZone: config.businessTimeZone };
   const recordings = { secret: config.auth.appSecret, recordingsDir: config.recordings.dir };
   const door = config.telephony
-    ? createTelephony({ config: config.telephony, fork, logger, notifier, jobs: platform.jobs, timeZone: config.businessTimeZone, liveCalls: extra.liveCalls, speech, agentSeconds: config.callTasks.agentSeconds })
+    ? createTelephony({ config: config.telephony, fork, logger, notifier, jobs: platform.jobs, timeZone: config.businessTimeZone, liveCalls: extra.liveCalls, speech, agentSeconds: config.callTasks.agentSeconds, clock: platform.clock })
     : undefined;
   if (door) {
     platform.metrics.sources.eslConnected = () => door.events.connected();

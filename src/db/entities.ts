@@ -4,6 +4,7 @@ import { AuditLogSchema } from '../domain/audit/audit-log.entity.js';
 import { AgendaJobSchema } from '../jobs/sql-backend/agenda-job.entity.js';
 import { CustomerSchema } from '../domain/customers/customer.entity.js';
 import { CustomerContactSchema } from '../domain/customers/customer-contact.entity.js';
+import { MobileClaimSchema } from '../domain/customers/mobile-claim.entity.js';
 import { CustomerCommunicationSchema } from '../domain/customers/customer-communication.entity.js';
 import { MemberSchema } from '../domain/members/member.entity.js';
 import { MemberBehaviorSchema } from '../domain/members/member-behavior.entity.js';
@@ -49,7 +50,7 @@ import { ImportErrorSchema, ImportSchema } from '../domain/imports/import.entity
 
 /** The domain data model (customers, outreach, calls, call tasks, routing, …). */
 export const domainEntities = [
-  CustomerSchema, CustomerContactSchema, CustomerCommunicationSchema,
+  CustomerSchema, CustomerContactSchema, CustomerCommunicationSchema, MobileClaimSchema,
   MemberSchema, MemberBehaviorSchema, MemberVisitSchema, MemberTagSchema, BehaviorRunSchema, SegmentRuleSchema, RfmThresholdSchema, SegmentStatSchema, UpgradeHistorySchema, MemberTierSchema, CampaignSchema, CampaignTrackingSchema,
   EventSchema, SmsLogSchema, CustomerFeedbackSchema, InvitationSchema, ContactHistorySchema,
   SmsTemplateSchema, SmsBatchSchema, SmsBatchRecipientSchema, FollowUpTaskSchema, ConsentSchema, ComplianceDecisionSchema,

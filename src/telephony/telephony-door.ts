@@ -8,6 +8,7 @@ import type { LiveCalls } from '../domain/calls/live-calls.js';
 import { CallSchema } from '../domain/calls/call.entity.js';
 import type { JobQueue } from '../domain/ports/job-queue.port.js';
 import type { Notifier } from '../domain/ports/notifier.port.js';
+import type { Clock } from '../domain/ports/clock.port.js';
 import type { VoiceGateway } from '../domain/ports/voice-gateway.port.js';
 import { startCallServer, type CallServer } from './call-server.js';
 import { createEventClient, type EventClient, type SwitchEvent } from './event-client.js';
@@ -36,6 +37,8 @@ export type TelephonyDeps = {
   speech?: SpeechSynthesizer;
   /** How long a salesperson's phones ring for an answered task call (CALL_TASK_AGENT_SECONDS). */
   agentSeconds?: number;
+  /** "Now" for the domain (a call task's retry time and its 10-minute line rule); default the system clock. */
+  clock?: Clock;
 };
 
 export type TelephonyDoor = {
@@ -204,7 +207,7 @@ async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwi
     vars,
   };
   const em = deps.fork();
-  const settled = await settleCall(em, ended);
+  const settled = await settleCall(em, ended, deps.clock?.now());
   if (settled?.completed && settled.taskId) await notifyTaskFinished(em, deps.notifier, settled.taskId);
   // An answered task call: its lead (key 1) and analysis follow at once, not in a nightly batch.
   if (settled && settled.call.source === 'task' && settled.call.answeredAt) {

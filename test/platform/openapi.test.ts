@@ -41,7 +41,7 @@ describe('the API describes itself (/openapi.json, /docs)', () => {
     expect(staff['x-permissions']).toEqual(['staff:manage']);
     expect(staff.responses['201'].content['application/json'].schema.properties).toMatchObject({ code: { const: 201 }, message: { const: '操作成功' } });
     expect(staff.responses['422'].content['application/json'].schema.properties.error.enum).toEqual(['REFERENCE_NOT_FOUND', 'VALIDATION_FAILED']);
-    expect(staff.responses['409'].content['application/json'].schema.properties.error.enum).toEqual(['CONFLICT', 'STAFF_WECOM_USER_EXISTS']);
+    expect(staff.responses['409'].content['application/json'].schema.properties.error.enum).toEqual(['CONFLICT', 'STAFF_MOBILE_TAKEN', 'STAFF_WECOM_USER_EXISTS']);
     expect(staff.responses['403'].content['application/json'].schema.properties.error.enum).toContain('FORBIDDEN');
     const send = doc.paths['/api/ai-ops/outreach/sms'].post;
     expect(send.responses['422'].content['application/json'].schema.properties.error.enum).toEqual(expect.arrayContaining(['TEMPLATE_PARAMS_MISMATCH', 'CONTENT_NOT_TEMPLATE', 'VALIDATION_FAILED']));

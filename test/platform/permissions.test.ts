@@ -15,7 +15,7 @@ import { createTodo } from '../../src/domain/todos/todo.service.js';
 const BUILT_ELSEWHERE = new Set([
   'lead:call:create', 'lead:call:list', 'lead:call:view', 'lead:call:edit', 'lead:call:control', 'lead:call:cancel',
   'lead:call:record:list', 'lead:call:record:view', 'lead:call:record:download',
-  'customer:view', 'customer:edit', 'customer:campaign:create', 'customer:campaign:approve',
+  'customer:campaign:create', 'customer:campaign:approve',
 ]);
 
 function sources(dir: string): string[] {

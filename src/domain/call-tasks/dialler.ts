@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/core';
+import { LockMode, type EntityManager } from '@mikro-orm/core';
 import { CallSchema } from '../calls/call.entity.js';
 import { checkCompliance, type ComplianceSettings } from '../compliance/compliance.service.js';
 import { nextCallingWindow } from '../compliance/compliance.policy.js';
@@ -61,6 +61,22 @@ function dialString(e164: string): string {
  * time; the next run is queued) or the budget is used up (the next run is queued at once).
  */
 export async function runCallTask(deps: DiallerDeps, taskId: number, options: { budgetMs?: number } = {}): Promise<RunResult> {
+  // One run per task in a process: a START right after a STOP may queue a run while the previous one is
+  // still finishing its loop; the new run waits for it (it then finds what is left, or the task done).
+  const previous = deps.lines.runs.get(taskId);
+  const run = (async () => {
+    if (previous) await previous.catch(() => undefined);
+    return runOnce(deps, taskId, options);
+  })();
+  deps.lines.runs.set(taskId, run);
+  try {
+    return await run;
+  } finally {
+    if (deps.lines.runs.get(taskId) === run) deps.lines.runs.delete(taskId);
+  }
+}
+
+async function runOnce(deps: DiallerDeps, taskId: number, options: { budgetMs?: number }): Promise<RunResult> {
   const sleep = deps.sleep ?? sleepReal;
   const started = Date.now();
   const budget = options.budgetMs ?? 4 * 60_000;
@@ -127,14 +143,28 @@ export async function runCallTask(deps: DiallerDeps, taskId: number, options: { 
     }
     const allowed = await screen(deps, em, due, now);
     for (const phone of allowed) {
-      const device = pickDevice(deps.lines, usable, deps.clock.now().getTime());
+      const callId = randomUUID();
+      // The line is taken before any await, so no other dialler of the process can take it meanwhile.
+      const device = takeLine(deps.lines, usable, deps.clock.now().getTime(), callId);
       if (!device) break;
+      // CPS: wait for the device's next originate slot before claiming (a STOP meanwhile is seen by the claim).
+      const free = deps.lines.nextSlot(device.id);
+      if (free > Date.now()) await sleep(free - Date.now());
+      const claimed = await claimAttempt(deps, task, phone, device, callId).catch((err: unknown) => {
+        deps.lines.release(callId);
+        throw err;
+      });
+      if (claimed === 'not_running') {
+        deps.lines.release(callId);
+        break;
+      }
+      if (!claimed) {
+        deps.lines.release(callId);
+        continue;
+      }
+      // The slot is reserved as the originate leaves (another task's dialler may have taken the one we waited for).
       const slot = deps.lines.reserveSlot(device.id, Date.now());
       if (slot > Date.now()) await sleep(slot - Date.now());
-      const fresh = await deps.fork().findOne(CallTaskSchema, { id: task.id }, { fields: ['status'] });
-      if (fresh?.status !== 'RUNNING') break;
-      const claimed = await claimAttempt(deps, task, phone, device);
-      if (!claimed) continue;
       void place(deps, task, device, phone, claimed).catch((err: unknown) => deps.log?.({ err, taskId }, 'placing a task call failed'));
     }
   }
@@ -149,8 +179,8 @@ async function taskDevices(em: EntityManager, taskId: number): Promise<GatewayDe
   return em.find(GatewayDeviceSchema, where, { orderBy: { id: 'asc' } });
 }
 
-/** The device with the most free lines that is not failing (ties: the lowest id). */
-function pickDevice(lines: LineBook, devices: GatewayDevice[], nowMs: number): GatewayDevice | null {
+/** Takes a line on the device with the most free lines that is not failing (ties: the lowest id). */
+function takeLine(lines: LineBook, devices: GatewayDevice[], nowMs: number, callId: string): GatewayDevice | null {
   let best: GatewayDevice | null = null;
   let bestFree = 0;
   for (const d of devices) {
@@ -161,7 +191,7 @@ function pickDevice(lines: LineBook, devices: GatewayDevice[], nowMs: number): G
       bestFree = free;
     }
   }
-  return best;
+  return best && lines.tryTake(best.id, best.lineCount, callId) ? best : null;
 }
 
 /**
@@ -185,17 +215,20 @@ async function screen(deps: DiallerDeps, em: EntityManager, due: CallTaskPhone[]
 type Claimed = { callId: string; attempt: number; callerId: string | null };
 
 /**
- * The attempt is claimed and recorded in one transaction before the originate leaves: the number moves
- * `pending → dialing` only if it is still pending (a conditional update: two diallers never both claim it)
- * and its `calls` row is written with our call id. A crash after this commit never redials: the number is
- * `dialing` without a live dialler, and recovery settles it as `unknown`.
+ * The attempt is claimed and recorded in one transaction before the originate leaves: the task must still
+ * be RUNNING (read under a share lock, so a STOP or cancel waits for this claim to commit and every claim
+ * after it sees the new status: no dial starts after STOP answered), the number moves `pending → dialing`
+ * only if it is still pending (a conditional update: two diallers never both claim it) and its `calls` row
+ * is written with our call id. A crash after this commit never redials: the number is `dialing` without a
+ * live dialler, and recovery settles it as `unknown`.
  */
-async function claimAttempt(deps: DiallerDeps, task: CallTask, phone: CallTaskPhone, device: GatewayDevice): Promise<Claimed | null> {
-  const callId = randomUUID();
+async function claimAttempt(deps: DiallerDeps, task: CallTask, phone: CallTaskPhone, device: GatewayDevice, callId: string): Promise<Claimed | 'not_running' | null> {
   const now = deps.clock.now();
   const callerId = task.callerId ?? (await lineNumber(deps.fork(), device.id)) ?? deps.defaultCallerId;
   const caller = callerId ? normalizePhone(callerId) : null;
   return deps.fork().transactional(async (tx) => {
+    const running = await tx.findOne(CallTaskSchema, { id: task.id, status: 'RUNNING' }, { fields: ['id'], lockMode: LockMode.PESSIMISTIC_READ });
+    if (!running) return 'not_running' as const;
     const attempt = phone.attempts + 1;
     const n = await tx.nativeUpdate(CallTaskPhoneSchema, { id: phone.id, status: 'pending', attempts: phone.attempts }, { status: 'dialing', attempts: attempt, lastCallId: callId, lastAttemptAt: now, nextAttemptAt: null });
     if (n !== 1) return null;
@@ -225,7 +258,6 @@ async function lineNumber(em: EntityManager, deviceId: number): Promise<string |
 
 /** Originates the claimed attempt and records what the switch answered. */
 async function place(deps: DiallerDeps, task: CallTask, device: GatewayDevice, phone: CallTaskPhone, claimed: Claimed): Promise<void> {
-  deps.lines.take(device.id, claimed.callId);
   const sw = deps.switch!;
   const result = await sw.originate({
     callId: claimed.callId,

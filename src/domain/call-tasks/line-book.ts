@@ -5,11 +5,13 @@
 export class LineBook {
   private readonly inFlight = new Map<number, Set<string>>();
   private readonly deviceOf = new Map<string, number>();
-  private readonly nextSlot = new Map<number, number>();
+  private readonly nextSlotAt = new Map<number, number>();
   private readonly failingUntil = new Map<number, number>();
   /** The most calls ever in flight per device (the benchmark prints it). */
   readonly peak = new Map<number, number>();
   private waiters: Array<() => void> = [];
+  /** The dialler run of each task in this process (one at a time; a second run waits for the first). */
+  readonly runs = new Map<number, Promise<unknown>>();
 
   constructor(private readonly cps: number) {}
 
@@ -17,7 +19,18 @@ export class LineBook {
     return this.inFlight.get(deviceId)?.size ?? 0;
   }
 
-  /** A line of the device is taken by this call. */
+  /**
+   * Takes a free line of the device for this call, synchronously (no await between the check and the
+   * take, so two diallers of the process never both take the last line); false when all are busy.
+   */
+  tryTake(deviceId: number, lineCount: number, callId: string): boolean {
+    if (this.holds(callId)) return true;
+    if (this.busy(deviceId) >= lineCount) return false;
+    this.take(deviceId, callId);
+    return true;
+  }
+
+  /** A line of the device is taken by this call (a call the switch says is alive, found after a restart). */
   take(deviceId: number, callId: string): void {
     const set = this.inFlight.get(deviceId) ?? new Set<string>();
     set.add(callId);
@@ -53,10 +66,15 @@ export class LineBook {
     });
   }
 
+  /** The earliest instant (ms) the device may originate again, without reserving it. */
+  nextSlot(deviceId: number): number {
+    return this.nextSlotAt.get(deviceId) ?? 0;
+  }
+
   /** The earliest instant (ms) the device may originate again, reserving that slot (CPS per device). */
   reserveSlot(deviceId: number, now: number): number {
-    const at = Math.max(now, this.nextSlot.get(deviceId) ?? 0);
-    this.nextSlot.set(deviceId, at + 1000 / this.cps);
+    const at = Math.max(now, this.nextSlotAt.get(deviceId) ?? 0);
+    this.nextSlotAt.set(deviceId, at + 1000 / this.cps);
     return at;
   }
 

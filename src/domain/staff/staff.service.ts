@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { DomainError } from '../shared/domain-error.js';
-import { normalizePhone } from '../shared/phone.js';
+import { maskPhone, normalizePhone } from '../shared/phone.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { AuditChannel } from '../audit/audit-log.entity.js';
 import { STAFF_ROLES, StaffSchema, type Staff, type StaffRole } from './staff.entity.js';
@@ -13,7 +13,13 @@ export type NewStaff = {
   officeExt?: string;
 };
 
-/** Creates a staff member; the mobile must be a mainland mobile and a WeCom user id can belong to one person. */
+/** 409 STAFF_MOBILE_TAKEN when another active staff member has the mobile (calls to it would ring two people's records). */
+export async function assertMobileFree(em: EntityManager, e164: string, exceptId: number | null): Promise<void> {
+  const holder = await em.findOne(StaffSchema, { mobile: e164, active: true, ...(exceptId ? { id: { $ne: exceptId } } : {}) }, { fields: ['id', 'name'], disableIdentityMap: true });
+  if (holder) throw new DomainError('STAFF_MOBILE_TAKEN', `手机号 ${maskPhone(e164)} 已属于在职员工 ${holder.name}（#${holder.id}）`, { staffId: holder.id, name: holder.name });
+}
+
+/** Creates a staff member; the mobile must be a mainland mobile of no other active staff member, and a WeCom user id can belong to one person. */
 export async function createStaff(
   em: EntityManager,
   input: NewStaff,
@@ -31,6 +37,7 @@ export async function createStaff(
   if (input.wecomUserId && (await em.count(StaffSchema, { wecomUserId: input.wecomUserId })) > 0) {
     throw new DomainError('STAFF_WECOM_USER_EXISTS', `企业微信账号 ${input.wecomUserId} 已绑定其他员工`);
   }
+  if (mobile) await assertMobileFree(em, mobile.e164, null);
   return em.transactional(async (tx) => {
     const staff = tx.create(StaffSchema, {
       name,

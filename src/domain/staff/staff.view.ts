@@ -14,3 +14,18 @@ export function staffListItem(staff: Staff) {
     createdAt: staff.createdAt,
   };
 }
+
+/** One staff member with how calls reach them (duty days and hours, daily cap, forwarding); the mobile masked. */
+export function staffDetail(staff: Staff) {
+  return {
+    ...staffListItem(staff),
+    dutyDays: staff.dutyDays ?? [],
+    dutyStart: staff.dutyStart ?? null,
+    dutyEnd: staff.dutyEnd ?? null,
+    maxDailyCalls: staff.maxDailyCalls,
+    forwardingType: staff.forwardingType,
+    officeTimeoutSec: staff.officeTimeoutSec,
+    mobileTimeoutSec: staff.mobileTimeoutSec,
+    updatedAt: staff.updatedAt,
+  };
+}
