@@ -16,6 +16,7 @@ import { callTasksSection } from './config/call-tasks.config.js';
 import { metricsSection } from './config/metrics.config.js';
 import { campaignsSection } from './config/campaigns.config.js';
 import { importsSection } from './config/imports.config.js';
+import { boardSection } from './config/board.config.js';
 import { productionCarrierProblems } from './config/carriers.check.js';
 
 /**
@@ -36,6 +37,7 @@ const sections = {
   customers: customersSection,
   campaigns: campaignsSection,
   imports: importsSection,
+  board: boardSection,
 } satisfies Record<string, ConfigSection<any, unknown>>;
 
 type SectionConfigs = { [K in keyof typeof sections]: ReturnType<(typeof sections)[K]['build']> };

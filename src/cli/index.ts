@@ -2,6 +2,8 @@
  * Operator commands: `npm run cli -- <command> [--flag value …]`.
  *   staff:create --name 张三 --role manager --mobile 13800000001 [--wecom-user zhangsan] [--office-ext 8001]
  *   token:issue --staff <id>
+ *   import <customers|members|visits|consents|events> <file.csv|file.xlsx> [--encoding auto|utf8|gbk]
+ *   import:errors <import id>
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
@@ -9,15 +11,19 @@ import { connectOrm, migrateUp } from '../db/orm.js';
 import { DomainError } from '../domain/shared/domain-error.js';
 import { createStaff } from '../domain/staff/staff.service.js';
 import { StaffSchema, type StaffRole } from '../domain/staff/staff.entity.js';
+import { UsageError } from './usage-error.js';
 import { StaffTokens } from '../miniapp-api/auth/staff-token.js';
 
 const USAGE = `usage:
   npm run cli -- staff:create --name <姓名> --role <sales|manager|admin|duty> [--mobile <手机号>] [--wecom-user <userid>] [--office-ext <分机>]
-  npm run cli -- token:issue --staff <id>`;
+  npm run cli -- token:issue --staff <id>
+  npm run cli -- import <customers|members|visits|consents|events> <file.csv|file.xlsx> [--encoding auto|utf8|gbk]
+  npm run cli -- import:errors <import id>     (the rejected rows as CSV)`;
 
 const [command, ...rest] = process.argv.slice(2);
-const { values } = parseArgs({
+const { values, positionals } = parseArgs({
   args: rest,
+  allowPositionals: true,
   options: {
     name: { type: 'string' },
     role: { type: 'string' },
@@ -25,11 +31,15 @@ const { values } = parseArgs({
     'wecom-user': { type: 'string' },
     'office-ext': { type: 'string' },
     staff: { type: 'string' },
+    encoding: { type: 'string' },
   },
   strict: true,
 });
 
-async function run(): Promise<string> {
+/** What a command answers on stdout, and whether it succeeded (the exit code). */
+type Answer = string | { ok: boolean; text: string };
+
+async function run(): Promise<Answer> {
   const config = loadConfig(process.env);
   const orm = await connectOrm(config.database);
   try {
@@ -59,6 +69,16 @@ async function run(): Promise<string> {
         const tokens = new StaffTokens(config.auth.appSecret, config.auth.tokenTtlSeconds);
         return (await tokens.issue({ staffId: staff.id, role: staff.role })).token;
       }
+      case 'import': {
+        // Loaded on demand: the spreadsheet libraries (exceljs) would slow every other command's start.
+        const { importCommand } = await import('./import-command.js');
+        return await importCommand(em, { timeZone: config.businessTimeZone, batchSize: config.imports.batchSize }, { kind: positionals[0], file: positionals[1], encoding: values.encoding }, (line) => console.error(line));
+      }
+      case 'import:errors': {
+        const { importErrorsCommand } = await import('./import-command.js');
+        await importErrorsCommand(em, positionals[0], (chunk) => process.stdout.write(chunk));
+        return '';
+      }
       default:
         throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
     }
@@ -67,10 +87,11 @@ async function run(): Promise<string> {
   }
 }
 
-class UsageError extends Error {}
-
 try {
-  console.log(await run());
+  const answer = await run();
+  const { ok, text } = typeof answer === 'string' ? { ok: true, text: answer } : answer;
+  if (text) console.log(text);
+  process.exitCode = ok ? 0 : 1;
 } catch (err) {
   if (err instanceof UsageError) console.error(`${err.message}\n${USAGE}`);
   else if (err instanceof ConfigError) console.error(err.message);

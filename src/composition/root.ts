@@ -143,7 +143,7 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
     data.wire(platform),
     telephonyCapability,
     callTasksCapability,
-    board.wire(platform, { liveCalls }),
+    board.wire(platform, { liveCalls, wecomClient: chatCapability.chatOps.wecomClient }),
   ];
 
   for (const capability of capabilities) for (const job of capability.jobs ?? []) registry.add(job);

@@ -72,6 +72,9 @@ export function routeSpecsOf(router: object): readonly RouteSpec[] {
 
 const hasBody = (spec: RouteSpec) => spec.method !== 'get';
 
+/** The body type of a file upload; only a route declaring it reads a multipart body (others answer 415). */
+export const MULTIPART = 'multipart/form-data';
+
 /** Every code a route can answer: its own, plus those of its access kind, its input and the door. */
 export function routeErrors(spec: RouteSpec): ErrorCode[] {
   const codes = new Set<ErrorCode>(spec.errors);
@@ -91,6 +94,7 @@ export function routeErrors(spec: RouteSpec): ErrorCode[] {
   if (hasBody(spec)) {
     codes.add('INVALID_JSON');
     codes.add('PAYLOAD_TOO_LARGE');
+    if (spec.bodyContentType !== MULTIPART) codes.add('UNSUPPORTED_MEDIA_TYPE');
     // A concurrent write the database refused (unique or foreign key).
     codes.add('CONFLICT');
     codes.add('REFERENCE_NOT_FOUND');

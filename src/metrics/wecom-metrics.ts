@@ -13,6 +13,7 @@ export function measuredWecomClient(client: WecomClient, metrics: Metrics): Weco
     sendText: (toUser, content) => count(client.sendText(toUser, content)),
     sendMarkdown: (toUser, content) => count(client.sendMarkdown(toUser, content)),
     sendTemplateCard: (toUser, card) => count(client.sendTemplateCard(toUser, card)),
+    userIdByCode: (code) => count(client.userIdByCode(code)),
     updateCardButton: (toUsers, responseCode, replaceName) => count(client.updateCardButton(toUsers, responseCode, replaceName)),
     get tokenFetches() {
       return client.tokenFetches;

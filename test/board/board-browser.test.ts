@@ -43,6 +43,8 @@ describe.skipIf(!hasBrowser)('the live board in headless Chromium (MariaDB, fake
     for (const [id, mobile] of [['CUST_B1', '13900002001'], ['CUST_B2', '13900002002']] as const) {
       em.create(CustomerSchema, { id, name: `客户${id.slice(-1)}`, level: 'normal', segment: 'regular', tags: [], phone: `+86${mobile}`, phoneLast8: mobile.slice(-8) });
     }
+    // The caller is 王小明's customer: the owner is rung first, whatever the time of day.
+    em.create(CustomerSchema, { id: 'CUST_CALLER', name: '张总', level: 'vip', segment: 'VIP', tags: [], phone: '+8613800138000', phoneLast8: '00138000', ownerStaff: sales.id });
     await em.flush();
     for (const customerId of ['CUST_B1', 'CUST_B2']) {
       const res = await t.call('POST', '/api/ai-ops/outreach/invitation', { token: sales.token, json: { customerId, eventId: 'EVENT_BOARD' } });
@@ -80,7 +82,8 @@ describe.skipIf(!hasBrowser)('the live board in headless Chromium (MariaDB, fake
     const text = (await call.textContent()) ?? '';
     expect(text).toContain('振铃中');
     expect(text).toContain('138****8000');
-    expect(text).toContain('呼叫：');
+    expect(text).toContain('呼叫：王小明');
+    expect(text).toContain('张总');
     expect(await page.content()).not.toContain('13800138000');
     await page.screenshot({ path: `${ARTIFACTS}/board-ringing.png`, fullPage: true });
     channel.hangup();

@@ -74,6 +74,14 @@ describe.each(DIALECTS)('live board page and session (%s)', (dialect) => {
     expect((await t.call('GET', '/board/events', { token: manager.token })).status).toBe(401);
   });
 
+  it('says on the page that WeCom sign-in is off when the WeCom app is not configured', async () => {
+    const res = await fetch(`${t.app.url}/board/login/wecom`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    const location = res.headers.get('location')!;
+    expect(location.startsWith('/board/#error=')).toBe(true);
+    expect(new URLSearchParams(location.slice('/board/#'.length)).get('error')).toContain('企业微信登录未启用');
+  });
+
   it('refuses the session to staff without the board permission', async () => {
     const duty = await t.staffWithToken('duty');
     const res = await t.call('POST', '/api/board/session', { token: duty.token });

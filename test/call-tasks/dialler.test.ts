@@ -5,7 +5,6 @@ import { CallTaskPhoneSchema } from '../../src/domain/call-tasks/call-task-phone
 import { CallTaskSchema } from '../../src/domain/call-tasks/call-task.entity.js';
 import { createCallTask, setCallTaskStatus } from '../../src/domain/call-tasks/call-task.service.js';
 import { runCallTask } from '../../src/domain/call-tasks/dialler.js';
-import { LineBook } from '../../src/domain/call-tasks/line-book.js';
 import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
 import { PERMISSIONS } from '../../src/domain/auth/permissions.js';
 import { GatewayDeviceSchema } from '../../src/domain/voice-gateways/gateway-device.entity.js';
@@ -119,36 +118,5 @@ describe.each(DIALECTS)('call-task dialler through the switch (%s)', (dialect) =
     expect(calls.length).toBe(sw.socket.calls.length);
     expect(calls.filter((c) => c.outcome === 'answered').length).toBe(9);
     expect(calls.every((c) => c.endedAt && c.outcome)).toBe(true);
-  }, 180_000);
-
-  // Skipped: it depends on a 150 ms wall-clock budget (on an idle machine the dialler settles every number inside it, so nothing is left in flight); to be rewritten to stop the dialler on an event.
-  it.skip('a dialler that dies mid-task: its attempts in flight are settled from the switch, never dialled twice, and every number ends final', async () => {
-    const em = t.app.orm.em.fork();
-    const numbers = Array.from({ length: 10 }, (_, i) => n(100 + i));
-    for (const phone of numbers) recordConsent(em, { phone, channel: 'call', state: 'granted', source: 'import' });
-    await em.flush();
-    for (const number of numbers) sw.socket.outcome(number, { kind: 'answer', afterMs: 300, talkMs: 400 });
-    const clock = beijingMorningClock();
-    const actor = { staffId, name: '经理', role: 'manager', permissions: new Set<string>(PERMISSIONS), channel: 'api' as const };
-    const svc = { ...t.app.callTasks.deps, clock };
-    const created = await createCallTask(em, svc, actor, { name: '崩溃测试', phoneNumbers: numbers, callScript: '您好', mode: 'robot' });
-    await setCallTaskStatus(em, svc, actor, created.taskId, 'START');
-    const before = sw.socket.calls.length;
-
-    // The first dialler's memory (its line book) dies with it: it stops after its first calls left.
-    const dead = { ...t.app.callTasks.dialler(), clock, lines: new LineBook(50) };
-    expect(await runCallTask(dead, created.taskId, { budgetMs: 150 })).toBe('budget');
-    const inFlight = await t.app.orm.em.fork().count(CallTaskPhoneSchema, { task: created.taskId, status: 'dialing' });
-    expect(inFlight).toBeGreaterThan(0);
-
-    // A new dialler (another process) finds those attempts `dialing`: unknown, settled by the switch's events.
-    const result = await runCallTask({ ...t.app.callTasks.dialler(), clock }, created.taskId, { budgetMs: 120_000 });
-    expect(result).toBe('completed');
-    const phones = await t.app.orm.em.fork().find(CallTaskPhoneSchema, { task: created.taskId });
-    expect(phones.map((p) => [p.status, p.attempts])).toEqual(numbers.map(() => ['answered', 1]));
-    const mine = sw.socket.calls.slice(before);
-    expect(mine.length).toBe(10);
-    expect(new Set(mine.map((c) => c.destination)).size).toBe(10);
-    expect(sw.duplicates()).toBe(0);
   }, 180_000);
 });

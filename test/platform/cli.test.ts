@@ -45,7 +45,7 @@ describe.each(DIALECTS)('operator CLI on %s', (dialect) => {
     expect(issued.code).toBe(0);
     const claims = await new StaffTokens(loadConfig(env).auth.appSecret, 3600).verify(issued.stdout.trim());
     expect(claims).toEqual({ staffId: id, role: 'manager' });
-  });
+  }, 180_000);
 
   it('refuses bad input with a readable message and a non-zero exit', async () => {
     const dup = await cli('src/cli/index.ts', ['staff:create', '--name', '李四', '--role', 'sales', '--wecom-user', 'zhangsan'], env);
@@ -59,7 +59,7 @@ describe.each(DIALECTS)('operator CLI on %s', (dialect) => {
     const usage = await cli('src/cli/index.ts', ['nope'], env);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('usage:');
-  });
+  }, 180_000);
 
   it('loads the demo data set once', async () => {
     const first = await cli('src/cli/seed-demo.ts', [], env);
@@ -79,5 +79,5 @@ describe.each(DIALECTS)('operator CLI on %s', (dialect) => {
     } finally {
       await orm.close(true);
     }
-  });
+  }, 180_000);
 });

@@ -21,7 +21,7 @@ describe('error registry', () => {
     expect(toHttpError(new DomainError('RECIPIENT_OPTED_OUT', 'x'))?.status).toBe(409);
     // Codes whose names end in _NOT_FOUND, _CONFLICT or _FORBIDDEN are statuses only because the table says so.
     for (const [code, spec] of Object.entries(ERRORS)) {
-      expect([400, 401, 403, 404, 405, 409, 413, 422, 429, 500, 503], code).toContain(spec.status);
+      expect([400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503], code).toContain(spec.status);
     }
     expect(new HttpError('PAYLOAD_TOO_LARGE').status).toBe(413);
   });

@@ -12,6 +12,12 @@ export type FakeWecom = {
   gettokenCalls: number;
   sent: Array<{ touser: string; msgtype: string; agentid: number; text?: { content: string }; markdown?: { content: string }; template_card?: any }>;
   updates: Array<{ userids: string[]; response_code: string; button?: { replace_name: string } }>;
+  /**
+   * Web sign-in codes (OAuth2) GET /cgi-bin/auth/getuserinfo accepts, each once, as WeCom answers them: a
+   * member's `{ userid }`, or a non-member's `{ openid, external_userid? }`. Any other code is 40029.
+   */
+  oauthCodes: Map<string, { userid: string } | { openid: string; external_userid?: string }>;
+  getuserinfoCalls: number;
   /** The next API call answers this errcode (e.g. 42001 token expired) once. */
   failNextWith(errcode: number): void;
   /** Makes the current token invalid, as if WeCom had rotated it. */
@@ -42,6 +48,8 @@ export async function startFakeWecom(options: { corpId?: string; secret?: string
     gettokenCalls: 0,
     sent: [],
     updates: [],
+    oauthCodes: new Map(),
+    getuserinfoCalls: 0,
     tokenDelayMs: 0,
     failNextWith: (errcode) => void (failNext = errcode),
     expireToken: () => void (validToken = 'expired'),
@@ -69,6 +77,17 @@ export async function startFakeWecom(options: { corpId?: string; secret?: string
     const token = url.searchParams.get('access_token');
     if (!token) return reply({ errcode: 41001, errmsg: 'access_token missing' });
     if (token !== validToken) return reply({ errcode: 40014, errmsg: 'invalid access_token' });
+    if (url.pathname === '/cgi-bin/auth/getuserinfo') {
+      // https://developer.work.weixin.qq.com/document/path/91023 — GET, a code is good for one call within 5 minutes.
+      fake.getuserinfoCalls++;
+      if (req.method !== 'GET') return res.writeHead(405).end();
+      const code = url.searchParams.get('code');
+      if (!code) return reply({ errcode: 41008, errmsg: 'missing oauth code' });
+      const who = code.length <= 512 ? fake.oauthCodes.get(code) : undefined;
+      if (!who) return reply({ errcode: 40029, errmsg: 'invalid code' });
+      fake.oauthCodes.delete(code);
+      return reply({ errcode: 0, errmsg: 'ok', ...who });
+    }
     if (url.pathname === '/cgi-bin/message/send') {
       if (!body.touser || !body.msgtype || !body.agentid) return reply({ errcode: 40035, errmsg: 'invalid parameter' });
       fake.sent.push(body);

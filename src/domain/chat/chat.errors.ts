@@ -25,4 +25,14 @@ export const CHAT_ERRORS = {
   WECOM_LENGTH_INVALID: { status: 400, message: '密文长度字段不正确' },
   WECOM_RECEIVER_MISMATCH: { status: 403, message: '接收方 ID 与本企业不符' },
   WECOM_BUSY: { status: 503, retryable: true, message: '服务繁忙，请稍后重试' },
+  /** WeCom web sign-in (OAuth2): the code is invalid, used or older than 5 minutes. */
+  WECOM_CODE_INVALID: { status: 400, message: '企业微信授权码无效或已使用，请从工作台重新打开' },
+  /** WeCom web sign-in: the visitor is not a member of this corp (WeCom answered an openid). */
+  WECOM_NOT_MEMBER: { status: 403, message: '仅限本企业成员登录' },
+  /** WeCom web sign-in: a member no active staff row is bound to (staff.wecom_user_id). */
+  WECOM_USER_NOT_STAFF: { status: 403, message: '你的企业微信账号未绑定员工，请联系管理员' },
+  /** WeCom web sign-in: WeCom unreachable, the app's credentials refused, or the redirect domain not trusted (50001). */
+  WECOM_SIGN_IN_UNAVAILABLE: { status: 503, retryable: true, message: '企业微信登录暂时不可用，请稍后再试' },
+  /** The OAuth2 `state` does not match the browser's (a stale tab or a forged link). */
+  WECOM_SIGN_IN_STALE: { status: 400, message: '登录已失效，请从工作台重新打开' },
 } as const;

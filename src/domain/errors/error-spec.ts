@@ -1,5 +1,5 @@
 /** The HTTP statuses an error code may answer with (the README's error table lists each code). */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 422 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 
 /**
  * What a stable error code means to every door: the HTTP status, whether a job that failed with it may

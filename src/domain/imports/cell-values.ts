@@ -117,10 +117,20 @@ function inRange(d: Date): Parsed<Date> {
   return d.getUTCFullYear() < 1900 || d.getUTCFullYear() > 2100 ? { error: '日期超出允许范围（1900–2100 年）' } : d;
 }
 
-/** The value as the error list shows it: numbers masked, long text cut. */
+/**
+ * The value as the error list (and its CSV) shows it. A rejected number may still be someone's number,
+ * so digits are masked by one rule. In a phone column every run of digits (spaces, dashes, dots and
+ * brackets inside it count as part of the run) is masked: a run of 11 or more digits as 138****8888, a
+ * shorter run (12345, a number missing digits) entirely, digit by digit (*****) — a value that is not a
+ * full number never shows a digit. In other columns a run of 11 or more digits in a row (a mobile number
+ * typed into the wrong column, an ID card number) is masked as 138****8888; shorter digits (dates,
+ * amounts) stay readable. Letters stay; long text is cut at 100 characters.
+ */
 export function shownValue(cell: Cell, isPhone: boolean): string | null {
   const t = typeof cell === 'number' ? String(cell) : text(cell);
   if (!t) return null;
-  if (isPhone || /\d{7,}/.test(t)) return t.replace(/\+?\d[\d\s-]{6,}\d/g, (m) => maskPhone(m));
-  return t.length > 100 ? `${t.slice(0, 100)}…` : t;
+  const masked = isPhone
+    ? t.replace(/\+?\d(?:[\d\s().-]*\d)?/g, (run) => (run.replace(/\D/g, '').length >= 11 ? maskPhone(run) : run.replace(/\d/g, '*')))
+    : t.replace(/\+?\d{11,}/g, (run) => maskPhone(run));
+  return masked.length > 100 ? `${masked.slice(0, 100)}…` : masked;
 }

@@ -23,7 +23,19 @@ export function importerFor(kind: ImportKind, timeZone: string): Importer {
   return make(timeZone);
 }
 
-/** Registers an uploaded file as a queued import (the caller queues its job). */
+/** The format of a spreadsheet file by its name: .csv/.txt or .xlsx; anything else with the Chinese reason. */
+export function sheetFormatOf(fileName: string): SheetFormat | { error: string } {
+  const name = fileName.toLowerCase();
+  if (name.endsWith('.xlsx')) return 'xlsx';
+  if (name.endsWith('.csv') || name.endsWith('.txt')) return 'csv';
+  if (name.endsWith('.xls')) return { error: '不支持旧版 .xls，请在 Excel 中另存为 .xlsx 或 CSV' };
+  return { error: '只接受 .csv 或 .xlsx 文件' };
+}
+
+/**
+ * Registers a file as a queued import: an upload (the caller queues its job) or, with no actor, a file
+ * the operator CLI imports from disk (audited as channel cli).
+ */
 export async function createImport(
   em: EntityManager,
   actor: Actor | null,
@@ -31,10 +43,9 @@ export async function createImport(
 ): Promise<Import> {
   if (actor) authorize(actor, 'import:run', '批量导入');
   const job = em.create(ImportSchema, { ...input, ignoredColumns: [], fileName: input.fileName.slice(0, 255), createdBy: actor?.staffId ?? null });
-  if (actor) {
-    await em.flush();
-    recordAudit(em, { ...auditedBy(actor), action: 'import.create', targetType: 'import', targetId: job.id, details: { kind: input.kind, fileName: job.fileName } });
-  }
+  await em.flush();
+  const by = actor ? auditedBy(actor) : { actorStaffId: null, channel: 'cli' as const };
+  recordAudit(em, { ...by, action: 'import.create', targetType: 'import', targetId: job.id, details: { kind: input.kind, fileName: job.fileName } });
   await em.flush();
   return job;
 }
@@ -80,7 +91,7 @@ export async function runImport(em: EntityManager, reader: SpreadsheetReader, im
     totals.unchanged += outcome.unchanged;
     totals.rejected += parseRejected.size + applyRejected.size;
     totals.progress = Math.min(99, Math.floor(source!.fraction() * 100));
-    if (issues.length) await em.insertMany(ImportErrorSchema, issues.map((i) => ({ importJob: importId, line: i.line, field: i.field, value: i.value?.slice(0, 120) ?? null, reason: i.reason.slice(0, 255) })) as never[]);
+    if (issues.length) await em.insertMany(ImportErrorSchema, issues.map((i) => ({ importJob: importId, line: i.line, field: i.field, value: i.value == null ? null : (shownValue(i.value, false)?.slice(0, 120) ?? null), reason: i.reason.slice(0, 255) })) as never[]);
     await em.nativeUpdate(ImportSchema, { id: importId }, { ...totals });
     onProgress?.({ ...totals });
     batch = [];
@@ -239,6 +250,11 @@ export async function importErrors(em: EntityManager, actor: Actor, id: number, 
 /** Every rejected row of an import as CSV lines (UTF-8 with BOM for Excel), read in pages by id. */
 export async function* importErrorsCsv(em: EntityManager, actor: Actor, id: number, chunk = 2000): AsyncGenerator<string> {
   await importStatus(em, actor, id);
+  yield* errorsCsv(em, id, chunk);
+}
+
+/** The rejected rows of an import as CSV lines, for a door that has already checked who asks (or the CLI). */
+export async function* errorsCsv(em: EntityManager, id: number, chunk = 2000): AsyncGenerator<string> {
   yield `\uFEFF${csvLine(['行号', '字段', '值', '原因'])}`;
   let after = 0;
   for (;;) {

@@ -42,6 +42,13 @@ export interface WecomClient {
   sendText(toUser: string, content: string): Promise<SendResult>;
   sendMarkdown(toUser: string, content: string): Promise<SendResult>;
   sendTemplateCard(toUser: string, card: ButtonInteractionCard): Promise<SendResult>;
+  /**
+   * Web sign-in (OAuth2, GET /cgi-bin/auth/getuserinfo): the member a one-time `code` from WeCom's
+   * authorize redirect belongs to. WECOM_NOT_MEMBER for someone outside the corp (WeCom answers an openid);
+   * 40029 (invalid or used code) and 50001 (redirect domain not the app's trusted domain) come back as
+   * WECOM_API_ERROR with their errcode.
+   */
+  userIdByCode(code: string): Promise<WecomResult<{ userId: string }>>;
   /** Replaces the clicked button's caption (the card is then no longer clickable), using a click's response code. */
   updateCardButton(toUsers: string[], responseCode: string, replaceName: string): Promise<WecomResult>;
   /** How many gettoken requests were made (operations and tests). */
@@ -102,11 +109,12 @@ export function createWecomClient(options: WecomClientOptions): WecomClient {
     return fetchToken();
   }
 
-  async function call(path: string, body: unknown): Promise<WecomResult<{ body: ApiBody }>> {
+  /** A POST with a JSON body, or a GET with `query`, under the access token (refreshed once if WeCom rejects it). */
+  async function call(path: string, body: unknown, query: Record<string, string> = {}): Promise<WecomResult<{ body: ApiBody }>> {
     for (let attempt = 0; attempt < 2; attempt++) {
       const t = await token();
       if (!t.ok) return t;
-      const res = await request('POST', path, { access_token: t.token }, body);
+      const res = await request(body === undefined ? 'GET' : 'POST', path, { access_token: t.token, ...query }, body);
       if (!res.ok) return res;
       const errcode = res.body.errcode ?? 0;
       if (errcode === 0) return res;
@@ -136,6 +144,13 @@ export function createWecomClient(options: WecomClientOptions): WecomClient {
     sendText: (toUser, content) => send(toUser, { msgtype: 'text', text: { content } }),
     sendMarkdown: (toUser, content) => send(toUser, { msgtype: 'markdown', markdown: { content } }),
     sendTemplateCard: (toUser, card) => send(toUser, { msgtype: 'template_card', template_card: card }),
+    async userIdByCode(code) {
+      const res = await call('/cgi-bin/auth/getuserinfo', undefined, { code });
+      if (!res.ok) return res;
+      const userId = res.body.userid;
+      if (typeof userId === 'string' && userId) return { ok: true, userId };
+      return { ok: false, code: 'WECOM_NOT_MEMBER', message: 'getuserinfo: the visitor is not a member of this corp (openid only)' };
+    },
     async updateCardButton(toUsers, responseCode, replaceName) {
       const res = await call('/cgi-bin/message/update_template_card', {
         userids: toUsers,

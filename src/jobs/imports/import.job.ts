@@ -1,11 +1,17 @@
+import { unlink } from 'node:fs/promises';
 import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
 import { IMPORT_JOB } from '../../domain/imports/import-queue.js';
+import { ImportSchema } from '../../domain/imports/import.entity.js';
 import { runImport, type ImportSettings } from '../../domain/imports/import.service.js';
 import type { SpreadsheetReader } from '../../domain/ports/spreadsheet.port.js';
 import type { JobDefinition } from '../job-registry.js';
 
-/** Runs one bulk import (POST /api/imports); a long file keeps its lock by touching the job after each batch. */
+/**
+ * Runs one bulk import (POST /api/imports); a long file keeps its lock by touching the job after each
+ * batch. The uploaded file is deleted once the import has ended (completed or failed); a run cut short
+ * (the process stopped) keeps it, so the retried job reads it again.
+ */
 export function importJob(newEm: () => EntityManager, reader: SpreadsheetReader, settings: ImportSettings): JobDefinition<{ importId: number }> {
   return {
     name: IMPORT_JOB,
@@ -13,7 +19,10 @@ export function importJob(newEm: () => EntityManager, reader: SpreadsheetReader,
     concurrency: 1,
     lockLifetimeMs: 5 * 60_000,
     run: async (data, job) => {
-      await runImport(newEm(), reader, data.importId, settings, () => void job.touch());
+      const em = newEm();
+      const upload = (await em.findOne(ImportSchema, { id: data.importId }, { fields: ['storedPath'], disableIdentityMap: true }))?.storedPath;
+      const ended = await runImport(em, reader, data.importId, settings, () => void job.touch());
+      if (upload && (ended.status === 'completed' || ended.status === 'failed')) await unlink(upload).catch(() => undefined);
     },
   };
 }

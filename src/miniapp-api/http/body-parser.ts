@@ -10,7 +10,8 @@ const ONE_MB = 1024 * 1024;
 export function bodyParser(limit = ONE_MB): Middleware {
   return async (ctx, next) => {
     if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method)) return next();
-    // File uploads (imports) are streamed by their route, never buffered here.
+    // File uploads are streamed by the one route declaring multipart (POST /api/imports), never buffered
+    // here; every other route answers a multipart body with 415 UNSUPPORTED_MEDIA_TYPE (see route.ts).
     if (ctx.is('multipart')) return next();
     const declared = Number(ctx.get('content-length') || 0);
     if (declared > limit) throw tooLarge(limit);

@@ -3,9 +3,10 @@ import type { Middleware } from 'koa';
 import type { z } from 'zod';
 import type { Permission } from '../../domain/auth/permissions.js';
 import { check, type FieldIssue } from '../../domain/shared/validation.js';
-import { describeRouter, type RouteAccess, type RouteSpec } from '../../http/route-spec.js';
+import { describeRouter, MULTIPART, type RouteAccess, type RouteSpec } from '../../http/route-spec.js';
 import { requirePermission } from '../auth/authenticate.js';
 import { respond } from './envelope.js';
+import { HttpError } from './http-error.js';
 import type { AppState } from './request-context.js';
 import { validationFailed } from './validate.js';
 
@@ -69,6 +70,15 @@ function validateInput(def: RouteDef<any, any, any, any>, ctx: RouteContext<any>
 }
 
 /**
+ * The body parser leaves multipart bodies unread (an upload route streams its file); every route that
+ * does not declare multipart/form-data refuses one with 415 before anything else runs.
+ */
+const refuseUpload: Middleware = async (ctx, next) => {
+  if (ctx.is('multipart')) throw new HttpError('UNSUPPORTED_MEDIA_TYPE', '该接口不接受 multipart/form-data 上传，请以 JSON 提交（文件导入请用 POST /api/imports）');
+  return next();
+};
+
+/**
  * A Koa router serving the routes, with their specs attached (the app collects them for /openapi.json).
  * Order per request: the access check (permission or guard), then params, query and body validated
  * together (every bad field at once), then the handler.
@@ -76,9 +86,10 @@ function validateInput(def: RouteDef<any, any, any, any>, ctx: RouteContext<any>
 export function routes<S extends AppState = AppState>(...defs: RouteDef<any, any, any, S>[]): Router<AppState> {
   const router = new Router<S>();
   for (const def of defs) {
+    const refuseMultipart: Middleware<S>[] = def.method !== 'get' && def.bodyContentType !== MULTIPART ? [refuseUpload as Middleware<S>] : [];
     const access: Middleware<S>[] = def.guard ? [def.guard] : !def.access && def.permissions?.length ? [requirePermission(...def.permissions) as Middleware<S>] : [];
     const status = successStatus(def);
-    router[def.method](def.path, ...(access as any[]), async (ctx: RouteContext<S>) => {
+    router[def.method](def.path, ...(refuseMultipart as any[]), ...(access as any[]), async (ctx: RouteContext<S>) => {
       const result = await def.handler(ctx, validateInput(def, ctx));
       if (result === undefined) return;
       if (result && typeof result === 'object' && REPLY in result) respond(ctx, (result as Reply).data, (result as Reply).status);

@@ -8,6 +8,8 @@ const TOKEN_KEY = 'salesops.board.token';
 /** Figures, statuses and progress that no event pushes are read again this often (calls are pushed as they happen). */
 const REFRESH_MS = 15_000;
 
+/** WeCom's webview says wxwork: there a visitor without a token signs in through WeCom at once. */
+const inWecom = /wxwork/i.test(navigator.userAgent);
 const root = document.getElementById('app')!;
 const live = document.getElementById('live')!;
 
@@ -22,6 +24,7 @@ function setLive(state: 'on' | 'off' | 'retry', text: string): void {
 }
 
 function toast(text: string, kind: 'ok' | 'error' = 'ok'): void {
+  for (const old of document.querySelectorAll('.toast')) old.remove();
   const el = h('div', { class: `toast ${kind}`, role: 'status' }, text);
   document.body.append(el);
   setTimeout(() => el.remove(), 4000);
@@ -100,7 +103,7 @@ function signOut(message: string): void {
   sessionStorage.removeItem(TOKEN_KEY);
   window.clearInterval(refreshTimer);
   setLive('off', '未连接');
-  renderLogin(root, message, (t) => {
+  renderLogin(root, message, inWecom, (t) => {
     token = t;
     void start();
   });
@@ -125,4 +128,5 @@ const fromHash = new URLSearchParams(location.hash.slice(1));
 if (fromHash.has('token') || fromHash.has('error')) history.replaceState(null, '', location.pathname + location.search);
 token = fromHash.get('token') ?? sessionStorage.getItem(TOKEN_KEY);
 if (fromHash.get('error')) signOut(fromHash.get('error')!);
+else if (!token && inWecom) location.replace('/board/login/wecom');
 else void start();

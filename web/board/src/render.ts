@@ -35,7 +35,7 @@ function callList(calls: LiveCall[], names: Map<number, string>): HTMLElement {
     'ul',
     { class: 'calls' },
     ...calls.map((c) => {
-      const who = c.staffIds.map((id) => names.get(id) ?? `#${id}`).join('、') || '无人接听';
+      const who = c.staffIds.map((id) => names.get(id) ?? `#${id}`).join('、') || (c.state === 'ringing' ? '无人可接，转语音留言' : '—');
       return h(
         'li',
         { 'data-call-uuid': c.uuid, 'data-state': c.state },
@@ -131,13 +131,14 @@ export function renderBoard(root: HTMLElement, s: Snapshot, actions: ApprovalAct
 }
 
 /** The login form shown outside WeCom (or when the session ended). */
-export function renderLogin(root: HTMLElement, message: string | null, onToken: (token: string) => void): void {
+export function renderLogin(root: HTMLElement, message: string | null, inWecom: boolean, onToken: (token: string) => void): void {
   const input = h('input', { id: 'token', type: 'password', autocomplete: 'off', placeholder: '粘贴员工令牌' }) as HTMLInputElement;
   const form = h(
     'form',
     { class: 'card login' },
     h('h2', {}, '登录'),
     h('p', {}, '在企业微信工作台打开本页将自动登录；在其他浏览器中请使用员工令牌。'),
+    inWecom ? h('a', { class: 'wecom-login', href: '/board/login/wecom' }, '用企业微信登录') : null,
     input,
     h('button', { class: 'primary', type: 'submit' }, '登录'),
     message ? h('p', { class: 'error', role: 'alert' }, message) : null,

@@ -6,8 +6,9 @@ import { z } from 'zod';
 import { authorize } from '../../../domain/auth/actor.js';
 import { IMPORT_KINDS, IMPORT_STATUSES } from '../../../domain/imports/import.entity.js';
 import { queueImport } from '../../../domain/imports/import-queue.js';
-import { importErrors, importErrorsCsv, importStatus } from '../../../domain/imports/import.service.js';
+import { importErrors, importErrorsCsv, importStatus, sheetFormatOf } from '../../../domain/imports/import.service.js';
 import type { JobQueue } from '../../../domain/ports/job-queue.port.js';
+import { MULTIPART } from '../../../http/route-spec.js';
 import { DomainError } from '../../../domain/shared/domain-error.js';
 import { pageOf } from '../../http/envelope.js';
 import { storeUpload, type StoredUpload } from '../../http/file-upload.js';
@@ -70,11 +71,9 @@ function receiveUpload(dir: string, maxBytes: number): Middleware<UploadState> {
 }
 
 function formatOf(upload: StoredUpload): 'csv' | 'xlsx' {
-  const name = upload.fileName.toLowerCase();
-  if (name.endsWith('.xlsx')) return 'xlsx';
-  if (name.endsWith('.csv') || name.endsWith('.txt')) return 'csv';
-  if (name.endsWith('.xls')) throw validationFailed([{ field: 'file', message: '不支持旧版 .xls，请在 Excel 中另存为 .xlsx 或 CSV', in: 'body' }]);
-  throw validationFailed([{ field: 'file', message: '只接受 .csv 或 .xlsx 文件', in: 'body' }]);
+  const format = sheetFormatOf(upload.fileName);
+  if (typeof format === 'object') throw validationFailed([{ field: 'file', message: format.error, in: 'body' }]);
+  return format;
 }
 
 /** Bulk import: upload (a job runs it), progress, rejected rows (JSON page or CSV download). */
@@ -88,7 +87,7 @@ export function importRoutes(deps: { dataDir: string; maxBytes: number; jobs: Jo
       permissions: ['import:run'],
       guard: receiveUpload(join(deps.dataDir, 'imports'), deps.maxBytes),
       body: importBody,
-      bodyContentType: 'multipart/form-data',
+      bodyContentType: MULTIPART,
       responses: { 202: { description: '已排队；用 GET /api/imports/:id 查看进度', schema: importItem } },
       errors: ['IMPORT_FILE_INVALID', 'IMPORT_FILE_TOO_LARGE'],
       handler: async (ctx, { body }) => {
