@@ -11,7 +11,8 @@ import { FakeOpenAi } from '../support/fake-openai.js';
 describe('campaign content: the model with a template fallback', () => {
   const fake = new FakeOpenAi();
   const plan = campaignPlan('regular');
-  const model = () => createOpenAiLanguageModel({ baseUrl: fake.baseUrl, apiKey: 'sk-test', model: 'qwen-plus', timeoutMs: 300 });
+  // A timeout no loaded machine reaches for answers the fake gives at once; a short one for the slow answer.
+  const model = (timeoutMs = 15_000) => createOpenAiLanguageModel({ baseUrl: fake.baseUrl, apiKey: 'sk-test', model: 'qwen-plus', timeoutMs });
 
   beforeAll(async () => {
     await fake.start();
@@ -33,9 +34,9 @@ describe('campaign content: the model with a template fallback', () => {
     const failed = await offerText(model(), 'regular', plan);
     expect(failed).toEqual({ offer: plan.offer, source: 'template', fallbackReason: 'UNAVAILABLE' });
 
-    fake.onChat = () => ({ delayMs: 2000, content: JSON.stringify({ offer: '太迟了' }) });
-    const slow = await offerText(model(), 'regular', plan);
-    // The configured timeout (OPENAI_TIMEOUT_MS, 300 ms here) holds: the slow answer is not waited for.
+    // The reply is held 20 s; the configured timeout (OPENAI_TIMEOUT_MS, 200 ms here) fires first.
+    fake.onChat = () => ({ delayMs: 20_000, content: JSON.stringify({ offer: '太迟了' }) });
+    const slow = await offerText(model(200), 'regular', plan);
     expect(slow).toEqual({ offer: plan.offer, source: 'template', fallbackReason: 'TIMEOUT' });
   });
 
