@@ -17,7 +17,7 @@ describe.each(DIALECTS)('audit rows carry the request id (%s)', (dialect) => {
     const requestId = 'audit-req-0000001';
     const res = await t.call('POST', '/api/consents', {
       token: manager.token,
-      json: { phone: '13912345678', channel: 'sms', action: 'grant', source: 'paper_form', evidence: '表单 F-1' },
+      json: { phone: '13912345678', channels: ['sms'], action: 'grant', source: 'signed_form', evidence: '表单 F-1' },
       headers: { 'x-request-id': requestId },
     });
     expect(res.status).toBe(201);
@@ -27,7 +27,7 @@ describe.each(DIALECTS)('audit rows carry the request id (%s)', (dialect) => {
     expect(mine.length).toBeGreaterThan(0);
     for (const row of mine) expect(row.requestId).toBe(requestId);
     // Without a header the generated id is the one answered.
-    const second = await t.call('POST', '/api/consents', { token: manager.token, json: { phone: '13912345679', channel: 'call', action: 'revoke', source: 'paper_form' } });
+    const second = await t.call('POST', '/api/consents', { token: manager.token, json: { phone: '13912345679', channels: ['call'], action: 'revoke', source: 'phone_call' } });
     const generated = second.headers.get('x-request-id');
     const after = (await t.call('GET', '/api/audit-log?size=100', { token: manager.token })).body.data.records.filter((r: { requestId: string | null }) => r.requestId === generated);
     expect(after.length).toBeGreaterThan(0);
