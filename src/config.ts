@@ -16,6 +16,7 @@ import { callTasksSection } from './config/call-tasks.config.js';
 import { metricsSection } from './config/metrics.config.js';
 import { campaignsSection } from './config/campaigns.config.js';
 import { importsSection } from './config/imports.config.js';
+import { notificationsSection } from './config/notifications.config.js';
 import { boardSection } from './config/board.config.js';
 import { productionCarrierProblems } from './config/carriers.check.js';
 
@@ -37,6 +38,7 @@ const sections = {
   customers: customersSection,
   campaigns: campaignsSection,
   imports: importsSection,
+  notifications: notificationsSection,
   board: boardSection,
 } satisfies Record<string, ConfigSection<any, unknown>>;
 

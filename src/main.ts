@@ -16,7 +16,11 @@ async function main(): Promise<void> {
     console.error(`Start-up failed: ${(err as Error).message}`);
     process.exit(1);
   }
+  let stopping = false;
   const shutdown = (signal: string) => {
+    // Ctrl-C under `npm start` arrives twice (from the terminal and forwarded by npm): one shutdown.
+    if (stopping) return void running.logger.info({ signal }, 'signal received again: already shutting down');
+    stopping = true;
     running.logger.info({ signal }, 'signal received');
     const force = setTimeout(() => process.exit(1), 20_000);
     force.unref();
@@ -28,8 +32,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

@@ -14,7 +14,7 @@ export function wire(platform: Platform): Capability {
   return {
     name: 'campaigns',
     routes: {
-      staff: [campaignRoutes({ clock: platform.clock, model: platform.languageModel, approvals: platform.approvals, notifier: () => platform.notifier, settings, smsCostFen: settings.smsCostFen })],
+      staff: [campaignRoutes({ clock: platform.clock, model: platform.languageModel, approvals: platform.approvals, notifier: () => platform.notifier, settings })],
       public: [offerRoutes({ linkSecret, clock: platform.clock })],
     },
     jobs: campaignJobs(platform.fork, { clock: platform.clock, jobs: platform.jobs, linkSecret, linkBase: settings.linkBase, smsCostFen: settings.smsCostFen }),

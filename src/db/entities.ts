@@ -47,6 +47,7 @@ import { BindingCodeSchema } from '../domain/chat/binding-code.entity.js';
 import { MiniappIdentitySchema } from '../domain/chat/miniapp-identity.entity.js';
 import { CallbackReceiptSchema } from '../bot/wecom/callback-receipt.entity.js';
 import { ImportErrorSchema, ImportSchema } from '../domain/imports/import.entity.js';
+import { NotificationOutboxSchema } from '../domain/notifications/notification-outbox.entity.js';
 
 /** The domain data model (customers, outreach, calls, call tasks, routing, …). */
 export const domainEntities = [
@@ -59,6 +60,7 @@ export const domainEntities = [
   GatewayDeviceSchema, GatewayLineSchema, RoutingRuleSchema, HolidaySchema, DutyScheduleSchema,
   BindingCodeSchema, MiniappIdentitySchema,
   ImportSchema, ImportErrorSchema,
+  NotificationOutboxSchema,
 ];
 
 /** Every entity the ORM knows; the migrations are generated from this list. */

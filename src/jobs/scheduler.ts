@@ -81,6 +81,7 @@ export function buildScheduler(backend: AgendaBackend, jobs: JobRegistry, option
   const removedOnSave = typeof store.removeSucceededOnSave === 'function';
   if (removedOnSave) store.removeSucceededOnSave!((name) => jobs.removesOnComplete(name));
   const removals = afterComplete(agenda, jobs, wake, workerName, removedOnSave);
+  const started = startedHere(agenda);
 
   return {
     agenda,
@@ -93,7 +94,7 @@ export function buildScheduler(backend: AgendaBackend, jobs: JobRegistry, option
     async stop({ timeoutMs = 30_000 } = {}) {
       const result = await agenda.drain({ timeout: timeoutMs, closeConnection: false });
       await removals.settled();
-      await releaseLocks(agenda, workerName, result.timedOut || result.aborted);
+      await releaseLocks(agenda, workerName, result.timedOut || result.aborted ? started : null);
       if (backend.ownsConnection ?? true) await backend.disconnect();
       options.log.info({ worker: workerName, ...result }, 'job scheduler stopped');
       return result;
@@ -103,14 +104,32 @@ export function buildScheduler(backend: AgendaBackend, jobs: JobRegistry, option
 
 /**
  * After a drain nothing of ours runs any more, so every lock we still hold is released. After a
- * timeout only the jobs that never started under their lock are (lastRunAt older than lockedAt);
- * the ones still running keep their lock until it expires rather than risk running twice.
+ * timeout (`stillRunning` given) only the jobs that never started under their lock are; the ones
+ * still running keep their lock until it expires rather than risk running twice. A job started here
+ * may have renewed its lock (job.touch() moves lockedAt past lastRunAt), so "started" is what this
+ * process saw start, or a lastRunAt not older than the lock.
  */
-async function releaseLocks(agenda: Agenda, workerName: string, someStillRunning: boolean): Promise<void> {
+async function releaseLocks(agenda: Agenda, workerName: string, stillRunning: ReadonlySet<string> | null): Promise<void> {
   const { jobs } = await agenda.queryJobs({ state: 'running' });
-  const notStarted = (job: JobWithState) => !job.lastRunAt || (job.lockedAt !== undefined && job.lastRunAt < job.lockedAt);
-  const ours = jobs.filter((job) => job.lastModifiedBy === workerName && (!someStillRunning || notStarted(job)));
+  const notStarted = (job: JobWithState) =>
+    !stillRunning!.has(String(job._id)) && (!job.lastRunAt || (job.lockedAt !== undefined && job.lastRunAt < job.lockedAt));
+  const ours = jobs.filter((job) => job.lastModifiedBy === workerName && (!stillRunning || notStarted(job)));
   if (ours.length > 0) await agenda.db.unlockJobs(ours.map((job) => job._id));
+}
+
+/** The ids of the jobs this process has started and not yet finished. */
+function startedHere(agenda: Agenda): ReadonlySet<string> {
+  const running = new Set<string>();
+  const idOf = (job: unknown) => (job && typeof job === 'object' && 'attrs' in job ? String((job as Job).attrs._id) : null);
+  agenda.on('start', (job: unknown) => {
+    const id = idOf(job);
+    if (id) running.add(id);
+  });
+  agenda.on('complete', (job: unknown) => {
+    const id = idOf(job);
+    if (id) running.delete(id);
+  });
+  return running;
 }
 
 /**

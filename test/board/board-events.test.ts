@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { FakeChannel, FakeEventSocket } from '../telephony/support/fake-switch.js';
+import { READY_MS } from '../support/wait-for.js';
 
 /** Reads Server-Sent Events from a fetch body until `want` accepts one. */
 async function nextEvent(reader: ReadableStreamDefaultReader<Uint8Array>, state: { buffer: string }, want: (event: string, data: any) => boolean): Promise<{ event: string; data: any }> {
@@ -35,7 +36,7 @@ describe.each(DIALECTS)('live board events (%s)', (dialect) => {
       FREESWITCH_ESL_PASSWORD: fs.password,
       FREESWITCH_SOCKET_PORT: '0',
     });
-    await t.app.telephony!.events.ready();
+    await t.app.telephony!.events.ready(READY_MS);
     manager = await t.staffWithToken('manager');
   });
   afterAll(async () => {

@@ -12,6 +12,7 @@ import { capturingLogger } from '../outreach/outreach-fixtures.js';
 import { StaffStatusSchema } from '../../src/domain/sales-status/staff-status.entity.js';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
+import { waitFor } from '../support/wait-for.js';
 import { startFakeWechat, type FakeWechat } from '../support/fake-wecom.js';
 import { customer } from './seed.js';
 
@@ -89,7 +90,8 @@ describe.each(DIALECTS)('mini-program API (%s)', (dialect) => {
     // The same path as a complaint staff enter: an urgent task for the owner, who is told.
     const task = await t.app.orm.em.fork().findOneOrFail(FollowUpTaskSchema, { relatedRecordId: `feedback:${fb.body.data.id}` });
     expect(task).toMatchObject({ priority: 'urgent', assignedTo: sales.id, source: 'feedback', reason: 'complaint' });
-    const told = captured.lines().find((l) => l.staffId === sales.id && l.notification?.kind === 'todo' && l.notification.todoId === task.id);
+    // Staff notifications leave through the outbox, a moment after the answer.
+    const told = await waitFor(() => captured.lines().find((l) => l.staffId === sales.id && l.notification?.kind === 'todo' && l.notification.todoId === task.id), 'the todo notification');
     expect(told?.notification.title).toContain('客户投诉');
     const audit = await t.app.orm.em.fork().findOneOrFail(AuditLogSchema, { action: 'feedback.record', targetId: String(fb.body.data.id) });
     expect(audit).toMatchObject({ channel: 'miniapp', actorStaffId: null });

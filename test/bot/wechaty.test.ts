@@ -8,7 +8,8 @@ import { FollowUpTaskSchema } from '../../src/domain/todos/follow-up-task.entity
 import { bootApp, type TestApp } from '../support/app.js';
 import { sendMorningDigest } from '../../src/domain/chat/digest.service.js';
 import { DIALECTS } from '../support/database.js';
-import { customer, pendingCampaign, todo, waitFor } from './seed.js';
+import { customer, pendingCampaign, todo } from './seed.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe.each(DIALECTS)('Wechaty transport on wechaty-puppet-mock (%s)', (dialect) => {
   let t: TestApp;

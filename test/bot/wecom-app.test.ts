@@ -10,7 +10,8 @@ import { sendTodoReminders } from '../../src/domain/todos/todo-reminder.service.
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
-import { customer, pendingCampaign, waitFor } from './seed.js';
+import { customer, pendingCampaign } from './seed.js';
+import { waitFor } from '../support/wait-for.js';
 import { SAMPLE, clickXml, encryptInner, freshNonce, signedPost, textXml } from './wecom-samples.js';
 
 describe.each(DIALECTS)('WeCom door in the running app (%s)', (dialect) => {

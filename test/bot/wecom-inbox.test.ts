@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,27 +7,8 @@ import { connectOrm } from '../../src/db/orm.js';
 import { createTestDatabase } from '../support/database.js';
 import { startFakeWecom } from '../support/fake-wecom.js';
 import { SAMPLE, encryptInner, signedPost, textXml } from './wecom-samples.js';
-
-/** The real server entry point in a child process (as `npm start` runs it). */
-function server(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const listening = waitFor(() => out.split('\n').find((l) => l.includes('http door listening')), 'server listening', 120_000).then((line) => JSON.parse(line).url as string);
-  return { child, exited, listening, out: () => out };
-}
-
-async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 60_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { PROCESS_START_MS, startServer } from '../support/server-process.js';
+import { waitFor } from '../support/wait-for.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterAll(async () => {
@@ -62,24 +42,24 @@ describe('WeCom messages acknowledged before a crash (mysql)', () => {
 
     // WeCom's token endpoint hangs: the first process gets as far as sending the reply, then dies.
     wecom.tokenDelayMs = 600_000;
-    const first = server(env);
+    const first = startServer(env);
     cleanups.push(() => void first.child.kill('SIGKILL'));
     const url = await first.listening;
     const post = signedPost(encryptInner(textXml('zhangsan', '帮助', 'crash-1')));
     const res = await fetch(`${url}/wecom/callback?${new URLSearchParams(post.query)}`, { method: 'POST', body: post.body, headers: { 'content-type': 'text/xml' } });
     expect(res.status).toBe(200);
-    await waitFor(() => wecom.gettokenCalls > 0, 'the reply under way');
+    await waitFor(() => wecom.gettokenCalls > 0, 'the reply under way', PROCESS_START_MS);
     first.child.kill('SIGKILL');
     await first.exited;
     expect(wecom.sent).toHaveLength(0);
 
     wecom.tokenDelayMs = 0;
-    const second = server(env);
+    const second = startServer(env);
     cleanups.push(() => void second.child.kill('SIGKILL'));
     await second.listening;
     const orm = await connectOrm(db.target);
     cleanups.push(() => orm.close(true));
-    await waitFor(async () => (await orm.em.fork().findOne(CallbackReceiptSchema, { kind: 'message', processedAt: { $ne: null } })) ?? undefined, 'the message processed');
+    await waitFor(async () => (await orm.em.fork().findOne(CallbackReceiptSchema, { kind: 'message', processedAt: { $ne: null } })) ?? undefined, 'the message processed', PROCESS_START_MS);
     const replies = wecom.sent.filter((m) => m.touser === 'zhangsan');
     expect(replies).toHaveLength(1);
     // A retry of the same message from WeCom is a duplicate: no second reply.
@@ -90,5 +70,5 @@ describe('WeCom messages acknowledged before a crash (mysql)', () => {
     await second.exited;
     expect(wecom.sent.filter((m) => m.touser === 'zhangsan')).toHaveLength(1);
     expect(second.out()).toContain('wecom messages acknowledged but not processed: processing them now');
-  }, 300_000);
+  }, 4 * PROCESS_START_MS);
 });

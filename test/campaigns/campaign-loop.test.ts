@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CampaignSchema } from '../../src/domain/campaigns/campaign.entity.js';
+import { CAMPAIGN_TRACK_JOB } from '../../src/jobs/campaigns/campaign.jobs.js';
 import { CampaignTrackingSchema } from '../../src/domain/campaigns/campaign-tracking.entity.js';
+import { SmsBatchSchema } from '../../src/domain/outreach/sms-batch.entity.js';
 import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
 import { MemberSchema } from '../../src/domain/members/member.entity.js';
 import { MemberVisitSchema } from '../../src/domain/members/member-visit.entity.js';
@@ -9,7 +11,7 @@ import { DIALECTS } from '../support/database.js';
 import { FakeTencentCloud } from '../support/fake-tencent-cloud.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
 import { SAMPLE } from '../bot/wecom-samples.js';
-import { waitFor } from '../bot/seed.js';
+import { waitFor } from '../support/wait-for.js';
 
 const CALLBACK = 'cb-token-campaigns-0123456789';
 const LINK_BASE = 'https://s.example.cn/o/';
@@ -97,8 +99,8 @@ describe.each(DIALECTS)('segment campaign loop (%s)', (dialect) => {
     const answer = await t.app.chatOps.router.handleText({ channel: 'wecom', senderId: 'mgrB' }, `批准 ${c.id}`);
     expect(answer).toContain('已批准');
 
-    // Launch: 2 of 20 held out at random, 18 SMS, one request each with the member's own link.
-    await waitFor(() => fake.requests.filter((r) => r.action === 'SendSms').length >= 18, '18 campaign SMS', 20_000);
+    // Launch: 2 of 20 held out at random, one batch of 18 SMS, one request each with the member's own link.
+    await waitFor(async () => (await t.app.orm.em.fork().count(SmsBatchSchema, { campaign: c.id, status: 'completed' })) === 1, 'the campaign batch sent', 60_000);
     const tracking = await t.app.orm.em.fork().find(CampaignTrackingSchema, { campaign: c.id }, { orderBy: { id: 'asc' } });
     expect(tracking).toHaveLength(20);
     const held = tracking.filter((r) => r.holdout);
@@ -112,6 +114,9 @@ describe.each(DIALECTS)('segment campaign loop (%s)', (dialect) => {
     expect(new Set(links).size).toBe(18);
     expect(links.every((l) => l.startsWith(LINK_BASE))).toBe(true);
     expect(sends[0]!.params![1]).toBe(c.offer);
+    // One batch for the campaign, its 18 recipients each with their own parameters.
+    const batches = await t.app.orm.em.fork().find(SmsBatchSchema, { campaign: c.id });
+    expect(batches.map((b) => [b.totalCount, b.status])).toEqual([[18, 'completed']]);
 
     // Carrier receipts for 10 of them.
     const delivered = sends.slice(0, 10).map((r) => r.outcomes![0]!);
@@ -139,8 +144,16 @@ describe.each(DIALECTS)('segment campaign loop (%s)', (dialect) => {
     em.create(MemberVisitSchema, { member: held[0]!.member.id, visitedAt: soon, spendingFen: 10_000 });
     await em.flush();
 
-    const perf = await t.call('GET', `/api/ai-ops/customer/performance?campaignId=${c.id}`, { token: creator.token });
-    expect(perf.status).toBe(200);
+    // A read only reads: the visits count once the minutely tracking job has run (seed §5.2: within a minute).
+    const performance = () => t.call('GET', `/api/ai-ops/customer/performance?campaignId=${c.id}`, { token: creator.token });
+    const stale = await performance();
+    expect(stale.status).toBe(200);
+    expect(stale.body.data).toMatchObject({ converted: 0, revenueFen: 0, holdout: { converted: 0 } });
+    await t.app.jobQueue.enqueue(CAMPAIGN_TRACK_JOB, {});
+    const perf = await waitFor(async () => {
+      const r = await performance();
+      return r.body.data.converted === 4 && r.body.data.holdout.converted === 1 ? r : undefined;
+    }, 'the tracking job counted the visits', 20_000);
     const cost = 18 * 5 + 4 * 3000;
     expect(perf.body.data).toMatchObject({
       campaignId: c.id,

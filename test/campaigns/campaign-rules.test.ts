@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { offerProblem } from '../../src/domain/campaigns/campaign-content.js';
 import { pickHoldout } from '../../src/domain/campaigns/campaign-launch.service.js';
@@ -42,5 +43,14 @@ describe('campaign rules', () => {
     expect(verifyOfferToken('secret', token.replace(/^[^.]+/, (12346).toString(36)))).toBeNull();
     expect(verifyOfferToken('secret', `${token}x`)).toBeNull();
     expect(verifyOfferToken('secret', '0.AAAAAAAAAAAA')).toBeNull();
+  });
+  it('reads segments through the customers module, never the members table itself (one home for who a customer is)', () => {
+    const dir = 'src/domain/campaigns';
+    for (const file of readdirSync(dir)) {
+      const source = readFileSync(`${dir}/${file}`, 'utf8');
+      // campaign_tracking refers to the member it tracks; nothing else in campaigns reads members.
+      if (file !== 'campaign-tracking.entity.ts') expect([file, source.includes('members/member.entity')]).toEqual([file, false]);
+      expect([file, /members\.segment|\bm\.segment\b/.test(source)]).toEqual([file, false]);
+    }
   });
 });

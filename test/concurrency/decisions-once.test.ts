@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootApp, type TestApp } from '../support/app.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
-import { waitFor } from '../bot/seed.js';
+import { waitFor } from '../support/wait-for.js';
 import { SAMPLE, clickXml, encryptInner, signedPost } from '../bot/wecom-samples.js';
 import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
 import { CustomerContactSchema } from '../../src/domain/customers/customer-contact.entity.js';

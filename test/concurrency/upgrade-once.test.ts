@@ -5,7 +5,8 @@ import { UpgradeHistorySchema } from '../../src/domain/members/upgrade-history.e
 import { bootApp, type TestApp } from '../support/app.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
 import { SAMPLE } from '../bot/wecom-samples.js';
-import { customer, waitFor } from '../bot/seed.js';
+import { customer } from '../bot/seed.js';
+import { waitFor } from '../support/wait-for.js';
 
 /**
  * Tier upgrades happen once (issue 10 §5) on MariaDB with real parallel connections: 20 executes of one

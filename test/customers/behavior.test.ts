@@ -64,7 +64,9 @@ describe.each(DIALECTS)('behaviour, RFM, segments and tags in SQL on %s', (diale
     expect(json(by.M07.preferred_time_slots)).toEqual(['night']);
     expect(Number(by.M07.night_share)).toBe(1);
     expect(json(by.M09.favorite_categories)).toEqual([]);
+    // Two campaigns sent, one answered; the holdout row of a third (sent nothing) does not count.
     expect(Number(by.M09.response_rate)).toBe(50);
+    expect(Number(by.M09.campaigns_received)).toBe(2);
     expect(Number(by.M04.avg_spending_fen)).toBe(6667);
     const churn = Object.fromEntries(rows.map((r: any) => [r.member_id, Number(r.churn_risk)]));
     expect(churn).toMatchObject({ M01: 0, M02: 0, M04: 0, M05: 1, M07: 0, M08: 1, M09: 0.5, M10: 0, M12: 1 });

@@ -4,7 +4,7 @@ import { BEHAVIOR_JOB } from '../../src/domain/customers/behavior-run.service.js
 import { batchAudience } from '../../src/domain/outreach/sms-batch-audience.js';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
-import { waitFor } from '../bot/seed.js';
+import { waitFor } from '../support/wait-for.js';
 import { AS_OF, TZ, seedMembers } from './intelligence-fixtures.js';
 
 const SEGMENT = '/api/ai-ops/customer/segment';

@@ -42,5 +42,8 @@ export async function seedMembers(em: EntityManager): Promise<void>{
     em.create(CampaignTrackingSchema, { campaign, member: 'M09', status: 'opened' });
     const second = em.create(CampaignSchema, { id: 'CMP_2', name: '周末派对', segment: 'regular', type: 'discount', channel: 'sms', content: '…' });
   em.create(CampaignTrackingSchema, { campaign: second, member: 'M09', status: 'sent' });
+    // M09 was in a third campaign's holdout: sent nothing, so neither received nor unanswered.
+    const third = em.create(CampaignSchema, { id: 'CMP_3', name: '双倍积分', segment: 'regular', type: 'points', channel: 'sms', content: '…' });
+    em.create(CampaignTrackingSchema, { campaign: third, member: 'M09', holdout: true, status: null });
     await em.flush();
 }

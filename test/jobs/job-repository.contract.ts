@@ -8,6 +8,7 @@ import { JobRegistry, type JobDefinition } from '../../src/jobs/job-registry.js'
 import { createScheduler, type Scheduler, type SchedulerLog } from '../../src/jobs/scheduler.js';
 import { listJobs } from '../../src/jobs/job-list.js';
 import { PermanentJobError } from '../../src/jobs/retry-policy.js';
+import { gate, nextOf, waitFor as waitUntil } from '../support/wait-for.js';
 
 export type ContractDatabase = {
   /** The backend the repository cases use. */
@@ -19,14 +20,7 @@ export type ContractDatabase = {
 
 const quiet: SchedulerLog = { info() {}, warn() {}, error() {} };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+const waitFor = (what: string, check: () => boolean | Promise<boolean>) => waitUntil(check, what, 60_000);
 
 const job = (over: Partial<JobParameters> & { name: string }): JobParameters => ({
   priority: 0,
@@ -213,25 +207,27 @@ export function jobRepositoryContract(label: string, open: () => Promise<Contrac
       const b = await worker([counting('b')], { backend: await db.openBackend(), maxConcurrency: 10, lockLimit: 10 });
       for (let seq = 0; seq < N; seq++) await a.agenda.create('count', { seq }).save();
       await Promise.all([a.start(), b.start()]);
-      await waitFor('all jobs to run', () => runs.size === N, 20_000);
-      await sleep(300);
+      await waitFor('all jobs to run', () => runs.size === N);
+      // Once every row is gone nothing can be claimed again; the drain lets any run still under way finish.
+      await waitFor('completed jobs to be removed', async () => (await repo.queryJobs({ name: 'count' })).total === 0);
+      await Promise.all([a.stop({ timeoutMs: 60_000 }), b.stop({ timeoutMs: 60_000 })]);
       const duplicates = [...runs.entries()].filter(([, who]) => who.length > 1);
       expect(duplicates).toEqual([]);
       expect(runs.size).toBe(N);
       const byWorker = [...runs.values()].flat();
       expect(byWorker.filter((w) => w === 'a').length + byWorker.filter((w) => w === 'b').length).toBe(N);
-      await waitFor('completed jobs to be removed', async () => (await repo.queryJobs({ name: 'count' })).total === 0);
     });
 
     it('keeps taking jobs as they finish, not only when it polls', async () => {
       const done: number[] = [];
       const registry = new JobRegistry().add({ name: 'quick', parse: (d) => d as { seq: number }, run: async ({ seq }) => void done.push(seq) });
-      // One poll at start, the next only after 10 s: 30 jobs with room for 3 locks at a time.
-      const w = await createScheduler(db.backend, registry, { processEveryMs: 10_000, maxConcurrency: 3, lockLimit: 3, log: quiet });
+      // One poll at start and the next an hour later: 30 jobs with room for 3 locks at a time all run
+      // only if finishing one takes the next.
+      const w = await createScheduler(db.backend, registry, { processEveryMs: 3_600_000, maxConcurrency: 3, lockLimit: 3, log: quiet });
       schedulers.push(w);
       for (let seq = 0; seq < 30; seq++) await repo.saveJob(job({ name: 'quick', data: { seq } }), undefined);
       await w.start();
-      await waitFor('30 jobs within one poll interval', () => done.length === 30, 5000);
+      await waitFor('all 30 jobs to run before the second poll', () => done.length === 30);
       expect(new Set(done).size).toBe(30);
     });
 
@@ -249,7 +245,7 @@ export function jobRepositoryContract(label: string, open: () => Promise<Contrac
 
     it('retries a failing job after the backoff delay, and not at all after a permanent error', async () => {
       const attempts: number[] = [];
-      const retries: { attempt: number; delay: number }[] = [];
+      const retries: { attempt: number; delay: number; nextRunAt: Date }[] = [];
       const w = await worker([
         {
           name: 'flaky',
@@ -269,7 +265,7 @@ export function jobRepositoryContract(label: string, open: () => Promise<Contrac
           },
         },
       ]);
-      w.agenda.on('retry', (_job: Job, details) => retries.push({ attempt: details.attempt, delay: details.delay }));
+      w.agenda.on('retry', (_job: Job, details) => retries.push({ attempt: details.attempt, delay: details.delay, nextRunAt: details.nextRunAt }));
       await w.start();
       const flaky = await w.agenda.now('flaky', {});
 
@@ -277,8 +273,11 @@ export function jobRepositoryContract(label: string, open: () => Promise<Contrac
       await waitFor('the retry to be stored', async () => (await repo.getJobById(String(flaky.attrs._id)))?.failCount === 1);
       const failed = (await repo.getJobById(String(flaky.attrs._id)))!;
       expect(failed.failReason).toBe('carrier timeout #1');
-      expect(failed.nextRunAt!.getTime() - failed.failedAt!.getTime()).toBeGreaterThanOrEqual(390);
-      expect(failed.nextRunAt!.getTime() - failed.failedAt!.getTime()).toBeLessThan(600);
+      // The retry is stored for the backoff's delay after the failure (never earlier; how much later
+      // depends on the machine's load, so no upper bound).
+      expect(retries[0]).toMatchObject({ attempt: 1, delay: 400 });
+      expect(failed.nextRunAt!.getTime()).toBe(retries[0]!.nextRunAt.getTime());
+      expect(failed.nextRunAt!.getTime() - failed.failedAt!.getTime()).toBeGreaterThanOrEqual(400);
 
       await waitFor('the third attempt', () => attempts.length === 3);
       expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(400);
@@ -286,9 +285,11 @@ export function jobRepositoryContract(label: string, open: () => Promise<Contrac
       expect(retries.map((r) => r.attempt)).toEqual([1, 2]);
       await waitFor('the success to remove the job', async () => (await repo.getJobById(String(flaky.attrs._id))) === null);
 
+      const gaveUp = nextOf<Job>((deliver) => w.agenda.once('retry exhausted:doomed', (_error: unknown, j: Job) => deliver(j)), 'the permanent failure to give up', 60_000);
       const doomed = await w.agenda.now('doomed', {});
-      await waitFor('the permanent failure', async () => (await repo.getJobById(String(doomed.attrs._id)))?.failCount === 1);
-      await sleep(300);
+      expect(String((await gaveUp).attrs._id)).toBe(String(doomed.attrs._id));
+      await waitFor('the permanent failure to be stored', async () => (await repo.getJobById(String(doomed.attrs._id)))?.failCount === 1);
+      expect(retries).toHaveLength(2);
       const dead = (await repo.getJobById(String(doomed.attrs._id)))!;
       expect(dead.failCount).toBe(1);
       expect(dead.nextRunAt).toBeNull();
@@ -298,48 +299,52 @@ export function jobRepositoryContract(label: string, open: () => Promise<Contrac
     });
 
     it('drains on shutdown: a running job finishes, a taken-but-unstarted one is released', async () => {
+      // Each job works until the test opens its gate, so "still running" is a state, not a race.
+      const gates = new Map<string, ReturnType<typeof gate>>();
+      const gateOf = (key: string) => gates.get(key) ?? gates.set(key, gate()).get(key)!;
       let finished = 0;
-      const w = await worker(
-        [
-          {
-            name: 'slow',
-            parse: (d) => d as { ms: number },
-            concurrency: 1,
-            run: async ({ ms }, j) => {
-              await j.touch(50);
-              await sleep(ms);
-              finished++;
-            },
-          },
-        ],
-        { maxConcurrency: 1, lockLimit: 5 },
-      );
-      await w.agenda.create('slow', { ms: 600 }).priority(10).save();
+      const slow: JobDefinition<{ key: string }> = {
+        name: 'slow',
+        parse: (d) => d as { key: string },
+        concurrency: 1,
+        run: async ({ key }, j) => {
+          await j.touch(50);
+          await gateOf(key).passed;
+          finished++;
+        },
+      };
+      const w = await worker([slow], { maxConcurrency: 1, lockLimit: 5 });
+      await w.agenda.create('slow', { key: 'first' }).priority(10).save();
       await w.start();
       await waitFor('the slow job to start', async () => (await listJobs(repo, { page: 1, size: 5, state: 'running' })).records.some((r) => r.progress === 50));
-      const result = await w.stop({ timeoutMs: 5000 });
+      const stopping = w.stop({ timeoutMs: 60_000 });
+      // Stop is under way while the job is still at work (its row still locked), and it waits for it.
+      expect((await repo.queryJobs({ name: 'slow', state: 'running' })).total).toBe(1);
+      expect(finished).toBe(0);
+      gateOf('first').open();
+      const result = await stopping;
       expect(result).toMatchObject({ timedOut: false, running: 0 });
       expect(finished).toBe(1);
       expect((await repo.queryJobs({ name: 'slow' })).total).toBe(0);
 
       // A drain that times out leaves the running job locked and releases the one waiting behind it.
-      const w2 = await worker([{ name: 'slow', parse: (d) => d as { ms: number }, concurrency: 1, run: async ({ ms }) => void (await sleep(ms), finished++) }], {
-        maxConcurrency: 1,
-        lockLimit: 5,
-      });
-      const long = await w2.agenda.create('slow', { ms: 1500 }).priority(10).save();
-      const waiting = await w2.agenda.create('slow', { ms: 10 }).priority(0).save();
+      const w2 = await worker([slow], { maxConcurrency: 1, lockLimit: 5 });
+      const long = await w2.agenda.create('slow', { key: 'long' }).priority(10).save();
+      const waiting = await w2.agenda.create('slow', { key: 'waiting' }).priority(0).save();
       await w2.start();
       // Taken: the long one started, the other locked behind it (on MariaDB possibly claimed in the same batch).
       await waitFor(
         'the long job to start with the other one taken',
         async () => Boolean((await repo.getJobById(String(long.attrs._id)))?.lastRunAt) && (await repo.queryJobs({ state: 'running' })).total === 2,
       );
+      // The long job's gate stays shut, so this drain cannot finish it within any timeout.
       const cut = await w2.stop({ timeoutMs: 200 });
       expect(cut).toMatchObject({ timedOut: true, running: 1 });
       expect((await repo.getJobById(String(long.attrs._id)))!.lockedAt).toBeInstanceOf(Date);
       expect((await repo.getJobById(String(waiting.attrs._id)))!.lockedAt).toBeUndefined();
-      await waitFor('the long job to finish', () => finished === 2, 5000);
+      expect(finished).toBe(1);
+      gateOf('long').open();
+      await waitFor('the long job to finish', () => finished === 2);
     });
   });
 }

@@ -5,6 +5,7 @@ import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { FakeOpenAi } from '../support/fake-openai.js';
 import { DAY, HOUR, addCustomer, capturingLogger } from './outreach-fixtures.js';
+import { waitFor } from '../support/wait-for.js';
 
 const FEEDBACK = '/api/ai-ops/outreach/feedback';
 
@@ -66,8 +67,7 @@ describe.each(DIALECTS)('feedback with the lexicon analyser on %s', (dialect) =>
     expect(task).toMatchObject({ id: d.followUpTask.id, priority: 'urgent', reason: 'complaint' });
     // The notification leaves through the outbox (a job), a moment after the answer.
     const findNote = () => log.lines().find((l) => l.component === 'log-notifier' && l.notification?.todoId === d.followUpTask.id);
-    for (const until = Date.now() + 15_000; !findNote() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
-    const note = findNote();
+    const note = await waitFor(findNote, 'the owner notification');
     expect(note).toMatchObject({ staffId: owner.id, notification: { kind: 'todo' } });
     expect(note.notification.title).toContain('赵强');
     expect(JSON.stringify(note)).not.toContain('13912345678');

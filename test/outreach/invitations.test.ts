@@ -9,16 +9,7 @@ import { EventSchema } from '../../src/domain/events/event.entity.js';
 import type { ContactChannel, CustomerSegment } from '../../src/domain/shared/vocabulary.js';
 import { closedWindow } from '../support/closed-window.js';
 import { capturingLogger } from './outreach-fixtures.js';
-
-async function waitFor<T>(probe: () => Promise<T | false | undefined>, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { waitFor } from '../support/wait-for.js';
 
 describe.each(DIALECTS)('invitations and outreach calls on %s', (dialect) => {
   const fake = new FakeTencentCloud({ smsSdkAppId: '1400000001', voiceSdkAppId: '1400000002' });

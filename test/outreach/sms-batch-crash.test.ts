@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,37 +10,14 @@ import { SmsTemplateSchema } from '../../src/domain/outreach/sms-template.entity
 import { StaffTokens } from '../../src/miniapp-api/auth/staff-token.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { FakeTencentCloud } from '../support/fake-tencent-cloud.js';
+import { PROCESS_START_MS, startServer } from '../support/server-process.js';
+import { gate, waitFor } from '../support/wait-for.js';
 
 const SECRET = 'crash-test-secret-0123456789abcdefghijklmnop';
 const RECIPIENTS = 1500;
 
-async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, ms: number, what: string): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** The real server entry point in its own process, as `npm start` runs it. */
-function startWorker(env: Record<string, string>): { child: ChildProcess; url: Promise<string>; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const url = waitFor(() => {
-    const line = out.split('\n').find((l) => l.includes('http door listening'));
-    return line ? (JSON.parse(line).url as string) : undefined;
-  }, 30_000, 'the worker to listen').catch((err: Error) => {
-    throw new Error(`${err.message}; worker output:\n${out.slice(-2000)}`);
-  });
-  return { child, url, output: () => out };
-}
-
 describe('batch SMS survives kill -9 of its worker (MariaDB)', () => {
-  const fake = new FakeTencentCloud({ smsSdkAppId: '1400000001', defaultDelayMs: 120 });
+  const fake = new FakeTencentCloud({ smsSdkAppId: '1400000001' });
   let db: TestDatabase;
   let dataDir: string;
   let env: Record<string, string>;
@@ -68,7 +45,6 @@ describe('batch SMS survives kill -9 of its worker (MariaDB)', () => {
       DATA_DIR: dataDir,
       DATABASE_URL: db.url,
       JOBS_PROCESS_EVERY_MS: '100',
-      SMS_BATCH_LOCK_MS: '1500',
       SMS_SETTLE_AFTER_MS: '1000',
       SMS_BATCH_CHUNK_SIZE: '100',
       MARKETING_HOURS: '00:00-24:00',
@@ -79,7 +55,7 @@ describe('batch SMS survives kill -9 of its worker (MariaDB)', () => {
       TENCENT_API_ENDPOINT: fake.endpoint,
       MANAGER_ID: String(manager.id),
     };
-  }, 120_000);
+  }, PROCESS_START_MS);
 
   afterAll(async () => {
     for (const w of workers) w.kill('SIGKILL');
@@ -90,9 +66,16 @@ describe('batch SMS survives kill -9 of its worker (MariaDB)', () => {
 
   it('sends every number exactly once across the crash and settles the in-flight chunk', async () => {
     const token = (await new StaffTokens(SECRET, 3600).issue({ staffId: Number(env.MANAGER_ID), role: 'manager' })).token;
-    const first = startWorker(env);
+    // The carrier answers the first three requests and holds the fourth (and any after it) until the
+    // test opens the gate: when the worker dies, that chunk is claimed and committed, its outcome unknown.
+    const carrierHeld = gate();
+    fake.program({ action: 'SendSms', times: 3 }).program({ action: 'SendSms', hold: carrierHeld.passed, times: Infinity });
+    // The held request must still be in flight when the worker dies, however slow the machine: no
+    // client timeout, and a batch lock that does not expire meanwhile (Agenda cancels a run whose lock
+    // outlives its lifetime without a touch, and the carrier is holding this one's answer).
+    const first = startServer({ ...env, TENCENT_TIMEOUT_MS: '60000', SMS_BATCH_LOCK_MS: '600000' });
     workers.push(first.child);
-    const base = await first.url;
+    const base = await first.listening;
     const created = await fetch(`${base}/api/ai-ops/outreach/sms/batch`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -101,13 +84,12 @@ describe('batch SMS survives kill -9 of its worker (MariaDB)', () => {
     expect(created.status).toBe(201);
     const { batchId } = ((await created.json()) as { data: { batchId: number } }).data;
 
-    // Kill the worker the moment the carrier has received its fourth request: the worker is then
-    // waiting for the answer, with that chunk claimed and committed but its outcome not yet written.
-    await waitFor(() => fake.requests.length >= 4, 30_000, 'four requests at the carrier');
+    await waitFor(() => fake.requests.length >= 4, 'four requests at the carrier', PROCESS_START_MS);
     first.child.kill('SIGKILL');
-    await new Promise((r) => first.child.once('exit', r));
+    await first.exited;
+    carrierHeld.open();
     const beforeRestart = fake.requests.length;
-    expect(beforeRestart).toBeLessThan(RECIPIENTS / 100);
+    expect(beforeRestart).toBe(4);
     // The crash left exactly the in-flight chunk claimed with no outcome, and the rest untouched.
     const orm = await connectOrm(db.target);
     const states = await orm.em.getConnection().execute<Array<{ status: string; n: number }>>(
@@ -119,14 +101,16 @@ describe('batch SMS survives kill -9 of its worker (MariaDB)', () => {
     expect(byStatus.unknown).toBe(100);
     expect(byStatus.pending).toBe(RECIPIENTS - beforeRestart * 100);
 
-    const second = startWorker(env);
+    // The second worker takes the dead one's batch once its lock is older than this worker's lock
+    // lifetime: a few seconds, which its own start-up takes anyway.
+    const second = startServer({ ...env, SMS_BATCH_LOCK_MS: '5000' });
     workers.push(second.child);
-    const base2 = await second.url;
+    const base2 = await second.listening;
     const report = await waitFor(async () => {
       const res = await fetch(`${base2}/api/ai-ops/outreach/sms/batch/${batchId}`, { headers: { authorization: `Bearer ${token}` } });
       const data = ((await res.json()) as { data: Record<string, any> }).data;
       return data.status === 'completed' && data.unknown === 0 && data;
-    }, 60_000, 'the batch to complete and settle');
+    }, 'the batch to complete and settle', PROCESS_START_MS);
 
     const sent = fake.sentPhones();
     expect(sent.length).toBe(RECIPIENTS);
@@ -134,5 +118,5 @@ describe('batch SMS survives kill -9 of its worker (MariaDB)', () => {
     expect(new Set(sent)).toEqual(new Set(phones));
     expect(report).toMatchObject({ total: RECIPIENTS, sent: RECIPIENTS, failed: 0, pending: 0, unknown: 0, progress: 100 });
     expect(report.delivered).toBeGreaterThanOrEqual(100);
-  }, 150_000);
+  }, 3 * PROCESS_START_MS);
 });

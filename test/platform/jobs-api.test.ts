@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
-
-const waitFor = async (check: () => Promise<boolean>, ms = 10_000) => {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+import { waitFor } from '../support/wait-for.js';
 
 describe.each(DIALECTS)('GET /api/jobs on %s', (dialect) => {
   let t: TestApp;
@@ -38,7 +31,7 @@ describe.each(DIALECTS)('GET /api/jobs on %s', (dialect) => {
     await t.app.jobQueue.enqueue('always-fails', { n: 1 });
     await t.app.jobQueue.enqueue('noop', { seq: 1 }, { runAt: new Date(Date.now() + 3600_000) });
     const jobs = async () => (await t.call('GET', '/api/jobs?size=50', { token: manager.token })).body.data;
-    await waitFor(async () => (await jobs()).records.some((j: { state: string }) => j.state === 'failed'));
+    await waitFor(async () => (await jobs()).records.some((j: { state: string }) => j.state === 'failed'), 'the failed job in the list');
     const page = await jobs();
     expect(page).toMatchObject({ current: 1, size: 50 });
     const failed = page.records.find((j: { name: string }) => j.name === 'always-fails');

@@ -7,6 +7,7 @@ import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
 import { channelEvent, FakeEventSocket, jsonEvent } from '../telephony/support/fake-switch.js';
 import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
 import type { JobDefinition } from '../../src/jobs/job-registry.js';
+import { READY_MS, waitFor } from '../support/wait-for.js';
 
 const METRICS_TOKEN = 'scrape-token-0123456789';
 const AES_KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
@@ -23,15 +24,7 @@ function value(text: string, name: string, labels: Record<string, string> = {}):
   return undefined;
 }
 
-async function until<T>(probe: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = <T>(probe: () => Promise<T>) => waitFor(probe, 'the metric to appear', 60_000);
 
 const okJob: JobDefinition<Record<string, unknown>> = { name: 'metrics.probe-ok', parse: (d) => d as Record<string, unknown>, run: async () => undefined };
 const failingJob: JobDefinition<Record<string, unknown>> = {
@@ -81,7 +74,7 @@ describe.each(DIALECTS)('GET /metrics after real traffic (%s)', (dialect) => {
       },
       { extraJobs: [okJob, failingJob] },
     );
-    await t.app.telephony!.events.ready();
+    await t.app.telephony!.events.ready(READY_MS);
     sales = await t.staffWithToken('sales');
     const manager = await t.staffWithToken('manager');
     const tpl = await t.call('POST', '/api/ai-ops/outreach/templates', { token: manager.token, json: { code: 'TPL_PROMO', name: '周末活动', category: 'marketing', vendorTemplateId: '100002', content: '{1}本周末特惠：{2}', paramNames: ['name', 'offer'] } });
@@ -159,7 +152,7 @@ describe.each(DIALECTS)('GET /metrics after real traffic (%s)', (dialect) => {
     const back = fs.nextSubscription();
     await fs.start(port);
     await back;
-    await t.app.telephony!.events.ready();
+    await t.app.telephony!.events.ready(READY_MS);
     text = (await scrape()).text;
     expect(value(text, 'salesops_esl_connected')).toBe(1);
     expect(value(text, 'salesops_esl_reconnects_total')).toBe(1);

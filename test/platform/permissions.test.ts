@@ -10,6 +10,7 @@ import { CustomerContactSchema } from '../../src/domain/customers/customer-conta
 import { EventSchema } from '../../src/domain/events/event.entity.js';
 import { CallSchema } from '../../src/domain/calls/call.entity.js';
 import { createTodo } from '../../src/domain/todos/todo.service.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** Granted strings whose routes are being built on other branches (h4: call tasks, h5: customer intelligence). */
 const BUILT_ELSEWHERE = new Set([
@@ -91,7 +92,7 @@ describe.each(DIALECTS)('permissions read from role_permissions, not roles (%s)'
     const id = await invite('CUST_P1');
     // Cards leave through the notification outbox (a job), a moment after the answer.
     const cardsFor = () => captured.lines().filter((l) => l.notification?.kind === 'approval' && l.notification.subjectId === id).map((l) => l.staffId);
-    for (const until = Date.now() + 15_000; cardsFor().length < 3 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => cardsFor().length >= 3, 'the three approval cards');
     expect(cardsFor().sort()).toEqual([manager.id, duty.id, admin.id].sort());
     const approved = await t.call('POST', `/api/ai-ops/outreach/invitations/${id}/approve`, { token: duty.token, headers: { 'x-request-id': `req-duty-approve-${dialect}` } });
     expect(approved.body.data).toEqual({ invitationId: id, status: 'approved' });

@@ -27,6 +27,13 @@ export type RequestProgram = {
   delayMs?: number;
   /** Process (log, send), then close the connection without answering. */
   drop?: boolean;
+  /**
+   * Process (log, send), then answer only once this settles: the request stays in flight for as long
+   * as the test wants (see `gate()` in wait-for.ts), instead of for a delay the test must race.
+   */
+  hold?: Promise<unknown>;
+  /** How many matching requests this program applies to (default 1; `Infinity` for all from now on). A
+   * program with no behaviour lets its requests through untouched, so a later one starts at the n-th. */
   times?: number;
 };
 
@@ -73,7 +80,7 @@ const ACTIONS: Record<string, { product: string; version: string }> = {
   SendTtsVoice: { product: 'vms', version: '2020-09-02' },
 };
 
-type Answer = { status: number; body: unknown; delayMs?: number; drop?: boolean };
+type Answer = { status: number; body: unknown; delayMs?: number; drop?: boolean; hold?: Promise<unknown> };
 class ApiError extends Error {
   readonly code: string;
   constructor(code: string, message: string) {
@@ -177,7 +184,8 @@ export class FakeTencentCloud {
       res.writeHead(answer.status, { 'content-type': answer.status === 200 ? 'application/json' : 'text/plain' });
       res.end(json);
     };
-    if (answer.delayMs) setTimeout(send, answer.delayMs);
+    if (answer.hold) void answer.hold.then(send);
+    else if (answer.delayMs) setTimeout(send, answer.delayMs);
     else send();
   }
 
@@ -204,7 +212,7 @@ export class FakeTencentCloud {
       if (program?.httpStatus) return { status: program.httpStatus, body: 'Bad Gateway' };
       const response = this.#handle(action, body, requestId);
       const delayMs = program?.delayMs ?? (action === 'PullSmsSendStatus' ? 0 : this.#options.defaultDelayMs);
-      return { status: 200, body: { Response: { ...response, RequestId: requestId } }, delayMs, drop: program?.drop };
+      return { status: 200, body: { Response: { ...response, RequestId: requestId } }, delayMs, drop: program?.drop, hold: program?.hold };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       this.rejected.push({ action, code: err.code, message: err.message });

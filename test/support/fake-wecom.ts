@@ -24,6 +24,12 @@ export type FakeWecom = {
   expireToken(): void;
   /** Milliseconds each gettoken takes (to widen the concurrency window). */
   tokenDelayMs: number;
+  /** message/send requests received, answered or not (a held send is here before it is in `sent`). */
+  received: Array<{ touser: string; msgtype: string }>;
+  /** Holds every message/send unanswered (as a slow, paced WeCom would) until release() — nothing is in `sent` meanwhile. */
+  holdSends(): void;
+  /** Answers the held sends and stops holding. */
+  releaseSends(): void;
   close(): Promise<void>;
 };
 
@@ -41,6 +47,7 @@ export async function startFakeWecom(options: { corpId?: string; secret?: string
   let validToken = '';
   let failNext: number | undefined;
   let msgSeq = 0;
+  let gate: { promise: Promise<void>; open: () => void } | undefined;
   const fake: FakeWecom = {
     url: '',
     corpId,
@@ -51,6 +58,15 @@ export async function startFakeWecom(options: { corpId?: string; secret?: string
     oauthCodes: new Map(),
     getuserinfoCalls: 0,
     tokenDelayMs: 0,
+    received: [],
+    holdSends() {
+      let open!: () => void;
+      gate ??= { promise: new Promise<void>((r) => (open = r)), open: () => open() };
+    },
+    releaseSends() {
+      gate?.open();
+      gate = undefined;
+    },
     failNextWith: (errcode) => void (failNext = errcode),
     expireToken: () => void (validToken = 'expired'),
     close: () => new Promise((r) => server.close(() => r())),
@@ -65,7 +81,8 @@ export async function startFakeWecom(options: { corpId?: string; secret?: string
       fake.gettokenCalls++;
       if (fake.tokenDelayMs) await new Promise((r) => setTimeout(r, fake.tokenDelayMs));
       if (url.searchParams.get('corpid') !== corpId || url.searchParams.get('corpsecret') !== secret) return reply({ errcode: 40001, errmsg: 'invalid credential' });
-      validToken = `token-${++tokenSeq}`;
+      // As WeCom does: while a token is valid, gettoken returns the same one (several processes share it).
+      if (!validToken || validToken === 'expired') validToken = `token-${++tokenSeq}`;
       return reply({ errcode: 0, errmsg: 'ok', access_token: validToken, expires_in: 7200 });
     }
     const body = req.method === 'POST' ? await readJson(req) : {};
@@ -90,6 +107,8 @@ export async function startFakeWecom(options: { corpId?: string; secret?: string
     }
     if (url.pathname === '/cgi-bin/message/send') {
       if (!body.touser || !body.msgtype || !body.agentid) return reply({ errcode: 40035, errmsg: 'invalid parameter' });
+      fake.received.push(body);
+      if (gate) await gate.promise;
       fake.sent.push(body);
       const msgid = `msg-${++msgSeq}`;
       return reply({ errcode: 0, errmsg: 'ok', invaliduser: '', msgid, ...(body.msgtype === 'template_card' ? { response_code: `rc-${msgSeq}` } : {}) });

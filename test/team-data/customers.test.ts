@@ -67,6 +67,7 @@ describe.each(DIALECTS)('customers and contacts by API (%s)', (dialect) => {
     expect(noOwner.status).toBe(422);
     expect(fields(noOwner)).toEqual(['ownerStaffId']);
     expect((await post('/api/customers', duty.token, { name: '值班' })).status).toBe(403);
+    expect((await post('/api/customers', sales.token, { name: '塞给同事', ownerStaffId: sales2.id })).status).toBe(403);
     expect((await post('/api/customers', manager.token, { id: 'CUST_A1', name: '重复' })).body.error).toBe('CUSTOMER_ID_TAKEN');
   });
 

@@ -13,6 +13,7 @@ import { MemberSchema } from '../../src/domain/members/member.entity.js';
 import { StaffSchema } from '../../src/domain/staff/staff.entity.js';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
+import { waitFor } from '../support/wait-for.js';
 
 const SETTINGS = { timeZone: 'Asia/Shanghai', window: { start: '08:00', end: '20:00' } };
 const IN_WINDOW = new Date('2026-11-24T02:00:00Z');
@@ -48,13 +49,11 @@ describe.each(DIALECTS)('bulk import (%s)', (dialect) => {
     return { status: res.status, body: (await res.json()) as any };
   };
   /** Waits for the import job to finish (the status the job writes), not for a fixed time. */
-  const finished = async (id: number) => {
-    for (;;) {
+  const finished = (id: number) =>
+    waitFor(async () => {
       const res = await t.call('GET', `/api/imports/${id}`, { token: manager.token });
-      if (res.body.data.status === 'completed' || res.body.data.status === 'failed') return res.body.data;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+      return (res.body.data.status === 'completed' || res.body.data.status === 'failed') && res.body.data;
+    }, `import ${id} to finish`, 120_000);
   const imported = async (kind: string, name: string, content: Buffer | string) => {
     const res = await upload(kind, name, content);
     expect(res.status).toBe(202);

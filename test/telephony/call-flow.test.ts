@@ -15,7 +15,7 @@ import { FollowUpTaskSchema } from '../../src/domain/todos/follow-up-task.entity
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { FakeOpenAi } from '../support/fake-openai.js';
-import { waitFor } from '../support/wait-for.js';
+import { READY_MS, waitFor } from '../support/wait-for.js';
 import { capturingLogger } from '../outreach/outreach-fixtures.js';
 import { channelEvent, FakeChannel, FakeEventSocket, jsonEvent } from './support/fake-switch.js';
 
@@ -47,7 +47,7 @@ describe.each(DIALECTS)('400 call through the outbound socket and the event sock
       OPENAI_BASE_URL: ai.baseUrl,
       OPENAI_API_KEY: 'test',
     }, { logger: logs.logger });
-    await t.app.telephony!.events.ready();
+    await t.app.telephony!.events.ready(READY_MS);
     const em = t.app.orm.em.fork();
     // Open all day every day, so the test does not depend on the hour it runs at.
     em.create(RoutingRuleSchema, { kind: 'work_hours', name: 'all day', body: { weekday: { start: '00:00', end: '24:00' }, saturday: { start: '00:00', end: '24:00' }, sunday: { start: '00:00', end: '24:00' } } });

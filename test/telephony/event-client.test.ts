@@ -5,7 +5,7 @@ import { createLogger } from '../../src/logging/logger.js';
 import { eslLogger } from '../../src/telephony/esl-logger.js';
 import { createEventClient, SUBSCRIBED_EVENTS, type EventClient, type SwitchEvent } from '../../src/telephony/event-client.js';
 import { createFreeSwitchVoiceGateway } from '../../src/telephony/freeswitch-voice-gateway.js';
-import { waitFor } from '../support/wait-for.js';
+import { READY_MS, waitFor } from '../support/wait-for.js';
 import { channelEvent, FakeEventSocket, jsonEvent } from './support/fake-switch.js';
 
 const logger = createLogger('silent');
@@ -34,7 +34,7 @@ describe('ESL event client against a fake FreeSWITCH event socket', () => {
 
   it('authenticates and subscribes to the named events only, as JSON', async () => {
     client.start();
-    await client.ready();
+    await client.ready(READY_MS);
     expect(fs.commands).toEqual([`auth ${fs.password}`, `event json ${SUBSCRIBED_EVENTS.join(' ')}`]);
     expect(fs.commands.some((c) => /event (json|plain) ALL/.test(c))).toBe(false);
     expect(fs.subscribers('BACKGROUND_JOB')).toBe(1);
@@ -43,14 +43,14 @@ describe('ESL event client against a fake FreeSWITCH event socket', () => {
   it('always subscribes to BACKGROUND_JOB, even with a narrower event list', async () => {
     const narrow = createEventClient({ host: '127.0.0.1', port: fs.port, password: fs.password, logger, onEvent: () => undefined, events: ['HEARTBEAT'] });
     narrow.start();
-    await narrow.ready();
+    await narrow.ready(READY_MS);
     expect(fs.commands.at(-1)).toBe('event json HEARTBEAT BACKGROUND_JOB');
     await narrow.stop();
   });
 
   it('reassembles events split across TCP reads and splits several events in one read', async () => {
     client.start();
-    await client.ready();
+    await client.ready(READY_MS);
     const frames = ['CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_BRIDGE', 'CHANNEL_HANGUP_COMPLETE'].map((n) => jsonEvent(channelEvent(n, 'u-1', { 'Caller-Caller-ID-Name': '张经理' })));
     await fs.write(frames[0]!, { chunk: 7, delayMs: 1 });
     await fs.write(frames.slice(1).join(''));
@@ -61,7 +61,7 @@ describe('ESL event client against a fake FreeSWITCH event socket', () => {
 
   it('cuts a multi-byte UTF-8 body in the middle of a character without corrupting it', async () => {
     client.start();
-    await client.ready();
+    await client.ready(READY_MS);
     const frame = Buffer.from(jsonEvent(channelEvent('RECORD_STOP', 'u-2', { note: '宁波奥克斯空调有限公司' })));
     await fs.write(frame, { chunk: 5, delayMs: 0 });
     await until(() => received.length === 1);
@@ -70,7 +70,7 @@ describe('ESL event client against a fake FreeSWITCH event socket', () => {
 
   it('logs and skips malformed frames, then keeps delivering', async () => {
     client.start();
-    await client.ready();
+    await client.ready(READY_MS);
     const bad = '{"Event-Name": "CHANNEL_CREATE", broken';
     await fs.write(`Content-Length: ${bad.length}\nContent-Type: text/event-json\n\n${bad}`);
     await fs.write('Content-Length: 2\nContent-Type: text/weird\n\nxx');
@@ -93,7 +93,7 @@ describe('ESL event client against a fake FreeSWITCH event socket', () => {
       },
     });
     throwing.start();
-    await throwing.ready();
+    await throwing.ready(READY_MS);
     await fs.write(jsonEvent(channelEvent('CHANNEL_CREATE', 'a')) + jsonEvent(channelEvent('CHANNEL_CREATE', 'b')));
     await until(() => throwing.stats.handlerErrors === 2);
     expect(throwing.connected()).toBe(true);
@@ -105,7 +105,7 @@ describe('ESL event client against a fake FreeSWITCH event socket', () => {
     await client.stop();
     client = createEventClient({ host: '127.0.0.1', port: fs.port, password: fs.password, logger: cap.logger, onEvent: (e) => void received.push(e), maxBackoffMs: 500 });
     client.start();
-    await client.ready();
+    await client.ready(READY_MS);
     const resubscribed = fs.nextSubscription();
     fs.dropAll();
     await resubscribed;
@@ -125,9 +125,9 @@ describe('ESL event client against a fake FreeSWITCH event socket', () => {
     client = createEventClient({ host: '127.0.0.1', port, password: 'S3cret-pw', logger: cap.logger, onEvent: () => undefined, maxBackoffMs: 10_000 });
     client.start();
     // Several failed attempts: enough for the doubling backoff to reach its cap.
-    await waitFor(() => cap.lines.filter((l) => l['reason'] === 'connect failed').length >= 6, 'six failed connection attempts');
+    await waitFor(() => cap.lines.filter((l) => l['reason'] === 'connect failed').length >= 6, 'six failed connection attempts', 60_000);
     fs = await new FakeEventSocket().start(port);
-    await client.ready(20_000);
+    await client.ready(READY_MS);
     const delays = cap.lines.filter((l) => l['reason'] === 'connect failed').map((l) => l['retryInMs'] as number);
     expect(Math.max(...delays)).toBeLessThan(3000);
     expect(delays).toEqual([...delays].sort((a, b) => a - b));
@@ -159,7 +159,7 @@ describe('FreeSWITCH voice gateway (originate over bgapi)', () => {
 
   it('originates through the gateway with our call id and reads the script; the channel events carry our variables', async () => {
     client.start();
-    await client.ready();
+    await client.ready(READY_MS);
     fs.outcome('13800138000', { kind: 'answer', afterMs: 5, talkMs: 30 });
     const gateway = createFreeSwitchVoiceGateway({ events: client, gateway: 'dag1000', callerId: '4008320160', tts: 'tts_commandline|default' });
     const result = await gateway.placeCall({ callId: 'inv-42', to: '+86 138-0013-8000', script: '您好，邀请您参加(周六)展会', timeoutMs: 30_000 });
@@ -176,7 +176,7 @@ describe('FreeSWITCH voice gateway (originate over bgapi)', () => {
 
   it('maps each scripted far end to its domain code', async () => {
     client.start();
-    await client.ready();
+    await client.ready(READY_MS);
     fs.outcome('13800000001', { kind: 'busy' })
       .outcome('13800000002', { kind: 'no_answer', ringMs: 10 })
       .outcome('13800000003', { kind: 'invalid' })
@@ -196,7 +196,7 @@ describe('FreeSWITCH voice gateway (originate over bgapi)', () => {
 
   it('a lost result is OUTCOME_UNKNOWN with the channel uuid (never a failure), and the channel events still tell what happened', async () => {
     client.start();
-    await client.ready();
+    await client.ready(READY_MS);
     fs.outcome('13800138000', { kind: 'lost', then: { kind: 'answer', afterMs: 5, talkMs: 10 } });
     const result = await place('13800138000', 1000, 0);
     const call = fs.calls[0]!;
@@ -208,7 +208,7 @@ describe('FreeSWITCH voice gateway (originate over bgapi)', () => {
 
   it('a connection dropped while waiting for the result is OUTCOME_UNKNOWN, not UNAVAILABLE', async () => {
     client.start();
-    await client.ready();
+    await client.ready(READY_MS);
     fs.outcome('13800138000', { kind: 'answer', afterMs: 60_000 });
     const pending = place('13800138000', 120_000);
     await fs.waitForOriginate(1);

@@ -8,7 +8,8 @@ import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { startFakeWechat, startFakeWecom, type FakeWechat, type FakeWecom } from '../support/fake-wecom.js';
 import { SAMPLE } from '../bot/wecom-samples.js';
-import { customer, waitFor } from '../bot/seed.js';
+import { customer } from '../bot/seed.js';
+import { waitFor } from '../support/wait-for.js';
 
 const DAY = 86_400_000;
 

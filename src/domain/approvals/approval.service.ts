@@ -112,8 +112,9 @@ export class ApprovalService {
   /**
    * Sends the approval card for a subject just put in pending_approval to every active staff member whose
    * role holds the kind's approve permission, except the submitter. Delivery problems are returned, not thrown.
+   * `inUnitOfWork`: the cards are queued in `em` (the caller's transaction commits them with the subject).
    */
-  async notifyApprovers(em: EntityManager, notifier: Notifier, kind: ApprovableKind, id: string): Promise<{ sent: number; failed: number }> {
+  async notifyApprovers(em: EntityManager, notifier: Notifier, kind: ApprovableKind, id: string, inUnitOfWork = false): Promise<{ sent: number; failed: number }> {
     const approvable = this.#kinds.get(kind);
     if (!approvable) throw new DomainError('APPROVAL_KIND_NOT_FOUND', `未知的审批类型 ${kind}`);
     const subject = await approvable.find(em, id);
@@ -133,7 +134,7 @@ export class ApprovalService {
           { key: `approve:${kind}:${subject.id}`, text: '批准' },
           { key: `reject:${kind}:${subject.id}`, text: '驳回' },
         ],
-      });
+      }, inUnitOfWork ? { em } : undefined);
       if (res.ok) sent++;
       else failed++;
     }

@@ -27,7 +27,7 @@ export async function offerText(model: LanguageModel | undefined, segment: Custo
       { role: 'system', content: `你是门店营销文案助手。只输出 JSON：{"offer": "…"}。offer 是一句不超过 ${MAX_OFFER_CHARS} 个字的中文优惠文案，不含链接、电话号码和括号。` },
       { role: 'user', content: `目标人群：${SEGMENT_NAMES[segment]}；活动：${plan.name}；优惠内容：${plan.offer}。请改写成吸引人的一句话。` },
     ],
-    { json: true, maxTokens: 120, timeoutMs: 8000 },
+    { json: true, maxTokens: 120 }, // OPENAI_TIMEOUT_MS applies
   );
   if (!answer.ok) return { offer: plan.offer, source: 'template', fallbackReason: answer.code };
   let offer: unknown;

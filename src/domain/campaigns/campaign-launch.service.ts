@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
-import { MemberSchema } from '../members/member.entity.js';
+import { reachableSegmentMembers } from '../customers/segments.service.js';
 import { OUTREACH_JOBS } from '../outreach/outreach-deps.js';
 import { SmsBatchSchema } from '../outreach/sms-batch.entity.js';
 import { SmsBatchRecipientSchema } from '../outreach/sms-batch-recipient.entity.js';
@@ -16,15 +16,14 @@ import { offerToken } from './offer-link.js';
 export const CAMPAIGN_LAUNCH_JOB = 'campaign.launch';
 
 export type LaunchDeps = { clock: Clock; jobs: JobQueue; linkSecret: string; linkBase: string };
-export type LaunchResult = { state: 'launched'; batches: number; treated: number; holdout: number } | { state: 'deferred'; until: Date } | { state: 'skipped'; status: string };
+export type LaunchResult = { state: 'launched'; batchId: number | null; treated: number; holdout: number } | { state: 'deferred'; until: Date } | { state: 'skipped'; status: string };
 
-const PAGE = 5000;
 const INSERT_CHUNK = 1000;
 
 /**
  * Runs an approved campaign (the job queued by the approval): the segment's active members with a mobile
  * number (one per number) are split at random into the holdout (`holdoutPercent`, recorded per member,
- * sent nothing) and the treated group, whose SMS batch — one message each, with the member's name and
+ * sent nothing) and the treated group, whose one SMS batch — a message each, with the member's name and
  * their own signed offer link — goes through the outreach batch worker (compliance, quiet hours, receipts).
  * The status move approved → running is a conditional update in the same transaction as the tracking rows
  * and the batch, so a repeated or concurrent launch does nothing.
@@ -40,7 +39,7 @@ export async function launchCampaign(newEm: () => EntityManager, deps: LaunchDep
   }
   const template = await templateByCode(em, campaign.smsTemplateCode ?? '', { activeOnly: true });
 
-  const audience = await reachableMembers(em, campaign.segment);
+  const audience = await reachableSegmentMembers(em, campaign.segment);
   const holdout = pickHoldout(audience.length, holdoutSize(audience.length, campaign.holdoutPercent));
   const launched = await em.transactional(async (tx) => {
     const moved = await tx.nativeUpdate(CampaignSchema, { id: campaignId, status: 'approved' }, { status: 'running', startedAt: now, updatedAt: now });
@@ -52,59 +51,40 @@ export async function launchCampaign(newEm: () => EntityManager, deps: LaunchDep
       );
     }
     const treated = await tx.find(CampaignTrackingSchema, { campaign: campaignId, holdout: false }, { fields: ['id', 'member', 'phone'], orderBy: { id: 'asc' } });
-    if (treated.length === 0) return { batchIds: [] as number[], treated: 0 };
+    if (treated.length === 0) return { batchId: null, treated: 0 };
     const byId = new Map(audience.map((m) => [m.id, m]));
-    // Carriers take one parameter set per request and each member's link is their own: one single-recipient
-    // batch per treated member, each sent by the outreach batch worker (compliance, quiet hours, receipts).
-    const batchIds: number[] = [];
-    for (const t of treated) {
-      const member = byId.get(t.member.id);
-      const params = [member?.name ?? '会员', campaign.offer ?? '', `${deps.linkBase}${offerToken(deps.linkSecret, t.id)}`];
-      const batch = tx.create(SmsBatchSchema, {
-        status: 'sending',
-        category: template.category,
-        template: template.id,
-        message: smsContent(template, params),
-        params,
-        audience: { kind: 'campaign', campaignId, segment: campaign.segment, member: t.member.id },
-        campaign: campaignId,
-        totalCount: 1,
-        createdBy: campaign.createdBy ?? null,
-        approvedBy: campaign.approvedBy ?? null,
-        approvedAt: campaign.approvedAt ?? null,
-      });
-      tx.create(SmsBatchRecipientSchema, { batch, phone: t.phone!, phoneLast8: t.phone!.slice(-8), customer: member?.customerId ?? null, status: 'pending', createdAt: now, updatedAt: now });
-      await tx.flush();
-      batchIds.push(batch.id);
+    // One batch for the campaign, sent by the outreach batch worker (compliance, quiet hours, receipts).
+    // Each member's link is their own, so each recipient carries its parameters (the worker sends one
+    // carrier request per parameter set); the batch's own parameters show the shared part.
+    const batch = tx.create(SmsBatchSchema, {
+      status: 'sending',
+      category: template.category,
+      template: template.id,
+      message: smsContent(template, ['尊敬的会员', campaign.offer ?? '', `${deps.linkBase}…`]),
+      params: [],
+      audience: { kind: 'campaign', campaignId, segment: campaign.segment, members: treated.length },
+      campaign: campaignId,
+      totalCount: treated.length,
+      createdBy: campaign.createdBy ?? null,
+      approvedBy: campaign.approvedBy ?? null,
+      approvedAt: campaign.approvedAt ?? null,
+    });
+    await tx.flush();
+    for (let i = 0; i < treated.length; i += INSERT_CHUNK) {
+      await tx.insertMany(
+        SmsBatchRecipientSchema,
+        treated.slice(i, i + INSERT_CHUNK).map((t) => {
+          const member = byId.get(t.member.id);
+          const params = [member?.name ?? '会员', campaign.offer ?? '', `${deps.linkBase}${offerToken(deps.linkSecret, t.id)}`];
+          return { batch: batch.id, phone: t.phone!, phoneLast8: t.phone!.slice(-8), customer: member?.customerId ?? null, params, status: 'pending' as const, createdAt: now, updatedAt: now };
+        }),
+      );
     }
-    return { batchIds, treated: treated.length };
+    return { batchId: batch.id, treated: treated.length };
   });
   if (!launched) return { state: 'skipped', status: 'running' };
-  for (const batchId of launched.batchIds) await deps.jobs.enqueue(OUTREACH_JOBS.batch, { batchId }, { runAt: now, uniqueKey: `sms-batch-${batchId}` });
-  return { state: 'launched', batches: launched.batchIds.length, treated: launched.treated, holdout: holdout.size };
-}
-
-type AudienceMember = { id: string; name: string; phone: string; customerId: string | null };
-
-/** Active members of the segment with a mobile number, one per number (the earliest member keeps it). */
-async function reachableMembers(em: EntityManager, segment: string): Promise<AudienceMember[]> {
-  const out: AudienceMember[] = [];
-  const seen = new Set<string>();
-  let after = '';
-  for (;;) {
-    const page = await em.find(
-      MemberSchema,
-      { segment: segment as never, status: 'active', phone: { $ne: null }, id: { $gt: after } },
-      { fields: ['id', 'name', 'phone', 'customer'], orderBy: { id: 'asc' }, limit: PAGE, disableIdentityMap: true },
-    );
-    for (const m of page) {
-      if (!m.phone || seen.has(m.phone)) continue;
-      seen.add(m.phone);
-      out.push({ id: m.id, name: (m.name ?? '会员').slice(0, 10), phone: m.phone, customerId: m.customer?.id ?? null });
-    }
-    if (page.length < PAGE) return out;
-    after = page.at(-1)!.id;
-  }
+  if (launched.batchId !== null) await deps.jobs.enqueue(OUTREACH_JOBS.batch, { batchId: launched.batchId }, { runAt: now, uniqueKey: `sms-batch-${launched.batchId}` });
+  return { state: 'launched', batchId: launched.batchId, treated: launched.treated, holdout: holdout.size };
 }
 
 /** `size` distinct positions out of `n`, uniformly at random (partial Fisher–Yates on a CSPRNG). */

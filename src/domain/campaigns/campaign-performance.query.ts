@@ -28,11 +28,17 @@ export function attributionWindow(c: Pick<Campaign, 'startedAt' | 'attributionDa
  * delivery times from its SMS batch's recipients (carrier receipts), conversion = the member's first visit
  * in the attribution window (treated members only once their SMS went out), revenue = that visit's spend,
  * cost = the message (treated members sent one) plus the incentive for a treated member who converted,
- * and the furthest stage reached. Run on every performance read and every minute for running campaigns.
+ * and the furthest stage reached. Run every minute for running campaigns (job `campaign.track`), so the
+ * figures a performance read shows are at most a minute behind a receipt or a visit; reads only read.
  */
 export async function refreshTracking(em: EntityManager, campaign: Campaign, smsCostFen: number): Promise<void> {
   const window = attributionWindow(campaign);
   if (!window) return;
+  // One transaction: a performance read sees the campaign before or after a refresh, never half of one.
+  await em.transactional((tx) => refreshStatements(tx, campaign, window, smsCostFen));
+}
+
+async function refreshStatements(em: EntityManager, campaign: Campaign, window: { from: Date; to: Date }, smsCostFen: number): Promise<void> {
   const conn = em.getConnection();
   const batch = `(select b.id from sms_batches b where b.campaign_id = campaign_tracking.campaign_id)`;
   await conn.execute(
@@ -44,6 +50,7 @@ export async function refreshTracking(em: EntityManager, campaign: Campaign, sms
      where campaign_id = ? and holdout = ? and phone is not null`,
     [campaign.id, 0],
     'run',
+    em.getTransactionContext(),
   );
   await conn.execute(
     `update campaign_tracking set converted_at = (
@@ -52,6 +59,7 @@ export async function refreshTracking(em: EntityManager, campaign: Campaign, sms
      where campaign_id = ? and converted_at is null and (holdout = ? or sent_at is not null)`,
     [window.from, window.to, campaign.id, 1],
     'run',
+    em.getTransactionContext(),
   );
   await conn.execute(
     `update campaign_tracking set
@@ -69,6 +77,7 @@ export async function refreshTracking(em: EntityManager, campaign: Campaign, sms
      where campaign_id = ?`,
     [smsCostFen, 0, campaign.incentiveFen, 1, campaign.id],
     'run',
+    em.getTransactionContext(),
   );
 }
 
@@ -78,12 +87,12 @@ type GroupFigures = { members: number; sent: number; delivered: number; opened: 
  * Seed §4.4 trackCampaignPerformance: the treated group's funnel, revenue, cost, ROI %, response rate
  * (opened or clicked / sent) and conversion rate (converted / sent), and the holdout's own figures with the
  * uplift (treated conversion rate − holdout conversion rate, in percentage points). ROI counts the treated
- * group only: the holdout was sent nothing and cost nothing.
+ * group only: the holdout was sent nothing and cost nothing. Reads the tracking rows as the minutely
+ * refresh left them (refreshTracking); it computes nothing itself.
  */
-export async function campaignPerformance(em: EntityManager, campaignId: string, smsCostFen: number) {
+export async function campaignPerformance(em: EntityManager, campaignId: string) {
   const campaign = await em.findOne(CampaignSchema, { id: campaignId }, { disableIdentityMap: true });
   if (!campaign) throw new DomainError('CAMPAIGN_NOT_FOUND', `营销活动 ${campaignId} 不存在`);
-  await refreshTracking(em, campaign, smsCostFen);
   type Row = Record<keyof GroupFigures, Num> & { holdout: Num };
   const rows: Row[] = await em.getConnection().execute<Row[]>(
     `select holdout, count(*) as members,

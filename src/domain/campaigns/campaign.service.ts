@@ -4,7 +4,7 @@ import type { ApprovalService } from '../approvals/approval.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { authorize, type Actor } from '../auth/actor.js';
 import { auditedBy } from '../auth/staff-actor.js';
-import { MemberSchema } from '../members/member.entity.js';
+import { segmentAudienceCounts } from '../customers/segments.service.js';
 import { templateByCode } from '../outreach/sms-template.service.js';
 import { smsContent } from '../outreach/sms-send.service.js';
 import type { Clock } from '../ports/clock.port.js';
@@ -47,8 +47,7 @@ export async function createCampaign(em: EntityManager, actor: Actor, input: Cre
   // The content as a member will read it; rendering checks the template takes exactly name, offer and link.
   const content = smsContent(template, ['尊敬的会员', offer.offer, `${settings.linkBase}xxxxxxxx`]);
 
-  const members = await em.count(MemberSchema, { segment: input.segment, status: 'active' });
-  const reachable = await em.count(MemberSchema, { segment: input.segment, status: 'active', phone: { $ne: null } });
+  const { members, reachable } = await segmentAudienceCounts(em, input.segment);
   const holdout = holdoutSize(reachable, settings.holdoutPercent);
   const treated = reachable - holdout;
   const estimatedCostFen = estimateCostFen({ treated, smsCostFen: settings.smsCostFen, incentiveFen: plan.incentiveFen, type: plan.type });

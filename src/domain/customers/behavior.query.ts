@@ -115,7 +115,7 @@ export type RunClock = { asOf: Date; offsetMinutes: number };
  * Recomputes member_behavior for the chunk: one DELETE and one INSERT … SELECT that aggregates the
  * chunk's visits (counts, spending, first/last visit, 90- and 365-day windows), its favourite categories
  * and time slots (shares of the 365-day visits, ≥ 30 %, most first, at most three categories) and its
- * campaign responses, and derives recency, usual interval and churn risk (rfm.policy.ts) in the same SELECT.
+ * campaign responses (rows of campaigns it was sent: holdout rows received nothing and do not count), and derives recency, usual interval and churn risk (rfm.policy.ts) in the same SELECT.
  */
 export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: RunClock): Promise<number> {
   const asOf = db.date(clock.asOf);
@@ -185,7 +185,7 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
       ) s on s.member_id = m.id
       left join (
         select t.member_id, count(*) as sent, sum(case when t.status in ('opened', 'clicked', 'converted') then 1 else 0 end) as responded
-        from campaign_tracking t where ${tracking.sql}
+        from campaign_tracking t where ${tracking.sql} and t.holdout = 0
         group by t.member_id
       ) r on r.member_id = m.id
       where ${members.sql}

@@ -79,10 +79,11 @@ const newCustomerId = () => `CUST_${randomBytes(5).toString('hex').toUpperCase()
  * Creates a customer with its contacts in one transaction. Every mobile among the customer's number and
  * its contacts' numbers is claimed for it (a mobile another customer has: 409 naming that customer); the
  * first contact is the primary one unless another is marked. Sales people own what they create unless
- * an owner is named.
+ * an owner is named (naming someone else needs `customer:edit`).
  */
 export async function createCustomer(em: EntityManager, actor: Actor, input: NewCustomer) {
   authorize(actor, ['customer:create', 'customer:edit'], '新建客户');
+  if (input.ownerStaffId != null && input.ownerStaffId !== actor.staffId) authorize(actor, 'customer:edit', '为他人新建客户');
   const problems: FieldIssue[] = [];
   const columns = customerColumns(input, problems);
   const contacts = (input.contacts ?? []).map((c, i) => contactRow(c, problems, `contacts.${i}`));

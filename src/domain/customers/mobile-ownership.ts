@@ -1,6 +1,8 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import { DomainError } from '../shared/domain-error.js';
 import { maskPhone, normalizePhone } from '../shared/phone.js';
+import { MemberSchema } from '../members/member.entity.js';
+import { CustomerContactSchema } from './customer-contact.entity.js';
 import { CustomerSchema } from './customer.entity.js';
 import { MobileClaimSchema } from './mobile-claim.entity.js';
 import { resolvePhone } from './phone-resolution.js';
@@ -74,4 +76,34 @@ export async function withMobileRule<T>(em: EntityManager, mobiles: readonly str
     if (claims.length === 0) throw err;
     throw await mobileTaken(em.fork(), claims[0]!.mobile, claims[0]!.customer.id);
   }
+}
+
+/**
+ * The customer each of many mobiles (E.164) belongs to, in a few indexed queries (bulk doors such as
+ * the import): the claim when there is one, else the customer whose own number, contact or membership
+ * carries it exactly (the smallest id when older data has it twice). Mobiles nobody has are absent.
+ */
+export async function mobileOwners(em: EntityManager, mobiles: readonly string[]): Promise<Map<string, string>> {
+  const owners = new Map<string, string>();
+  const wanted = new Set(mobiles);
+  if (wanted.size === 0) return owners;
+  const last8 = [...new Set([...wanted].map((m) => m.slice(-8)))];
+  const [claims, contacts, customers, members] = await Promise.all([
+    em.find(MobileClaimSchema, { mobile: { $in: [...wanted] } }, { disableIdentityMap: true }),
+    em.find(CustomerContactSchema, { $or: [{ mobileLast8: { $in: last8 } }, { phoneLast8: { $in: last8 } }] }, { fields: ['customer', 'mobile', 'phone'], disableIdentityMap: true }),
+    em.find(CustomerSchema, { phoneLast8: { $in: last8 } }, { fields: ['id', 'phone'], disableIdentityMap: true }),
+    em.find(MemberSchema, { phoneLast8: { $in: last8 }, customer: { $ne: null } }, { fields: ['customer', 'phone'], disableIdentityMap: true }),
+  ]);
+  const found: Array<[string | null | undefined, string]> = [
+    ...contacts.flatMap((c) => [[c.mobile, c.customer.id], [c.phone, c.customer.id]] as Array<[string | null | undefined, string]>),
+    ...customers.map((c) => [c.phone, c.id] as [string | null | undefined, string]),
+    ...members.map((m) => [m.phone, m.customer!.id] as [string | null | undefined, string]),
+  ];
+  for (const [number, customerId] of found) {
+    if (!number || !wanted.has(number)) continue;
+    const seen = owners.get(number);
+    if (!seen || customerId < seen) owners.set(number, customerId);
+  }
+  for (const claim of claims) owners.set(claim.mobile, claim.customer.id);
+  return owners;
 }

@@ -1,8 +1,9 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { mobileOwners } from '../customers/mobile-ownership.js';
 import { customerIdForPhone } from '../customers/phone-resolution.js';
 import { CustomerContactSchema, type CustomerContact } from '../customers/customer-contact.entity.js';
 import { CustomerSchema, type Customer } from '../customers/customer.entity.js';
-import type { NormalizedPhone } from '../shared/phone.js';
+import { maskPhone, type NormalizedPhone } from '../shared/phone.js';
 import { dateTime, limitedText, list, oneOf, phone, text } from './cell-values.js';
 import { changes, definedOnly, lastByKey, type BatchOutcome, type Column, type Importer, type ImportContext, type ParsedRow, type RowIssue } from './importer.js';
 
@@ -74,6 +75,7 @@ export const customersImporter = (timeZone: string): Importer => ({
       keyed.push({ ...row, id, ownerId: owner });
     }
     const { kept, repeated } = lastByKey(keyed, (r) => r.id);
+    await refuseOthersMobiles(em, kept, rejected);
     const ids = [...kept.keys()];
     const now = ctx.now;
     const existing = new Map((await em.find(CustomerSchema, { id: { $in: ids } }, { disableIdentityMap: true })).map((c) => [c.id, c]));
@@ -128,6 +130,36 @@ export const customersImporter = (timeZone: string): Importer => ({
     return { created, updated, unchanged, rejected };
   },
 });
+
+const MOBILE_FIELDS = ['contactMobile', 'contactPhone', 'phone'] as const;
+
+/**
+ * The customers module's rule "a mobile belongs to one customer": a row that would give a customer a
+ * mobile another customer has (stored, or an earlier row of this batch) is rejected, naming that customer.
+ */
+async function refuseOthersMobiles(em: EntityManager, kept: Map<string, ParsedRow & { id: string }>, rejected: RowIssue[]): Promise<void> {
+  const mobileOf = (row: ParsedRow, field: (typeof MOBILE_FIELDS)[number]) => {
+    const p = row.values[field] as NormalizedPhone | undefined;
+    return p?.kind === 'mobile' ? p.e164 : null;
+  };
+  const owners = await mobileOwners(em, [...kept.values()].flatMap((r) => MOBILE_FIELDS.map((f) => mobileOf(r, f)).filter((m): m is string => m !== null)));
+  for (const [id, row] of kept) {
+    const field = MOBILE_FIELDS.find((f) => {
+      const m = mobileOf(row, f);
+      return m !== null && (owners.get(m) ?? id) !== id;
+    });
+    if (field) {
+      const mobile = mobileOf(row, field)!;
+      rejected.push({ line: row.line, field, value: maskPhone(mobile), reason: `手机号已属于客户 ${owners.get(mobile)}，一个手机号只能属于一位客户（可先合并客户）` });
+      kept.delete(id);
+      continue;
+    }
+    for (const f of MOBILE_FIELDS) {
+      const m = mobileOf(row, f);
+      if (m) owners.set(m, id);
+    }
+  }
+}
 
 /** Adds the row's contact to `out` (insert, or update with its id); true when something changes. */
 function contactChange(row: ParsedRow & { id: string }, contactsOf: Map<string, CustomerContact[]>, out: Array<Record<string, unknown>>, now: Date): boolean {

@@ -79,6 +79,11 @@ export async function createInvitation(
         createdBy: actor.staffId,
       });
       recordAudit(tx, { ...auditedBy(actor), action: 'invitation.submit', targetType: 'invitation', targetId: id, details: { customerId: customer.id, eventId: event.id, channel: offer.channel } });
+      // Managers' approval cards go into the outbox in this transaction: committed with the submission, sent by a job.
+      if (approvers) {
+        await tx.flush();
+        await approvers.approvals.notifyApprovers(tx, approvers.notifier, 'invitation', id, true);
+      }
       return invitation;
     });
   } catch (err) {
@@ -86,8 +91,7 @@ export async function createInvitation(
     if (err instanceof UniqueConstraintViolationException) throw exists();
     throw err;
   }
-  // Managers get the approval card once the submission is committed; delivery problems do not undo it.
-  if (approvers) await approvers.approvals.notifyApprovers(em, approvers.notifier, 'invitation', created.id);
+  approvers?.notifier.deliverSoon?.();
   return invitationView(created);
 }
 

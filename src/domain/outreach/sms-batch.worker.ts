@@ -5,7 +5,8 @@ import { ContactHistorySchema } from './contact-history.entity.js';
 import { OUTREACH_JOBS, type OutreachDeps } from './outreach-deps.js';
 import { dispatchChunk, type ChunkRow } from './sms-dispatch.js';
 import { SmsBatchSchema, type SmsBatch } from './sms-batch.entity.js';
-import { SmsBatchRecipientSchema } from './sms-batch-recipient.entity.js';
+import { SmsBatchRecipientSchema, type SmsBatchRecipient } from './sms-batch-recipient.entity.js';
+import { smsContent } from './sms-send.service.js';
 import { SmsLogSchema } from './sms-log.entity.js';
 import { SmsTemplateSchema, type SmsTemplate } from './sms-template.entity.js';
 
@@ -17,7 +18,8 @@ export type BatchRunResult =
 /**
  * Sends a batch chunk by chunk. Each chunk is claimed in one transaction that also writes its send
  * records (sms_logs, contact_history) — the recipient row moves pending → unknown there — and only then
- * goes to the carrier. A crash at any point leaves every number either still `pending` (never sent:
+ * goes to the carrier, one request per parameter set (a recipient may carry its own parameters, e.g. a
+ * campaign member's personal link). A crash at any point leaves every number either still `pending` (never sent:
  * picked up on resume) or `unknown`/settled (never sent again), so a resumed run sends no number twice.
  */
 export async function runSmsBatch(
@@ -41,14 +43,22 @@ export async function runSmsBatch(
     const claim = await claimChunk(chunkEm, deps, batch, template);
     if (claim.kind === 'done') break;
     if (claim.kind === 'defer') return { state: 'resume_later', at: claim.until, reason: 'QUIET_HOURS' };
-    if (claim.rows.length > 0) {
-      const summary = await dispatchChunk(chunkEm, deps.sms, { requestId: claim.requestId, vendorTemplateId: template.vendorTemplateId!, params: batch.params, rows: claim.rows }, deps.clock.now());
+    // One carrier request per parameter set (carriers take one set per request): a shared-parameter
+    // batch sends its chunk at once, a batch of personal parameters (a campaign's links) one number each.
+    let retrying = false;
+    let retryAfterMs = 0;
+    for (const request of claim.requests) {
+      const summary = await dispatchChunk(chunkEm, deps.sms, { requestId: request.requestId, vendorTemplateId: template.vendorTemplateId!, params: request.params, rows: request.rows }, deps.clock.now());
       sent += summary.sent;
       unknown += summary.unknown;
       if (summary.retry > 0) {
-        const at = new Date(deps.clock.now().getTime() + (summary.retryAfterMs ?? 30_000));
-        return { state: 'resume_later', at, reason: summary.retryAfterMs ? 'CARRIER_THROTTLED' : 'CARRIER_UNAVAILABLE' };
+        retrying = true;
+        retryAfterMs = Math.max(retryAfterMs, summary.retryAfterMs ?? 0);
       }
+    }
+    if (retrying) {
+      const at = new Date(deps.clock.now().getTime() + (retryAfterMs || 30_000));
+      return { state: 'resume_later', at, reason: retryAfterMs ? 'CARRIER_THROTTLED' : 'CARRIER_UNAVAILABLE' };
     }
     await heartbeat(sent);
   }
@@ -56,7 +66,8 @@ export async function runSmsBatch(
   return { state: 'completed', sent, unknown };
 }
 
-type Claim = { kind: 'done' } | { kind: 'defer'; until: Date } | { kind: 'rows'; requestId: string; rows: ChunkRow[] };
+type CarrierRequest = { requestId: string; params: string[]; rows: ChunkRow[] };
+type Claim = { kind: 'done' } | { kind: 'defer'; until: Date } | { kind: 'rows'; requests: CarrierRequest[] };
 
 async function claimChunk(em: EntityManager, deps: OutreachDeps, batch: SmsBatch, template: SmsTemplate): Promise<Claim> {
   const now = deps.clock.now();
@@ -73,6 +84,8 @@ async function claimChunk(em: EntityManager, deps: OutreachDeps, batch: SmsBatch
     }
     const purpose = batch.category === 'marketing' ? 'marketing' : 'service';
     const dryRun = deps.sms.dryRun ?? false;
+    // A recipient with its own parameters gets its own rendering; the others share the batch's message.
+    const contentOf = (r: SmsBatchRecipient) => (r.params ? smsContent(template, r.params) : (batch.message ?? ''));
     const checks = await checkCompliance(
       em,
       { phones: pending.map((r) => r.phone), channel: 'sms', purpose, content: batch.message ?? undefined, subjectType: 'sms_batch_recipient', subjectIds: pending.map((r) => String(r.id)), dryRun },
@@ -84,21 +97,26 @@ async function claimChunk(em: EntityManager, deps: OutreachDeps, batch: SmsBatch
       await em.rollback();
       return { kind: 'defer', until: deferral.verdict.until };
     }
-    const requestId = randomUUID();
-    const rows: ChunkRow[] = [];
+    const requests = new Map<string, CarrierRequest>();
     pending.forEach((recipient, i) => {
       const verdict = checks[i]!.verdict;
       if (verdict.kind === 'refuse') {
         Object.assign(recipient, { status: 'skipped', reason: verdict.reason });
         return;
       }
+      const params = recipient.params ?? batch.params;
+      const key = recipient.params ? `r${recipient.id}` : 'batch';
+      let request = requests.get(key);
+      if (!request) requests.set(key, (request = { requestId: randomUUID(), params, rows: [] }));
+      const requestId = request.requestId;
+      const content = contentOf(recipient);
       const messageId = `b${batch.id}-r${recipient.id}`;
       Object.assign(recipient, { status: 'unknown', requestId, messageId, reason: null });
       const log = em.create(SmsLogSchema, {
         messageId,
         phoneNumber: recipient.phone,
         phoneNumberLast8: recipient.phoneLast8,
-        content: batch.message ?? '',
+        content,
         templateId: template.code,
         category: batch.category,
         status: 'pending',
@@ -113,7 +131,7 @@ async function claimChunk(em: EntityManager, deps: OutreachDeps, batch: SmsBatch
         phoneLast8: recipient.phoneLast8,
         channel: 'sms',
         type: batch.category === 'marketing' ? 'invitation' : batch.category === 'reminder' ? 'reminder' : 'follow_up',
-        content: batch.message ?? '',
+        content,
         status: 'sending',
         smsMessageId: messageId,
         result: `batch ${batch.id}`,
@@ -121,11 +139,11 @@ async function claimChunk(em: EntityManager, deps: OutreachDeps, batch: SmsBatch
         createdBy: batch.createdBy ?? null,
         createdAt: now,
       });
-      rows.push({ log, recipient });
+      request.rows.push({ log, recipient });
     });
     await em.flush();
     await em.commit();
-    return { kind: 'rows', requestId, rows };
+    return { kind: 'rows', requests: [...requests.values()] };
   } catch (err) {
     await em.rollback().catch(() => {});
     throw err;

@@ -1,15 +1,25 @@
+import type { EntityManager } from '@mikro-orm/core';
 import type { ApprovableKind } from '../approvals/approvable.js';
 
 /**
  * Pushes something a staff member must see to wherever they are (WeCom card, WeChat text, log).
+ * The application's notifier is the durable outbox (src/domain/notifications): `notifyStaff` stores the
+ * message and answers at once; the `notifications.deliver` job sends it through the chat transports.
  * Implementations never throw for delivery problems: they return `{ ok: false, reason }`.
  */
 export interface Notifier {
-  /** Sends one notification to one staff member; resolves when handed to the transport. */
-  notifyStaff(staffId: number, notification: StaffNotification): Promise<NotifyResult>;
+  /**
+   * Hands one notification for one staff member on: the outbox resolves once it is stored (queued), a
+   * transport once it was delivered. With `em`, the outbox writes it in that unit of work (the caller's
+   * flush or transaction commits it together with the decision); call `deliverSoon()` after the commit.
+   */
+  notifyStaff(staffId: number, notification: StaffNotification, options?: { em?: EntityManager }): Promise<NotifyResult>;
+  /** Asks the deliverer to look at the outbox now (after a transaction that queued notifications committed). */
+  deliverSoon?(): void;
 }
 
-export type NotifyResult = { ok: true; transport: string } | { ok: false; reason: string };
+/** `retryable`: a later attempt may succeed (WeCom busy or unreachable); otherwise the failure is final. */
+export type NotifyResult = { ok: true; transport: string } | { ok: false; reason: string; retryable?: boolean };
 
 export type CardButton = { key: string; text: string };
 

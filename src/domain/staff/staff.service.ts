@@ -46,6 +46,7 @@ export async function createStaff(
       mobileLast8: mobile?.last8 ?? null,
       officeExt: input.officeExt ?? null,
       wecomUserId: input.wecomUserId ?? null,
+      dutyDays: [],
     });
     await tx.flush();
     recordAudit(tx, { ...by, action: 'staff.create', targetType: 'staff', targetId: staff.id, details: { role: staff.role } });

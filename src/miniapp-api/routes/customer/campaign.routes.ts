@@ -66,7 +66,7 @@ const performance = z.object({
 });
 
 /** Seed 001 §3.2: campaign generation, its approval by API (chat cards and commands decide the same way), and performance. */
-export function campaignRoutes(deps: CampaignDeps & { approvals: ApprovalService; smsCostFen: number }) {
+export function campaignRoutes(deps: CampaignDeps & { approvals: ApprovalService }) {
   const decide = (action: 'approve' | 'reject') =>
     route({
       method: 'post',
@@ -108,7 +108,7 @@ export function campaignRoutes(deps: CampaignDeps & { approvals: ApprovalService
       query: performanceQuery,
       responses: { 200: { description: '活动效果', schema: performance } },
       errors: ['CAMPAIGN_NOT_FOUND'],
-      handler: (ctx, { query }) => campaignPerformance(ctx.state.em, query.campaignId, deps.smsCostFen),
+      handler: (ctx, { query }) => campaignPerformance(ctx.state.em, query.campaignId),
     }),
   );
 }

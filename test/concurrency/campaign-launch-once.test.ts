@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CampaignSchema } from '../../src/domain/campaigns/campaign.entity.js';
+import { CampaignTrackingSchema } from '../../src/domain/campaigns/campaign-tracking.entity.js';
+import { launchCampaign } from '../../src/domain/campaigns/campaign-launch.service.js';
+import { MemberSchema } from '../../src/domain/members/member.entity.js';
+import { SmsBatchSchema } from '../../src/domain/outreach/sms-batch.entity.js';
+import { SmsBatchRecipientSchema } from '../../src/domain/outreach/sms-batch-recipient.entity.js';
+import { bootApp, type TestApp } from '../support/app.js';
+
+/**
+ * A campaign is approved once and launched once (issue 10 §4) on MariaDB with real parallel connections:
+ * 8 managers approve at the same moment through the HTTP door, then 10 launches run at once, each on its
+ * own forked entity manager (its own pooled connection and transaction).
+ */
+const APPROVERS = 8;
+const LAUNCHES = 10;
+
+describe('a campaign launches once and draws its holdout once (MariaDB, concurrent approvals and launches)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // Jobs off: the launch the approval queues does not run by itself; the test runs the launches.
+    t = await bootApp('mysql', { JOBS_ENABLED: 'false', CAMPAIGN_LINK_BASE: 'https://s.example.cn/o/' });
+  });
+  afterAll(async () => t?.close());
+
+  it('one approval wins, one launch runs: one tracking row per member, one holdout draw, one batch', async () => {
+    const creator = await t.staffWithToken('manager', { name: '创建经理' });
+    const managers = await Promise.all(Array.from({ length: APPROVERS }, (_, i) => t.staffWithToken('manager', { name: `审批经理${i}` })));
+    const tpl = await t.call('POST', '/api/ai-ops/outreach/templates', {
+      token: creator.token,
+      json: { code: 'TPL_CAMPAIGN', name: '分层营销', category: 'marketing', vendorTemplateId: '100009', content: '{1}您好，{2}，领取：{3}', paramNames: ['name', 'offer', 'link'] },
+    });
+    expect(tpl.status).toBe(201);
+    const em = t.app.orm.em.fork();
+    for (let i = 0; i < 40; i++) {
+      const phone = `+861380003${String(i).padStart(4, '0')}`;
+      em.create(MemberSchema, { id: `MEM_L${String(i).padStart(2, '0')}`, name: `会员${i}`, phone, phoneLast8: phone.slice(-8), tier: 'basic', segment: 'loyal', joinedAt: new Date('2025-01-01T00:00:00Z') });
+    }
+    await em.flush();
+    const created = await t.call('POST', '/api/ai-ops/customer/campaign', { token: creator.token, json: { segment: 'loyal' } });
+    expect(created.status).toBe(201);
+    const id = created.body.data.id as string;
+    expect(created.body.data.audience).toMatchObject({ reachable: 40, holdout: 4, treated: 36 });
+
+    const approvals = await Promise.all(managers.map((m) => t.call('POST', `/api/ai-ops/customer/campaigns/${id}/approve`, { token: m.token })));
+    const won = approvals.filter((a) => a.status === 200);
+    expect(won).toHaveLength(1);
+    for (const lost of approvals.filter((a) => a.status !== 200)) expect([lost.status, lost.body.error]).toEqual([409, expect.any(String)]);
+    const approved = await t.app.orm.em.fork().findOneOrFail(CampaignSchema, { id });
+    expect(approved.status).toBe('approved');
+
+    const deps = { clock: { now: () => new Date() }, jobs: t.app.jobQueue, linkSecret: t.app.config.auth.appSecret, linkBase: 'https://s.example.cn/o/' };
+    const results = await Promise.all(Array.from({ length: LAUNCHES }, () => launchCampaign(() => t.app.orm.em.fork(), deps, id)));
+    const launched = results.filter((r) => r.state === 'launched');
+    expect(launched).toHaveLength(1);
+    expect(launched[0]).toMatchObject({ treated: 36, holdout: 4 });
+    expect(results.filter((r) => r.state === 'skipped')).toHaveLength(LAUNCHES - 1);
+
+    const fresh = t.app.orm.em.fork();
+    const rows = await fresh.find(CampaignTrackingSchema, { campaign: id });
+    expect(rows).toHaveLength(40);
+    expect(new Set(rows.map((r) => r.member.id)).size).toBe(40);
+    expect(rows.filter((r) => r.holdout)).toHaveLength(4);
+    const batches = await fresh.find(SmsBatchSchema, { campaign: id });
+    expect(batches).toHaveLength(1);
+    const recipients = await fresh.find(SmsBatchRecipientSchema, { batch: batches[0]!.id });
+    expect(recipients).toHaveLength(36);
+    const heldPhones = new Set(rows.filter((r) => r.holdout).map((r) => r.phone));
+    expect(recipients.some((r) => heldPhones.has(r.phone))).toBe(false);
+    expect((await fresh.findOneOrFail(CampaignSchema, { id })).status).toBe('running');
+  });
+});
