@@ -1,4 +1,6 @@
 import type { LiveCalls } from '../domain/calls/live-calls.js';
+import type { BoardPulse } from '../domain/board/board-pulse.js';
+import { staffStatusWatcher } from '../domain/board/staff-status.watcher.js';
 import type { WecomClient } from '../gateways/wecom/wecom-client.js';
 import { wecomSignIn } from '../gateways/wecom/wecom-sign-in.js';
 import { boardLoginRoutes } from '../miniapp-api/routes/board-login.routes.js';
@@ -12,9 +14,11 @@ import type { Capability, Platform } from './capability.js';
  * telephony door reports, the page's session cookie for the stream, and the WeCom web sign-in (OAuth2)
  * when the WeCom app is configured.
  */
-export function wire(platform: Platform, deps: { liveCalls: LiveCalls; wecomClient: WecomClient | undefined }): Capability {
+export function wire(platform: Platform, deps: { liveCalls: LiveCalls; pulse: BoardPulse; wecomClient: WecomClient | undefined }): Capability {
   const { config } = platform;
-  const board = { liveCalls: deps.liveCalls, approvals: platform.approvals, timeZone: platform.config.businessTimeZone };
+  // Status changes through any door reach the board (an ORM subscriber: registering it opens nothing).
+  platform.orm.em.getEventManager().registerSubscriber(staffStatusWatcher(deps.pulse));
+  const board = { liveCalls: deps.liveCalls, pulse: deps.pulse, approvals: platform.approvals, timeZone: platform.config.businessTimeZone };
   const sessions = new BoardSessions(platform.config.auth.appSecret, platform.config.auth.tokenTtlSeconds);
   return {
     name: 'board',

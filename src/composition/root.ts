@@ -39,6 +39,7 @@ import * as tiers from './tiers.wiring.js';
 import * as campaigns from './campaigns.wiring.js';
 import * as board from './board.wiring.js';
 import { LiveCalls } from '../domain/calls/live-calls.js';
+import { BoardPulse } from '../domain/board/board-pulse.js';
 import * as callTasks from './call-tasks.wiring.js';
 
 export type RunningApp = {
@@ -106,7 +107,9 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
   const jobs = createAgendaJobQueue(scheduler.agenda);
   // Approvable kinds register here; the chat doors and the API decide through this one service.
   // Submitters hear decisions through the notifier the chat capability provides (wired below).
-  const approvals = new ApprovalService({ timeZone: config.businessTimeZone, notifier: () => platform.notifier }).register(campaignApprovable(jobs)).register(invitationApprovable(jobs));
+  // The live board hears of submissions, decisions, recorded calls and status changes through one pulse.
+  const boardPulse = new BoardPulse();
+  const approvals = new ApprovalService({ timeZone: config.businessTimeZone, notifier: () => platform.notifier, onChange: () => boardPulse.changed('approvals') }).register(campaignApprovable(jobs)).register(invitationApprovable(jobs));
   const shared: Omit<Platform, 'notifier'> = {
     config,
     logger,
@@ -125,7 +128,7 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
   const chatCapability = chat.wire(shared, { wechatyPuppet: options.wechatyPuppet, callTasks: callTaskDeps });
   const platform: Platform = { ...shared, notifier: options.notifier ?? chatCapability.notifier };
   const liveCalls = new LiveCalls();
-  const telephonyCapability = telephony.wire(platform, { liveCalls });
+  const telephonyCapability = telephony.wire(platform, { liveCalls, onCallRecorded: () => boardPulse.changed('calls') });
   const callTasksCapability = callTasks.wire(platform, { deps: callTaskDeps, switch: telephonyCapability.door?.switch });
   const capabilities: Capability[] = [
     chatCapability,
@@ -138,7 +141,7 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
     data.wire(platform),
     telephonyCapability,
     callTasksCapability,
-    board.wire(platform, { liveCalls, wecomClient: chatCapability.chatOps.wecomClient }),
+    board.wire(platform, { liveCalls, pulse: boardPulse, wecomClient: chatCapability.chatOps.wecomClient }),
   ];
 
   for (const capability of capabilities) for (const job of capability.jobs ?? []) registry.add(job);

@@ -28,6 +28,8 @@ export type TelephonyDeps = {
   timeZone: string;
   /** The live board's view of calls on the switch (ringing, talking); optional. */
   liveCalls?: LiveCalls;
+  /** An inbound call's record is written (today's figures changed): the live board reads them again. */
+  onCallRecorded?: () => void;
   /** "Now" for the domain (a call task's retry time and its 10-minute line rule); default the system clock. */
   clock?: Clock;
 };
@@ -164,7 +166,10 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
           voicemailPath: text(b['variable_salesops_voicemail']) ?? null,
           voicemailSeconds: Number(text(b['variable_record_seconds']) ?? 0),
         },
-      ).then((outcome) => log.info({ uuid, outcome }, 'call completed'));
+      ).then((outcome) => {
+        log.info({ uuid, outcome }, 'call completed');
+        deps.onCallRecorded?.();
+      });
     }
     case 'RECORD_STOP':
       log.debug({ uuid, path: text(b['Record-File-Path']) }, 'recording stopped');
@@ -188,11 +193,12 @@ async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwi
     digit: text(b['variable_salesops_digit']) ?? null,
     vars,
   };
+  // The line is free as soon as the switch says so: the dialler hears it before the call is settled.
+  sw.emitCallEnded(ended);
   const em = deps.fork();
   const settled = await settleCall(em, ended, deps.clock?.now());
   if (settled?.completed && settled.taskId) await notifyTaskFinished(em, deps.notifier, settled.taskId);
   log.info({ callId: ended.callId, cause: ended.hangupCause, outcome: settled?.call.outcome ?? 'not ours' }, 'outbound call ended');
-  sw.emitCallEnded(ended);
 }
 
 /** Outbound calls we placed (`originate` with salesops_call=outbound: outreach and call tasks): their channel events settle the call. */

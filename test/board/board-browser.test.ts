@@ -4,6 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootApp, type TestApp } from '../support/app.js';
 import { FakeChannel, FakeEventSocket } from '../telephony/support/fake-switch.js';
+import { READY_MS } from '../support/wait-for.js';
 import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
 import { EventSchema } from '../../src/domain/events/event.entity.js';
 
@@ -34,7 +35,7 @@ describe.skipIf(!hasBrowser)('the live board in headless Chromium (MariaDB, fake
       FREESWITCH_ESL_PASSWORD: fs.password,
       FREESWITCH_SOCKET_PORT: '0',
     });
-    await t.app.telephony!.events.ready();
+    await t.app.telephony!.events.ready(READY_MS);
     manager = await t.staffWithToken('manager', { name: '李经理' });
     sales = await t.staffWithToken('sales', { name: '王小明', mobile: '13911112222' });
     expect((await t.call('POST', '/api/sales/status', { token: sales.token, json: { status: 'in_office' } })).status).toBe(200);

@@ -4,6 +4,8 @@ import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { FakeChannel, FakeEventSocket } from '../telephony/support/fake-switch.js';
 import { READY_MS } from '../support/wait-for.js';
+import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
+import { EventSchema } from '../../src/domain/events/event.entity.js';
 
 /** Reads Server-Sent Events from a fetch body until `want` accepts one. */
 async function nextEvent(reader: ReadableStreamDefaultReader<Uint8Array>, state: { buffer: string }, want: (event: string, data: any) => boolean): Promise<{ event: string; data: any }> {
@@ -66,6 +68,31 @@ describe.each(DIALECTS)('live board events (%s)', (dialect) => {
     expect(call).toMatchObject({ state: 'ringing', source: 'inbound', caller: '138****8000' });
     expect(JSON.stringify(data)).not.toContain('13800138000');
     channel.hangup();
+    await reader.cancel();
+  });
+
+  it('pushes a fresh snapshot as soon as a status is set or an approval is submitted and decided', async () => {
+    const sales = await t.staffWithToken('sales', { name: '赵销售' });
+    const em = t.app.orm.em.fork();
+    em.create(EventSchema, { id: `EV_${dialect}`, name: '品鉴会', eventDate: new Date(Date.now() + 5 * 86_400_000) });
+    em.create(CustomerSchema, { id: `CUST_EV_${dialect}`, name: '孙总', level: 'normal', segment: 'regular', tags: [], phone: '+8613900003001', phoneLast8: '00003001' });
+    await em.flush();
+    const res = await fetch(`${t.app.url}/api/board/events`, { headers: { authorization: `Bearer ${manager.token}` } });
+    const reader = res.body!.getReader();
+    const state = { buffer: '' };
+    await nextEvent(reader, state, (event) => event === 'snapshot');
+    const mine = (data: any) => data.staff?.find((s: { id: number }) => s.id === sales.id);
+
+    expect((await t.call('POST', '/api/sales/status', { token: sales.token, json: { status: 'in_field', location: '客户现场' } })).status).toBe(200);
+    const status = await nextEvent(reader, state, (event, d) => event === 'snapshot' && mine(d)?.status === 'in_field');
+    expect(mine(status.data)).toMatchObject({ statusLabel: '外出', location: '客户现场' });
+
+    const invitation = await t.call('POST', '/api/ai-ops/outreach/invitation', { token: sales.token, json: { customerId: `CUST_EV_${dialect}`, eventId: `EV_${dialect}` } });
+    expect(invitation.status).toBe(201);
+    const id = invitation.body.data.id;
+    await nextEvent(reader, state, (event, d) => event === 'snapshot' && d.approvals.some((a: { id: string }) => a.id === id));
+    expect((await t.call('POST', `/api/ai-ops/outreach/invitations/${id}/approve`, { token: manager.token })).status).toBe(200);
+    await nextEvent(reader, state, (event, d) => event === 'snapshot' && !d.approvals.some((a: { id: string }) => a.id === id));
     await reader.cancel();
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAiLanguageModel } from '../../src/gateways/openai/openai-language-model.js';
 import { createOpenAiTranscriber } from '../../src/gateways/openai/openai-transcriber.js';
 import { FakeOpenAi } from '../support/fake-openai.js';
+import { gate } from '../support/wait-for.js';
 
 describe('OpenAI-compatible adapters against a local server speaking the OpenAI wire format', () => {
   const fake = new FakeOpenAi();
@@ -35,11 +36,12 @@ describe('OpenAI-compatible adapters against a local server speaking the OpenAI 
   });
 
   it('turns a slow model into TIMEOUT within the explicit timeout', async () => {
-    fake.onChat = () => ({ delayMs: 2000, content: 'late' });
-    const started = Date.now();
+    // The answer is held until the result is in: only the client's own timeout can end the call.
+    const answer = gate();
+    fake.onChat = () => ({ hold: answer.passed, content: 'late' });
     const res = await model().complete([{ role: 'user', content: 'x' }]);
+    answer.open();
     expect(res).toMatchObject({ ok: false, code: 'TIMEOUT' });
-    expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it('turns a server error into UNAVAILABLE and an empty answer into BAD_RESPONSE', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTencentVoiceGateway, type TencentVoiceOptions } from '../../src/gateways/tencent/tencent-voice-gateway.js';
 import { FakeTencentCloud } from '../support/fake-tencent-cloud.js';
+import { gate } from '../support/wait-for.js';
 
 describe('Tencent Cloud voice message adapter against a local TC3-verifying fake of the VMS API', () => {
   const fake = new FakeTencentCloud({ voiceSdkAppId: '1400654321' });
@@ -62,11 +63,17 @@ describe('Tencent Cloud voice message adapter against a local TC3-verifying fake
   });
 
   it('turns a lost answer into OUTCOME_UNKNOWN within the per-call timeout', async () => {
-    fake.program({ action: 'SendTtsVoice', delayMs: 3000 });
+    // The answer is held until the result is in: only the per-call timeout (not the gateway's 5 s) can end it.
+    const answer = gate();
+    fake.program({ action: 'SendTtsVoice', hold: answer.passed });
     const started = Date.now();
-    const res = await gateway({ timeoutMs: 5000 }).placeCall({ ...call, timeoutMs: 300 });
+    const res = await gateway({ timeoutMs: 60_000 }).placeCall({ ...call, timeoutMs: 300 });
+    answer.open();
     expect(res).toMatchObject({ ok: false, code: 'OUTCOME_UNKNOWN' });
-    expect(Date.now() - started).toBeLessThan(800);
+    // Ended by the call's 300 ms, not by the gateway's 60 s (the only bound here: no load delays a timer by a minute).
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(60_000);
     expect(fake.requests).toHaveLength(1);
   });
 

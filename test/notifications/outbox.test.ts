@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { StaffTokens } from '../../src/miniapp-api/auth/staff-token.js';
 import { capturingLogger } from '../outreach/outreach-fixtures.js';
 import { createMigratedOrm, createTestDatabase, DIALECTS, type Dialect, type TestDatabase } from '../support/database.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
+import { startServer } from '../support/server-process.js';
 import { waitFor } from '../support/wait-for.js';
 
 const AES_KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
@@ -38,17 +38,6 @@ const wecomEnv = (wecom: FakeWecom) => ({
 /** The real app on a database that outlives it (a restart is a second start() on the same database). */
 async function startOn(db: TestDatabase, dataDir: string, env: Record<string, string>): Promise<RunningApp> {
   return start({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dataDir, DATABASE_URL: db.url, JOBS_PROCESS_EVERY_MS: '100', ...env });
-}
-
-/** The real server entry point in a child process (as `npm start` runs it), so it can be killed mid-delivery. */
-function childServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const listening = waitFor(() => out.split('\n').find((l) => l.includes('http door listening')), 'server listening', 120_000).then((line) => JSON.parse(line).url as string);
-  return { child, exited, listening };
 }
 
 async function post(app: Pick<RunningApp, 'url'>, token: string, path: string, json: unknown) {
@@ -128,7 +117,7 @@ describe.each(DIALECTS)('notification outbox in the running app (%s)', (dialect)
     wecom.tokenDelayMs = 600_000;
     const tokensBefore = wecom.gettokenCalls;
     const env = { ...wecomEnv(wecom), DATABASE_URL: db.url, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', JOBS_PROCESS_EVERY_MS: '100', METRICS_TOKEN, NOTIFY_OUTBOX_POLL_SECONDS: '1', NOTIFY_OUTBOX_LEASE_SECONDS: '1' };
-    const first = childServer(env);
+    const first = startServer(env);
     try {
       const url = await first.listening;
       const queued = await post({ url }, s.sales, '/api/ai-ops/outreach/invitation', { customerId: s.customerId, eventId: s.eventId });

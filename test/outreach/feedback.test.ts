@@ -41,14 +41,15 @@ describe.each(DIALECTS)('feedback with the lexicon analyser on %s', (dialect) =>
 
   it('turns negative feedback into a high-priority follow-up task for the owner', async () => {
     const c = await addCustomer(t.app.orm.em.fork(), { ownerStaff: owner.id });
-    const before = Date.now();
     const res = await t.call('POST', FEEDBACK, { token: duty.token, json: { customerId: c.id, contactId: 'CONTACT_002', type: 'satisfaction', rating: 3, content: '服务很好但是太贵了，啤酒也不新鲜' } });
+    const after = Date.now();
     const d = res.body.data;
     expect(d).toMatchObject({ sentimentLabel: 'negative', followUpRequired: true, followUpTask: { priority: 'high', assignedTo: owner.id } });
     expect(d.tags).toEqual(['服务', '价格', '食品酒水']);
     const [task] = await tasksFor(c.id);
     expect(task).toMatchObject({ priority: 'high', assignedTo: owner.id, source: 'feedback', relatedRecordId: `feedback:${d.id}`, status: 'pending' });
-    expect(task!.dueAt!.getTime()).toBeLessThanOrEqual(before + 48 * HOUR + 2000);
+    // Due within 48 h of the feedback, recorded between our request and its answer (MySQL rounds to the second).
+    expect(task!.dueAt!.getTime()).toBeLessThanOrEqual(after + 48 * HOUR + 1000);
     const row = await t.app.orm.em.fork().findOneOrFail(CustomerFeedbackSchema, { id: d.id });
     expect(row.followUpRequired).toBe(true);
   });
@@ -57,12 +58,13 @@ describe.each(DIALECTS)('feedback with the lexicon analyser on %s', (dialect) =>
     const c = await addCustomer(t.app.orm.em.fork(), { name: '赵强', ownerStaff: owner.id, phone: '+8613912345678', phoneLast8: '12345678' });
     const before = Date.now();
     const res = await t.call('POST', FEEDBACK, { token: duty.token, json: { customerId: c.id, contactId: 'CONTACT_003', type: 'complaint', rating: 1, content: '音响一直有杂音，服务员态度很差' } });
+    const after = Date.now();
     expect(res.status).toBe(201);
     const d = res.body.data;
     expect(d).toMatchObject({ type: 'complaint', followUpRequired: true, notified: true, followUpTask: { priority: 'urgent', assignedTo: owner.id } });
     const dueAt = new Date(d.followUpTask.dueAt).getTime();
     expect(dueAt).toBeGreaterThan(before);
-    expect(dueAt).toBeLessThanOrEqual(before + DAY + 2000);
+    expect(dueAt).toBeLessThanOrEqual(after + DAY + 1000);
     const [task] = await tasksFor(c.id);
     expect(task).toMatchObject({ id: d.followUpTask.id, priority: 'urgent', reason: 'complaint' });
     // The notification leaves through the outbox (a job), a moment after the answer.

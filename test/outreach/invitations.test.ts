@@ -259,8 +259,10 @@ describe('an invitation approved outside the marketing window', () => {
 
     await t.call('POST', `/api/ai-ops/outreach/invitations/${inv.id}/approve`, { token: manager.token });
     const jobs = async (name: string) => (await t.call('GET', `/api/jobs?name=${name}&size=50`, { token: manager.token })).body.data.records as Array<{ state: string; nextRunAt: string }>;
-    await waitFor(async () => (await jobs('invitation.send')).some((j) => j.state === 'scheduled'));
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor(async () => (await jobs('invitation.send')).some((j) => j.state === 'scheduled'), 'the send scheduled for the window');
+    // Whatever the approval set off has run: no job is due or running any more (notifications included).
+    const all = async () => (await t.call('GET', '/api/jobs?size=100', { token: manager.token })).body.data.records as Array<{ state: string }>;
+    await waitFor(async () => (await all()).every((j) => j.state !== 'queued' && j.state !== 'running'), 'the jobs the approval set off to finish');
     const sends = await jobs('invitation.send');
     expect(sends.filter((j) => j.state === 'scheduled')).toHaveLength(1);
     expect(await jobs('outreach.call')).toHaveLength(0);

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type ChatReply = string | { status: number; body: unknown } | { delayMs: number; content: string };
+/** An answer: content, an error, content after a delay, or content held until `hold` settles (the test's gate). */
+export type ChatReply = string | { status: number; body: unknown } | { delayMs: number; content: string } | { hold: Promise<unknown>; content: string };
 export type ChatRequest = { model: string; messages: Array<{ role: string; content: string }>; response_format?: { type: string }; authorization?: string };
 export type TranscriptionRequest = { model: string; language?: string; fileName: string; fileBytes: number; authorization?: string };
 
@@ -22,13 +23,14 @@ export class FakeOpenAi {
 
   async start(): Promise<this> {
     this.#server = createServer((req, res) => {
-      void this.#handle(req).then(({ status, body, delayMs }) => {
+      void this.#handle(req).then(({ status, body, delayMs, hold }) => {
         const send = () => {
           if (res.destroyed) return;
           res.writeHead(status, { 'content-type': 'application/json' });
           res.end(JSON.stringify(body));
         };
-        if (delayMs) setTimeout(send, delayMs);
+        if (hold) void hold.then(send);
+        else if (delayMs) setTimeout(send, delayMs);
         else send();
       });
     });
@@ -41,7 +43,7 @@ export class FakeOpenAi {
     await new Promise<void>((resolve) => this.#server?.close(() => resolve()) ?? resolve());
   }
 
-  async #handle(req: IncomingMessage): Promise<{ status: number; body: unknown; delayMs?: number }> {
+  async #handle(req: IncomingMessage): Promise<{ status: number; body: unknown; delayMs?: number; hold?: Promise<unknown> }> {
     const raw = await readBody(req);
     const authorization = req.headers.authorization;
     if (req.method === 'POST' && req.url === '/v1/chat/completions') {
@@ -52,6 +54,7 @@ export class FakeOpenAi {
       const reply = this.onChat(request);
       if (typeof reply !== 'string' && 'status' in reply) return reply;
       const content = typeof reply === 'string' ? reply : reply.content;
+      if (typeof reply !== 'string' && 'hold' in reply) return { status: 200, body: completion(body.model, content), hold: reply.hold };
       return { status: 200, body: completion(body.model, content), delayMs: typeof reply === 'string' ? 0 : reply.delayMs };
     }
     if (req.method === 'POST' && req.url === '/v1/audio/transcriptions') {

@@ -25,11 +25,16 @@ export class ApprovalService {
   readonly #kinds = new Map<ApprovableKind, Approvable>();
   readonly #timeZone: string;
   readonly #notifier: (() => Notifier) | undefined;
+  readonly #onChange: (() => void) | undefined;
 
-  /** `notifier`: tells a submitter in chat once their submission is approved or rejected. */
-  constructor(options: { timeZone?: string; notifier?: () => Notifier } = {}) {
+  /**
+   * `notifier`: tells a submitter in chat once their submission is approved or rejected. `onChange`: hears,
+   * after the commit, that something was submitted or decided (the live board reads its approvals again).
+   */
+  constructor(options: { timeZone?: string; notifier?: () => Notifier; onChange?: () => void } = {}) {
     this.#timeZone = options.timeZone ?? 'Asia/Shanghai';
     this.#notifier = options.notifier;
+    this.#onChange = options.onChange;
   }
 
   register(approvable: Approvable): this {
@@ -103,6 +108,7 @@ export class ApprovalService {
       const now = await approvable.find(em.fork(), subject.id);
       throw await this.#notPending(em, approvable, now ?? { ...subject, pending: false });
     }
+    this.#onChange?.();
     if (followUp) await followUp();
     await this.#tellSubmitter(em, approvable, subject, actor.staffId, decision.approve, reason);
     const { status: _s, pending: _p, decidedBy: _b, decidedAt: _a, ...shown } = subject;
@@ -119,6 +125,7 @@ export class ApprovalService {
     if (!approvable) throw new DomainError('APPROVAL_KIND_NOT_FOUND', `未知的审批类型 ${kind}`);
     const subject = await approvable.find(em, id);
     if (!subject?.pending) throw new DomainError('APPROVAL_NOT_FOUND', `待审批事项 ${id} 不存在`);
+    this.#onChange?.();
     const approvers = await activeStaffHolding(em, [approvable.permission]);
     let sent = 0;
     let failed = 0;

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { ApprovalService } from '../approvals/approval.service.js';
 import { authorize, type Actor } from '../auth/actor.js';
 import type { LiveCall, LiveCalls } from '../calls/live-calls.js';
+import type { BoardPulse } from './board-pulse.js';
 import { importsInProgress, runningCallTasks, runningSmsBatches, staffStatuses, todayFigures, type ProgressRow, type StaffRow, type TodayFigures } from './board.query.js';
 
 export type BoardApproval = { kind: string; id: string; title: string; submittedAt: string; lines: Array<[string, string]> };
@@ -20,7 +21,7 @@ export type BoardSnapshot = {
   approvals: BoardApproval[];
 };
 
-export type BoardDeps = { liveCalls: LiveCalls; approvals: ApprovalService; timeZone: string };
+export type BoardDeps = { liveCalls: LiveCalls; approvals: ApprovalService; timeZone: string; /** Committed changes that call for a new snapshot. */ pulse: BoardPulse };
 
 /** The permission the board asks: whoever may see calls may watch the board (numbers are masked). */
 export const BOARD_PERMISSION = 'telephony:calls:view';

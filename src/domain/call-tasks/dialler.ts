@@ -82,6 +82,9 @@ async function runOnce(deps: DiallerDeps, taskId: number, options: { budgetMs?: 
   const budget = options.budgetMs ?? 4 * 60_000;
   await recoverLostAttempts(deps, taskId);
   let lastUnknownSweep = 0;
+  let devices: GatewayDevice[] | undefined;
+  let devicesReadAt = 0;
+  const lineNumbers = new Map<number, string | null>();
   while (Date.now() - started < budget) {
     const em = deps.fork();
     const task = await em.findOne(CallTaskSchema, { id: taskId });
@@ -102,7 +105,11 @@ async function runOnce(deps: DiallerDeps, taskId: number, options: { budgetMs?: 
       lastUnknownSweep = Date.now();
       await settleUnknowns(deps, em, taskId);
     }
-    const devices = await taskDevices(em, task.id);
+    // The task's devices are read again every few seconds (a device disabled meanwhile), not on every line freed.
+    if (!devices || Date.now() - devicesReadAt > 5000) {
+      devices = await taskDevices(em, task.id);
+      devicesReadAt = Date.now();
+    }
     const sw = deps.switch;
     const connected = Boolean(sw?.connected());
     const nowMs = now.getTime();
@@ -150,7 +157,7 @@ async function runOnce(deps: DiallerDeps, taskId: number, options: { budgetMs?: 
       // CPS: wait for the device's next originate slot before claiming (a STOP meanwhile is seen by the claim).
       const free = deps.lines.nextSlot(device.id);
       if (free > Date.now()) await sleep(free - Date.now());
-      const claimed = await claimAttempt(deps, task, phone, device, callId).catch((err: unknown) => {
+      const claimed = await claimAttempt(deps, task, phone, device, callId, lineNumbers).catch((err: unknown) => {
         deps.lines.release(callId);
         throw err;
       });
@@ -233,9 +240,10 @@ type Claimed = { callId: string; attempt: number; callerId: string | null };
  * is written with our call id. A crash after this commit never redials: the number is `dialing` without a
  * live dialler, and recovery settles it as `unknown`.
  */
-async function claimAttempt(deps: DiallerDeps, task: CallTask, phone: CallTaskPhone, device: GatewayDevice, callId: string): Promise<Claimed | 'not_running' | null> {
+async function claimAttempt(deps: DiallerDeps, task: CallTask, phone: CallTaskPhone, device: GatewayDevice, callId: string, lineNumbers: Map<number, string | null>): Promise<Claimed | 'not_running' | null> {
   const now = deps.clock.now();
-  const callerId = task.callerId ?? (await lineNumber(deps.fork(), device.id)) ?? deps.defaultCallerId;
+  if (!task.callerId && !lineNumbers.has(device.id)) lineNumbers.set(device.id, await lineNumber(deps.fork(), device.id));
+  const callerId = task.callerId ?? lineNumbers.get(device.id) ?? deps.defaultCallerId;
   const caller = callerId ? normalizePhone(callerId) : null;
   return deps.fork().transactional(async (tx) => {
     const running = await tx.findOne(CallTaskSchema, { id: task.id, status: 'RUNNING' }, { fields: ['id'], lockMode: LockMode.PESSIMISTIC_READ });

@@ -10,7 +10,8 @@ const sessionSchema = z.object({ expiresAt: z.string() });
 
 /**
  * Streams the board as Server-Sent Events: the snapshot first, then `calls` at every ring, answer and
- * hangup, as it happens — no polling. The actor is whoever the route's credential named.
+ * hangup, and a new `snapshot` after every committed change the board pulse reports — no polling.
+ * The actor is whoever the route's credential named.
  */
 async function streamBoard(ctx: RouteContext, deps: BoardDeps): Promise<undefined> {
   const first = await boardSnapshot(ctx.state.em, ctx.state.actor!, deps);
@@ -18,8 +19,30 @@ async function streamBoard(ctx: RouteContext, deps: BoardDeps): Promise<undefine
   const send = (event: string, data: unknown) => stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   send('snapshot', first);
   const unsubscribe = deps.liveCalls.subscribe(() => send('calls', deps.liveCalls.list()));
+  // A committed change (approval, recorded call, status): a fresh snapshot, one read at a time, the last change always read.
+  let reading = false;
+  let again = false;
+  let closed = false;
+  const resend = async () => {
+    if (reading) return void (again = true);
+    reading = true;
+    try {
+      do {
+        again = false;
+        const next = await boardSnapshot(ctx.state.em.fork(), ctx.state.actor!, deps);
+        if (!closed) send('snapshot', next);
+      } while (again && !closed);
+    } catch (err) {
+      ctx.state.log.warn({ err }, 'board snapshot for the stream failed');
+    } finally {
+      reading = false;
+    }
+  };
+  const unpulse = deps.pulse.subscribe(() => void resend());
   const close = () => {
+    closed = true;
     unsubscribe();
+    unpulse();
     stream.end();
   };
   ctx.req.once('close', close);

@@ -118,6 +118,12 @@ function approvalList(approvals: Approval[], actions: ApprovalActions): HTMLElem
 /** The whole board for one snapshot. */
 export function renderBoard(root: HTMLElement, s: Snapshot, actions: ApprovalActions): void {
   const names = new Map(s.staff.map((p) => [p.id, p.name]));
+  // A snapshot may arrive while a manager types a rejection reason: keep the open box and its text.
+  const drafts = new Map<string, { text: string; focused: boolean }>();
+  for (const box of root.querySelectorAll<HTMLElement>('li[data-approval] .reject-box:not([hidden])')) {
+    const area = box.querySelector('textarea')!;
+    drafts.set(box.closest('li')!.dataset.approval!, { text: area.value, focused: document.activeElement === area });
+  }
   root.replaceChildren(
     section('calls', '实时通话', s.calls.length, callList(s.calls, names)),
     section('staff', '销售状态', s.staff.length, staffList(s.staff)),
@@ -128,6 +134,15 @@ export function renderBoard(root: HTMLElement, s: Snapshot, actions: ApprovalAct
     section('approvals', '待审批', s.approvals.length, approvalList(s.approvals, actions)),
     h('p', { class: 'updated' }, `更新于 ${time(s.at)}`),
   );
+  for (const [key, draft] of drafts) {
+    const li = [...root.querySelectorAll<HTMLElement>('li[data-approval]')].find((el) => el.dataset.approval === key);
+    const box = li?.querySelector<HTMLElement>('.reject-box');
+    if (!box) continue;
+    box.hidden = false;
+    const area = box.querySelector('textarea')!;
+    area.value = draft.text;
+    if (draft.focused) area.focus();
+  }
 }
 
 /** The login form shown outside WeCom (or when the session ended). */

@@ -1,0 +1,250 @@
+/**
+ * The call-task dialler at its line limit: N numbers (default 10,000) on 2 gateway devices × 4 lines, dialled
+ * by the real dialler through the real event-socket client and telephony door (the app booted by the
+ * composition root) to the fake FreeSWITCH, whose callees answer 60 % after 2–10 s of ringing (talk 1–5 s),
+ * are busy 10 %, do not answer 20 % (ringing the full CALL_TASK_RING_SECONDS), and are invalid 10 %; busy and
+ * no answer are retried after 30 minutes up to 3 attempts (the defaults).
+ *
+ * Time is compressed `--speedup` times (default 100): the app runs on a clock that advances that much faster
+ * than the wall clock, the fake callees ring and talk that much shorter, and the CPS limit of 1 originate per
+ * second per device becomes `speedup` per real second. Figures in "sim" are in the compressed time (what the
+ * production dialler would see); latencies in "real ms" are wall-clock (what the code costs).
+ *   npm run bench -- call-tasks [--numbers 10000] [--speedup 100] [--dialect mysql|sqlite]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { start } from '../src/composition/root.js';
+import { PERMISSIONS } from '../src/domain/auth/permissions.js';
+import { CallTaskPhoneSchema } from '../src/domain/call-tasks/call-task-phone.entity.js';
+import { createCallTask, setCallTaskStatus } from '../src/domain/call-tasks/call-task.service.js';
+import { runCallTask } from '../src/domain/call-tasks/dialler.js';
+import { LineBook } from '../src/domain/call-tasks/line-book.js';
+import { ConsentSchema } from '../src/domain/compliance/consent.entity.js';
+import type { Clock } from '../src/domain/ports/clock.port.js';
+import { createStaff } from '../src/domain/staff/staff.service.js';
+import { GatewayDeviceSchema } from '../src/domain/voice-gateways/gateway-device.entity.js';
+import { createTestDatabase, type Dialect } from '../test/support/database.js';
+import { FakeEventSocket, type FakeOutboundCall, type OriginateOutcome } from '../test/telephony/support/fake-switch.js';
+import { recordingQueue } from '../test/call-tasks/support/movable-clock.js';
+
+export const description = 'call-task dialler: 10,000 numbers on 2 devices × 4 lines, in flight per device, CPS, line use, free→originate p50/p99, RSS';
+
+const LINES = 4;
+const CPS = 1;
+const RING_SECONDS = 30;
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]! : NaN;
+};
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+/** A small seeded generator: the same outcomes on every run. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A clock running `speedup` times faster than the wall clock from `start`. */
+function compressedClock(startAt: Date, speedup: number): Clock & { toReal(simMs: number): number } {
+  const realStart = Date.now();
+  return {
+    now: () => new Date(startAt.getTime() + (Date.now() - realStart) * speedup),
+    toReal: (simMs) => simMs / speedup,
+  };
+}
+
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { numbers: { type: 'string', default: '10000' }, speedup: { type: 'string', default: '100' }, dialect: { type: 'string', default: 'mysql' } } });
+  const total = Number(values.numbers);
+  const speedup = Number(values.speedup);
+  const dialect = values.dialect as Dialect;
+  const random = rng(20261130);
+  const outcome = (): OriginateOutcome => {
+    const r = random();
+    const sim = (s: number) => Math.round((s * 1000) / speedup);
+    if (r < 0.6) return { kind: 'answer', afterMs: sim(2 + random() * 8), talkMs: sim(1 + random() * 4) };
+    if (r < 0.7) return { kind: 'busy', afterMs: sim(0.5 + random()) };
+    if (r < 0.9) return { kind: 'no_answer', ringMs: sim(RING_SECONDS) };
+    return { kind: 'invalid' };
+  };
+
+  const db = await createTestDatabase(dialect);
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-call-tasks-'));
+  const fs = await new FakeEventSocket().start();
+  fs.gateways.set('bench-a', 'UP');
+  fs.gateways.set('bench-b', 'UP');
+  // 08:00 Beijing tomorrow: the day's calling window is open for the whole run.
+  const d = new Date();
+  const clock = compressedClock(new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1, 0, 0, 0)), speedup);
+  const app = await start(
+    {
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dataDir,
+      DATABASE_URL: db.url,
+      JOBS_ENABLED: 'false',
+      FREESWITCH_ESL_HOST: '127.0.0.1',
+      FREESWITCH_ESL_PORT: String(fs.port),
+      FREESWITCH_ESL_PASSWORD: fs.password,
+      FREESWITCH_SOCKET_PORT: '0',
+      MARKETING_HOURS: '00:00-24:00',
+      CALL_TASK_RING_SECONDS: String(RING_SECONDS),
+    },
+    { clock },
+  );
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  try {
+    await app.telephony!.events.ready();
+    const phones = Array.from({ length: total }, (_, i) => `137${String(i).padStart(8, '0')}`);
+    for (const x of phones) fs.outcome(x, outcome());
+    const em = app.orm.em.fork();
+    const devices = ['bench-a', 'bench-b'].map((name) => em.create(GatewayDeviceSchema, { name, host: '10.0.0.9', sipProfile: 'external', lineCount: LINES, status: 'online' }));
+    await em.flush();
+    for (let i = 0; i < phones.length; i += 2000) {
+      await app.orm.em.fork().insertMany(
+        ConsentSchema,
+        phones.slice(i, i + 2000).map((p) => ({ phone: `+86${p}`, phoneLast8: p.slice(-8), channel: 'call' as const, state: 'granted' as const, source: 'bench', recordedAt: new Date(0) })),
+      );
+    }
+    const staff = await createStaff(app.orm.em.fork(), { name: '经理', role: 'manager' }, { actorStaffId: null, channel: 'system' });
+    const actor = { staffId: staff.id, name: '经理', role: 'manager', permissions: new Set<string>(PERMISSIONS), channel: 'api' as const };
+    const svc = { ...app.callTasks.deps, jobs: recordingQueue() };
+    const { taskId } = await createCallTask(app.orm.em.fork(), svc, actor, { name: '基准', phoneNumbers: phones, callScript: '您好', mode: 'robot', deviceIds: devices.map((x) => x.id) });
+    await setCallTaskStatus(app.orm.em.fork(), svc, actor, taskId, 'START');
+
+    // The switch's view: every originate (real ms), the gateway's calls alive, every line freed.
+    type Seen = { at: number; gateway: string; call: FakeOutboundCall; attempt: string; first: boolean };
+    const originates: Seen[] = [];
+    const frees: Array<{ at: number; gateway: string }> = [];
+    const alive = new Map<string, number>();
+    const maxAlive = new Map<string, number>();
+    const dialled = new Set<string>();
+    const endOf = new Map<FakeOutboundCall, number>();
+    let watching = true;
+    void (async () => {
+      for (let n = 1; watching; n++) {
+        const call = await fs.waitForOriginate(n);
+        if (!watching) return;
+        const at = performance.now();
+        const gateway = /^sofia\/gateway\/([^/]+)\//.exec(call.endpoint)?.[1] ?? '';
+        alive.set(gateway, (alive.get(gateway) ?? 0) + 1);
+        maxAlive.set(gateway, Math.max(maxAlive.get(gateway) ?? 0, alive.get(gateway)!));
+        originates.push({ at, gateway, call, attempt: `${call.destination}#${call.vars['salesops_attempt']}`, first: !dialled.has(call.destination) });
+        dialled.add(call.destination);
+        fs.outcome(call.destination, outcome()); // the next attempt's callee behaves anew
+        void call.ended.then(() => {
+          endOf.set(call, performance.now());
+          alive.set(gateway, alive.get(gateway)! - 1);
+          frees.push({ at: performance.now(), gateway });
+        });
+      }
+    })();
+
+    // The process's line book at the compressed pace (1 originate per simulated second per device).
+    const lines = new LineBook(CPS * speedup);
+    app.telephony!.switch.onCallEnded((ended) => lines.release(ended.callId));
+    const jobs = recordingQueue();
+    // As sent: the instant each originate leaves the dialler (the switch's arrival adds event-loop jitter).
+    const sent = new Map<string, number[]>();
+    const port = app.telephony!.switch;
+    const timed: typeof port = {
+      ...port,
+      originate: (req) => {
+        const list = sent.get(req.gateway) ?? [];
+        sent.set(req.gateway, list);
+        list.push(performance.now());
+        return port.originate(req);
+      },
+    };
+    const deps = { ...app.callTasks.dialler(), lines, jobs, switch: timed };
+    const started = performance.now();
+    const simStarted = clock.now().getTime();
+    let result: string;
+    for (;;) {
+      result = await runCallTask(deps, taskId, { budgetMs: 30 * 60_000 });
+      if (result !== 'waiting' && result !== 'budget') break;
+      const next = jobs.queued.at(-1)?.runAt?.getTime() ?? clock.now().getTime();
+      const waitReal = clock.toReal(next - clock.now().getTime());
+      if (waitReal > 0) await new Promise((r) => setTimeout(r, waitReal));
+    }
+    const realMs = performance.now() - started;
+    const simMs = clock.now().getTime() - simStarted;
+    watching = false;
+
+    // Line use while numbers were never dialled yet (the first pass): busy line time / (8 lines × that span).
+    const t0 = originates[0]!.at;
+    const t1 = originates.filter((o) => o.first).at(-1)!.at;
+    let busy = 0;
+    for (const o of originates) {
+      const end = endOf.get(o.call) ?? t1;
+      busy += Math.max(0, Math.min(end, t1) - Math.max(o.at, t0));
+    }
+    const utilisation = busy / (2 * LINES * (t1 - t0));
+
+    // Free → next originate on the same gateway, during the first pass (a number was always due).
+    const gaps: number[] = [];
+    const gapsBeyondCps: number[] = [];
+    for (const g of ['bench-a', 'bench-b']) {
+      const mine = originates.filter((o) => o.gateway === g && o.at <= t1);
+      const freed = frees.filter((f) => f.gateway === g && f.at < t1).sort((a, b) => a.at - b.at);
+      let k = 0;
+      for (const f of freed) {
+        while (k < mine.length && mine[k]!.at < f.at) k++;
+        const next = mine[k];
+        if (!next) break;
+        const prev = mine[k - 1];
+        gaps.push(next.at - f.at);
+        // Less the wait the CPS limit imposes (the previous originate's slot), what the code itself took.
+        const slot = prev ? prev.at + 1000 / (CPS * speedup) : f.at;
+        gapsBeyondCps.push(next.at - Math.max(f.at, slot));
+        k++;
+      }
+    }
+
+    // CPS: the most originates in any simulated second, per device.
+    const perSecond = (g: string, asSent = false) => {
+      const ts = asSent ? sent.get(g) ?? [] : originates.filter((o) => o.gateway === g).map((o) => o.at);
+      let best = 0;
+      for (let i = 0, j = 0; i < ts.length; i++) {
+        while (ts[i]! - ts[j]! >= 1000 / speedup) j++;
+        best = Math.max(best, i - j + 1);
+      }
+      return best;
+    };
+    const attempts = originates.map((o) => o.attempt);
+    const uuids = originates.map((o) => o.call.uuid);
+    const duplicates = attempts.length - new Set(attempts).size + (uuids.length - new Set(uuids).size);
+    const final = await app.orm.em.fork().count(CallTaskPhoneSchema, { task: taskId, status: { $nin: ['pending', 'dialing', 'unknown'] } });
+    const simRate = originates.length / (simMs / 1000);
+
+    console.log(
+      [
+        `call-task dialler on ${dialect}: ${total.toLocaleString('en-US')} numbers, 2 devices × ${LINES} lines, time ×${speedup} (result ${result}, ${final.toLocaleString('en-US')} numbers final)`,
+        `  ${originates.length.toLocaleString('en-US')} originates in ${(realMs / 1000).toFixed(0)} s real = ${(simMs / 3_600_000).toFixed(2)} h simulated`,
+        `  most calls in flight per device: ${[...maxAlive.entries()].map(([g, n]) => `${g} ${n}`).join(', ')} (limit ${LINES}); line book peak ${[...lines.peak.values()].join(', ')}`,
+        `  originates per simulated second per device, as sent: max ${perSecond('bench-a', true)} / ${perSecond('bench-b', true)} (limit ${CPS}); as they reached the switch: max ${perSecond('bench-a')} / ${perSecond('bench-b')} (event-loop jitter at ×${speedup}); average ${simRate.toFixed(2)}/s for both`,
+        `  line utilisation while undialled numbers remain: ${(utilisation * 100).toFixed(1)} % (aim ≥ 90 %)`,
+        `  line freed → next originate on it: p50 ${pct(gaps, 50).toFixed(1)} ms, p99 ${pct(gaps, 99).toFixed(1)} ms real (n=${gaps.length}); beyond the CPS wait: p50 ${pct(gapsBeyondCps, 50).toFixed(1)} ms, p99 ${pct(gapsBeyondCps, 99).toFixed(1)} ms (aim p99 ≤ 20 ms)`,
+        `  peak RSS ${mb(peakRss)}; duplicates (an attempt or call id originated twice): ${duplicates}`,
+      ].join('\n'),
+    );
+  } finally {
+    clearInterval(sampler);
+    await app.stop();
+    await fs.stop();
+    await db.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
