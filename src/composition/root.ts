@@ -1,3 +1,4 @@
+import type { Notifier } from '../domain/ports/notifier.port.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/sql';
@@ -73,6 +74,8 @@ export type StartOptions = {
   wechatyPuppet?: PUPPET.impls.PuppetInterface;
   /** Where "now" comes from (default the system clock); tests and benchmarks move it. */
   clock?: Clock;
+  /** Every staff notification goes here instead of the chat doors (the chat CLI prints the cards). */
+  notifier?: Notifier;
 };
 
 /** The whole application built and not yet started: no connection is open, no timer runs. */
@@ -123,7 +126,7 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
 
   const callTaskDeps = callTasks.serviceDeps(shared);
   const chatCapability = chat.wire(shared, { wechatyPuppet: options.wechatyPuppet, callTasks: callTaskDeps });
-  const platform: Platform = { ...shared, notifier: chatCapability.notifier };
+  const platform: Platform = { ...shared, notifier: options.notifier ?? chatCapability.notifier };
   const liveCalls = new LiveCalls();
   const telephonyCapability = telephony.wire(platform, { liveCalls, onCallRecorded: () => boardPulse.changed('calls') });
   const door = telephonyCapability.door;
