@@ -4,6 +4,7 @@
  *   token:issue --staff <id>
  *   import <customers|members|visits|consents|events> <file.csv|file.xlsx> [--encoding auto|utf8|gbk]
  *   import:errors <import id>
+ *   chat --as <staff id|name> "<text>" | --click <key> | --cards
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
@@ -18,7 +19,10 @@ const USAGE = `usage:
   npm run cli -- staff:create --name <姓名> --role <sales|manager|admin|duty> [--mobile <手机号>] [--wecom-user <userid>] [--office-ext <分机>]
   npm run cli -- token:issue --staff <id>
   npm run cli -- import <customers|members|visits|consents|events> <file.csv|file.xlsx> [--encoding auto|utf8|gbk]
-  npm run cli -- import:errors <import id>     (the rejected rows as CSV)`;
+  npm run cli -- import:errors <import id>     (the rejected rows as CSV)
+  npm run cli -- chat --as <staff id|name> "<message>"   (a chat command, as in WeCom; cards printed with their buttons)
+  npm run cli -- chat --as <staff id|name> --click <key> (press a card button)
+  npm run cli -- chat --as <staff id|name> --cards       (the cards waiting for that member)`;
 
 const [command, ...rest] = process.argv.slice(2);
 const { values, positionals } = parseArgs({
@@ -32,6 +36,9 @@ const { values, positionals } = parseArgs({
     'office-ext': { type: 'string' },
     staff: { type: 'string' },
     encoding: { type: 'string' },
+    as: { type: 'string' },
+    click: { type: 'string' },
+    cards: { type: 'boolean' },
   },
   strict: true,
 });
@@ -40,6 +47,11 @@ const { values, positionals } = parseArgs({
 type Answer = string | { ok: boolean; text: string };
 
 async function run(): Promise<Answer> {
+  if (command === 'chat') {
+    // The chat command builds the whole app (the same router and services as the chat doors).
+    const { chatCommand } = await import('./chat-command.js');
+    return chatCommand(process.env, { as: values.as, text: positionals.join(' ') || undefined, click: values.click, cards: values.cards });
+  }
   const config = loadConfig(process.env);
   const orm = await connectOrm(config.database);
   try {

@@ -1,3 +1,4 @@
+import type { Notifier } from '../domain/ports/notifier.port.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/sql';
@@ -73,6 +74,8 @@ export type StartOptions = {
   wechatyPuppet?: PUPPET.impls.PuppetInterface;
   /** Where "now" comes from (default the system clock); tests and benchmarks move it. */
   clock?: Clock;
+  /** Every staff notification goes here instead of the chat doors (the chat CLI prints the cards). */
+  notifier?: Notifier;
 };
 
 /** The whole application built and not yet started: no connection is open, no timer runs. */
@@ -123,10 +126,18 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
 
   const callTaskDeps = callTasks.serviceDeps(shared);
   const chatCapability = chat.wire(shared, { wechatyPuppet: options.wechatyPuppet, callTasks: callTaskDeps });
-  const platform: Platform = { ...shared, notifier: chatCapability.notifier };
+  const platform: Platform = { ...shared, notifier: options.notifier ?? chatCapability.notifier };
   const liveCalls = new LiveCalls();
   const telephonyCapability = telephony.wire(platform, { liveCalls, onCallRecorded: () => boardPulse.changed('calls') });
-  const callTasksCapability = callTasks.wire(platform, { deps: callTaskDeps, switch: telephonyCapability.door?.switch });
+  const door = telephonyCapability.door;
+  const socketHost = config.telephony?.socket.host;
+  const callTasksCapability = callTasks.wire(platform, {
+    deps: callTaskDeps,
+    switch: door?.switch,
+    // FreeSWITCH connects to the address we listen on (a wildcard listen: the switch is on this machine).
+    socketAddress: () => (door?.socketPort() ? `${socketHost === '0.0.0.0' || socketHost === '::' || !socketHost ? '127.0.0.1' : socketHost}:${door.socketPort()}` : undefined),
+    analysis: telephonyCapability.analysis,
+  });
   const capabilities: Capability[] = [
     chatCapability,
     staff.wire(platform, { jobs: { list: (query) => listJobs(scheduler.agenda, query) } }),

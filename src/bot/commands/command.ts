@@ -6,10 +6,10 @@ import type { CallTaskDeps } from '../../domain/call-tasks/call-task-deps.js';
 import type { Staff } from '../../domain/staff/staff.entity.js';
 import type { Logger } from '../../logging/logger.js';
 
-/** Which chat door a message came through; also the audit channel. */
-export type ChatChannel = 'wecom' | 'wechaty';
+/** Which chat door a message came through (cli: the operator's chat CLI); also the audit channel. */
+export type ChatChannel = 'wecom' | 'wechaty' | 'cli';
 
-/** Who wrote: a WeCom member (user id) or a WeChat contact (Wechaty contact id). */
+/** Who wrote: a WeCom member (user id), a WeChat contact (Wechaty contact id) or, from the CLI, a staff id. */
 export type ChatSender = { channel: ChatChannel; senderId: string };
 
 export type BotDeps = {

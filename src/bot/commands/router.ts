@@ -45,6 +45,7 @@ export function createCommandRouter(orm: Orm, deps: BotDeps): CommandRouter {
   }
 
   async function findStaff(em: EntityManager, sender: ChatSender): Promise<Staff | null> {
+    if (sender.channel === 'cli') return /^\d{1,9}$/.test(sender.senderId) ? em.findOne(StaffSchema, { id: Number(sender.senderId), active: true }) : null;
     const where = sender.channel === 'wecom' ? { wecomUserId: sender.senderId } : { wechatContactId: sender.senderId };
     return em.findOne(StaffSchema, { ...where, active: true });
   }
@@ -124,6 +125,7 @@ export function createCommandRouter(orm: Orm, deps: BotDeps): CommandRouter {
 }
 
 function notBound(sender: ChatSender): string {
+  if (sender.channel === 'cli') return `没有编号为 ${sender.senderId} 的在职员工。`;
   return sender.channel === 'wecom'
     ? '你的企业微信账号还没有登记为员工，请联系管理员。'
     : '你还没有绑定员工身份：请在企业微信里向应用发送“绑定”获取绑定码，然后在这里发送“绑定 <绑定码>”。';

@@ -60,3 +60,12 @@ export function toPlainText(n: StaffNotification): string {
   else if (n.kind === 'todo') hint = `完成后回复“完成 ${n.todoId}”`;
   return safe([head, body, hint].filter(Boolean).join('\n'));
 }
+
+/**
+ * A card as plain lines for a terminal (the chat CLI): source and title, its label/value rows, then its
+ * buttons with the key a click sends (`--click <key>`). Numbers masked like every rendering.
+ */
+export function toCardText(n: StaffNotification): { lines: string[]; buttons: Array<{ key: string; text: string }> } {
+  const body = n.kind === 'text' ? n.text.split('\n') : linesOf(n).map(([k, v]) => `${k}：${v || '—'}`);
+  return { lines: [`【${SOURCE[n.kind]}】${n.title}`, ...body].map(safe), buttons: buttonsOf(n) };
+}

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from '../../logging/logger.js';
 import type { Orm } from '../../db/orm.js';
 import type { Actor } from '../../domain/auth/actor.js';
+import { withRequestId } from '../../domain/audit/request-scope.js';
 
 export type AuthenticatedStaff = { id: number; name: string; role: string; permissions: ReadonlySet<string> };
 
@@ -30,7 +31,8 @@ export function requestContext(orm: Orm, logger: Logger): Middleware<AppState> {
     ctx.set('X-Request-Id', requestId);
     const started = performance.now();
     try {
-      await next();
+      // Audit rows written while this request is handled carry its id.
+      await withRequestId(requestId, next);
     } finally {
       ctx.state.log.info(
         { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) },
