@@ -195,6 +195,9 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
     expect(detail).toMatchObject({ successfulCalls: 1, abandonedCalls: 1, abandonRate: 1 });
     const list = await listCallTasks(em, manager, { page: 1, size: 50, sort: 'createTime', order: 'desc' });
     expect(list.rows.find((r) => r.taskId === taskId)).toMatchObject({ abandonedCalls: 1, abandonRate: 1 });
+    // The creator's completion card (sent once the call's analysis is done) has the new figures.
+    const done = await waitFor(() => wecom.sent.filter((m) => m.touser === `mgr-${dialect}`).find((m) => cardText(m).includes(`任务编号：${taskId}`)), 'the completion card');
+    expect(cardText(done)).toContain('放弃：1（放弃率 100.0%）');
   }, 180_000);
 
   /** The robot's menu is running on the call's channel: the callee presses `digit` (null: presses nothing). */
@@ -300,6 +303,8 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
     expect((await check.findOneOrFail(CallTaskPhoneSchema, { task: taskId })).intended).toBe(true);
     expect(await check.findOneOrFail(FollowUpTaskSchema, { relatedRecordId: call.uuid })).toMatchObject({ assignedTo: manager.staffId, reason: 'call_task_high_intention' });
     expect((await listCallTasks(check, manager, { page: 1, size: 50, sort: 'createTime', order: 'desc' })).rows.find((r) => r.taskId === taskId)!.intendedCustomers).toBe(1);
+    const completion = await waitFor(() => sentTo(`mgr-${dialect}`, wecomBefore).find((m) => cardText(m).includes(`任务编号：${taskId}`)), 'the completion card');
+    expect(cardText(completion)).toContain('意向客户：1');
   }, 180_000);
 
   it('analysis: a model that answers invalid JSON is asked once more, then the call is FAILED with the reason', async () => {

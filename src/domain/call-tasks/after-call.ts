@@ -4,6 +4,8 @@ import type { LanguageModel } from '../ports/language-model.port.js';
 import type { Notifier } from '../ports/notifier.port.js';
 import type { Transcriber } from '../ports/transcriber.port.js';
 import { analyseTaskCall } from './task-call-analysis.js';
+import { CallTaskSchema } from './call-task.entity.js';
+import { notifyTaskFinished } from './completion-card.js';
 import { makeTaskLead } from './task-leads.js';
 
 export type AfterCallDeps = { em: EntityManager; notifier: Notifier; transcriber: Transcriber; model: LanguageModel; timeZone: string; now(): Date };
@@ -25,5 +27,8 @@ export async function afterTaskCall(deps: AfterCallDeps, callRecordId: number): 
   if (call.analysisStatus !== 'PENDING' && call.analysisStatus !== 'PROCESSING') return { lead, analysis: 'none' };
   const analysis = await analyseTaskCall({ em: em.fork(), transcriber: deps.transcriber, model: deps.model }, call.id);
   if (analysis?.intention === '高意向' && (await makeTaskLead(leadDeps(), call.id, 'high_intention'))) lead = 'high_intention';
+  // The task ended while this call waited for its analysis: the completion card waited for it.
+  const task = await em.fork().findOne(CallTaskSchema, { id: call.task });
+  if (task && (task.status === 'COMPLETED' || task.status === 'FAILED')) await notifyTaskFinished(em, deps.notifier, task.id);
   return { lead, analysis: analysis ? 'completed' : 'failed' };
 }
