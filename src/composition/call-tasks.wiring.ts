@@ -5,6 +5,10 @@ import type { SwitchPort } from '../domain/ports/switch.port.js';
 import { GatewayLineSchema } from '../domain/voice-gateways/gateway-line.entity.js';
 import { normalizePhone } from '../domain/shared/phone.js';
 import { callTaskJob } from '../jobs/call-task.job.js';
+import { callTaskAfterCallJob, callTaskPromptsJob } from '../jobs/call-task-after-call.job.js';
+import type { LanguageModel } from '../domain/ports/language-model.port.js';
+import type { SpeechSynthesizer } from '../domain/ports/speech-synthesizer.port.js';
+import type { Transcriber } from '../domain/ports/transcriber.port.js';
 import { callTaskRoutes } from '../miniapp-api/routes/lead-generation/call-tasks.routes.js';
 import type { Capability, Platform } from './capability.js';
 
@@ -38,7 +42,16 @@ export function serviceDeps(platform: Omit<Platform, 'notifier'>): CallTaskDeps 
  * Call tasks (seed 004): the eight routes and the dialler job over the one call-task service; the dialler
  * dials through the telephony door's switch port (none: a running task waits, then FAILs after 10 minutes).
  */
-export function wire(platform: Platform, options: { deps: CallTaskDeps; switch: SwitchPort | undefined }): CallTasksCapability {
+export function wire(
+  platform: Platform,
+  options: {
+    deps: CallTaskDeps;
+    switch: SwitchPort | undefined;
+    /** Where the switch hands an answered task call: our outbound-socket server (host:port), once listening. */
+    socketAddress?: () => string | undefined;
+    analysis: { model: LanguageModel; transcriber: Transcriber; speech: SpeechSynthesizer | undefined };
+  },
+): CallTasksCapability {
   const { config } = platform;
   const lines = new LineBook(config.callTasks.cps);
   options.switch?.onCallEnded((ended) => lines.release(ended.callId));
@@ -54,13 +67,18 @@ export function wire(platform: Platform, options: { deps: CallTaskDeps; switch: 
     notifier: platform.notifier,
     ringSeconds: config.callTasks.ringSeconds,
     defaultCallerId,
-    destination: (task) => `call_task_${task.mode} XML salesops`,
+    // The answered callee goes to our outbound socket (the task-call flow): no dialplan extension needed.
+    destination: () => `&socket(${options.socketAddress?.() ?? '127.0.0.1:8084'} async full)`,
     log: (fields, message) => log.info(fields, message),
   });
   return {
     name: 'call-tasks',
     routes: { staff: [callTaskRoutes(options.deps)] },
-    jobs: [callTaskJob(dialler)],
+    jobs: [
+      callTaskJob(dialler),
+      callTaskAfterCallJob({ fork: platform.fork, notifier: platform.notifier, transcriber: options.analysis.transcriber, model: options.analysis.model, timeZone: config.businessTimeZone, now: () => platform.clock.now() }),
+      callTaskPromptsJob({ fork: platform.fork, speech: options.analysis.speech, recordingsDir: config.recordings.dir, log: (fields, message) => log.info(fields, message) }),
+    ],
     deps: options.deps,
     dialler,
     lines,

@@ -129,7 +129,15 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
   const platform: Platform = { ...shared, notifier: options.notifier ?? chatCapability.notifier };
   const liveCalls = new LiveCalls();
   const telephonyCapability = telephony.wire(platform, { liveCalls, onCallRecorded: () => boardPulse.changed('calls') });
-  const callTasksCapability = callTasks.wire(platform, { deps: callTaskDeps, switch: telephonyCapability.door?.switch });
+  const door = telephonyCapability.door;
+  const socketHost = config.telephony?.socket.host;
+  const callTasksCapability = callTasks.wire(platform, {
+    deps: callTaskDeps,
+    switch: door?.switch,
+    // FreeSWITCH connects to the address we listen on (a wildcard listen: the switch is on this machine).
+    socketAddress: () => (door?.socketPort() ? `${socketHost === '0.0.0.0' || socketHost === '::' || !socketHost ? '127.0.0.1' : socketHost}:${door.socketPort()}` : undefined),
+    analysis: telephonyCapability.analysis,
+  });
   const capabilities: Capability[] = [
     chatCapability,
     staff.wire(platform, { jobs: { list: (query) => listJobs(scheduler.agenda, query) } }),

@@ -2,6 +2,8 @@ import type { LanguageModel } from '../domain/ports/language-model.port.js';
 import type { Transcriber } from '../domain/ports/transcriber.port.js';
 import type { VoiceGateway } from '../domain/ports/voice-gateway.port.js';
 import { createOpenAiTranscriber } from '../gateways/openai/openai-transcriber.js';
+import { createOpenAiSpeech } from '../gateways/openai/openai-speech.js';
+import type { SpeechSynthesizer } from '../domain/ports/speech-synthesizer.port.js';
 import { callAnalysisJob, voicemailJob, callSweepJob, CALL_SWEEP_EVERY, CALL_SWEEP_JOB } from '../jobs/call-analysis.job.js';
 import { recordingDownloadRoutes, recordingLinkRoutes } from '../miniapp-api/routes/telephony/recordings.routes.js';
 import { routingRulesRoutes } from '../miniapp-api/routes/telephony/routing-rules.routes.js';
@@ -11,6 +13,8 @@ import type { Capability, Platform } from './capability.js';
 import type { LiveCalls } from '../domain/calls/live-calls.js';
 
 export type TelephonyCapability = Capability & {
+  /** The model, transcriber and speech service the call-task jobs share with the 400 analysis. */
+  analysis: { model: LanguageModel; transcriber: Transcriber; speech: SpeechSynthesizer | undefined };
   /** FreeSWITCH originate when telephony is configured (outreach's voice override), else undefined. */
   voice: VoiceGateway | undefined;
   door: TelephonyDoor | undefined;
@@ -27,10 +31,11 @@ export function wire(platform: Platform, extra: { liveCalls?: LiveCalls; onCallR
   const { config, logger, fork, notifier } = platform;
   const model = platform.languageModel ?? notConfiguredModel;
   const transcriber = config.model.transcription ? createOpenAiTranscriber(config.model.transcription) : notConfiguredTranscriber;
+  const speech = config.model.speech ? createOpenAiSpeech(config.model.speech) : undefined;
   const jobDeps = { fork, model, transcriber, notifier, timeZone: config.businessTimeZone };
   const recordings = { secret: config.auth.appSecret, recordingsDir: config.recordings.dir };
   const door = config.telephony
-    ? createTelephony({ config: config.telephony, fork, logger, notifier, jobs: platform.jobs, timeZone: config.businessTimeZone, liveCalls: extra.liveCalls, onCallRecorded: extra.onCallRecorded, clock: platform.clock })
+    ? createTelephony({ config: config.telephony, fork, logger, notifier, jobs: platform.jobs, timeZone: config.businessTimeZone, liveCalls: extra.liveCalls, onCallRecorded: extra.onCallRecorded, speech, agentSeconds: config.callTasks.agentSeconds, clock: platform.clock })
     : undefined;
   if (door) {
     platform.metrics.sources.eslConnected = () => door.events.connected();
@@ -39,6 +44,7 @@ export function wire(platform: Platform, extra: { liveCalls?: LiveCalls; onCallR
   }
   return {
     name: 'telephony',
+    analysis: { model, transcriber, speech },
     routes: {
       staff: [salesStatusRoutes(), routingRulesRoutes(), recordingLinkRoutes(recordings)],
       public: [recordingDownloadRoutes(recordings)],

@@ -18,6 +18,12 @@ export const modelSection = defineSection({
     TRANSCRIBE_API_KEY: z.string().min(1).optional(),
     TRANSCRIBE_MODEL: z.string().min(1).default('whisper-1'),
     TRANSCRIBE_TIMEOUT_MS: ms.max(600_000).default(60_000),
+    /** Text to speech for call-task prompts (OpenAI-compatible audio.speech); off unless TTS_BASE_URL is set. */
+    TTS_BASE_URL: url.optional(),
+    TTS_API_KEY: z.string().min(1).optional(),
+    TTS_MODEL: z.string().trim().min(1).max(100).default('tts-1'),
+    TTS_VOICE: z.string().trim().min(1).max(100).default('alloy'),
+    TTS_TIMEOUT_MS: ms.max(120_000).default(30_000),
   },
   build(e) {
     const configured = Boolean(e.OPENAI_BASE_URL || e.OPENAI_API_KEY);
@@ -34,6 +40,9 @@ export const modelSection = defineSection({
               timeoutMs: e.TRANSCRIBE_TIMEOUT_MS,
             }
           : undefined,
+      speech: e.TTS_BASE_URL
+        ? { baseUrl: e.TTS_BASE_URL, apiKey: e.TTS_API_KEY ?? e.OPENAI_API_KEY ?? 'not-needed', model: e.TTS_MODEL, voice: e.TTS_VOICE, timeoutMs: e.TTS_TIMEOUT_MS }
+        : undefined,
     };
   },
 });

@@ -7,6 +7,7 @@ import { localParts } from '../domain/shared/business-time.js';
 import { maskPhone } from '../domain/shared/phone.js';
 import { bridgeString } from './bridge-string.js';
 import { eslLogger } from './esl-logger.js';
+import { runTaskCall, type TaskCallHooks } from './task-call-flow.js';
 
 export type CallServerOptions = {
   host: string;
@@ -21,6 +22,10 @@ export type CallServerOptions = {
   logger: Logger;
   /** The domain's handling of a new 400 call (identify, plan, screen-pop, store). */
   onCall(call: { uuid: string; callerNumber: string; calleeNumber: string; ivrChoice: string | null; receivedAt: Date }): Promise<InboundCallResult>;
+  /** Answered calls of call tasks (`originate … &socket(…)`, tagged `salesops_call=outbound`); none: hung up. */
+  taskCalls?: TaskCallHooks;
+  /** The switch's own TTS (`<engine>|<voice>`) for task-call prompts without a prepared WAV. */
+  tts?: string;
 };
 
 export type CallServer = { port(): number; close(graceMs?: number): Promise<void>; stats: { calls: number; failed: number } };
@@ -30,9 +35,10 @@ const SAFE_UUID = /^[A-Za-z0-9-]{8,64}$/;
 const TALK_LIMIT_MS = 4 * 3_600_000;
 
 /** Where a call flow was when the switch closed the control socket (it does so when the channel hangs up). */
-type Stage = 'setup' | 'bridge' | 'voicemail';
+type Stage = 'setup' | 'bridge' | 'voicemail' | 'prompt';
 const ENDED_DURING: Record<Stage, string> = {
   setup: 'caller hung up before being connected',
+  prompt: 'callee hung up during a prompt',
   bridge: 'call ended while ringing or talking (the switch closed the socket before reporting the bridge; the hangup event settles the call)',
   voicemail: 'caller hung up during the voicemail',
 };
@@ -70,6 +76,16 @@ export async function startCallServer(options: CallServerOptions): Promise<CallS
     if (!uuid || !SAFE_UUID.test(uuid)) {
       log.warn({ uuid: String(uuid).slice(0, 80) }, 'channel data without a usable Unique-ID: hanging up');
       await call.hangup('NORMAL_TEMPORARY_FAILURE');
+      return;
+    }
+    if (decoded(data['variable_salesops_call']) === 'outbound') {
+      const callId = decoded(data['variable_salesops_call_id']) || uuid;
+      if (!options.taskCalls) {
+        log.warn({ uuid }, 'task call handed to the socket but call tasks are not wired: hanging up');
+        await call.hangup('NORMAL_CLEARING');
+        return;
+      }
+      await runTaskCall(call, uuid, callId, { hooks: options.taskCalls, gateway: options.gateway, recordingsDir: options.recordingsDir, ringback: options.ringback, tts: options.tts ?? 'tts_commandline|default', commandTimeoutMs: options.commandTimeoutMs, timeZone: options.timeZone, log }, (stage) => (progress.stage = stage));
       return;
     }
     const receivedAt = new Date();

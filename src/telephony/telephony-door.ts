@@ -17,6 +17,11 @@ import { createFreeSwitchSwitch, type FreeSwitchSwitch } from './freeswitch-swit
 import { checkTtsEngine } from './tts-check.js';
 import { settleCall } from '../domain/call-tasks/attempt-outcome.js';
 import { notifyTaskFinished } from '../domain/call-tasks/completion-card.js';
+import { abandonTaskCall, answerTaskCall, robotKey } from '../domain/call-tasks/answered-call.js';
+import { CALL_TASK_AFTER_CALL_JOB } from '../domain/call-tasks/call-task-deps.js';
+import { preparedPrompt } from '../domain/call-tasks/prompt-audio.js';
+import type { SpeechSynthesizer } from '../domain/ports/speech-synthesizer.port.js';
+import type { TaskCallHooks } from './task-call-flow.js';
 
 export type TelephonyDeps = {
   config: TelephonyConfig;
@@ -28,6 +33,10 @@ export type TelephonyDeps = {
   timeZone: string;
   /** The live board's view of calls on the switch (ringing, talking); optional. */
   liveCalls?: LiveCalls;
+  /** Text to speech for call-task prompts (their WAVs under RECORDINGS_DIR/prompts/); none: the switch's TTS. */
+  speech?: SpeechSynthesizer;
+  /** How long a salesperson's phones ring for an answered task call (CALL_TASK_AGENT_SECONDS). */
+  agentSeconds?: number;
   /** An inbound call's record is written (today's figures changed): the live board reads them again. */
   onCallRecorded?: () => void;
   /** "Now" for the domain (a call task's retry time and its 10-minute line rule); default the system clock. */
@@ -72,12 +81,21 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
   const sw = createFreeSwitchSwitch({ events });
   const voiceGateway = createFreeSwitchVoiceGateway({ events, gateway: config.gateway, callerId: config.callerId, tts: config.tts });
   let calls: CallServer | undefined;
+  const answered = () => ({ em: deps.fork(), notifier: deps.notifier, timeZone: deps.timeZone, now: new Date(), agentSeconds: deps.agentSeconds });
+  const taskCalls: TaskCallHooks = {
+    answer: (callId) => answerTaskCall(answered(), callId),
+    abandon: (callId) => abandonTaskCall(deps.fork(), callId),
+    robotKey: (callId, digit) => robotKey(answered(), callId, digit),
+    promptFile: (text) => preparedPrompt(config.recordingsDir, deps.speech, text),
+  };
   const listen = () => startCallServer({
     ...config.socket,
     gateway: config.gateway,
     recordingsDir: config.recordingsDir,
     voicemail: config.voicemail,
     ringback: config.ringback,
+    tts: config.tts,
+    taskCalls,
     commandTimeoutMs: config.commandTimeoutMs,
     timeZone: deps.timeZone,
     logger: deps.logger,
@@ -198,6 +216,10 @@ async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwi
   const em = deps.fork();
   const settled = await settleCall(em, ended, deps.clock?.now());
   if (settled?.completed && settled.taskId) await notifyTaskFinished(em, deps.notifier, settled.taskId);
+  // An answered task call: its lead (key 1) and analysis follow at once, not in a nightly batch.
+  if (settled && settled.call.source === 'task' && settled.call.answeredAt) {
+    await deps.jobs.enqueue(CALL_TASK_AFTER_CALL_JOB, { callRecordId: settled.call.id }, { uniqueKey: `call-task-after-call:${settled.call.id}` });
+  }
   log.info({ callId: ended.callId, cause: ended.hangupCause, outcome: settled?.call.outcome ?? 'not ours' }, 'outbound call ended');
 }
 

@@ -5,6 +5,12 @@ import type { AddressInfo } from 'node:net';
 export type ChatReply = string | { status: number; body: unknown } | { delayMs: number; content: string } | { hold: Promise<unknown>; content: string };
 export type ChatRequest = { model: string; messages: Array<{ role: string; content: string }>; response_format?: { type: string }; authorization?: string };
 export type TranscriptionRequest = { model: string; language?: string; fileName: string; fileBytes: number; authorization?: string };
+export type SpeechRequest = { model: string; voice: string; input: string; response_format: string; authorization?: string };
+
+/** OpenAI's speech models and built-in voices (what /v1/audio/speech accepts). */
+const SPEECH_MODELS = new Set(['tts-1', 'tts-1-hd', 'gpt-4o-mini-tts']);
+const SPEECH_VOICES = new Set(['alloy', 'ash', 'ballad', 'coral', 'echo', 'fable', 'onyx', 'nova', 'sage', 'shimmer', 'verse', 'marin', 'cedar']);
+const SPEECH_FORMATS = new Set(['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm']);
 
 /**
  * A local server speaking OpenAI's wire format: POST /v1/chat/completions (JSON) and
@@ -13,6 +19,9 @@ export type TranscriptionRequest = { model: string; language?: string; fileName:
 export class FakeOpenAi {
   readonly chats: ChatRequest[] = [];
   readonly transcriptions: TranscriptionRequest[] = [];
+  readonly speeches: SpeechRequest[] = [];
+  /** A test may make the speech endpoint fail (status and OpenAI error body). */
+  onSpeech: (req: SpeechRequest) => { status: number; body: unknown } | undefined = () => undefined;
   onChat: (req: ChatRequest) => ChatReply = () => '好的';
   onTranscribe: (req: TranscriptionRequest) => string | { status: number; body: unknown } = () => '您好，我想咨询一下价格。';
   #server: Server | undefined;
@@ -26,6 +35,11 @@ export class FakeOpenAi {
       void this.#handle(req).then(({ status, body, delayMs, hold }) => {
         const send = () => {
           if (res.destroyed) return;
+          if (Buffer.isBuffer(body)) {
+            res.writeHead(status, { 'content-type': 'audio/wav', 'content-length': body.length });
+            res.end(body);
+            return;
+          }
           res.writeHead(status, { 'content-type': 'application/json' });
           res.end(JSON.stringify(body));
         };
@@ -67,8 +81,49 @@ export class FakeOpenAi {
       const reply = this.onTranscribe(request);
       return typeof reply === 'string' ? { status: 200, body: { text: reply } } : reply;
     }
+    if (req.method === 'POST' && req.url === '/v1/audio/speech') {
+      // As strict as the real endpoint: JSON body, a known model and voice, 1–4096 characters of input.
+      let body: Partial<SpeechRequest>;
+      try {
+        body = JSON.parse(raw.toString('utf8')) as Partial<SpeechRequest>;
+      } catch {
+        return error(400, 'We could not parse the JSON body of your request.');
+      }
+      if (typeof body.model !== 'string' || !SPEECH_MODELS.has(body.model)) return error(400, `Invalid value for 'model': ${String(body.model)}`);
+      if (typeof body.voice !== 'string' || !SPEECH_VOICES.has(body.voice)) return error(400, `Invalid value for 'voice': ${String(body.voice)}`);
+      if (typeof body.input !== 'string' || body.input.length === 0) return error(400, "Missing required parameter: 'input'.");
+      if (body.input.length > 4096) return error(400, "'input' is too long: at most 4096 characters.");
+      const format = body.response_format ?? 'mp3';
+      if (!SPEECH_FORMATS.has(format)) return error(400, `Invalid value for 'response_format': ${format}`);
+      const request = { model: body.model, voice: body.voice, input: body.input, response_format: format, authorization };
+      this.speeches.push(request);
+      const failure = this.onSpeech(request);
+      if (failure) return failure;
+      if (format !== 'wav') return error(400, 'the fake answers wav only');
+      // About 0.2 s of 24 kHz mono 16-bit audio per character, as a real RIFF/WAVE file.
+      return { status: 200, body: wav(Math.min(24_000 * 60, body.input.length * 4800), 24_000) };
+    }
     return error(404, `no route ${req.method} ${req.url}`);
   }
+}
+
+function wav(samples: number, rate: number): Buffer {
+  const data = samples * 2;
+  const b = Buffer.alloc(44 + data);
+  b.write('RIFF', 0, 'latin1');
+  b.writeUInt32LE(36 + data, 4);
+  b.write('WAVE', 8, 'latin1');
+  b.write('fmt ', 12, 'latin1');
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(rate, 24);
+  b.writeUInt32LE(rate * 2, 28);
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write('data', 36, 'latin1');
+  b.writeUInt32LE(data, 40);
+  return b;
 }
 
 function completion(model: string, content: string) {

@@ -27,7 +27,7 @@ export const callTaskCommand: Command = {
     if (action === 'list') {
       const { rows, total } = await listCallTasks(ctx.em, actor, { page: 1, size: 20, sort: 'createTime', order: 'desc' });
       if (rows.length === 0) return '没有外呼任务。';
-      const lines = rows.map((t) => `${t.taskId} ${t.name} ${STATUS[t.status] ?? t.status} 已呼 ${t.totalCalls}，接通 ${t.successfulCalls}，意向 ${t.intendedCustomers}，待拨 ${t.pendingNumbers}`);
+      const lines = rows.map((t) => `${t.taskId} ${t.name} ${STATUS[t.status] ?? t.status} 已呼 ${t.totalCalls}，接通 ${t.successfulCalls}，意向 ${t.intendedCustomers}，放弃 ${t.abandonedCalls}（${(t.abandonRate * 100).toFixed(1)}%），待拨 ${t.pendingNumbers}`);
       return `外呼任务（最新 ${rows.length}/${total}）：\n${lines.join('\n')}`;
     }
     const id = Number(args[1]);

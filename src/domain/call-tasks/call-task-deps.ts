@@ -13,3 +13,9 @@ export type CallTaskDeps = {
 
 /** The Agenda job that runs one task's dialler (one run per task at a time). */
 export const CALL_TASK_RUN_JOB = 'call-task.run';
+
+/** After an answered task call hangs up: key 1 → lead; the recording analysed; high intention → lead. */
+export const CALL_TASK_AFTER_CALL_JOB = 'call-task.after-call';
+
+/** A robot task's prompt audio prepared once (script + key menu, and the short prompts). */
+export const CALL_TASK_PROMPTS_JOB = 'call-task.prompts';

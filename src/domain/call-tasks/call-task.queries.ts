@@ -7,7 +7,17 @@ import { CallTaskPhoneSchema } from './call-task-phone.entity.js';
 import { CallTaskSchema, type CallTask, type CallTaskStatus } from './call-task.entity.js';
 import { loadTask } from './call-task.service.js';
 
-export type TaskStats = { totalCalls: number; successfulCalls: number; intendedCustomers: number; skipped: number; pendingNumbers: number };
+export type TaskStats = {
+  totalCalls: number;
+  successfulCalls: number;
+  intendedCustomers: number;
+  skipped: number;
+  pendingNumbers: number;
+  /** Answered calls nobody took (agent mode: no salesperson answered in time). */
+  abandonedCalls: number;
+  /** abandonedCalls / successfulCalls (0–1, 4 decimals); 0 before any answer. */
+  abandonRate: number;
+};
 
 /** The full number only for holders of lead:call:edit; everyone else reads 138****8888. */
 export function shownNumber(actor: Actor, e164: string): string {
@@ -16,15 +26,21 @@ export function shownNumber(actor: Actor, e164: string): string {
 
 /** Live counts per task: calls placed, calls answered (from `calls`), intended and skipped numbers (from the task's numbers). */
 export async function taskStats(em: EntityManager, taskIds: number[]): Promise<Map<number, TaskStats>> {
-  const out = new Map<number, TaskStats>(taskIds.map((id) => [id, { totalCalls: 0, successfulCalls: 0, intendedCustomers: 0, skipped: 0, pendingNumbers: 0 }]));
+  const out = new Map<number, TaskStats>(taskIds.map((id) => [id, { totalCalls: 0, successfulCalls: 0, intendedCustomers: 0, skipped: 0, pendingNumbers: 0, abandonedCalls: 0, abandonRate: 0 }]));
   if (taskIds.length === 0) return out;
   const conn = em.getConnection();
   const marks = taskIds.map(() => '?').join(', ');
-  const calls = await conn.execute<Array<{ task_id: number; n: number | string; answered: number | string | null }>>(
-    `select task_id, count(*) as n, sum(case when answered_at is not null then 1 else 0 end) as answered from calls where task_id in (${marks}) group by task_id`,
+  const calls = await conn.execute<Array<{ task_id: number; n: number | string; answered: number | string | null; abandoned: number | string | null }>>(
+    `select task_id, count(*) as n, sum(case when answered_at is not null then 1 else 0 end) as answered,
+            sum(case when outcome = 'abandoned' then 1 else 0 end) as abandoned
+       from calls where task_id in (${marks}) group by task_id`,
     taskIds,
   );
-  for (const r of calls) Object.assign(out.get(Number(r.task_id))!, { totalCalls: Number(r.n), successfulCalls: Number(r.answered ?? 0) });
+  for (const r of calls) {
+    const answered = Number(r.answered ?? 0);
+    const abandoned = Number(r.abandoned ?? 0);
+    Object.assign(out.get(Number(r.task_id))!, { totalCalls: Number(r.n), successfulCalls: answered, abandonedCalls: abandoned, abandonRate: answered ? Math.round((abandoned / answered) * 10_000) / 10_000 : 0 });
+  }
   const phones = await conn.execute<Array<{ task_id: number; intended: number | string | null; skipped: number | string | null; pending: number | string | null }>>(
     `select task_id, sum(case when intended then 1 else 0 end) as intended, sum(case when status = 'skipped' then 1 else 0 end) as skipped,
             sum(case when status in ('pending', 'dialing', 'unknown') then 1 else 0 end) as pending

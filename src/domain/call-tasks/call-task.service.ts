@@ -5,7 +5,7 @@ import type { FieldIssue } from '../shared/validation.js';
 import { normalizePhone, maskPhone } from '../shared/phone.js';
 import { GatewayDeviceSchema } from '../voice-gateways/gateway-device.entity.js';
 import { CallTaskDeviceSchema } from './call-task-device.entity.js';
-import { CALL_TASK_RUN_JOB, type CallTaskDeps } from './call-task-deps.js';
+import { CALL_TASK_PROMPTS_JOB, CALL_TASK_RUN_JOB, type CallTaskDeps } from './call-task-deps.js';
 import { CallTaskPhoneSchema } from './call-task-phone.entity.js';
 import { CallTaskSchema, type CallTask, type CallTaskMode, type CallTaskStatus } from './call-task.entity.js';
 import { StaffSchema } from '../staff/staff.entity.js';
@@ -110,6 +110,8 @@ export async function createCallTask(em: EntityManager, deps: CallTaskDeps, acto
     return t;
   });
   await scheduleRun(deps, task.id, task.scheduledTime && task.scheduledTime > now ? task.scheduledTime : now);
+  // The task's prompt audio is prepared once, before its first call is answered.
+  await deps.jobs.enqueue(CALL_TASK_PROMPTS_JOB, { taskId: task.id }, { uniqueKey: `call-task-prompts:${task.id}` });
   return { taskId: task.id, name: task.name, status: task.status, createTime: task.createdAt, phoneCount: numbers.length, duplicatesRemoved: duplicatesRemoved.map(maskPhone) };
 }
 

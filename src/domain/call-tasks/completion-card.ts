@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Notifier } from '../ports/notifier.port.js';
+import { CallSchema } from '../calls/call.entity.js';
 import { CallTaskPhoneSchema } from './call-task-phone.entity.js';
 import { CallTaskSchema } from './call-task.entity.js';
 import { taskStats } from './call-task.queries.js';
@@ -13,10 +14,20 @@ const REASONS: Record<string, string> = {
   CANCELLED: '已取消',
 };
 
-/** When a task ends (COMPLETED or FAILED), its creator gets a card: dialled / answered / intended / skipped with reasons. */
+/** Answered calls of the task whose analysis (and so their lead) is still to come. */
+export function analysesPending(em: EntityManager, taskId: number): Promise<number> {
+  return em.fork().count(CallSchema, { task: taskId, analysisStatus: { $in: ['PENDING', 'PROCESSING'] } });
+}
+
+/**
+ * When a task ends (COMPLETED or FAILED), its creator gets a card: dialled / answered / abandoned /
+ * intended / skipped with reasons. While answered calls still wait for their analysis the card waits too
+ * (so "intended" counts their leads): the after-call job of the last of them sends it.
+ */
 export async function notifyTaskFinished(em: EntityManager, notifier: Notifier, taskId: number): Promise<void> {
   const task = await em.fork().findOne(CallTaskSchema, { id: taskId });
   if (!task?.createdBy) return;
+  if (await analysesPending(em, taskId)) return;
   const stats = (await taskStats(em.fork(), [taskId])).get(taskId)!;
   const skipped = await em.fork().find(CallTaskPhoneSchema, { task: taskId, status: 'skipped' }, { fields: ['skipReason'] });
   const byReason = new Map<string, number>();
@@ -31,6 +42,7 @@ export async function notifyTaskFinished(em: EntityManager, notifier: Notifier, 
       ...(failed ? [`原因：${task.failureReason ?? '未知'}`] : []),
       `外呼次数：${stats.totalCalls}`,
       `接通：${stats.successfulCalls}`,
+      `放弃：${stats.abandonedCalls}（放弃率 ${(stats.abandonRate * 100).toFixed(1)}%）`,
       `意向客户：${stats.intendedCustomers}`,
       `跳过：${stats.skipped}（${reasons}）`,
     ].join('\n'),

@@ -7,7 +7,6 @@ import type { Clock } from '../ports/clock.port.js';
 import type { JobQueue } from '../ports/job-queue.port.js';
 import type { Notifier } from '../ports/notifier.port.js';
 import type { SwitchPort } from '../ports/switch.port.js';
-import { StaffStatusSchema } from '../sales-status/staff-status.entity.js';
 import { normalizePhone } from '../shared/phone.js';
 import { GatewayDeviceSchema, type GatewayDevice } from '../voice-gateways/gateway-device.entity.js';
 import { GatewayLineSchema } from '../voice-gateways/gateway-line.entity.js';
@@ -17,6 +16,7 @@ import { CallTaskDeviceSchema } from './call-task-device.entity.js';
 import { CallTaskPhoneSchema, type CallTaskPhone } from './call-task-phone.entity.js';
 import { CallTaskSchema, type CallTask } from './call-task.entity.js';
 import { notifyTaskFinished } from './completion-card.js';
+import { freeAgentCount } from './free-agents.js';
 import type { LineBook } from './line-book.js';
 import { callsToPlace } from './pacer.js';
 
@@ -115,7 +115,7 @@ async function runOnce(deps: DiallerDeps, taskId: number, options: { budgetMs?: 
     const nowMs = now.getTime();
     const usable = connected ? devices.filter((d) => !deps.lines.failing(d.id, nowMs)) : [];
     const freeLines = usable.reduce((n, d) => n + Math.max(0, d.lineCount - deps.lines.busy(d.id)), 0);
-    const freeAgents = task.mode === 'robot' ? null : await freeAgentsOf(em, task);
+    const freeAgents = task.mode === 'robot' ? null : await freeAgentCount(em, task, now);
     const want = callsToPlace({ freeLines, freeAgents, answerRate: 1, abandonRate: 0 });
 
     const due = await em.find(
@@ -199,17 +199,6 @@ function takeLine(lines: LineBook, devices: GatewayDevice[], nowMs: number, call
     }
   }
   return best && lines.tryTake(best.id, best.lineCount, callId) ? best : null;
-}
-
-/** Agent mode: the task's sales people in the office or in the field, minus the task's calls in flight. */
-async function freeAgentsOf(em: EntityManager, task: CallTask): Promise<number> {
-  const people = task.salesStaffIds.length ? task.salesStaffIds : task.createdBy ? [task.createdBy] : [];
-  if (people.length === 0) return 0;
-  const now = new Date();
-  const statuses = await em.find(StaffStatusSchema, { staff: { $in: people }, status: { $in: ['in_office', 'in_field'] } });
-  const available = statuses.filter((s) => !s.expiresAt || s.expiresAt > now).length;
-  const busy = await em.count(CallSchema, { task: task.id, endedAt: null });
-  return available - busy;
 }
 
 /**

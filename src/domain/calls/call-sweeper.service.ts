@@ -1,3 +1,4 @@
+import { CALL_TASK_AFTER_CALL_JOB } from '../call-tasks/call-task-deps.js';
 import { CALL_ANALYSIS_JOB, VOICEMAIL_JOB, completeCall, type LifecycleDeps } from './call-lifecycle.service.js';
 import { CallSchema } from './call.entity.js';
 
@@ -33,7 +34,8 @@ export async function sweepStaleCalls(deps: LifecycleDeps, now = new Date()): Pr
     { limit: 100 },
   );
   for (const record of pending) {
-    const job = record.voicemail ? VOICEMAIL_JOB : CALL_ANALYSIS_JOB;
+    // A task call's analysis belongs to its after-call job (seed 004 analysis and the lead hand-over).
+    const job = record.source === 'task' ? CALL_TASK_AFTER_CALL_JOB : record.voicemail ? VOICEMAIL_JOB : CALL_ANALYSIS_JOB;
     if (await deps.jobs.isPending(job, { callRecordId: record.id })) continue;
     await deps.jobs.enqueue(job, { callRecordId: record.id });
     requeued.push(record.id);

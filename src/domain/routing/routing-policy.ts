@@ -238,6 +238,16 @@ function personSteps(s: RoutingStaff, slot: TimeSlot, noAnswerToMobile: boolean)
   }
 }
 
+/**
+ * How one person is rung, as inbound routing rings them: in the office → office phone (and the mobile after
+ * no answer when forwarding says so, or at once for a `simultaneous` binding), in the field or a meeting →
+ * mobile. Call tasks bridge an answered callee to their salesperson this way.
+ */
+export function staffSteps(s: RoutingStaff, rules: Pick<RoutingRules, 'forwarding'>): RouteStep[] {
+  const officeHours: TimeSlot = { days: 'weekday', start: '00:00', end: '24:00', primary: 'office_phone', backup: 'mobile_phone', strategy: 'sequential' };
+  return personSteps(s, officeHours, forwardsToMobile(rules.forwarding));
+}
+
 function withinSpan(start: string, end: string, m: number): boolean {
   const s = toMinutes(start);
   const e = toMinutes(end);

@@ -75,6 +75,8 @@ export class FakeOutboundCall {
   readonly ended: Promise<void>;
   /** Set while a `held` call rings: answers it (the test's hand on the far end). */
   pickUp: ((talkMs?: number) => void) | undefined;
+  /** Set once answered: the callee presses a key (a DTMF event, and the digit reaches the channel's applications). */
+  press: ((digit: string) => void) | undefined;
   #end!: () => void;
   constructor(
     readonly jobUuid: string,
@@ -115,6 +117,13 @@ export class FakeEventSocket {
   /** Sofia gateways and their state. */
   readonly gateways = new Map<string, 'UP' | 'DOWN'>([['dag1000', 'UP']]);
   password = 'S3cret-pw';
+  /**
+   * How the phones a `bridge` rings behave, by dial target (`user/8001`, `sofia/gateway/dag1000/139…`):
+   * answer after `afterMs` and talk `talkMs`; a target not listed rings until its leg_timeout.
+   */
+  readonly phones = new Map<string, BridgePhone>();
+  /** Real milliseconds per second of `leg_timeout` while nobody answers a bridge (time compressed). */
+  msPerRingSecond = 10;
   /** For `api`/`bgapi` commands the fake does not know: return the body, or undefined for `-ERR … Command not found!`. */
   onApi: (command: string) => string | undefined = () => undefined;
   readonly coreUuid = randomUUID();
@@ -432,8 +441,14 @@ export class FakeEventSocket {
     this.#pending.delete(call);
     this.#channelEvent(call, 'CHANNEL_ANSWER');
     finish(`+OK ${call.uuid}\n`);
+    call.press = (digit) => {
+      if (call.hangupCause) return;
+      // The switch reports the key as a DTMF event (to subscribers only) and hands it to the running application.
+      this.#channelEvent(call, 'DTMF', { 'DTMF-Digit': digit, 'DTMF-Duration': '2000', 'DTMF-Source': 'RTP' });
+      call.channel?.dtmf(digit);
+    };
     this.#runApp(call);
-    for (const key of dtmf) this.#later(key.atMs, () => call.hangupCause || this.#channelEvent(call, 'DTMF', { 'DTMF-Digit': key.digit, 'DTMF-Duration': '2000', 'DTMF-Source': 'RTP' }));
+    for (const key of dtmf) this.#later(key.atMs, () => call.press?.(key.digit));
     this.#later(talkMs, () => call.hangupCause || this.#hangup(call, 'NORMAL_CLEARING'));
   }
 
@@ -458,7 +473,12 @@ export class FakeEventSocket {
       const [hostPort = ''] = call.appArg.split(/\s+/);
       const port = Number(hostPort.split(':')[1]);
       const data = { 'Caller-Destination-Number': call.destination, 'Call-Direction': 'outbound', 'Answer-State': 'answered', ...prefixed(call.vars) };
-      const channel = new FakeChannel(call.uuid, data);
+      const channel = new FakeChannel(call.uuid, data, () => ({}), {
+        phone: (target) => this.phones.get(target),
+        msPerRingSecond: () => this.msPerRingSecond,
+        modules: this.modules,
+        emit: (name, extra) => this.#channelEvent(call, name, extra),
+      });
       call.channel = channel;
       void channel.connect(port).then(
         () => channel.closed().then(() => call.hangupCause || this.#hangup(call, channel.hangupCause ?? 'NORMAL_CLEARING')),
@@ -496,6 +516,8 @@ export class FakeEventSocket {
       'Caller-Destination-Number': call.destination,
       'Caller-Caller-ID-Number': call.vars['origination_caller_id_number'] ?? '0000000000',
       ...prefixed(call.vars),
+      // Variables the call's applications set (multiset, play_and_get_digits …) travel on its later events.
+      ...prefixed(call.channel?.vars ?? {}),
       ...extra,
     });
   }
@@ -510,6 +532,26 @@ export class FakeEventSocket {
 }
 
 const LOST = '\u0000lost';
+
+/** A mono 16-bit PCM WAV of `samples` samples of silence at 8 kHz (what record_session writes). */
+export function wavBytes(samples: number, rate = 8000): Buffer {
+  const data = samples * 2;
+  const b = Buffer.alloc(44 + data);
+  b.write('RIFF', 0, 'latin1');
+  b.writeUInt32LE(36 + data, 4);
+  b.write('WAVE', 8, 'latin1');
+  b.write('fmt ', 12, 'latin1');
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(rate, 24);
+  b.writeUInt32LE(rate * 2, 28);
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write('data', 36, 'latin1');
+  b.writeUInt32LE(data, 40);
+  return b;
+}
 
 function micros(): string {
   return String(Date.now() * 1000);
@@ -580,6 +622,18 @@ function splitVars(text: string): string[] {
 
 export type Executed = { app: string; arg: string; at: number };
 
+/** A phone a `bridge` rings: answers after `afterMs` (or never) and talks `talkMs` before hanging up. */
+export type BridgePhone = { answer: boolean; afterMs?: number; talkMs?: number };
+
+/** What a channel placed by `originate` knows of its switch (phones for bridge, modules, events). */
+export type ChannelWorld = {
+  phone(target: string): BridgePhone | undefined;
+  msPerRingSecond(): number;
+  modules: ReadonlySet<string>;
+  /** Sends a channel event of the call on the event socket (to subscribers). */
+  emit(name: string, extra: Record<string, string>): void;
+};
+
 /**
  * A channel handed to our outbound-socket server, as FreeSWITCH's `socket … async full` does it:
  * it connects, answers `connect` with the channel data, acknowledges every command and reports each
@@ -602,12 +656,23 @@ export class FakeChannel {
   #socket: Socket | undefined;
   #closed: Promise<void> | undefined;
   #waiters: Array<{ app: string; resolve: (e: Executed) => void }> = [];
+  /** Keys pressed and not yet taken by an application. */
+  #digits: string[] = [];
+  #onDigit: (() => void) | undefined;
+  /** Event names this socket subscribed to (`event json …`). */
+  #events = new Set<string>();
+  /** Who answered the bridge (its dial target), once someone did. */
+  bridgedTo: string | undefined;
+  /** Every prompt played or spoken, in order (`playback` files, `speak` texts, `play_and_get_digits` files). */
+  readonly heard: string[] = [];
 
   constructor(
     readonly uuid: string,
     readonly channelData: Record<string, string>,
     /** Extra variables reported when an application completes (e.g. bridge → DIALSTATUS). */
     readonly onExecute: (app: string, arg: string) => Record<string, string | undefined> | 'hangup' = () => ({}),
+    /** For a channel the fake switch placed (`originate … &socket`): bridge, keys and TTS behave as on the switch. */
+    readonly world?: ChannelWorld,
   ) {
     this.answered = channelData['Answer-State'] === 'answered';
     for (const [k, v] of Object.entries(channelData)) if (k.startsWith('variable_')) this.vars[k.slice('variable_'.length)] = v;
@@ -636,6 +701,8 @@ export class FakeChannel {
       return;
     }
     if (!cmd.line.startsWith('sendmsg')) {
+      const [verb, format, ...names] = cmd.line.split(/\s+/);
+      if (verb === 'event' && (format === 'json' || format === 'plain')) for (const n of names) this.#events.add(n);
       socket.write(reply('+OK'));
       return;
     }
@@ -660,15 +727,144 @@ export class FakeChannel {
       setTimeout(() => socket.end(), 5);
       return;
     }
-    const extra = { ...builtIn, ...scripted };
-    const body = channelEvent('CHANNEL_EXECUTE_COMPLETE', this.uuid, {
-      Application: app,
-      'Application-Data': arg,
-      'Application-UUID': cmd.headers['Event-UUID'] ?? '',
-      'Application-Response': '_none_',
-      ...extra,
+    const complete = (extra: Record<string, string | undefined>) => {
+      const body = channelEvent('CHANNEL_EXECUTE_COMPLETE', this.uuid, {
+        Application: app,
+        'Application-Data': arg,
+        'Application-UUID': cmd.headers['Event-UUID'] ?? '',
+        'Application-Response': '_none_',
+        // verbose_events: the channel's variables travel on the event.
+        ...(this.world ? Object.fromEntries(Object.entries(this.vars).map(([k, v]) => [`variable_${k}`, v])) : {}),
+        ...extra,
+      });
+      setTimeout(() => socket.write(jsonEvent(body)), 1);
+    };
+    const running = this.world ? this.#runLong(app, arg) : undefined;
+    if (!running) return complete({ ...builtIn, ...scripted });
+    void running.then((result) => {
+      if (result === 'closed') return;
+      complete({ ...builtIn, ...result, ...scripted });
+      if (app === 'bridge' && result['variable_DIALSTATUS'] === 'SUCCESS' && this.vars['hangup_after_bridge'] === 'true') {
+        // hangup_after_bridge: the call ends when the bridged talk ends.
+        this.hangupCause = 'NORMAL_CLEARING';
+        setTimeout(() => socket.end(), 5);
+      }
     });
-    setTimeout(() => socket.write(jsonEvent(body)), 1);
+  }
+
+  /** A key the callee pressed: to subscribers as a DTMF event, and into the digit buffer applications read. */
+  dtmf(digit: string): void {
+    this.#digits.push(digit);
+    this.#onDigit?.();
+    if (this.#socket && (this.#events.has('DTMF') || this.#events.has('ALL'))) {
+      this.#socket.write(jsonEvent(channelEvent('DTMF', this.uuid, { 'DTMF-Digit': digit, 'DTMF-Duration': '2000', 'DTMF-Source': 'RTP' })));
+    }
+  }
+
+  /** Waits up to `ms` for a key; null when none comes (or the channel closes). */
+  #nextDigit(ms: number): Promise<string | null> {
+    return new Promise((resolve) => {
+      const take = () => {
+        const d = this.#digits.shift();
+        if (d === undefined) return false;
+        clearTimeout(timer);
+        this.#onDigit = undefined;
+        resolve(d);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        this.#onDigit = undefined;
+        resolve(null);
+      }, ms);
+      if (!take()) this.#onDigit = () => void take();
+    });
+  }
+
+  /** A sound file the switch must open: an absolute path that does not exist fails as FreeSWITCH does. */
+  #play(file: string): string {
+    this.heard.push(file);
+    if (file.startsWith('/') && !existsSync(file)) {
+      this.errors.push(`Can't open file ${file}`);
+      return 'FILE NOT FOUND';
+    }
+    return 'FILE PLAYED';
+  }
+
+  /** Applications that take time on a placed channel; undefined for the rest (they complete at once). */
+  #runLong(app: string, arg: string): Promise<Record<string, string> | 'closed'> | undefined {
+    const world = this.world!;
+    const closed = this.closed().then(() => 'closed' as const);
+    const race = (p: Promise<Record<string, string>>) => Promise.race([p, closed]);
+    switch (app) {
+      case 'playback':
+        return race(Promise.resolve({ 'Application-Response': this.#play(arg) }));
+      case 'speak': {
+        const [engine = '', , ...text] = arg.split('|');
+        if (!world.modules.has(TTS_MODULES[engine] ?? `mod_${engine}`)) {
+          this.errors.push(`Invalid TTS module ${engine}`);
+          return race(Promise.resolve({ 'Application-Response': 'TTS MODULE NOT FOUND' }));
+        }
+        this.heard.push(`speak:${text.join('|')}`);
+        return race(Promise.resolve({}));
+      }
+      case 'play_and_get_digits': {
+        // <min> <max> <tries> <timeout> <terminators> <file> <invalid_file> <var_name> <regexp>
+        const [, , tries = '1', timeout = '5000', , file = '', , varName = '', regexp = '.*'] = arg.split(/\s+/);
+        this.#play(file);
+        this.#digits = [];
+        return race(
+          (async () => {
+            const pattern = new RegExp(regexp);
+            for (let i = 0; i < Number(tries); i++) {
+              const d = await this.#nextDigit(Number(timeout));
+              if (d === null) continue;
+              if (pattern.test(d)) {
+                this.vars[varName] = d;
+                return { [`variable_${varName}`]: d };
+              }
+              this.vars[`${varName}_invalid`] = d;
+            }
+            return {};
+          })(),
+        );
+      }
+      case 'bridge':
+        return race(this.#bridge(arg));
+      default:
+        return undefined;
+    }
+  }
+
+  /** `bridge`: steps (`|`) one after another, legs (`,`) of a step together, each with its leg_timeout. */
+  async #bridge(arg: string): Promise<Record<string, string>> {
+    const world = this.world!;
+    const steps = arg.split('|').map((step) =>
+      step.split(',').map((leg) => {
+        const m = /^\[leg_timeout=(\d+)\](.+)$/.exec(leg.trim());
+        return { timeoutSec: Number(m?.[1] ?? 60), target: m?.[2] ?? leg.trim() };
+      }),
+    );
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    for (const legs of steps) {
+      const ringMs = Math.max(...legs.map((l) => l.timeoutSec)) * world.msPerRingSecond();
+      const answering = legs
+        .map((l) => ({ l, phone: world.phone(l.target) }))
+        .filter((x) => x.phone?.answer && (x.phone.afterMs ?? 5) < x.l.timeoutSec * world.msPerRingSecond())
+        .sort((a, b) => (a.phone!.afterMs ?? 5) - (b.phone!.afterMs ?? 5));
+      const first = answering[0];
+      if (!first) {
+        await sleep(ringMs);
+        continue;
+      }
+      await sleep(first.phone!.afterMs ?? 5);
+      this.bridgedTo = first.l.target;
+      this.vars['bridge_channel'] = first.l.target;
+      world.emit('CHANNEL_BRIDGE', { 'Other-Leg-Channel-Name': first.l.target, 'Other-Leg-Destination-Number': first.l.target.split('/').at(-1) ?? '' });
+      await sleep(first.phone!.talkMs ?? 20);
+      world.emit('CHANNEL_UNBRIDGE', { 'Other-Leg-Channel-Name': first.l.target });
+      return { variable_DIALSTATUS: 'SUCCESS', variable_originate_disposition: 'SUCCESS' };
+    }
+    return { variable_DIALSTATUS: 'NOANSWER', variable_originate_disposition: 'NO_ANSWER' };
   }
 
   /** What FreeSWITCH itself does for the applications whose effect matters to the caller. */
@@ -694,10 +890,13 @@ export class FakeChannel {
         this.hangupCause = arg || 'NORMAL_CLEARING';
         setTimeout(() => this.#socket?.end(), 20);
         return {};
-      case 'record_session':
-        // record_session creates the folders it needs.
-        mkdirSync(dirname(arg.split(/\s+/)[0]!), { recursive: true });
+      case 'record_session': {
+        // record_session creates the folders it needs; the file grows while the call lasts.
+        const path = arg.split(/\s+/)[0]!;
+        mkdirSync(dirname(path), { recursive: true });
+        if (this.world) writeFileSync(path, wavBytes(8000));
         return {};
+      }
       case 'bridge':
         this.ringbackHeard = (this.answered ? this.vars['transfer_ringback'] : this.vars['ringback']) ?? 'silence';
         return {};

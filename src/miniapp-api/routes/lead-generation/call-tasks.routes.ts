@@ -50,6 +50,8 @@ const stats = {
   intendedCustomers: z.number().int().meta({ description: '意向客户数' }),
   skipped: z.number().int().meta({ description: '因合规等原因跳过的号码数' }),
   pendingNumbers: z.number().int().meta({ description: '尚未结束的号码数' }),
+  abandonedCalls: z.number().int().meta({ description: '放弃的通话数（坐席模式：客户已接通但销售未在时限内接听）' }),
+  abandonRate: z.number().min(0).max(1).meta({ description: '放弃率 = abandonedCalls / successfulCalls（0–1）' }),
 };
 const taskRow = z.object({
   taskId: z.number().int(),

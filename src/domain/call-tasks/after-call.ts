@@ -1,0 +1,34 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { CallSchema } from '../calls/call.entity.js';
+import type { LanguageModel } from '../ports/language-model.port.js';
+import type { Notifier } from '../ports/notifier.port.js';
+import type { Transcriber } from '../ports/transcriber.port.js';
+import { analyseTaskCall } from './task-call-analysis.js';
+import { CallTaskSchema } from './call-task.entity.js';
+import { notifyTaskFinished } from './completion-card.js';
+import { makeTaskLead } from './task-leads.js';
+
+export type AfterCallDeps = { em: EntityManager; notifier: Notifier; transcriber: Transcriber; model: LanguageModel; timeZone: string; now(): Date };
+
+export type AfterCallResult = { lead: 'key_1' | 'high_intention' | null; analysis: 'completed' | 'failed' | 'none' };
+
+/**
+ * What follows an answered task call's hang-up (the job chained on it, so a hot lead reaches a person
+ * within a minute): key 1 in robot mode makes the number a lead at once; the recording is analysed (seed
+ * 004 §2.5) and a high-intention call makes it a lead too (once per number, whichever comes first).
+ */
+export async function afterTaskCall(deps: AfterCallDeps, callRecordId: number): Promise<AfterCallResult> {
+  const { em } = deps;
+  const call = await em.findOne(CallSchema, { id: callRecordId });
+  if (!call?.task || !call.answeredAt) return { lead: null, analysis: 'none' };
+  const leadDeps = () => ({ em: em.fork(), notifier: deps.notifier, timeZone: deps.timeZone, now: deps.now() });
+  let lead: AfterCallResult['lead'] = null;
+  if (call.ivrChoice === '1' && (await makeTaskLead(leadDeps(), call.id, 'key_1'))) lead = 'key_1';
+  if (call.analysisStatus !== 'PENDING' && call.analysisStatus !== 'PROCESSING') return { lead, analysis: 'none' };
+  const analysis = await analyseTaskCall({ em: em.fork(), transcriber: deps.transcriber, model: deps.model }, call.id);
+  if (analysis?.intention === '高意向' && (await makeTaskLead(leadDeps(), call.id, 'high_intention'))) lead = 'high_intention';
+  // The task ended while this call waited for its analysis: the completion card waited for it.
+  const task = await em.fork().findOne(CallTaskSchema, { id: call.task });
+  if (task && (task.status === 'COMPLETED' || task.status === 'FAILED')) await notifyTaskFinished(em, deps.notifier, task.id);
+  return { lead, analysis: analysis ? 'completed' : 'failed' };
+}
