@@ -37,7 +37,7 @@ describe.each(DIALECTS)('operator CLI on %s', (dialect) => {
       rmSync(dataDir, { recursive: true, force: true });
     });
     env = { DATABASE_URL: db.url, DATA_DIR: dataDir };
-    const created = await cli('src/cli/index.ts', ['staff:create', '--name', '张三', '--role', 'manager', '--mobile', '13800000001', '--wecom-user', 'zhangsan'], env);
+    const created = await cli('src/cli/index.ts', ['staff:create', '--name', '张三', '--role', 'manager', '--mobile', '13800000101', '--wecom-user', 'zhangsan'], env);
     expect(created.code).toBe(0);
     const id = Number(created.stdout.trim());
     expect(id).toBeGreaterThan(0);

@@ -115,6 +115,11 @@ export class ApprovalService {
     return { ...shown, label: approvable.label };
   }
 
+  /** Tells listeners (the live board) that the waiting approvals changed; for callers that submitted inside their own transaction. */
+  changed(): void {
+    this.#onChange?.();
+  }
+
   /**
    * Sends the approval card for a subject just put in pending_approval to every active staff member whose
    * role holds the kind's approve permission, except the submitter. Delivery problems are returned, not thrown.
@@ -125,7 +130,8 @@ export class ApprovalService {
     if (!approvable) throw new DomainError('APPROVAL_KIND_NOT_FOUND', `未知的审批类型 ${kind}`);
     const subject = await approvable.find(em, id);
     if (!subject?.pending) throw new DomainError('APPROVAL_NOT_FOUND', `待审批事项 ${id} 不存在`);
-    this.#onChange?.();
+    // Inside the caller's transaction other connections cannot see the subject yet: the caller calls `changed()` after commit.
+    if (!inUnitOfWork) this.#onChange?.();
     const approvers = await activeStaffHolding(em, [approvable.permission]);
     let sent = 0;
     let failed = 0;

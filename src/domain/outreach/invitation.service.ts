@@ -91,6 +91,7 @@ export async function createInvitation(
     if (err instanceof UniqueConstraintViolationException) throw exists();
     throw err;
   }
+  approvers?.approvals.changed();
   approvers?.notifier.deliverSoon?.();
   return invitationView(created);
 }
