@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { FakeTencentCloud } from '../support/fake-tencent-cloud.js';
-import { addCustomer } from './outreach-fixtures.js';
+import { addCustomer, smsSettings } from './outreach-fixtures.js';
 
 const CALLBACK = 'cb-token-history-0123456789';
 
@@ -15,13 +15,7 @@ describe.each(DIALECTS)('contact history follows the SMS outcome on %s', (dialec
   beforeAll(async () => {
     await fake.start();
     t = await bootApp(dialect, {
-      TENCENTCLOUD_SECRET_ID: fake.secretId,
-      TENCENTCLOUD_SECRET_KEY: fake.secretKey,
-      TENCENT_SMS_SDK_APP_ID: '1400000001',
-      TENCENT_SMS_SIGN_NAME: '测试KTV',
-      TENCENT_API_ENDPOINT: fake.endpoint,
-      TENCENT_SMS_CALLBACK_TOKEN: CALLBACK,
-      MARKETING_HOURS: '00:00-24:00',
+      ...smsSettings(fake, CALLBACK),
     });
     const manager = await t.staffWithToken('manager');
     sales = await t.staffWithToken('sales');

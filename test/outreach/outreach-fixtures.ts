@@ -44,3 +44,16 @@ export function shanghaiMinutes(iso: string): number {
 
 export const HOUR = 3600_000;
 export const DAY = 24 * HOUR;
+
+/** The settings that point the app's SMS at the local Tencent Cloud fake, marketing open all day. */
+export function smsSettings(fake: { secretId: string; secretKey: string; endpoint: string }, callbackToken: string): Record<string, string> {
+  return {
+    TENCENTCLOUD_SECRET_ID: fake.secretId,
+    TENCENTCLOUD_SECRET_KEY: fake.secretKey,
+    TENCENT_SMS_SDK_APP_ID: '1400000001',
+    TENCENT_SMS_SIGN_NAME: '测试KTV',
+    TENCENT_API_ENDPOINT: fake.endpoint,
+    TENCENT_SMS_CALLBACK_TOKEN: callbackToken,
+    MARKETING_HOURS: '00:00-24:00',
+  };
+}

@@ -9,6 +9,7 @@ import { sendPendingSms } from '../../src/domain/outreach/sms-send.service.js';
 import type { OutreachDeps } from '../../src/domain/outreach/outreach-deps.js';
 import { createTencentSmsGateway } from '../../src/gateways/tencent/tencent-sms-gateway.js';
 import { systemClock } from '../../src/domain/ports/clock.port.js';
+import { smsSettings } from './outreach-fixtures.js';
 import { waitFor } from '../support/wait-for.js';
 
 const CALLBACK = 'cb-token-0123456789abcdef';
@@ -39,13 +40,7 @@ describe.each(DIALECTS)('SMS outreach on %s', (dialect) => {
   beforeAll(async () => {
     await fake.start();
     t = await bootApp(dialect, {
-      TENCENTCLOUD_SECRET_ID: fake.secretId,
-      TENCENTCLOUD_SECRET_KEY: fake.secretKey,
-      TENCENT_SMS_SDK_APP_ID: '1400000001',
-      TENCENT_SMS_SIGN_NAME: '测试KTV',
-      TENCENT_API_ENDPOINT: fake.endpoint,
-      TENCENT_SMS_CALLBACK_TOKEN: CALLBACK,
-      MARKETING_HOURS: '00:00-24:00',
+      ...smsSettings(fake, CALLBACK),
       SMS_SETTLE_AFTER_MS: '1000',
     });
     manager = await t.staffWithToken('manager');

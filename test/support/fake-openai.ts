@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { wavBytes } from './wav.js';
 
 /** An answer: content, an error, content after a delay, or content held until `hold` settles (the test's gate). */
 export type ChatReply = string | { status: number; body: unknown } | { delayMs: number; content: string } | { hold: Promise<unknown>; content: string };
@@ -101,30 +102,12 @@ export class FakeOpenAi {
       if (failure) return failure;
       if (format !== 'wav') return error(400, 'the fake answers wav only');
       // About 0.2 s of 24 kHz mono 16-bit audio per character, as a real RIFF/WAVE file.
-      return { status: 200, body: wav(Math.min(24_000 * 60, body.input.length * 4800), 24_000) };
+      return { status: 200, body: wavBytes(Math.min(24_000 * 60, body.input.length * 4800), 24_000) };
     }
     return error(404, `no route ${req.method} ${req.url}`);
   }
 }
 
-function wav(samples: number, rate: number): Buffer {
-  const data = samples * 2;
-  const b = Buffer.alloc(44 + data);
-  b.write('RIFF', 0, 'latin1');
-  b.writeUInt32LE(36 + data, 4);
-  b.write('WAVE', 8, 'latin1');
-  b.write('fmt ', 12, 'latin1');
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36, 'latin1');
-  b.writeUInt32LE(data, 40);
-  return b;
-}
 
 function completion(model: string, content: string) {
   return {

@@ -1,5 +1,6 @@
 import type { LanguageModel } from '../ports/language-model.port.js';
-import { SEGMENT_NAMES, type CampaignPlan } from './campaign-plan.policy.js';
+import { SEGMENT_NAMES } from '../customers/segment-names.js';
+import type { CampaignPlan } from './campaign-plan.policy.js';
 import type { CustomerSegment } from '../shared/vocabulary.js';
 
 /** The offer is one SMS template parameter: short, no links or numbers to call (the template carries the link). */

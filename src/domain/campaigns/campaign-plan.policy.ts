@@ -1,4 +1,5 @@
 import type { CustomerSegment } from '../shared/vocabulary.js';
+import { SEGMENT_NAMES } from '../customers/segment-names.js';
 import type { CampaignType } from './campaign.entity.js';
 
 /**
@@ -7,15 +8,6 @@ import type { CampaignType } from './campaign.entity.js';
  * one SMS template parameter; the template adds the name and the link.
  */
 export type CampaignPlan = { type: CampaignType; name: string; offer: string; incentiveFen: number };
-
-export const SEGMENT_NAMES: Record<CustomerSegment, string> = {
-  VIP: 'VIP客户',
-  loyal: '忠诚客户',
-  potential: '潜力客户',
-  regular: '普通客户',
-  churn_risk: '流失风险客户',
-  new: '新客户',
-};
 
 const PLANS: Record<CampaignType, Omit<CampaignPlan, 'type' | 'name'> & { label: string }> = {
   discount: { label: '折扣回馈', offer: '本周到店全场饮品8.8折', incentiveFen: 3_000 },
