@@ -12,6 +12,7 @@ import { DIALECTS } from '../support/database.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
 import { customer, pendingCampaign } from './seed.js';
 import { waitFor } from '../support/wait-for.js';
+import { wecomSettings } from '../support/full-app.js';
 import { SAMPLE, clickXml, encryptInner, freshNonce, signedPost, textXml } from './wecom-samples.js';
 
 describe.each(DIALECTS)('WeCom door in the running app (%s)', (dialect) => {
@@ -24,12 +25,7 @@ describe.each(DIALECTS)('WeCom door in the running app (%s)', (dialect) => {
   beforeAll(async () => {
     wecom = await startFakeWecom({ corpId: SAMPLE.corpId });
     t = await bootApp(dialect, {
-      WECOM_CORP_ID: SAMPLE.corpId,
-      WECOM_AGENT_ID: '1000002',
-      WECOM_SECRET: wecom.secret,
-      WECOM_TOKEN: SAMPLE.token,
-      WECOM_ENCODING_AES_KEY: SAMPLE.encodingAesKey,
-      WECOM_API_BASE: wecom.url,
+      ...wecomSettings(wecom),
     });
     sales = await t.staffWithToken('sales', { wecomUserId: 'zhangsan', name: '张三' });
     manager = await t.staffWithToken('manager', { wecomUserId: 'lijingli', name: '李经理' });

@@ -8,6 +8,7 @@ import { createTestDatabase } from '../support/database.js';
 import { startFakeWecom } from '../support/fake-wecom.js';
 import { SAMPLE, encryptInner, signedPost, textXml } from './wecom-samples.js';
 import { PROCESS_START_MS, startServer } from '../support/server-process.js';
+import { wecomSettings } from '../support/full-app.js';
 import { waitFor } from '../support/wait-for.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -30,12 +31,7 @@ describe('WeCom messages acknowledged before a crash (mysql)', () => {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       JOBS_PROCESS_EVERY_MS: '100',
-      WECOM_CORP_ID: SAMPLE.corpId,
-      WECOM_AGENT_ID: '1000002',
-      WECOM_SECRET: wecom.secret,
-      WECOM_TOKEN: SAMPLE.token,
-      WECOM_ENCODING_AES_KEY: SAMPLE.encodingAesKey,
-      WECOM_API_BASE: wecom.url,
+      ...wecomSettings(wecom),
       // A process that dies holding a message gives it up after a second (the default is five minutes).
       WECOM_INBOX_LEASE_SECONDS: '1',
     };

@@ -27,6 +27,7 @@ import { FakeOpenAi } from '../support/fake-openai.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
 import { waitFor } from '../support/wait-for.js';
 import { SAMPLE } from '../bot/wecom-samples.js';
+import { wecomSettings } from '../support/full-app.js';
 import { FakeEventSocket, type FakeOutboundCall } from '../telephony/support/fake-switch.js';
 
 /** Inside the carrier's 08:00–21:00 Beijing whatever hour the test runs at (see dialler.test.ts). */
@@ -82,12 +83,7 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
       TTS_BASE_URL: ai.baseUrl,
       TTS_MODEL: 'tts-1',
       TTS_VOICE: 'nova',
-      WECOM_CORP_ID: SAMPLE.corpId,
-      WECOM_AGENT_ID: '1000002',
-      WECOM_SECRET: wecom.secret,
-      WECOM_TOKEN: SAMPLE.token,
-      WECOM_ENCODING_AES_KEY: SAMPLE.encodingAesKey,
-      WECOM_API_BASE: wecom.url,
+      ...wecomSettings(wecom),
     });
     await t.app.telephony!.events.ready();
     const mgr = await t.staffWithToken('manager', { wecomUserId: `mgr-${dialect}`, name: '经理' });

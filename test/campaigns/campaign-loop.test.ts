@@ -11,6 +11,7 @@ import { DIALECTS } from '../support/database.js';
 import { FakeTencentCloud } from '../support/fake-tencent-cloud.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
 import { SAMPLE } from '../bot/wecom-samples.js';
+import { wecomSettings } from '../support/full-app.js';
 import { waitFor } from '../support/wait-for.js';
 
 const CALLBACK = 'cb-token-campaigns-0123456789';
@@ -41,12 +42,7 @@ describe.each(DIALECTS)('segment campaign loop (%s)', (dialect) => {
       TENCENT_API_ENDPOINT: fake.endpoint,
       TENCENT_SMS_CALLBACK_TOKEN: CALLBACK,
       MARKETING_HOURS: '00:00-24:00',
-      WECOM_CORP_ID: SAMPLE.corpId,
-      WECOM_AGENT_ID: '1000002',
-      WECOM_SECRET: wecom.secret,
-      WECOM_TOKEN: SAMPLE.token,
-      WECOM_ENCODING_AES_KEY: SAMPLE.encodingAesKey,
-      WECOM_API_BASE: wecom.url,
+      ...wecomSettings(wecom),
       CAMPAIGN_LINK_BASE: LINK_BASE,
     });
     creator = await t.staffWithToken('manager', { name: '创建经理', wecomUserId: 'mgrA' });

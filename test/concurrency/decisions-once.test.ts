@@ -5,6 +5,7 @@ import { waitFor } from '../support/wait-for.js';
 import { SAMPLE, clickXml, encryptInner, signedPost } from '../bot/wecom-samples.js';
 import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
 import { CustomerContactSchema } from '../../src/domain/customers/customer-contact.entity.js';
+import { wecomSettings } from '../support/full-app.js';
 import { EventSchema } from '../../src/domain/events/event.entity.js';
 
 /**
@@ -47,12 +48,7 @@ describe('decisions happen once (MariaDB, 50 concurrent callers)', () => {
     t = await bootApp('mysql', {
       JOBS_ENABLED: 'false',
       TENCENT_SMS_CALLBACK_TOKEN: CALLBACK,
-      WECOM_CORP_ID: SAMPLE.corpId,
-      WECOM_AGENT_ID: '1000002',
-      WECOM_SECRET: wecom.secret,
-      WECOM_TOKEN: SAMPLE.token,
-      WECOM_ENCODING_AES_KEY: SAMPLE.encodingAesKey,
-      WECOM_API_BASE: wecom.url,
+      ...wecomSettings(wecom),
     });
     sales = await t.staffWithToken('sales');
     for (let i = 1; i <= 5; i++) {

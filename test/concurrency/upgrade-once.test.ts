@@ -6,6 +6,7 @@ import { bootApp, type TestApp } from '../support/app.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
 import { SAMPLE } from '../bot/wecom-samples.js';
 import { customer } from '../bot/seed.js';
+import { wecomSettings } from '../support/full-app.js';
 import { waitFor } from '../support/wait-for.js';
 
 /**
@@ -22,12 +23,7 @@ describe('a tier upgrade happens once (MariaDB, 20 concurrent executes)', () => 
     wecom = await startFakeWecom({ corpId: SAMPLE.corpId });
     t = await bootApp('mysql', {
       JOBS_ENABLED: 'false',
-      WECOM_CORP_ID: SAMPLE.corpId,
-      WECOM_AGENT_ID: '1000002',
-      WECOM_SECRET: wecom.secret,
-      WECOM_TOKEN: SAMPLE.token,
-      WECOM_ENCODING_AES_KEY: SAMPLE.encodingAesKey,
-      WECOM_API_BASE: wecom.url,
+      ...wecomSettings(wecom),
     });
   });
   afterAll(async () => {

@@ -5,6 +5,18 @@ import { SAMPLE } from '../bot/wecom-samples.js';
 
 export const CALLBACK_TOKEN = 'cb-token-0123456789abcdef';
 
+/** The settings that point the app's WeCom door at a local fake WeCom (the sample corp's token and key). */
+export function wecomSettings(wecom: { secret: string; url: string }): Record<string, string> {
+  return {
+    WECOM_CORP_ID: SAMPLE.corpId,
+    WECOM_AGENT_ID: '1000002',
+    WECOM_SECRET: wecom.secret,
+    WECOM_TOKEN: SAMPLE.token,
+    WECOM_ENCODING_AES_KEY: SAMPLE.encodingAesKey,
+    WECOM_API_BASE: wecom.url,
+  };
+}
+
 export type FullApp = TestApp & { wecom: FakeWecom; wechat: FakeWechat };
 
 /** The app with every door that serves HTTP switched on (WeCom callback, mini-program, SMS callbacks). */
@@ -12,12 +24,7 @@ export async function bootFullApp(dialect: Dialect, env: Record<string, string> 
   const wecom = await startFakeWecom({ corpId: SAMPLE.corpId });
   const wechat = await startFakeWechat();
   const t = await bootApp(dialect, {
-    WECOM_CORP_ID: SAMPLE.corpId,
-    WECOM_AGENT_ID: '1000002',
-    WECOM_SECRET: wecom.secret,
-    WECOM_TOKEN: SAMPLE.token,
-    WECOM_ENCODING_AES_KEY: SAMPLE.encodingAesKey,
-    WECOM_API_BASE: wecom.url,
+    ...wecomSettings(wecom),
     MINIAPP_APPID: wechat.appId,
     MINIAPP_SECRET: wechat.secret,
     WECHAT_API_BASE: wechat.url,

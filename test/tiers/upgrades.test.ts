@@ -9,6 +9,7 @@ import { DIALECTS } from '../support/database.js';
 import { startFakeWechat, startFakeWecom, type FakeWechat, type FakeWecom } from '../support/fake-wecom.js';
 import { SAMPLE } from '../bot/wecom-samples.js';
 import { customer } from '../bot/seed.js';
+import { wecomSettings } from '../support/full-app.js';
 import { waitFor } from '../support/wait-for.js';
 
 const DAY = 86_400_000;
@@ -39,12 +40,7 @@ describe.each(DIALECTS)('tier upgrades (%s)', (dialect) => {
     wechat = await startFakeWechat();
     t = await bootApp(dialect, {
       JOBS_ENABLED: 'false',
-      WECOM_CORP_ID: SAMPLE.corpId,
-      WECOM_AGENT_ID: '1000002',
-      WECOM_SECRET: wecom.secret,
-      WECOM_TOKEN: SAMPLE.token,
-      WECOM_ENCODING_AES_KEY: SAMPLE.encodingAesKey,
-      WECOM_API_BASE: wecom.url,
+      ...wecomSettings(wecom),
       MINIAPP_APPID: wechat.appId,
       MINIAPP_SECRET: wechat.secret,
       WECHAT_API_BASE: wechat.url,
