@@ -63,6 +63,9 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
   const log = deps.logger.child({ component: 'telephony' });
   const { config } = deps;
   const live = new Map<string, string>();
+  // Inbound calls whose record is still being written: a hangup (or bridge) right after the ring waits for it.
+  const storing = new Map<string, Promise<void>>();
+  const recordWritten = (uuid: string) => storing.get(uuid) ?? Promise.resolve();
   let ttsChecked = false;
   const events = createEventClient({
     ...config.esl,
@@ -75,7 +78,7 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
     },
     onEvent: (event) => {
       trackChannel(live, event);
-      return onSwitchEvent(deps, log, event, sw);
+      return onSwitchEvent(deps, log, event, sw, recordWritten);
     },
   });
   const sw = createFreeSwitchSwitch({ events });
@@ -111,6 +114,8 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
         },
         call,
       );
+      storing.set(call.uuid, result.stored);
+      void result.stored.finally(() => storing.delete(call.uuid));
       deps.liveCalls?.ringing({
         uuid: call.uuid,
         source: 'inbound',
@@ -152,7 +157,7 @@ function trackChannel(live: Map<string, string>, event: SwitchEvent): void {
 }
 
 /** Only channels we tagged (`salesops_call`) matter; everything else is counted and dropped. */
-function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw: FreeSwitchSwitch): Promise<unknown> | void {
+function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw: FreeSwitchSwitch, recordWritten: (uuid: string) => Promise<void>): Promise<unknown> | void {
   const b = event.body;
   const tag = text(b['variable_salesops_call']);
   const uuid = text(b['Unique-ID']);
@@ -162,7 +167,7 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
   switch (event.name) {
     case 'CHANNEL_BRIDGE':
       if (tag !== 'inbound') return;
-      return markCallAnswered(deps.fork(), { uuid, destination: text(b['Other-Leg-Destination-Number']) ?? text(b['Other-Leg-Channel-Name']) ?? '', at }).then(async (answered) => {
+      return recordWritten(uuid).then(() => markCallAnswered(deps.fork(), { uuid, destination: text(b['Other-Leg-Destination-Number']) ?? text(b['Other-Leg-Channel-Name']) ?? '', at })).then(async (answered) => {
         if (!deps.liveCalls) return answered;
         const record = await deps.fork().findOne(CallSchema, { uuid }, { fields: ['answeredBy'] });
         deps.liveCalls.talking(uuid, record?.answeredBy ?? null, at);
@@ -172,7 +177,7 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
       deps.liveCalls?.ended(uuid);
       if (tag !== 'inbound') return;
       const bridgeEpoch = Number(text(b['variable_bridge_epoch']) ?? 0);
-      return completeCall(
+      return recordWritten(uuid).then(() => completeCall(
         { em: deps.fork(), jobs: deps.jobs, notifier: deps.notifier, timeZone: deps.timeZone },
         {
           uuid,
@@ -184,7 +189,7 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
           voicemailPath: text(b['variable_salesops_voicemail']) ?? null,
           voicemailSeconds: Number(text(b['variable_record_seconds']) ?? 0),
         },
-      ).then((outcome) => {
+      )).then((outcome) => {
         log.info({ uuid, outcome }, 'call completed');
         deps.onCallRecorded?.();
       });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
-import { FakeChannel, FakeEventSocket } from '../telephony/support/fake-switch.js';
+import { FakeEventSocket } from '../telephony/support/fake-switch.js';
 import { READY_MS } from '../support/wait-for.js';
 import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
 import { EventSchema } from '../../src/domain/events/event.entity.js';
@@ -54,20 +54,24 @@ describe.each(DIALECTS)('live board events (%s)', (dialect) => {
     expect((await t.call('GET', '/api/board')).status).toBe(401);
   });
 
-  it('pushes a ringing call, caller masked, over the event stream as the switch hands it over', async () => {
+  it('pushes a ringing call, caller masked, over the event stream as the switch hands it over, and its end', async () => {
     const res = await fetch(`${t.app.url}/api/board/events`, { headers: { authorization: `Bearer ${manager.token}` } });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = res.body!.getReader();
     const state = { buffer: '' };
     await nextEvent(reader, state, (event) => event === 'snapshot');
     const uuid = randomUUID();
-    const channel = new FakeChannel(uuid, { 'Caller-Caller-ID-Number': encodeURIComponent('+8613800138000'), 'Caller-Destination-Number': '4008320160' }, () => ({ variable_DIALSTATUS: 'NO_ANSWER' }));
-    await channel.connect(t.app.telephony!.socketPort()!);
+    fs.msPerRingSecond = 60_000; // the team's phones ring until the caller hangs up
+    const channel = await fs.inbound(t.app.telephony!.socketPort()!, uuid, { 'Caller-Caller-ID-Number': encodeURIComponent('+8613800138000'), 'Caller-Destination-Number': '4008320160' });
     const { data } = await nextEvent(reader, state, (event, d) => event === 'calls' && d.some((c: { uuid: string }) => c.uuid === uuid));
     const call = data.find((c: { uuid: string }) => c.uuid === uuid);
     expect(call).toMatchObject({ state: 'ringing', source: 'inbound', caller: '138****8000' });
     expect(JSON.stringify(data)).not.toContain('13800138000');
+    // The caller gives up at once (the call's record may still be being written: its end waits for it).
     channel.hangup();
+    await nextEvent(reader, state, (event, d) => event === 'calls' && !d.some((c: { uuid: string }) => c.uuid === uuid));
+    const recorded = await nextEvent(reader, state, (event, d) => event === 'snapshot' && d.today.inbound === 1);
+    expect(recorded.data.today).toMatchObject({ inbound: 1, missed: 1, answeredPercent: 0 });
     await reader.cancel();
   });
 

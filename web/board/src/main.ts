@@ -57,12 +57,10 @@ function draw(): void {
 /** A `calls` event: the calls list changes, and who is on a call follows from it. */
 function applyCalls(calls: LiveCall[]): void {
   if (!snapshot) return;
-  const ended = snapshot.calls.some((c) => !calls.some((n) => n.uuid === c.uuid));
   const talking = new Set(calls.filter((c) => c.state === 'talking').flatMap((c) => c.staffIds));
   snapshot = { ...snapshot, calls, staff: snapshot.staff.map((s) => ({ ...s, onCall: talking.has(s.id) })) };
   draw();
-  // A finished call changes today's figures once its record is written: read them again shortly.
-  if (ended) setTimeout(() => void refresh(), 1500);
+  // A finished call changes today's figures: the server sends a new snapshot once its record is written.
 }
 
 async function refresh(): Promise<void> {
