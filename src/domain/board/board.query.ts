@@ -6,25 +6,7 @@ import { StaffStatusSchema } from '../sales-status/staff-status.entity.js';
 import { addDays, atLocalTime, localParts } from '../shared/business-time.js';
 import { StaffSchema } from '../staff/staff.entity.js';
 import { FollowUpTaskSchema } from '../todos/follow-up-task.entity.js';
-
-/** Today's inbound figures as a manager reads them (business day in the business time zone). */
-export type TodayFigures = {
-  inbound: number;
-  answered: number;
-  /** 0–100, one decimal; null before the first call. */
-  answeredPercent: number | null;
-  missed: number;
-  voicemails: number;
-  /** Seconds from the call reaching us to a staff member answering, over answered calls; null when none. */
-  averageAnswerSeconds: number | null;
-  /** Share of inbound calls answered within 20 s, 0–100; null before the first call. */
-  serviceLevel20s: number | null;
-  /** Call-back todos from the 400 line still open (any day). */
-  callbacksOpen: number;
-};
-
-export type StaffRow = { id: number; name: string; role: string; status: string | null; statusLabel: string; location: string | null };
-export type ProgressRow = { id: number; name: string; done: number; total: number };
+import type { ProgressRow, StaffRow, TodayFigures } from './board-snapshot.js';
 
 const n = (v: unknown) => Number(v ?? 0);
 

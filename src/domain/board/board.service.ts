@@ -1,25 +1,10 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { ApprovalService } from '../approvals/approval.service.js';
 import { authorize, type Actor } from '../auth/actor.js';
-import type { LiveCall, LiveCalls } from '../calls/live-calls.js';
+import type { LiveCalls } from '../calls/live-calls.js';
+import type { BoardSnapshot } from './board-snapshot.js';
 import type { BoardPulse } from './board-pulse.js';
-import { importsInProgress, runningCallTasks, runningSmsBatches, staffStatuses, todayFigures, type ProgressRow, type StaffRow, type TodayFigures } from './board.query.js';
-
-export type BoardApproval = { kind: string; id: string; title: string; submittedAt: string; lines: Array<[string, string]> };
-
-/** Everything the live board shows, at one moment. */
-export type BoardSnapshot = {
-  at: string;
-  staff: Array<StaffRow & { onCall: boolean }>;
-  calls: LiveCall[];
-  today: TodayFigures;
-  smsBatches: ProgressRow[];
-  callTasks: ProgressRow[];
-  /** Imports queued or running (progress in percent, out of 100). */
-  imports: ProgressRow[];
-  /** What the viewer may decide (empty for a viewer who approves nothing). */
-  approvals: BoardApproval[];
-};
+import { importsInProgress, runningCallTasks, runningSmsBatches, staffStatuses, todayFigures } from './board.query.js';
 
 export type BoardDeps = { liveCalls: LiveCalls; approvals: ApprovalService; timeZone: string; /** Committed changes that call for a new snapshot. */ pulse: BoardPulse };
 
