@@ -40,6 +40,7 @@ import * as campaigns from './campaigns.wiring.js';
 import * as board from './board.wiring.js';
 import { LiveCalls } from '../domain/calls/live-calls.js';
 import { BoardPulse } from '../domain/board/board-pulse.js';
+import { ProgressPulse } from '../domain/board/progress-pulse.js';
 import * as callTasks from './call-tasks.wiring.js';
 
 export type RunningApp = {
@@ -109,6 +110,8 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
   // Submitters hear decisions through the notifier the chat capability provides (wired below).
   // The live board hears of submissions, decisions, recorded calls and status changes through one pulse.
   const boardPulse = new BoardPulse();
+  // Running SMS batches, call tasks and imports move the board's progress bars (at most once a second each).
+  const progress = new ProgressPulse(boardPulse);
   const approvals = new ApprovalService({ timeZone: config.businessTimeZone, notifier: () => platform.notifier, onChange: () => boardPulse.changed('approvals') }).register(campaignApprovable(jobs)).register(invitationApprovable(jobs));
   const shared: Omit<Platform, 'notifier'> = {
     config,
@@ -128,7 +131,7 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
   const chatCapability = chat.wire(shared, { wechatyPuppet: options.wechatyPuppet, callTasks: callTaskDeps });
   const platform: Platform = { ...shared, notifier: options.notifier ?? chatCapability.notifier };
   const liveCalls = new LiveCalls();
-  const telephonyCapability = telephony.wire(platform, { liveCalls, onCallRecorded: () => boardPulse.changed('calls') });
+  const telephonyCapability = telephony.wire(platform, { liveCalls, onCallRecorded: () => boardPulse.changed('calls'), onTaskProgress: (taskId) => progress.progressed('call-task', taskId) });
   const door = telephonyCapability.door;
   const socketHost = config.telephony?.socket.host;
   const callTasksCapability = callTasks.wire(platform, {
@@ -141,12 +144,12 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
   const capabilities: Capability[] = [
     chatCapability,
     staff.wire(platform, { jobs: { list: (query) => listJobs(scheduler.agenda, query) } }),
-    outreach.wire(platform, { voice: telephonyCapability.voice }),
+    outreach.wire(platform, { voice: telephonyCapability.voice, progress }),
     miniapp.wire(platform),
     customers.wire(platform),
     tiers.wire(platform),
     campaigns.wire(platform),
-    data.wire(platform),
+    data.wire(platform, { progress }),
     telephonyCapability,
     callTasksCapability,
     board.wire(platform, { liveCalls, pulse: boardPulse, wecomClient: chatCapability.chatOps.wecomClient }),

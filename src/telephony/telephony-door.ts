@@ -39,6 +39,8 @@ export type TelephonyDeps = {
   agentSeconds?: number;
   /** An inbound call's record is written (today's figures changed): the live board reads them again. */
   onCallRecorded?: () => void;
+  /** A call task's number was settled (its progress moved): the live board's progress bars. */
+  onTaskProgress?: (taskId: number) => void;
   /** "Now" for the domain (a call task's retry time and its 10-minute line rule); default the system clock. */
   clock?: Clock;
 };
@@ -220,6 +222,7 @@ async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwi
   sw.emitCallEnded(ended);
   const em = deps.fork();
   const settled = await settleCall(em, ended, deps.clock?.now());
+  if (settled?.taskId) deps.onTaskProgress?.(settled.taskId);
   if (settled?.completed && settled.taskId) await notifyTaskFinished(em, deps.notifier, settled.taskId);
   // An answered task call: its lead (key 1) and analysis follow at once, not in a nightly batch.
   if (settled && settled.call.source === 'task' && settled.call.answeredAt) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
@@ -37,6 +38,7 @@ describe.each(DIALECTS)('live board events (%s)', (dialect) => {
       FREESWITCH_ESL_PORT: String(fs.port),
       FREESWITCH_ESL_PASSWORD: fs.password,
       FREESWITCH_SOCKET_PORT: '0',
+      IMPORT_BATCH_SIZE: '2',
     });
     await t.app.telephony!.events.ready(READY_MS);
     manager = await t.staffWithToken('manager');
@@ -98,5 +100,41 @@ describe.each(DIALECTS)('live board events (%s)', (dialect) => {
     expect((await t.call('POST', `/api/ai-ops/outreach/invitations/${id}/approve`, { token: manager.token })).status).toBe(200);
     await nextEvent(reader, state, (event, d) => event === 'snapshot' && !d.approvals.some((a: { id: string }) => a.id === id));
     await reader.cancel();
+  });
+  // MariaDB: another transaction can hold one customer's row while the import's first batch commits.
+  it.runIf(dialect === 'mysql')('pushes the progress bar as an import stores a batch, and again when it ends', async () => {
+    const em = t.app.orm.em.fork();
+    em.create(CustomerSchema, { id: 'PC3', name: '丙', level: 'normal', segment: 'regular', tags: [], phone: '+8613900004003', phoneLast8: '00004003' });
+    await em.flush();
+    // Holding PC3: the import (two rows a batch) stores PC1 and PC2, then waits to rename PC3 until the hold ends.
+    const holder = await createConnection(t.db.url);
+    await holder.query('START TRANSACTION');
+    await holder.query('SELECT id FROM customers WHERE id = ? FOR UPDATE', ['PC3']);
+    const res = await fetch(`${t.app.url}/api/board/events`, { headers: { authorization: `Bearer ${manager.token}` } });
+    const reader = res.body!.getReader();
+    const state = { buffer: '' };
+    try {
+      await nextEvent(reader, state, (event) => event === 'snapshot');
+
+      const form = new FormData();
+      form.set('kind', 'customers');
+      form.set('file', new Blob([Buffer.from('客户编号,客户名称\r\nPC1,甲\r\nPC2,乙\r\nPC3,丙（新）\r\nPC4,丁\r\n', 'utf8')]), '客户.csv');
+      const upload = await fetch(`${t.app.url}/api/imports`, { method: 'POST', headers: { authorization: `Bearer ${manager.token}` }, body: form });
+      expect(upload.status).toBe(202);
+      const id = ((await upload.json()) as { data: { id: number } }).data.id;
+      const mine = (d: { imports: Array<{ id: number; done: number }> }) => d.imports.find((i) => i.id === id);
+
+      const running = await nextEvent(reader, state, (event, d) => event === 'progress' && (mine(d)?.done ?? 0) > 0);
+      expect(mine(running.data)).toMatchObject({ name: '客户导入 · 客户.csv', total: 100 });
+      expect(mine(running.data)!.done).toBeLessThan(100);
+      expect(Object.keys(running.data).sort()).toEqual(['callTasks', 'imports', 'smsBatches']);
+
+      await holder.query('ROLLBACK');
+      await nextEvent(reader, state, (event, d) => event === 'progress' && !mine(d));
+      expect((await t.call('GET', `/api/imports/${id}`, { token: manager.token })).body.data).toMatchObject({ status: 'completed', processed: 4, created: 3, updated: 1, rejected: 0 });
+    } finally {
+      await reader.cancel();
+      await holder.end().catch(() => undefined);
+    }
   });
 });

@@ -1,8 +1,10 @@
-export type BoardTopic = 'approvals' | 'calls' | 'staff';
+/** What changed: `progress` is running work's bars alone (ProgressPulse); the rest call for a whole snapshot. */
+export type BoardTopic = 'approvals' | 'calls' | 'staff' | 'progress';
 
 /**
  * "Something the live board shows has changed and is committed": an approval submitted or decided, a call
- * recorded (today's figures), a staff status set. Every open board stream reads its snapshot again at once.
+ * recorded (today's figures), a staff status set, running work moved on (progress). Every open board stream
+ * reads what changed again at once.
  * In-process, like LiveCalls; carries no data, so a relay between processes could forward it as is.
  */
 export class BoardPulse {
