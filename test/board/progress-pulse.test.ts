@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BoardPulse, type BoardTopic } from '../../src/domain/board/board-pulse.js';
+import { BoardPulse } from '../../src/domain/board/board-pulse.js';
+import type { BoardTopic } from '../../src/domain/ports/board-bus.port.js';
 import { ProgressPulse } from '../../src/domain/board/progress-pulse.js';
 
 describe('progress pulse (at most one board read per item per second, the last progress never lost)', () => {
