@@ -50,7 +50,7 @@ describe('a campaign launches once and draws its holdout once (MariaDB, concurre
     const approved = await t.app.orm.em.fork().findOneOrFail(CampaignSchema, { id });
     expect(approved.status).toBe('approved');
 
-    const deps = { clock: { now: () => new Date() }, jobs: t.app.jobQueue, linkSecret: t.app.config.auth.appSecret, linkBase: 'https://s.example.cn/o/' };
+    const deps = { clock: { now: () => new Date() }, jobs: t.app.jobQueue, linkSecret: t.app.config.auth.appSecret, linkBase: 'https://s.example.cn/o/', compliance: { timeZone: 'Asia/Shanghai', window: { start: '00:00', end: '24:00' } }, notifier: () => t.app.chatOps.notifier };
     const results = await Promise.all(Array.from({ length: LAUNCHES }, () => launchCampaign(() => t.app.orm.em.fork(), deps, id)));
     const launched = results.filter((r) => r.state === 'launched');
     expect(launched).toHaveLength(1);
