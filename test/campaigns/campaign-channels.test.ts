@@ -17,6 +17,8 @@ import { FakeTencentCloud } from '../support/fake-tencent-cloud.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
 import { wecomSettings } from '../support/full-app.js';
 import { waitFor } from '../support/wait-for.js';
+import { smsSettings } from '../outreach/outreach-fixtures.js';
+import { CAMPAIGN_TEMPLATE } from './campaign-fixtures.js';
 
 /** What each member's number has in the consent ledger (SMS and WeChat alike). */
 type Standing = 'consent' | 'none' | 'blacklisted' | 'opted_out';
@@ -43,12 +45,7 @@ describe.each(DIALECTS)('campaign channel mix with compliance (%s)', (dialect) =
     await fake.start();
     wecom = await startFakeWecom({ corpId: SAMPLE.corpId });
     t = await bootApp(dialect, {
-      TENCENTCLOUD_SECRET_ID: fake.secretId,
-      TENCENTCLOUD_SECRET_KEY: fake.secretKey,
-      TENCENT_SMS_SDK_APP_ID: '1400000001',
-      TENCENT_SMS_SIGN_NAME: '测试酒馆',
-      TENCENT_API_ENDPOINT: fake.endpoint,
-      MARKETING_HOURS: '00:00-24:00',
+      ...smsSettings(fake, 'cb-token-campaign-channels-01234'),
       ...wecomSettings(wecom),
       CAMPAIGN_LINK_BASE: 'https://s.example.cn/o/',
     });
@@ -56,7 +53,7 @@ describe.each(DIALECTS)('campaign channel mix with compliance (%s)', (dialect) =
     approver = await t.staffWithToken('manager', { name: '审批经理', wecomUserId: 'mgrD' });
     owner = await t.staffWithToken('sales', { name: '客户经理', wecomUserId: 'ownerS' });
     for (const json of [
-      { code: 'TPL_CAMPAIGN', name: '分层营销', category: 'marketing', vendorTemplateId: '100009', content: '{1}您好，{2}，领取：{3}', paramNames: ['name', 'offer', 'link'] },
+      CAMPAIGN_TEMPLATE,
       { code: 'TPL_INVITE', name: '邀约', category: 'marketing', vendorTemplateId: '100010', content: '{1}您好，诚邀您参加{3}的「{2}」，凭此邀约享{4}。', paramNames: ['name', 'event', 'time', 'incentive'] },
     ]) expect((await t.call('POST', '/api/ai-ops/outreach/templates', { token: creator.token, json })).status).toBe(201);
     const em = t.app.orm.em.fork();
