@@ -114,6 +114,7 @@ async function missedCall(deps: LifecycleDeps, recordId: number): Promise<void> 
   });
   await em.flush();
   if (assignee) {
+    // Queued with the call's unit of work (the caller commits it, then asks for delivery).
     await deps.notifier.notifyStaff(assignee, {
       kind: 'todo',
       todoId: todo.id,
@@ -124,6 +125,7 @@ async function missedCall(deps: LifecycleDeps, recordId: number): Promise<void> 
         ['来电时间', `${localParts(record.startedAt, deps.timeZone).date} ${localParts(record.startedAt, deps.timeZone).hhmm}`],
         ['回电期限', `${localParts(due, deps.timeZone).date} ${localParts(due, deps.timeZone).hhmm}`],
       ],
-    });
+    }, { em });
+    await em.flush();
   }
 }
