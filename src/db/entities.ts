@@ -46,7 +46,7 @@ import { DutyScheduleSchema } from '../domain/routing/duty-schedule.entity.js';
 import { BindingCodeSchema } from '../domain/chat/binding-code.entity.js';
 import { MiniappIdentitySchema } from '../domain/chat/miniapp-identity.entity.js';
 import { CallbackReceiptSchema } from '../bot/wecom/callback-receipt.entity.js';
-import { SwitchEventReceiptSchema } from '../telephony/switch-event-receipt.entity.js';
+import { SwitchEventReceiptSchema } from '../domain/calls/switch-event-receipt.entity.js';
 import { ImportErrorSchema, ImportSchema } from '../domain/imports/import.entity.js';
 import { NotificationOutboxSchema } from '../domain/notifications/notification-outbox.entity.js';
 

@@ -1,5 +1,5 @@
 import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
-import { SwitchEventReceiptSchema } from './switch-event-receipt.entity.js';
+import { SwitchEventReceiptSchema } from '../domain/calls/switch-event-receipt.entity.js';
 
 /** How often a claim that lost a deadlock (several processes waiting on a claim that rolled back) is tried again. */
 const CLAIM_ATTEMPTS = 5;

@@ -8,7 +8,7 @@ import { CallSchema } from '../../src/domain/calls/call.entity.js';
 import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
 import { FollowUpTaskSchema } from '../../src/domain/todos/follow-up-task.entity.js';
 import { NotificationOutboxSchema } from '../../src/domain/notifications/notification-outbox.entity.js';
-import { SwitchEventReceiptSchema } from '../../src/telephony/switch-event-receipt.entity.js';
+import { SwitchEventReceiptSchema } from '../../src/domain/calls/switch-event-receipt.entity.js';
 
 /**
  * Two app instances on one MariaDB database, both subscribed to one switch: every channel event reaches
