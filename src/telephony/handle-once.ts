@@ -13,8 +13,9 @@ class HandledElsewhere extends Error {}
  * a duplicate key and skips the event (`ran: false`); when it rolls back — the work failed, or the
  * process died and the server dropped its connection — the receipt is gone and the waiting process
  * handles the event itself. So no receipt outlives effects that were never written, and no event is
- * handled twice. Work that leaves the database (jobs with a unique key, notifications through the
- * outbox with `{ em }`) belongs inside; anything not repeatable goes after the commit.
+ * handled twice. Only the work's writes through `em` belong inside (notifications too: the outbox with
+ * `{ em }`); jobs and anything else that uses its own connection come after the commit — on SQLite the
+ * one connection is held by the transaction until then.
  */
 export async function handleOnce<T>(fork: () => EntityManager, key: string, handledBy: string, work: (em: EntityManager) => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
   for (let attempt = 1; ; attempt++) {

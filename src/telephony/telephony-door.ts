@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from '../logging/logger.js';
 import type { TelephonyConfig } from '../config/telephony.config.js';
-import { completeCall, markCallAnswered } from '../domain/calls/call-lifecycle.service.js';
+import { markCallAnswered, queueAfterHangup, recordHangup } from '../domain/calls/call-lifecycle.service.js';
 import { handleInboundCall } from '../domain/calls/inbound-call.service.js';
 import { settleOutreachCall } from '../domain/outreach/outreach-call-outcome.service.js';
 import type { LiveCalls } from '../domain/calls/live-calls.js';
@@ -182,8 +182,8 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
       if (tag !== 'inbound') return;
       const bridgeEpoch = Number(text(b['variable_bridge_epoch']) ?? 0);
       return once((em) =>
-        completeCall(
-          { em, jobs: deps.jobs, notifier: deps.notifier, timeZone: deps.timeZone },
+        recordHangup(
+          { em, notifier: deps.notifier, timeZone: deps.timeZone },
           {
             uuid,
             endedAt: at,
@@ -195,12 +195,13 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
             voicemailSeconds: Number(text(b['variable_record_seconds']) ?? 0),
           },
         ),
-      ).then((handled) => {
+      ).then(async (handled) => {
         if (!handled.ran) return;
-        log.info({ uuid, outcome: handled.value }, 'call completed');
-        // A missed call's notice was queued in the outbox with the call's transaction: deliver it now.
+        log.info({ uuid, outcome: handled.value.outcome }, 'call completed');
+        // After the commit: a missed call's notice (in the outbox with the call), the recording's or voicemail's job.
         deps.notifier.deliverSoon?.();
         deps.onCallRecorded?.();
+        await queueAfterHangup(deps.jobs, handled.value);
       });
     }
     case 'RECORD_STOP':
