@@ -1,9 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootApp, type TestApp } from '../support/app.js';
 import { READY_MS, waitFor } from '../support/wait-for.js';
 import { FakeChannel, FakeEventSocket, channelEvent } from '../telephony/support/fake-switch.js';
+import { clusterSettings } from './support/cluster-settings.js';
 import { CallSchema } from '../../src/domain/calls/call.entity.js';
 import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
 import { FollowUpTaskSchema } from '../../src/domain/todos/follow-up-task.entity.js';
@@ -22,13 +23,7 @@ describe('switch events handled once across processes', () => {
 
   beforeAll(async () => {
     fs = await new FakeEventSocket().start();
-    const shared = {
-      APP_SECRET: randomBytes(24).toString('hex'),
-      FREESWITCH_ESL_HOST: '127.0.0.1',
-      FREESWITCH_ESL_PORT: String(fs.port),
-      FREESWITCH_ESL_PASSWORD: fs.password,
-      FREESWITCH_SOCKET_PORT: '0',
-    };
+    const shared = clusterSettings(fs);
     a = await bootApp('mysql', { ...shared, JOBS_WORKER_NAME: 'A' });
     b = await bootApp('mysql', { ...shared, DATABASE_URL: a.db.url, JOBS_WORKER_NAME: 'B' });
     await Promise.all([a.app.telephony!.events.ready(READY_MS), b.app.telephony!.events.ready(READY_MS)]);
