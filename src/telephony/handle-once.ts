@@ -7,6 +7,12 @@ const CLAIM_ATTEMPTS = 5;
 class HandledElsewhere extends Error {}
 
 /**
+ * Thrown by the work when the event's subject is not there (a hangup of a call not stored yet): no
+ * receipt is left, so the process storing the call can still handle the event.
+ */
+export class NothingToHandle extends Error {}
+
+/**
  * Runs `work` for the switch event `key` once across every process connected to the switch: in one
  * database transaction, first the receipt row (primary key = the event's key), then the work's writes.
  * A second process inserting the same key waits on the first one's row lock: when that commits it gets
@@ -31,7 +37,7 @@ export async function handleOnce<T>(fork: () => EntityManager, key: string, hand
       });
       return { ran: true, value };
     } catch (err) {
-      if (err instanceof HandledElsewhere) return { ran: false };
+      if (err instanceof HandledElsewhere || err instanceof NothingToHandle) return { ran: false };
       if ((err instanceof DeadlockException || err instanceof LockWaitTimeoutException) && attempt < CLAIM_ATTEMPTS) continue;
       throw err;
     }

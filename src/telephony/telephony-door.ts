@@ -22,7 +22,7 @@ import { CALL_TASK_AFTER_CALL_JOB } from '../domain/call-tasks/call-task-deps.js
 import { preparedPrompt } from '../domain/call-tasks/prompt-audio.js';
 import type { SpeechSynthesizer } from '../domain/ports/speech-synthesizer.port.js';
 import type { TaskCallHooks } from './task-call-flow.js';
-import { handleOnce } from './handle-once.js';
+import { handleOnce, NothingToHandle } from './handle-once.js';
 
 export type TelephonyDeps = {
   config: TelephonyConfig;
@@ -66,6 +66,8 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
   const log = deps.logger.child({ component: 'telephony' });
   const { config } = deps;
   const live = new Map<string, string>();
+  // 400 calls this process is storing now: their events wait for the record (a caller may hang up at once).
+  const storing = new Map<string, Promise<void>>();
   let ttsChecked = false;
   const events = createEventClient({
     ...config.esl,
@@ -76,8 +78,9 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
       await checkTtsEngine(events, config.tts, log, config.commandTimeoutMs);
       ttsChecked = true;
     },
-    onEvent: (event) => {
+    onEvent: async (event) => {
       trackChannel(live, event);
+      await storing.get(text(event.body['Unique-ID']) ?? '');
       return onSwitchEvent(deps, log, event, sw);
     },
   });
@@ -114,6 +117,8 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
         },
         call,
       );
+      storing.set(call.uuid, result.settled);
+      void result.settled.finally(() => storing.delete(call.uuid));
       deps.liveCalls?.ringing({
         uuid: call.uuid,
         source: 'inbound',
@@ -181,8 +186,9 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
       deps.liveCalls?.ended(uuid);
       if (tag !== 'inbound') return;
       const bridgeEpoch = Number(text(b['variable_bridge_epoch']) ?? 0);
-      return once((em) =>
-        recordHangup(
+      // A call not stored (yet) leaves no receipt: the process storing it handles its hangup once it is.
+      return once(async (em) => {
+        const recorded = await recordHangup(
           { em, notifier: deps.notifier, timeZone: deps.timeZone },
           {
             uuid,
@@ -194,8 +200,10 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
             voicemailPath: text(b['variable_salesops_voicemail']) ?? null,
             voicemailSeconds: Number(text(b['variable_record_seconds']) ?? 0),
           },
-        ),
-      ).then(async (handled) => {
+        );
+        if (recorded.outcome === 'unknown_call') throw new NothingToHandle(uuid);
+        return recorded;
+      }).then(async (handled) => {
         if (!handled.ran) return;
         log.info({ uuid, outcome: handled.value.outcome }, 'call completed');
         // After the commit: a missed call's notice (in the outbox with the call), the recording's or voicemail's job.
