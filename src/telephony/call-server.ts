@@ -100,10 +100,10 @@ export async function startCallServer(options: CallServerOptions): Promise<CallS
     log.info({ uuid, caller: maskPhone(callerNumber), period: result.plan.period, steps: result.plan.steps.length, match: result.match.kind }, 'routing 400 call');
 
     const t = options.commandTimeoutMs;
-    // The call is stored while it rings (result.settled); when we end it, its record is there first, so
+    // The call is stored while it rings (result.stored); when we end it, its record is there first, so
     // the hangup event — handled by whichever process — finds the call to complete.
     const hangUp = async () => {
-      await result.settled;
+      await result.stored;
       await call.command('hangup', 'NORMAL_CLEARING', t);
     };
     // `async full`: the switch queues applications in order, so the set-up needs only its command/reply;

@@ -40,6 +40,8 @@ export type TelephonyDeps = {
   agentSeconds?: number;
   /** An inbound call's record is written (today's figures changed): the live board reads them again. */
   onCallRecorded?: () => void;
+  /** A call task's number was settled (its progress moved): the live board's progress bars. */
+  onTaskProgress?: (taskId: number) => void;
   /** "Now" for the domain (a call task's retry time and its 10-minute line rule); default the system clock. */
   clock?: Clock;
   /** This process's name on the switch events it handles (several processes receive each event; one handles it). */
@@ -66,8 +68,9 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
   const log = deps.logger.child({ component: 'telephony' });
   const { config } = deps;
   const live = new Map<string, string>();
-  // 400 calls this process is storing now: their events wait for the record (a caller may hang up at once).
+  // Inbound calls whose record is still being written: a hangup (or bridge) right after the ring waits for it.
   const storing = new Map<string, Promise<void>>();
+  const recordWritten = (uuid: string) => storing.get(uuid) ?? Promise.resolve();
   let ttsChecked = false;
   const events = createEventClient({
     ...config.esl,
@@ -78,10 +81,9 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
       await checkTtsEngine(events, config.tts, log, config.commandTimeoutMs);
       ttsChecked = true;
     },
-    onEvent: async (event) => {
+    onEvent: (event) => {
       trackChannel(live, event);
-      await storing.get(text(event.body['Unique-ID']) ?? '');
-      return onSwitchEvent(deps, log, event, sw);
+      return onSwitchEvent(deps, log, event, sw, recordWritten);
     },
   });
   const sw = createFreeSwitchSwitch({ events });
@@ -117,8 +119,8 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
         },
         call,
       );
-      storing.set(call.uuid, result.settled);
-      void result.settled.finally(() => storing.delete(call.uuid));
+      storing.set(call.uuid, result.stored);
+      void result.stored.finally(() => storing.delete(call.uuid));
       deps.liveCalls?.ringing({
         uuid: call.uuid,
         source: 'inbound',
@@ -165,7 +167,7 @@ function trackChannel(live: Map<string, string>, event: SwitchEvent): void {
  * dialler's line) happens in each, what writes to the database happens once (handleOnce, keyed by the
  * channel uuid and the event name).
  */
-function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw: FreeSwitchSwitch): Promise<unknown> | void {
+function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw: FreeSwitchSwitch, recordWritten: (uuid: string) => Promise<void>): Promise<unknown> | void {
   const b = event.body;
   const tag = text(b['variable_salesops_call']);
   const uuid = text(b['Unique-ID']);
@@ -176,7 +178,7 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
   switch (event.name) {
     case 'CHANNEL_BRIDGE':
       if (tag !== 'inbound') return;
-      return once((em) => markCallAnswered(em, { uuid, destination: text(b['Other-Leg-Destination-Number']) ?? text(b['Other-Leg-Channel-Name']) ?? '', at })).then(async (handled) => {
+      return recordWritten(uuid).then(() => once((em) => markCallAnswered(em, { uuid, destination: text(b['Other-Leg-Destination-Number']) ?? text(b['Other-Leg-Channel-Name']) ?? '', at }))).then(async (handled) => {
         if (!handled.ran || !deps.liveCalls) return handled;
         const record = await deps.fork().findOne(CallSchema, { uuid }, { fields: ['answeredBy'] });
         deps.liveCalls.talking(uuid, record?.answeredBy ?? null, at);
@@ -187,7 +189,7 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
       if (tag !== 'inbound') return;
       const bridgeEpoch = Number(text(b['variable_bridge_epoch']) ?? 0);
       // A call not stored (yet) leaves no receipt: the process storing it handles its hangup once it is.
-      return once(async (em) => {
+      return recordWritten(uuid).then(() => once(async (em) => {
         const recorded = await recordHangup(
           { em, notifier: deps.notifier, timeZone: deps.timeZone },
           {
@@ -203,7 +205,7 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
         );
         if (recorded.outcome === 'unknown_call') throw new NothingToHandle(uuid);
         return recorded;
-      }).then(async (handled) => {
+      })).then(async (handled) => {
         if (!handled.ran) return;
         log.info({ uuid, outcome: handled.value.outcome }, 'call completed');
         // After the commit: a missed call's notice (in the outbox with the call), the recording's or voicemail's job.
@@ -242,6 +244,7 @@ async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwi
   if (!handled.ran) return;
   const settled = handled.value;
   const em = deps.fork();
+  if (settled?.taskId) deps.onTaskProgress?.(settled.taskId);
   if (settled?.completed && settled.taskId) await notifyTaskFinished(em, deps.notifier, settled.taskId);
   // An answered task call: its lead (key 1) and analysis follow at once, not in a nightly batch.
   if (settled && settled.call.source === 'task' && settled.call.answeredAt) {
