@@ -7,7 +7,7 @@ import type { Notifier, NotifyResult } from '../ports/notifier.port.js';
 import { localParts } from '../shared/business-time.js';
 import { maskPhone } from '../shared/phone.js';
 import { createTodo } from '../todos/todo.service.js';
-import { customerMobile } from '../customers/customer-mobile.js';
+import { customerNumbers } from '../customers/customer-mobile.js';
 import type { TaskPriority } from '../todos/follow-up-task.entity.js';
 import { CustomerFeedbackSchema, type FeedbackType, type SentimentScores } from './customer-feedback.entity.js';
 import { requireCustomer } from './outreach-customer.js';
@@ -97,7 +97,7 @@ export async function recordFeedback(em: EntityManager, deps: FeedbackDeps, inpu
 
   let notified: NotifyResult | undefined;
   if (task && task.assignedTo !== null) {
-    const phone = customer.phone ?? (await customerMobile(em, customer.id));
+    const phone = (await customerNumbers(em, [customer])).get(customer.id);
     const due = localParts(new Date(task.dueAt), deps.timeZone);
     notified = await deps.notifier.notifyStaff(task.assignedTo, {
       kind: 'todo',
