@@ -18,6 +18,7 @@ import { campaignsSection } from './config/campaigns.config.js';
 import { importsSection } from './config/imports.config.js';
 import { notificationsSection } from './config/notifications.config.js';
 import { boardSection } from './config/board.config.js';
+import { redisSection } from './config/redis.config.js';
 import { productionCarrierProblems } from './config/carriers.check.js';
 
 /**
@@ -40,6 +41,7 @@ const sections = {
   imports: importsSection,
   notifications: notificationsSection,
   board: boardSection,
+  redis: redisSection,
 } satisfies Record<string, ConfigSection<any, unknown>>;
 
 type SectionConfigs = { [K in keyof typeof sections]: ReturnType<(typeof sections)[K]['build']> };

@@ -4,26 +4,9 @@ import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { FakeChannel, FakeEventSocket } from '../telephony/support/fake-switch.js';
 import { READY_MS } from '../support/wait-for.js';
+import { readEvents } from '../support/sse.js';
 import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
 import { EventSchema } from '../../src/domain/events/event.entity.js';
-
-/** Reads Server-Sent Events from a fetch body until `want` accepts one. */
-async function nextEvent(reader: ReadableStreamDefaultReader<Uint8Array>, state: { buffer: string }, want: (event: string, data: any) => boolean): Promise<{ event: string; data: any }> {
-  const decoder = new TextDecoder();
-  for (;;) {
-    let end: number;
-    while ((end = state.buffer.indexOf('\n\n')) >= 0) {
-      const block = state.buffer.slice(0, end);
-      state.buffer = state.buffer.slice(end + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-      const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? 'null');
-      if (want(event, data)) return { event, data };
-    }
-    const { value, done } = await reader.read();
-    if (done) throw new Error('stream ended');
-    state.buffer += decoder.decode(value, { stream: true });
-  }
-}
 
 describe.each(DIALECTS)('live board events (%s)', (dialect) => {
   let fs: FakeEventSocket;
@@ -57,18 +40,17 @@ describe.each(DIALECTS)('live board events (%s)', (dialect) => {
   it('pushes a ringing call, caller masked, over the event stream as the switch hands it over', async () => {
     const res = await fetch(`${t.app.url}/api/board/events`, { headers: { authorization: `Bearer ${manager.token}` } });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const reader = res.body!.getReader();
-    const state = { buffer: '' };
-    await nextEvent(reader, state, (event) => event === 'snapshot');
+    const stream = readEvents(res.body!);
+    await stream.next((event) => event === 'snapshot');
     const uuid = randomUUID();
     const channel = new FakeChannel(uuid, { 'Caller-Caller-ID-Number': encodeURIComponent('+8613800138000'), 'Caller-Destination-Number': '4008320160' }, () => ({ variable_DIALSTATUS: 'NO_ANSWER' }));
     await channel.connect(t.app.telephony!.socketPort()!);
-    const { data } = await nextEvent(reader, state, (event, d) => event === 'calls' && d.some((c: { uuid: string }) => c.uuid === uuid));
+    const { data } = await stream.next((event, d) => event === 'calls' && d.some((c: { uuid: string }) => c.uuid === uuid));
     const call = data.find((c: { uuid: string }) => c.uuid === uuid);
     expect(call).toMatchObject({ state: 'ringing', source: 'inbound', caller: '138****8000' });
     expect(JSON.stringify(data)).not.toContain('13800138000');
     channel.hangup();
-    await reader.cancel();
+    await stream.close();
   });
 
   it('pushes a fresh snapshot as soon as a status is set or an approval is submitted and decided', async () => {
@@ -78,21 +60,20 @@ describe.each(DIALECTS)('live board events (%s)', (dialect) => {
     em.create(CustomerSchema, { id: `CUST_EV_${dialect}`, name: '孙总', level: 'normal', segment: 'regular', tags: [], phone: '+8613900003001', phoneLast8: '00003001' });
     await em.flush();
     const res = await fetch(`${t.app.url}/api/board/events`, { headers: { authorization: `Bearer ${manager.token}` } });
-    const reader = res.body!.getReader();
-    const state = { buffer: '' };
-    await nextEvent(reader, state, (event) => event === 'snapshot');
+    const stream = readEvents(res.body!);
+    await stream.next((event) => event === 'snapshot');
     const mine = (data: any) => data.staff?.find((s: { id: number }) => s.id === sales.id);
 
     expect((await t.call('POST', '/api/sales/status', { token: sales.token, json: { status: 'in_field', location: '客户现场' } })).status).toBe(200);
-    const status = await nextEvent(reader, state, (event, d) => event === 'snapshot' && mine(d)?.status === 'in_field');
+    const status = await stream.next((event, d) => event === 'snapshot' && mine(d)?.status === 'in_field');
     expect(mine(status.data)).toMatchObject({ statusLabel: '外出', location: '客户现场' });
 
     const invitation = await t.call('POST', '/api/ai-ops/outreach/invitation', { token: sales.token, json: { customerId: `CUST_EV_${dialect}`, eventId: `EV_${dialect}` } });
     expect(invitation.status).toBe(201);
     const id = invitation.body.data.id;
-    await nextEvent(reader, state, (event, d) => event === 'snapshot' && d.approvals.some((a: { id: string }) => a.id === id));
+    await stream.next((event, d) => event === 'snapshot' && d.approvals.some((a: { id: string }) => a.id === id));
     expect((await t.call('POST', `/api/ai-ops/outreach/invitations/${id}/approve`, { token: manager.token })).status).toBe(200);
-    await nextEvent(reader, state, (event, d) => event === 'snapshot' && !d.approvals.some((a: { id: string }) => a.id === id));
-    await reader.cancel();
+    await stream.next((event, d) => event === 'snapshot' && !d.approvals.some((a: { id: string }) => a.id === id));
+    await stream.close();
   });
 });
