@@ -1,6 +1,7 @@
 import { customerNumber } from './call-party.js';
 import type { EntityManager } from '@mikro-orm/core';
 import type { JobQueue } from '../ports/job-queue.port.js';
+import { commitWithNotices, type Notice } from '../notifications/notices.js';
 import type { Notifier } from '../ports/notifier.port.js';
 import { loadRoutingInput } from '../routing/routing-context.js';
 import { dutyPeopleAt } from '../routing/routing-policy.js';
@@ -100,30 +101,36 @@ async function missedCall(deps: LifecycleDeps, recordId: number): Promise<void> 
   const vip = customer ? ((await customerStanding(em, customer.id))?.isVip ?? false) : false;
   const due = vip ? new Date(now.getTime() + 3_600_000) : nextWorkingMorning(now, deps.timeZone, routing.rules.workHours, routing.holidays);
   const who = customer?.companyName ?? customer?.name ?? maskPhone(customerNumber(record));
-  const todo = createTodo(em, {
-    title: `回电未接来电：${who} (${maskPhone(customerNumber(record))})`,
-    customerId: customer?.id ?? null,
-    assignedTo: assignee,
-    reason: 'missed_call',
-    source: '400_phone',
-    relatedRecordId: record.uuid,
-    priority: vip ? 'high' : 'medium',
-    dueAt: due,
-    dueDate: localParts(due, deps.timeZone).date,
-    notes: `来电时间 ${localParts(record.startedAt, deps.timeZone).date} ${localParts(record.startedAt, deps.timeZone).hhmm}，未接听且未留言`,
-  });
-  await em.flush();
-  if (assignee) {
-    await deps.notifier.notifyStaff(assignee, {
-      kind: 'todo',
-      todoId: todo.id,
-      title: `📵 未接来电 - ${who}`,
+  // The callback todo and the assignee's card commit together.
+  await commitWithNotices(em, deps.notifier, async () => {
+    const todo = createTodo(em, {
+      title: `回电未接来电：${who} (${maskPhone(customerNumber(record))})`,
+      customerId: customer?.id ?? null,
+      assignedTo: assignee,
+      reason: 'missed_call',
+      source: '400_phone',
+      relatedRecordId: record.uuid,
+      priority: vip ? 'high' : 'medium',
       dueAt: due,
-      lines: [
-        ['来电号码', maskPhone(customerNumber(record))],
-        ['来电时间', `${localParts(record.startedAt, deps.timeZone).date} ${localParts(record.startedAt, deps.timeZone).hhmm}`],
-        ['回电期限', `${localParts(due, deps.timeZone).date} ${localParts(due, deps.timeZone).hhmm}`],
-      ],
+      dueDate: localParts(due, deps.timeZone).date,
+      notes: `来电时间 ${localParts(record.startedAt, deps.timeZone).date} ${localParts(record.startedAt, deps.timeZone).hhmm}，未接听且未留言`,
     });
-  }
+    await em.flush();
+    if (!assignee) return { result: undefined, notices: [] };
+    const card: Notice = {
+      staffId: assignee,
+      notification: {
+        kind: 'todo',
+        todoId: todo.id,
+        title: `📵 未接来电 - ${who}`,
+        dueAt: due,
+        lines: [
+          ['来电号码', maskPhone(customerNumber(record))],
+          ['来电时间', `${localParts(record.startedAt, deps.timeZone).date} ${localParts(record.startedAt, deps.timeZone).hhmm}`],
+          ['回电期限', `${localParts(due, deps.timeZone).date} ${localParts(due, deps.timeZone).hhmm}`],
+        ],
+      },
+    };
+    return { result: undefined, notices: [card] };
+  });
 }

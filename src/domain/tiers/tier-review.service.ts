@@ -8,7 +8,7 @@ import { localParts } from '../shared/business-time.js';
 import { maskPhone } from '../shared/phone.js';
 import { downgradeAtAnniversary, evaluateUpgrade, isMembershipAnniversary, type TierRule } from './tier-rules.js';
 import { loadTierRules, qualifyingFigures } from './tier-standing.query.js';
-import { applyUpgrade, notifyOwner } from './tier-upgrade.service.js';
+import { applyUpgrade } from './tier-upgrade.service.js';
 
 export type TierReviewDeps = { clock: Clock; notifier: () => Notifier; timeZone: string; chunkSize?: number };
 export type TierReviewReport = { scanned: number; upgraded: number; downgraded: number };
@@ -37,10 +37,11 @@ export async function reviewTiers(newEm: () => EntityManager, deps: TierReviewDe
     for (const m of members) {
       const standing = { tier: m.tier, active: m.status === 'active', ...figures.get(m.id)! };
       if (evaluateUpgrade(tiers, standing).eligible) {
-        const outcome = await applyUpgrade(newEm(), m.id, { now, executedBy: null, tiers });
+        const notifier = deps.notifier();
+        const outcome = await applyUpgrade(newEm(), m.id, { now, executedBy: null, tiers, notifier });
         if (outcome.kind === 'upgraded') {
           report.upgraded++;
-          await notifyOwner(deps.notifier(), outcome.member, outcome.result);
+          notifier.deliverSoon?.();
         }
         continue;
       }
@@ -65,9 +66,11 @@ async function applyDowngrade(em: EntityManager, memberId: string, from: string,
       if (moved.affectedRows !== 1) return false;
       tx.create(UpgradeHistorySchema, { member: memberId, fromTier: from, toTier: to.code, direction: 'downgrade', idempotencyKey: `downgrade:${memberId}:${ctx.year}`, executedBy: null, rewards: [], createdAt: ctx.now });
       await tx.flush();
+      // The owner's note is stored with the downgrade (same transaction).
+      await notifyDowngrade(tx, ctx.notifier, memberId, ctx.tiers.find((t) => t.code === from)?.name ?? from, to.name);
       return true;
     });
-    if (done) await notifyDowngrade(em.fork(), ctx.notifier, memberId, ctx.tiers.find((t) => t.code === from)?.name ?? from, to.name);
+    if (done) ctx.notifier.deliverSoon?.();
     return done;
   } catch (err) {
     if (err instanceof UniqueConstraintViolationException) return false;
@@ -80,5 +83,5 @@ async function notifyDowngrade(em: EntityManager, notifier: Notifier, memberId: 
   const owner = m?.customer?.isInitialized() ? m.customer.getEntity().ownerStaff : null;
   if (!m || !owner) return;
   const who = `${m.name ?? '会员'}（${m.id}${m.phone ? `，${maskPhone(m.phone)}` : ''}）`;
-  await notifier.notifyStaff(owner, { kind: 'text', title: '会员等级调整', text: `${who} 入会周年复核未达${fromName}标准，已调整为${toName}（每年至多降一级）。` });
+  await notifier.notifyStaff(owner, { kind: 'text', title: '会员等级调整', text: `${who} 入会周年复核未达${fromName}标准，已调整为${toName}（每年至多降一级）。` }, { em });
 }

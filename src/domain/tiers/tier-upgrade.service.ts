@@ -52,9 +52,10 @@ export async function evaluateMemberUpgrade(em: EntityManager, actor: Actor, mem
 /** Seed §4.3 autoUpgrade by a staff member: upgrades once and notifies the customer's owner. */
 export async function executeMemberUpgrade(em: EntityManager, actor: Actor, memberId: string, deps: TierDeps): Promise<UpgradeResult> {
   authorize(actor, 'customer:upgrade:execute', '执行提档');
-  const outcome = await applyUpgrade(em, memberId, { now: deps.clock.now(), executedBy: actor.staffId });
+  const notifier = deps.notifier();
+  const outcome = await applyUpgrade(em, memberId, { now: deps.clock.now(), executedBy: actor.staffId, notifier });
   if (outcome.kind === 'upgraded') {
-    await notifyOwner(deps.notifier(), outcome.member, outcome.result);
+    notifier.deliverSoon?.();
     return outcome.result;
   }
   const replay = await lastUpgradeToCurrentTier(em.fork(), memberId);
@@ -73,7 +74,7 @@ export type ApplyOutcome =
  * concurrent callers one changes the row; the others' update matches nothing (or their key collides) and
  * they come back as not eligible, then see the winner's upgrade. Rewards are granted exactly once.
  */
-export async function applyUpgrade(em: EntityManager, memberId: string, options: { now: Date; executedBy: number | null; tiers?: TierRule[] }): Promise<ApplyOutcome> {
+export async function applyUpgrade(em: EntityManager, memberId: string, options: { now: Date; executedBy: number | null; tiers?: TierRule[]; notifier?: Notifier }): Promise<ApplyOutcome> {
   // Whole seconds: what MySQL DATETIME keeps, so a replay answers the very same instant.
   const at = new Date(Math.floor(options.now.getTime() / 1000) * 1000);
   try {
@@ -104,6 +105,8 @@ export async function applyUpgrade(em: EntityManager, memberId: string, options:
       });
       await tx.flush();
       const result: UpgradeResult = { memberId, fromTier: member.tier, fromTierName: evaluation.currentTier.name, toTier: target.code, toTierName: target.name, rewards, upgradeId: row.id, upgradedAt: row.createdAt, replayed: false };
+      // The owner's note is stored with the upgrade (same transaction): no upgrade without its note.
+      if (options.notifier) await notifyOwner(options.notifier, member, result, tx);
       return { kind: 'upgraded' as const, member, result };
     });
   } catch (err) {
@@ -124,8 +127,8 @@ async function lastUpgradeToCurrentTier(em: EntityManager, memberId: string): Pr
   return { memberId, fromTier: last.fromTier ?? null, fromTierName: last.fromTier ? name(last.fromTier) : null, toTier: last.toTier, toTierName: name(last.toTier), rewards: last.rewards, upgradeId: last.id, upgradedAt: last.createdAt, replayed: true };
 }
 
-/** The WeCom note to the customer's owner (nobody to tell for a member without an owning sales person). */
-export async function notifyOwner(notifier: Notifier, member: MemberRow, result: UpgradeResult): Promise<void> {
+/** The WeCom note to the customer's owner, queued in `tx` (nobody to tell for a member without an owning sales person). */
+async function notifyOwner(notifier: Notifier, member: MemberRow, result: UpgradeResult, tx: EntityManager): Promise<void> {
   if (!member.ownerStaffId) return;
   const who = `${member.name ?? '会员'}（${member.id}${member.phone ? `，${maskPhone(member.phone)}` : ''}）`;
   const granted = result.rewards.map((r) => r.note ?? String(r.value)).join('、') || '无';
@@ -133,5 +136,5 @@ export async function notifyOwner(notifier: Notifier, member: MemberRow, result:
     kind: 'text',
     title: '会员升级',
     text: `${who} 已从 ${result.fromTierName ?? '无等级'} 升级为 ${result.toTierName}。已发放：${granted}。`,
-  });
+  }, { em: tx });
 }
