@@ -1,9 +1,10 @@
+import { transactionNotices } from '../notifications/notices.js';
 import type { EntityManager } from '@mikro-orm/core';
 import { recordAudit } from '../audit/audit.service.js';
 import type { AuditChannel } from '../audit/audit-log.entity.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { LanguageModel } from '../ports/language-model.port.js';
-import type { Notifier, NotifyResult } from '../ports/notifier.port.js';
+import type { Notifier } from '../ports/notifier.port.js';
 import { localParts } from '../shared/business-time.js';
 import { maskPhone } from '../shared/phone.js';
 import { createTodo } from '../todos/todo.service.js';
@@ -59,7 +60,7 @@ export async function recordFeedback(em: EntityManager, deps: FeedbackDeps, inpu
   const urgent = input.type === 'complaint';
   const dueAt = new Date(now.getTime() + (urgent ? 24 : 48) * HOUR);
   const phone = (await customerNumbers(em, [customer])).get(customer.id);
-  let notified: NotifyResult | undefined;
+  const notices = transactionNotices(deps.notifier);
   // The feedback row, its task, the audit entry and the assignee's card (outbox) commit together.
   const { feedback, todo } = await em.transactional(async (tx) => {
     const feedback = tx.create(CustomerFeedbackSchema, {
@@ -95,7 +96,7 @@ export async function recordFeedback(em: EntityManager, deps: FeedbackDeps, inpu
     recordAudit(tx, { actorStaffId: actor.staffId, action: 'feedback.record', targetType: 'customer_feedback', targetId: feedback.id, channel: actor.channel, requestId: actor.requestId, details: { type: input.type, sentiment: label, followUpRequired } });
     if (todo?.assignedTo) {
       const due = localParts(dueAt, deps.timeZone);
-      notified = await deps.notifier.notifyStaff(todo.assignedTo, {
+      await notices.add(tx, { staffId: todo.assignedTo, notification: {
         kind: 'todo',
         todoId: todo.id,
         title: `${urgent ? `【紧急】客户投诉需24小时内跟进：${customer.name}` : `客户负面反馈需跟进：${customer.name}`}${actor.channel === 'miniapp' ? '（来自小程序）' : ''}`,
@@ -107,11 +108,11 @@ export async function recordFeedback(em: EntityManager, deps: FeedbackDeps, inpu
           ['标签', tags.join('、') || '无'],
           ['截止', `${due.date} ${due.hhmm}`],
         ],
-      }, { em: tx });
+      } });
     }
     return { feedback, todo };
   });
-  if (notified) deps.notifier.deliverSoon?.();
+  const notified = await notices.afterCommit();
   const task: RecordedFeedback['followUpTask'] = todo ? { id: todo.id, priority: todo.priority, dueAt: dueAt.toISOString(), assignedTo: todo.assignedTo ?? null } : null;
 
   return {
@@ -126,6 +127,6 @@ export async function recordFeedback(em: EntityManager, deps: FeedbackDeps, inpu
     tags,
     followUpRequired,
     followUpTask: task,
-    notified: notified?.ok ?? false,
+    notified,
   };
 }
