@@ -17,6 +17,7 @@ import { UpgradeHistorySchema } from '../domain/members/upgrade-history.entity.j
 import { MemberTierSchema } from '../domain/tiers/member-tier.entity.js';
 import { CampaignSchema } from '../domain/campaigns/campaign.entity.js';
 import { CampaignTrackingSchema } from '../domain/campaigns/campaign-tracking.entity.js';
+import { CampaignDeliverySchema } from '../domain/campaigns/campaign-delivery.entity.js';
 import { EventSchema } from '../domain/events/event.entity.js';
 import { SmsLogSchema } from '../domain/outreach/sms-log.entity.js';
 
@@ -52,7 +53,7 @@ import { NotificationOutboxSchema } from '../domain/notifications/notification-o
 /** The domain data model (customers, outreach, calls, call tasks, routing, …). */
 export const domainEntities = [
   CustomerSchema, CustomerContactSchema, CustomerCommunicationSchema, MobileClaimSchema,
-  MemberSchema, MemberBehaviorSchema, MemberVisitSchema, MemberTagSchema, BehaviorRunSchema, SegmentRuleSchema, RfmThresholdSchema, SegmentStatSchema, UpgradeHistorySchema, MemberTierSchema, CampaignSchema, CampaignTrackingSchema,
+  MemberSchema, MemberBehaviorSchema, MemberVisitSchema, MemberTagSchema, BehaviorRunSchema, SegmentRuleSchema, RfmThresholdSchema, SegmentStatSchema, UpgradeHistorySchema, MemberTierSchema, CampaignSchema, CampaignTrackingSchema, CampaignDeliverySchema,
   EventSchema, SmsLogSchema, CustomerFeedbackSchema, InvitationSchema, ContactHistorySchema,
   SmsTemplateSchema, SmsBatchSchema, SmsBatchRecipientSchema, FollowUpTaskSchema, ConsentSchema, ComplianceDecisionSchema,
   CallSchema, CallerIdentificationSchema, ScreenPopEventSchema, StaffStatusSchema,

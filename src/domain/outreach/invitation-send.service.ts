@@ -38,7 +38,8 @@ export const failureText = (reason: string): string => REASON_TEXT[reason] ?? `�
  * WeChat (shown in the customer's mini-program) or — a VIP's invitation by phone — a call todo with the
  * script for the customer's owner (a person calls a VIP; no automated call). Sent once: only `approved`
  * moves. A send that cannot go out becomes `failed` with its reason, closes (a new invitation may be
- * submitted once the cause is fixed), and its submitter and approver are told in chat.
+ * submitted once the cause is fixed), and its submitter and approver are told in chat (a campaign's
+ * invitation: its campaign performance counts it instead).
  */
 export async function sendApprovedInvitation(
   em: EntityManager,
@@ -149,9 +150,10 @@ async function handToOwner(em: EntityManager, inv: Invitation, customer: Custome
 async function fail(em: EntityManager, inv: Invitation, customer: Customer, reason: string, notifier: Notifier | undefined, now: Date): Promise<InvitationSendResult> {
   Object.assign(inv, { status: 'failed', failureReason: reason.slice(0, 64), failedAt: now, openKey: null });
   recordAudit(em, { actorStaffId: null, action: 'invitation.send_failed', targetType: 'invitation', targetId: inv.id, channel: 'job', details: { reason, channel: inv.channel } });
-  // The submitter's and the approver's notices commit with the failure.
+  // The submitter's and the approver's notices commit with the failure. A campaign's invitations are
+  // reported in its performance (per reason), not one chat message each.
   const text = `邀约 ${inv.id}（${customer.name} · ${inv.eventName}）未能发出：${failureText(reason)}。`;
-  const told = [...new Set([inv.createdBy, inv.approvedBy].filter((id): id is number => typeof id === 'number'))];
+  const told = inv.campaign ? [] : [...new Set([inv.createdBy, inv.approvedBy].filter((id): id is number => typeof id === 'number'))];
   await commitWithNotices(em, notifier, async () => ({ result: undefined, notices: told.map((staffId) => ({ staffId, notification: { kind: 'text', title: '邀约发送失败', text } })) }));
   return { state: reason === 'OPTED_OUT' || reason.startsWith('RECIPIENT_') || reason === 'NO_CONSENT' || reason === 'BLACKLISTED' ? 'refused' : 'failed', reason };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ApprovalService } from '../../../domain/approvals/approval.service.js';
-import { createInvitation, invitationPerformance, type InvitationSettings } from '../../../domain/outreach/invitation.service.js';
+import { createInvitation, invitationPerformance, inviteAudience, MAX_AUDIENCE_INVITATIONS, type InvitationSettings } from '../../../domain/outreach/invitation.service.js';
 import { INVITATION_RESPONSES, INVITATION_STATUSES } from '../../../domain/outreach/invitation.entity.js';
 import type { Notifier } from '../../../domain/ports/notifier.port.js';
 import { CONTACT_CHANNELS } from '../../../domain/shared/vocabulary.js';
@@ -9,8 +9,10 @@ import { pageOf } from '../../http/envelope.js';
 import { pagingQuery } from '../../http/paging.js';
 import { getInvitation, listInvitations } from '../../../domain/outreach/invitation.query.js';
 import { reply, route, routes } from '../../http/route.js';
+import { audienceFilter, toAudience } from '../../../domain/customers/audience.js';
 
 export const createInvitationBody = z.object({ customerId: z.string().trim().min(1).max(64), eventId: z.string().trim().min(1).max(50) });
+export const audienceInvitationBody = z.object({ eventId: z.string().trim().min(1).max(50), filter: audienceFilter });
 export const rejectBody = z.object({ reason: z.string().trim().min(1).max(500) });
 const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,50}$/, '邀约编号格式不正确') });
 const performanceQuery = z.object({ eventId: z.string().trim().min(1).max(50) });
@@ -31,6 +33,12 @@ export const invitationView = z.object({
   failureReason: z.string().nullable().meta({ description: '发送失败的原因（status=failed）：NO_CONSENT、OPTED_OUT、BLACKLISTED、FREQUENCY_CAP、NO_MOBILE、运营商错误码…' }),
   failedAt: instant.nullable(),
   createdAt: instant,
+});
+const audienceInvited = z.object({
+  eventId: z.string(),
+  created: z.number().int(),
+  invitations: z.array(invitationView),
+  skipped: z.array(z.object({ customerId: z.string(), reason: z.literal('INVITATION_EXISTS') })).meta({ description: '已有该活动未关闭邀约的客户' }),
 });
 export const invitationListQuery = pagingQuery(['createdAt', 'eventDate'], 'createdAt').extend({
   status: z.enum(INVITATION_STATUSES).optional(),
@@ -92,6 +100,18 @@ export function invitationRoutes(approvals: ApprovalService, notifier: Notifier,
       errors: ['CUSTOMER_NOT_FOUND', 'EVENT_NOT_FOUND', 'EVENT_PAST_CONFLICT', 'INVITATION_EXISTS'],
       handler: async (ctx, { body }) =>
         reply(201, await createInvitation(ctx.state.em, ctx.state.actor!, body, settings, { approvals, notifier })),
+    }),
+    route({
+      method: 'post',
+      path: '/api/ai-ops/outreach/invitations/audience',
+      summary: `按受众（客户分层、会员标签、最近到访）为活动生成邀约并逐条提交审批（最多 ${MAX_AUDIENCE_INVITATIONS} 位客户）`,
+      tags: ['outreach'],
+      permissions: ['outreach:invitation:create'],
+      body: audienceInvitationBody,
+      responses: { 201: { description: '待审批的邀约，及已有邀约而跳过的客户', schema: audienceInvited } },
+      errors: ['EVENT_NOT_FOUND', 'EVENT_PAST_CONFLICT', 'INVITATION_AUDIENCE_EMPTY', 'INVITATION_AUDIENCE_TOO_LARGE'],
+      handler: async (ctx, { body }) =>
+        reply(201, await inviteAudience(ctx.state.em, ctx.state.actor!, { eventId: body.eventId, filter: toAudience(body.filter) }, settings, { approvals, notifier })),
     }),
     route({
       method: 'get',
