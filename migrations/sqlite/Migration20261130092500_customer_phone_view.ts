@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261130084000_customer_phone_view extends Migration {
+export class Migration20261130092500_customer_phone_view extends Migration {
 
-  override name = 'Migration20261130084000_customer_phone_view';
+  override name = 'Migration20261130092500_customer_phone_view';
 
   override up(): void | Promise<void> {
     // customer:phone:view: a customer's (and its contacts') full numbers in the customer detail view; lists always mask.
