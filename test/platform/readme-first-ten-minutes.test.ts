@@ -5,6 +5,7 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { FakeTencentCloud } from '../support/fake-tencent-cloud.js';
+import { smsSettings } from '../outreach/outreach-fixtures.js';
 import { readmeSteps, shellSession } from '../support/readme-steps.js';
 import { PROCESS_START_MS, startServer, type ServerProcess } from '../support/server-process.js';
 import { waitFor } from '../support/wait-for.js';
@@ -43,12 +44,7 @@ describe('README: first ten minutes, as written', () => {
       DATA_DIR: join(dir, 'data'),
       LOG_LEVEL: 'info',
       JOBS_PROCESS_EVERY_MS: '200',
-      MARKETING_HOURS: '00:00-24:00',
-      TENCENTCLOUD_SECRET_ID: fake.secretId,
-      TENCENTCLOUD_SECRET_KEY: fake.secretKey,
-      TENCENT_API_ENDPOINT: fake.endpoint,
-      TENCENT_SMS_SDK_APP_ID: '1400000001',
-      TENCENT_SMS_SIGN_NAME: '测试KTV',
+      ...smsSettings(fake, 'readme-callback-token-0123456789'),
       TENCENT_VMS_SDK_APP_ID: '1400000002',
       TENCENT_VMS_TEMPLATE_ID: '200001',
     };
