@@ -124,7 +124,7 @@ export async function run(args: string[]): Promise<void> {
   const dialects = values.dialect ? [values.dialect as Dialect] : DIALECTS;
   const tuning = { processEveryMs: Number(values['process-every']), lockLimit: Number(values['lock-limit'] ?? concurrency * LOCK_AHEAD), claimBatch: values['claim-batch'] ? Number(values['claim-batch']) : undefined };
   console.log(
-    `jobs bench: ${jobs} no-op jobs, concurrency ${concurrency}, ${workers} worker(s), processEvery ${tuning.processEveryMs} ms, lockLimit ${tuning.lockLimit}, MariaDB claim batch ${tuning.claimBatch ?? 'default (4)'}`,
+    `jobs bench: ${jobs} no-op jobs, concurrency ${concurrency}, ${workers} worker(s), processEvery ${tuning.processEveryMs} ms, lockLimit ${tuning.lockLimit}, MariaDB claim batch ${tuning.claimBatch ?? 'default (20)'}`,
   );
   const started = performance.now();
   const ours = new Map<Dialect, Result>();

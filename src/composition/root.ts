@@ -40,6 +40,7 @@ import * as campaigns from './campaigns.wiring.js';
 import * as board from './board.wiring.js';
 import { LiveCalls } from '../domain/calls/live-calls.js';
 import { BoardPulse } from '../domain/board/board-pulse.js';
+import { ProgressPulse } from '../domain/board/progress-pulse.js';
 import { inProcessBoardBus, type BoardBus } from '../domain/ports/board-bus.port.js';
 import { createRedisBoardBus } from '../gateways/redis/redis-board-bus.js';
 import * as callTasks from './call-tasks.wiring.js';
@@ -115,6 +116,8 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
   // pulse and live calls travel on one bus (REDIS_URL: shared by every process).
   const boardBus = config.redis.url ? createRedisBoardBus({ url: config.redis.url, prefix: config.redis.prefix, logger }) : inProcessBoardBus();
   const boardPulse = new BoardPulse(boardBus);
+  // Running SMS batches, call tasks and imports move the board's progress bars (at most once a second each).
+  const progress = new ProgressPulse(boardPulse);
   const approvals = new ApprovalService({ timeZone: config.businessTimeZone, notifier: () => platform.notifier, onChange: () => boardPulse.changed('approvals') }).register(campaignApprovable(jobs)).register(invitationApprovable(jobs));
   const shared: Omit<Platform, 'notifier'> = {
     config,
@@ -134,7 +137,7 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
   const chatCapability = chat.wire(shared, { wechatyPuppet: options.wechatyPuppet, callTasks: callTaskDeps });
   const platform: Platform = { ...shared, notifier: options.notifier ?? chatCapability.notifier };
   const liveCalls = new LiveCalls({ bus: boardBus });
-  const telephonyCapability = telephony.wire(platform, { liveCalls, onCallRecorded: () => boardPulse.changed('calls') });
+  const telephonyCapability = telephony.wire(platform, { liveCalls, onCallRecorded: () => boardPulse.changed('calls'), onTaskProgress: (taskId) => progress.progressed('call-task', taskId) });
   const door = telephonyCapability.door;
   const socketHost = config.telephony?.socket.host;
   const callTasksCapability = callTasks.wire(platform, {
@@ -147,12 +150,12 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
   const capabilities: Capability[] = [
     chatCapability,
     staff.wire(platform, { jobs: { list: (query) => listJobs(scheduler.agenda, query) } }),
-    outreach.wire(platform, { voice: telephonyCapability.voice }),
+    outreach.wire(platform, { voice: telephonyCapability.voice, progress }),
     miniapp.wire(platform),
     customers.wire(platform),
     tiers.wire(platform),
     campaigns.wire(platform),
-    data.wire(platform),
+    data.wire(platform, { progress }),
     telephonyCapability,
     callTasksCapability,
     board.wire(platform, { liveCalls, pulse: boardPulse, wecomClient: chatCapability.chatOps.wecomClient }),

@@ -39,6 +39,8 @@ export type TelephonyDeps = {
   agentSeconds?: number;
   /** An inbound call's record is written (today's figures changed): the live board reads them again. */
   onCallRecorded?: () => void;
+  /** A call task's number was settled (its progress moved): the live board's progress bars. */
+  onTaskProgress?: (taskId: number) => void;
   /** "Now" for the domain (a call task's retry time and its 10-minute line rule); default the system clock. */
   clock?: Clock;
 };
@@ -63,6 +65,9 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
   const log = deps.logger.child({ component: 'telephony' });
   const { config } = deps;
   const live = new Map<string, string>();
+  // Inbound calls whose record is still being written: a hangup (or bridge) right after the ring waits for it.
+  const storing = new Map<string, Promise<void>>();
+  const recordWritten = (uuid: string) => storing.get(uuid) ?? Promise.resolve();
   let ttsChecked = false;
   const events = createEventClient({
     ...config.esl,
@@ -75,7 +80,7 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
     },
     onEvent: (event) => {
       trackChannel(live, event);
-      return onSwitchEvent(deps, log, event, sw);
+      return onSwitchEvent(deps, log, event, sw, recordWritten);
     },
   });
   const sw = createFreeSwitchSwitch({ events });
@@ -111,6 +116,8 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
         },
         call,
       );
+      storing.set(call.uuid, result.stored);
+      void result.stored.finally(() => storing.delete(call.uuid));
       deps.liveCalls?.ringing({
         uuid: call.uuid,
         source: 'inbound',
@@ -152,7 +159,7 @@ function trackChannel(live: Map<string, string>, event: SwitchEvent): void {
 }
 
 /** Only channels we tagged (`salesops_call`) matter; everything else is counted and dropped. */
-function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw: FreeSwitchSwitch): Promise<unknown> | void {
+function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw: FreeSwitchSwitch, recordWritten: (uuid: string) => Promise<void>): Promise<unknown> | void {
   const b = event.body;
   const tag = text(b['variable_salesops_call']);
   const uuid = text(b['Unique-ID']);
@@ -162,7 +169,7 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
   switch (event.name) {
     case 'CHANNEL_BRIDGE':
       if (tag !== 'inbound') return;
-      return markCallAnswered(deps.fork(), { uuid, destination: text(b['Other-Leg-Destination-Number']) ?? text(b['Other-Leg-Channel-Name']) ?? '', at }).then(async (answered) => {
+      return recordWritten(uuid).then(() => markCallAnswered(deps.fork(), { uuid, destination: text(b['Other-Leg-Destination-Number']) ?? text(b['Other-Leg-Channel-Name']) ?? '', at })).then(async (answered) => {
         if (!deps.liveCalls) return answered;
         const record = await deps.fork().findOne(CallSchema, { uuid }, { fields: ['answeredBy'] });
         deps.liveCalls.talking(uuid, record?.answeredBy ?? null, at);
@@ -172,7 +179,7 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
       deps.liveCalls?.ended(uuid);
       if (tag !== 'inbound') return;
       const bridgeEpoch = Number(text(b['variable_bridge_epoch']) ?? 0);
-      return completeCall(
+      return recordWritten(uuid).then(() => completeCall(
         { em: deps.fork(), jobs: deps.jobs, notifier: deps.notifier, timeZone: deps.timeZone },
         {
           uuid,
@@ -184,7 +191,7 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
           voicemailPath: text(b['variable_salesops_voicemail']) ?? null,
           voicemailSeconds: Number(text(b['variable_record_seconds']) ?? 0),
         },
-      ).then((outcome) => {
+      )).then((outcome) => {
         log.info({ uuid, outcome }, 'call completed');
         deps.onCallRecorded?.();
       });
@@ -215,6 +222,7 @@ async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwi
   sw.emitCallEnded(ended);
   const em = deps.fork();
   const settled = await settleCall(em, ended, deps.clock?.now());
+  if (settled?.taskId) deps.onTaskProgress?.(settled.taskId);
   if (settled?.completed && settled.taskId) await notifyTaskFinished(em, deps.notifier, settled.taskId);
   // An answered task call: its lead (key 1) and analysis follow at once, not in a nightly batch.
   if (settled && settled.call.source === 'task' && settled.call.answeredAt) {

@@ -2,7 +2,8 @@ import { inProcessBoardBus, type BoardBus, type BoardTopic } from '../ports/boar
 
 /**
  * "Something the live board shows has changed and is committed": an approval submitted or decided, a call
- * recorded (today's figures), a staff status set. Every open board stream reads its snapshot again at once.
+ * recorded (today's figures), a staff status set, running work moved on (`progress`, see ProgressPulse).
+ * Every open board stream reads what changed again at once.
  * Carries no data; goes through the board bus, so with REDIS_URL every process's boards hear it.
  */
 export class BoardPulse {

@@ -31,7 +31,7 @@ export const CampaignSchema = defineEntity({
     type: p.enum([...CAMPAIGN_TYPES]),
     channel: p.enum([...CONTACT_CHANNELS]),
     /** The channel mix (CAMPAIGN_CHANNELS) the launch runs through. */
-    channels: p.json<CampaignChannel[]>().default('["sms"]'),
+    channels: p.json<CampaignChannel[]>().default('["sms"]').onCreate(() => ['sms']),
     /** Who it goes to beyond the segment (tags, recent visit); null: the segment's members. */
     audience: p.json<AudienceFilter>().nullable(),
     /** The event the `invitation` channel invites to. */

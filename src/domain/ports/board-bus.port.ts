@@ -1,7 +1,7 @@
 import type { LiveCall } from '../calls/live-calls.js';
 
-/** What the live board reads again after a committed change (see BoardPulse). */
-export type BoardTopic = 'approvals' | 'calls' | 'staff';
+/** What the live board reads again after a committed change (see BoardPulse): `progress` is running work's bars alone, the rest a whole snapshot. */
+export type BoardTopic = 'approvals' | 'calls' | 'staff' | 'progress';
 
 /** One change the live board shows: a call rang, was answered or ended; or committed data changed. */
 export type BoardEvent = { kind: 'call'; call: LiveCall; ended: boolean } | { kind: 'pulse'; topic: BoardTopic };
