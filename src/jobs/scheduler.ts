@@ -2,6 +2,10 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Agenda, InMemoryNotificationChannel, type AgendaBackend, type DrainResult, type Job, type JobWithState } from 'agenda';
 import type { JobRegistry } from './job-registry.js';
+import type { SqlJobRepository } from './sql-backend/sql-job-repository.js';
+
+/** What the SQL job store offers the scheduler beyond Agenda's repository (absent on other stores). */
+type SqlStoreHooks = Pick<SqlJobRepository, 'removeSucceededOnSave' | 'limitClaims' | 'releaseClaimed' | 'releaseLocksOf'>;
 
 /** The part of a pino logger the scheduler uses. */
 export type SchedulerLog = {
@@ -77,9 +81,15 @@ export function buildScheduler(backend: AgendaBackend, jobs: JobRegistry, option
   });
   logEvents(agenda, options.log);
   // The SQL store deletes a succeeded one-time job in its final save; other stores get the DELETE after.
-  const store = backend.repository as Partial<{ removeSucceededOnSave(removes: (name: string) => boolean): void }>;
+  const store = backend.repository as Partial<SqlStoreHooks>;
   const removedOnSave = typeof store.removeSucceededOnSave === 'function';
   if (removedOnSave) store.removeSucceededOnSave!((name) => jobs.removesOnComplete(name));
+  // A claim takes no more jobs of a kind than this worker runs of it at once (definitions exist after connect()).
+  store.limitClaims?.((name) => {
+    const definition = agenda.definitions[name];
+    if (!definition) return undefined;
+    return Math.min(definition.concurrency ?? options.maxConcurrency, definition.lockLimit > 0 ? definition.lockLimit : Infinity);
+  });
   const removals = afterComplete(agenda, jobs, wake, workerName, removedOnSave);
   const started = startedHere(agenda);
 
@@ -90,10 +100,20 @@ export function buildScheduler(backend: AgendaBackend, jobs: JobRegistry, option
       jobs.defineOn(agenda, { concurrency: options.maxConcurrency });
       await gated.open();
     },
-    start: () => agenda.start(),
+    async start() {
+      // A name given in the settings is this process's own: locks still held under it were left by its
+      // previous run (crashed or killed), so they are released now rather than after the lock lifetime.
+      if (options.workerName && store.releaseLocksOf) {
+        const released = await store.releaseLocksOf(workerName);
+        if (released > 0) options.log.warn({ worker: workerName, released }, 'released job locks left by this worker name\'s previous run');
+      }
+      await agenda.start();
+    },
     async stop({ timeoutMs = 30_000 } = {}) {
       const result = await agenda.drain({ timeout: timeoutMs, closeConnection: false });
       await removals.settled();
+      // Jobs the store claimed ahead for this worker that Agenda never took: back to every worker at once.
+      await store.releaseClaimed?.();
       await releaseLocks(agenda, workerName, result.timedOut || result.aborted ? started : null);
       if (backend.ownsConnection ?? true) await backend.disconnect();
       options.log.info({ worker: workerName, ...result }, 'job scheduler stopped');

@@ -10,7 +10,7 @@ import { sqlRunner } from './sql-runner.js';
  */
 export class SqlBackend implements AgendaBackend {
   readonly name: string;
-  readonly repository: JobRepository & Pick<SqlJobRepository, 'removeSucceededOnSave'>;
+  readonly repository: JobRepository & Pick<SqlJobRepository, 'removeSucceededOnSave' | 'limitClaims' | 'releaseClaimed' | 'releaseLocksOf'>;
   readonly ownsConnection = false;
 
   constructor(orm: Orm, options: SqlJobRepositoryOptions = {}) {

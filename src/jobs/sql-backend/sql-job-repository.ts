@@ -24,14 +24,19 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
  */
 export type SqlJobRepositoryOptions = {
   /**
-   * MariaDB: due jobs locked per claim transaction (default 20, the default concurrency). Agenda asks for
-   * one job at a time; the others wait here, locked by this worker, for its next ask (within milliseconds
-   * on a busy queue). One claim runs at a time per job name: each scans the index past the entries of
-   * jobs deleted but not yet purged, so fewer, larger claims cost less. 1 turns it off. SQLite claims
-   * with one UPDATE … RETURNING and ignores this.
+   * MariaDB: the most due jobs locked per claim transaction (default 20, the default concurrency). Agenda
+   * asks for one job at a time; the others wait here, locked by this worker, for its next ask (within
+   * milliseconds on a busy queue). One claim runs at a time per job name: each scans the index past the
+   * entries of jobs deleted but not yet purged, so fewer, larger claims cost less. A claim never takes
+   * more than the job kind runs at once (see limitClaims), so a kind that runs one at a time takes one
+   * and leaves the rest to other workers. 1 turns batching off. SQLite claims with one UPDATE … RETURNING
+   * and ignores this.
    */
   claimBatch?: number;
 };
+
+/** A claim's size for a job kind whose limits the store was not told (limitClaims): small, so little is held. */
+const UNKNOWN_KIND_CLAIM = 4;
 
 export class SqlJobRepository implements JobRepository {
   /** Jobs locked for this worker by a batch claim and not yet handed to Agenda, by name. */
@@ -43,6 +48,8 @@ export class SqlJobRepository implements JobRepository {
   readonly #writes: ReturnType<typeof jobStateWrites>;
   /** Set by the scheduler: one-time jobs of these names are deleted by their final save when they succeeded. */
   #removesOnSuccess: ((name: string) => boolean) | undefined;
+  /** Set by the scheduler: how many jobs of a name the worker runs at once (undefined: unknown). */
+  #claimLimit: ((name: string) => number | undefined) | undefined;
 
   constructor(
     private readonly db: SqlRunner,
@@ -58,6 +65,43 @@ export class SqlJobRepository implements JobRepository {
    */
   removeSucceededOnSave(removes: (name: string) => boolean): void {
     this.#removesOnSuccess = removes;
+  }
+
+  /**
+   * Caps each claim of a job name at what the worker runs of it at once (the scheduler passes the job
+   * definition's concurrency and lock limit); a name it returns undefined for claims UNKNOWN_KIND_CLAIM.
+   */
+  limitClaims(limit: (name: string) => number | undefined): void {
+    this.#claimLimit = limit;
+  }
+
+  /**
+   * Unlocks the jobs claimed for this worker and not yet handed to Agenda (after any claim under way
+   * has landed), so other workers run them at once instead of after the lock lifetime. The scheduler
+   * calls it when it stops, once Agenda asks for no more. Only locks still ours (the claim's locked_at) are
+   * cleared.
+   */
+  async releaseClaimed(): Promise<void> {
+    await Promise.all([...this.#claiming.values()].map((claim) => claim.catch(() => undefined)));
+    const held = [...this.#claimed.values()].flat();
+    this.#claimed.clear();
+    if (held.length === 0) return;
+    const ours = held.map(() => '(id = ? AND locked_at = ?)').join(' OR ');
+    const params = held.flatMap((job) => [String(job._id), this.db.date(job.lockedAt)]);
+    await this.db.run(`UPDATE ${TABLE} SET locked_at = NULL WHERE ${ours}`, params);
+  }
+
+  /**
+   * Releases every lock held under this worker name: a process restarted under the same name (its
+   * previous run crashed or was killed, so none of those jobs is still running) gets them run at once
+   * instead of after the lock lifetime. A one-time job that had started (next_run_at NULL) is queued
+   * again for now, as an expired lock would have had it taken. Returns how many were released.
+   */
+  releaseLocksOf(workerName: string): Promise<number> {
+    return this.db.run(
+      `UPDATE ${TABLE} SET locked_at = NULL, next_run_at = COALESCE(next_run_at, ?) WHERE last_modified_by = ? AND locked_at IS NOT NULL`,
+      [this.db.date(new Date()), workerName],
+    );
   }
 
   async connect(): Promise<void> {
@@ -168,7 +212,8 @@ export class SqlJobRepository implements JobRepository {
     options: JobRepositoryOptions | undefined,
   ): Promise<JobParameters | undefined> {
     const query = { name: jobName, nextScanAt, lockDeadline, lockedAt: now ?? new Date(), lastModifiedBy: options?.lastModifiedBy };
-    if (this.db.dialect === 'sqlite' || this.#claimBatch === 1) return lockNextJob(this.db, query);
+    const size = Math.min(this.#claimBatch, Math.max(1, Math.floor(this.#claimLimit?.(jobName) ?? UNKNOWN_KIND_CLAIM)));
+    if (this.db.dialect === 'sqlite' || size === 1) return lockNextJob(this.db, query);
     const job = this.#takeClaimed(query);
     if (job) return job;
     const inFlight = this.#claiming.get(jobName);
@@ -179,7 +224,7 @@ export class SqlJobRepository implements JobRepository {
       await inFlight.catch(() => undefined); // its own ask reports a failure
       return undefined;
     }
-    const claim = lockNextJobs(this.db, query, this.#claimBatch).then((jobs) => {
+    const claim = lockNextJobs(this.db, query, size).then((jobs) => {
       this.#claimed.set(jobName, [...(this.#claimed.get(jobName) ?? []), ...jobs]);
     });
     this.#claiming.set(jobName, claim);

@@ -3,7 +3,8 @@
  * environment) with one job kind more: `cluster-test.mark` writes its sequence number and this worker's
  * name into `cluster_job_marks`, whose primary key is the sequence number. A job whose process died after
  * the mark but before the job store recorded the end runs again elsewhere: the second mark is ignored
- * and written to `cluster_job_reruns` instead, so the test sees both "done once" and "run again".
+ * and written to `cluster_job_reruns` instead, so the test sees both "done once" and "run again" (and
+ * whose mark came first).
  */
 import { z } from 'zod';
 import { start } from '../../../src/composition/root.js';
@@ -11,7 +12,8 @@ import type { Orm } from '../../../src/db/orm.js';
 import { MARK_JOB } from './job-marks.js';
 
 let orm: Orm | undefined;
-const worker = process.env.JOBS_WORKER_NAME ?? String(process.pid);
+// A process restarted under a killed one's JOBS_WORKER_NAME marks as CLUSTER_MARK_AS, so the test tells the two apart.
+const worker = process.env.CLUSTER_MARK_AS ?? process.env.JOBS_WORKER_NAME ?? String(process.pid);
 const app = await start(process.env, {
   extraJobs: [
     {
