@@ -11,7 +11,10 @@ import { start } from '../../../src/composition/root.js';
 import type { Orm } from '../../../src/db/orm.js';
 import { MARK_JOB } from './job-marks.js';
 
-let orm: Orm | undefined;
+// The job worker starts inside start(): a process started while jobs are due (B restarted) runs them
+// before start() returns, so a job waits here for the app's ORM.
+let ormReady!: (orm: Orm) => void;
+const ormOf = new Promise<Orm>((resolve) => (ormReady = resolve));
 // A process restarted under a killed one's JOBS_WORKER_NAME marks as CLUSTER_MARK_AS, so the test tells the two apart.
 const worker = process.env.CLUSTER_MARK_AS ?? process.env.JOBS_WORKER_NAME ?? String(process.pid);
 const app = await start(process.env, {
@@ -20,7 +23,7 @@ const app = await start(process.env, {
       name: MARK_JOB,
       parse: (data) => z.object({ seq: z.number().int() }).passthrough().parse(data),
       run: async ({ seq }: { seq: number }) => {
-        const conn = orm!.em.fork().getConnection();
+        const conn = (await ormOf).em.fork().getConnection();
         const marked = await conn.execute<{ affectedRows: number }>('INSERT IGNORE INTO cluster_job_marks (seq, worker) VALUES (?, ?)', [seq, worker], 'run');
         if (marked.affectedRows === 0) await conn.execute('INSERT INTO cluster_job_reruns (seq, worker) VALUES (?, ?)', [seq, worker], 'run');
       },
@@ -28,7 +31,7 @@ const app = await start(process.env, {
     },
   ],
 });
-orm = app.orm;
+ormReady(app.orm);
 const stop = () => void app.stop().then(() => process.exit(0), () => process.exit(1));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
