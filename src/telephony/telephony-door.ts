@@ -208,8 +208,8 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
       })).then(async (handled) => {
         if (!handled.ran) return;
         log.info({ uuid, outcome: handled.value.outcome }, 'call completed');
-        // After the commit: a missed call's notice (in the outbox with the call), the recording's or voicemail's job.
-        deps.notifier.deliverSoon?.();
+        // After the commit: a missed call's notice (in the outbox with the call, or sent now), the recording's or voicemail's job.
+        await handled.value.notices.afterCommit();
         deps.onCallRecorded?.();
         await queueAfterHangup(deps.jobs, handled.value);
       });
