@@ -20,15 +20,14 @@ import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
 import { StaffStatusSchema } from '../../src/domain/sales-status/staff-status.entity.js';
 import { StaffSchema } from '../../src/domain/staff/staff.entity.js';
 import { FollowUpTaskSchema } from '../../src/domain/todos/follow-up-task.entity.js';
-import { GatewayDeviceSchema } from '../../src/domain/voice-gateways/gateway-device.entity.js';
-import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { FakeOpenAi } from '../support/fake-openai.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
 import { waitFor } from '../support/wait-for.js';
 import { SAMPLE } from '../bot/wecom-samples.js';
 import { wecomSettings } from '../support/full-app.js';
-import { FakeEventSocket, type FakeOutboundCall } from '../telephony/support/fake-switch.js';
+import type { FakeEventSocket, FakeOutboundCall } from '../telephony/support/fake-switch.js';
+import { bootDiallerApp, type DiallerApp } from './support/dialler-app.js';
 
 /** Inside the carrier's 08:00–21:00 Beijing whatever hour the test runs at (see dialler.test.ts). */
 function beijingMorningClock() {
@@ -44,7 +43,7 @@ const TONE = '%(1000,4000,450)';
 const analysis = (intention: string, score: number) => JSON.stringify({ sentiment: 'POSITIVE', intention, intentionScore: score, keywords: ['价格', '合作'], summary: `客户${intention}，询问了价格` });
 
 describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis and leads (%s)', (dialect) => {
-  let t: TestApp;
+  let t: DiallerApp;
   let sw: FakeEventSocket;
   let ai: FakeOpenAi;
   let wecom: FakeWecom;
@@ -57,8 +56,6 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
   const transcripts = new Map<string, string>();
 
   beforeAll(async () => {
-    sw = await new FakeEventSocket().start();
-    sw.gateways.set(`gw-${dialect}`, 'UP');
     ai = await new FakeOpenAi().start();
     ai.onTranscribe = (req) => transcripts.get(basename(req.fileName, '.wav')) ?? '客户：嗯，知道了。';
     ai.onChat = (req) => {
@@ -69,30 +66,18 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
     };
     wecom = await startFakeWecom({ corpId: SAMPLE.corpId });
     dir = mkdtempSync(join(tmpdir(), 'task-recordings-'));
-    t = await bootApp(dialect, {
-      FREESWITCH_ESL_HOST: '127.0.0.1',
-      FREESWITCH_ESL_PORT: String(sw.port),
-      FREESWITCH_ESL_PASSWORD: sw.password,
-      FREESWITCH_SOCKET_PORT: '0',
-      RECORDINGS_DIR: dir,
-      MARKETING_HOURS: '00:00-24:00',
-      CALL_TASK_CPS: '50',
-      CALL_TASK_RING_SECONDS: '10',
-      OPENAI_BASE_URL: ai.baseUrl,
-      OPENAI_API_KEY: 'test',
-      TTS_BASE_URL: ai.baseUrl,
-      TTS_MODEL: 'tts-1',
-      TTS_VOICE: 'nova',
-      ...wecomSettings(wecom),
+    // The prompts and after-call jobs run in this suite (JOBS_ENABLED); the test runs the dialler itself.
+    t = await bootDiallerApp(dialect, {
+      env: { JOBS_ENABLED: 'true', RECORDINGS_DIR: dir, OPENAI_BASE_URL: ai.baseUrl, OPENAI_API_KEY: 'test', TTS_BASE_URL: ai.baseUrl, TTS_MODEL: 'tts-1', TTS_VOICE: 'nova', ...wecomSettings(wecom) },
     });
-    await t.app.telephony!.events.ready();
+    sw = t.sw.socket;
+    await t.device(`gw-${dialect}`, 4);
     const mgr = await t.staffWithToken('manager', { wecomUserId: `mgr-${dialect}`, name: '经理' });
     manager = { staffId: mgr.id, name: '经理', role: 'manager', permissions: new Set<string>(PERMISSIONS), channel: 'api' };
     agentA = (await t.staffWithToken('sales', { wecomUserId: `agent-a-${dialect}`, name: '销售A' })).id;
     agentC = (await t.staffWithToken('sales', { wecomUserId: `agent-c-${dialect}`, name: '销售C' })).id;
     const offDuty = (await t.staffWithToken('sales', { wecomUserId: `agent-b-${dialect}`, name: '销售B' })).id;
     const em = t.app.orm.em.fork();
-    em.create(GatewayDeviceSchema, { name: `gw-${dialect}`, host: '10.0.0.9', sipProfile: 'external', lineCount: 4, status: 'online' });
     const later = new Date(Date.now() + 6 * 3_600_000);
     for (const [id, ext, status] of [[agentA, '8101', 'in_office'], [agentC, '8102', 'in_office'], [offDuty, '8103', 'off_duty']] as const) {
       await em.nativeUpdate(StaffSchema, { id }, { officeExt: ext });
@@ -104,7 +89,6 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
   }, 180_000);
   afterAll(async () => {
     await t?.close();
-    await sw?.stop();
     await ai?.stop();
     await wecom?.close();
     rmSync(dir, { recursive: true, force: true });
