@@ -122,7 +122,7 @@ async function measure(dialect: Dialect, total: number, speedup: number): Promis
     // The switch's view: every originate (real ms), the gateway's calls alive, every line freed.
     type Seen = { at: number; gateway: string; call: FakeOutboundCall; attempt: string; first: boolean };
     const originates: Seen[] = [];
-    const frees: Array<{ at: number; gateway: string }> = [];
+    const frees: Array<{ at: number; gateway: string; callId: string }> = [];
     const alive = new Map<string, number>();
     const maxAlive = new Map<string, number>();
     const dialled = new Set<string>();
@@ -141,14 +141,20 @@ async function measure(dialect: Dialect, total: number, speedup: number): Promis
         void call.ended.then(() => {
           endOf.set(call, performance.now());
           alive.set(gateway, alive.get(gateway)! - 1);
-          frees.push({ at: performance.now(), gateway });
+          frees.push({ at: performance.now(), gateway, callId: call.uuid });
         });
       }
     })();
 
     // The process's line book at the compressed pace (1 originate per simulated second per device).
     const lines = new LineBook(CPS * speedup);
-    app.telephony!.switch.onCallEnded((ended) => lines.release(ended.callId));
+    // Where a freed line's time goes: the hangup reaching the dialler (by call id), then the dialler's own part.
+    const heardAt = new Map<string, number>();
+    app.telephony!.switch.onCallEnded((ended) => {
+      heardAt.set(ended.callId, performance.now());
+      lines.release(ended.callId);
+    });
+    const sentById = new Map<string, number>();
     const jobs = recordingQueue();
     // As sent: the instant each originate leaves the dialler (the switch's arrival adds event-loop jitter).
     const sent = new Map<string, number[]>();
@@ -159,6 +165,7 @@ async function measure(dialect: Dialect, total: number, speedup: number): Promis
         const list = sent.get(req.gateway) ?? [];
         sent.set(req.gateway, list);
         list.push(performance.now());
+        sentById.set(req.callId, performance.now());
         return port.originate(req);
       },
     };
@@ -190,6 +197,9 @@ async function measure(dialect: Dialect, total: number, speedup: number): Promis
     // Free → next originate on the same gateway, during the first pass (a number was always due).
     const gaps: number[] = [];
     const gapsBeyondCps: number[] = [];
+    const hearing: number[] = [];
+    const dialling: number[] = [];
+    const wire: number[] = [];
     for (const g of ['bench-a', 'bench-b']) {
       const mine = originates.filter((o) => o.gateway === g && o.at <= t1);
       const freed = frees.filter((f) => f.gateway === g && f.at < t1).sort((a, b) => a.at - b.at);
@@ -203,6 +213,13 @@ async function measure(dialect: Dialect, total: number, speedup: number): Promis
         // Less the wait the CPS limit imposes (the previous originate's slot), what the code itself took.
         const slot = prev ? prev.at + 1000 / (CPS * speedup) : f.at;
         gapsBeyondCps.push(next.at - Math.max(f.at, slot));
+        const heard = heardAt.get(f.callId);
+        const left = sentById.get(next.call.uuid);
+        if (heard !== undefined && left !== undefined && left >= heard) {
+          hearing.push(heard - f.at);
+          dialling.push(left - heard);
+          wire.push(next.at - left);
+        }
         k++;
       }
     }
@@ -231,6 +248,7 @@ async function measure(dialect: Dialect, total: number, speedup: number): Promis
         `  originates per simulated second per device, as sent: max ${perSecond('bench-a', true)} / ${perSecond('bench-b', true)} (limit ${CPS}); as they reached the switch: max ${perSecond('bench-a')} / ${perSecond('bench-b')} (event-loop jitter at ×${speedup}); average ${simRate.toFixed(2)}/s for both`,
         `  line utilisation while undialled numbers remain: ${(utilisation * 100).toFixed(1)} % (aim ≥ 90 %)`,
         `  line freed → next originate on it: p50 ${pct(gaps, 50).toFixed(1)} ms, p99 ${pct(gaps, 99).toFixed(1)} ms real (n=${gaps.length}); beyond the CPS wait: p50 ${pct(gapsBeyondCps, 50).toFixed(1)} ms, p99 ${pct(gapsBeyondCps, 99).toFixed(1)} ms (aim p99 ≤ 20 ms)`,
+        `    of which (hang-ups the dialler heard, n=${hearing.length}) the hang-up reaching the dialler p50 ${pct(hearing, 50).toFixed(1)} / p99 ${pct(hearing, 99).toFixed(1)} ms, the dialler (CPS wait, claim, originate) p50 ${pct(dialling, 50).toFixed(1)} / p99 ${pct(dialling, 99).toFixed(1)} ms, the originate reaching the switch p50 ${pct(wire, 50).toFixed(1)} / p99 ${pct(wire, 99).toFixed(1)} ms`,
         `  peak RSS ${mb(peakRss)}; duplicates (an attempt or call id originated twice): ${duplicates}`,
       ].join('\n'),
     );

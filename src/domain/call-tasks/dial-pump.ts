@@ -159,7 +159,7 @@ export class DialPump {
       this.#claiming.add(phone.id);
       this.#dialling += 1;
       // The device's originate slot is planned now (CPS per device), in the order lines were taken.
-      const slot = this.deps.lines.reserveSlot(device.id, Date.now());
+      const slot = this.deps.lines.reserveSlot(device.id, performance.now());
       void this.#dial(phone, device, callId, slot)
         .catch((err: unknown) => {
           this.deps.lines.release(callId);
@@ -228,8 +228,12 @@ export class DialPump {
 
   async #dial(phone: CallTaskPhone, device: GatewayDevice, callId: string, slot: number): Promise<void> {
     const sleep = this.deps.sleep ?? sleepReal;
+    // Timers fire on whole milliseconds of a cached loop clock, sometimes a little early: wait until `at` has passed.
+    const waitUntil = async (at: number) => {
+      for (let left = at - performance.now(); left > 0; left = at - performance.now()) await sleep(Math.ceil(left));
+    };
     // CPS: wait for the planned slot before claiming (a STOP meanwhile is seen by the claim).
-    if (slot > Date.now()) await sleep(slot - Date.now());
+    await waitUntil(slot);
     const task = this.#task!;
     const claimed = this.#halted ? 'not_running' : await claimAttempt(this.deps, task, phone, device, callId, this.#lineNumbers);
     if (claimed === 'not_running' || !claimed) {
@@ -242,8 +246,7 @@ export class DialPump {
     }
     this.#claiming.delete(phone.id);
     // Strict CPS as sent: never closer than 1 / CPS to the device's previous originate.
-    const at = this.deps.lines.sendAt(device.id, Date.now());
-    if (at > Date.now()) await sleep(at - Date.now());
+    await waitUntil(this.deps.lines.sendAt(device.id, performance.now()));
     const result = this.deps.switch!.originate({
       callId,
       gateway: device.name,

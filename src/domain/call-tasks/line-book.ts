@@ -77,7 +77,7 @@ export class LineBook {
     });
   }
 
-  /** The earliest instant (ms) the device may originate again, reserving that slot (CPS per device). */
+  /** The earliest instant (ms, performance.now()) the device may originate again, reserving that slot (CPS per device). */
   reserveSlot(deviceId: number, now: number): number {
     const at = Math.max(now, this.nextSlotAt.get(deviceId) ?? 0);
     this.nextSlotAt.set(deviceId, at + 1000 / this.cps);
@@ -85,7 +85,7 @@ export class LineBook {
   }
 
   /**
-   * The instant (ms) this originate may leave, recorded as the device's last one: never closer than
+   * The instant (ms, performance.now()) this originate may leave, recorded as the device's last one: never closer than
    * 1 / CPS to the previous originate of the device, whatever order the claims before them finished in.
    */
   sendAt(deviceId: number, now: number): number {
