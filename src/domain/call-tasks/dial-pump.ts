@@ -182,12 +182,19 @@ export class DialPump {
   }
 
   /**
-   * Screens the next due numbers into the look-ahead (in the background; one refill at a time). The control
-   * loop calls it with `again` on each tick: numbers may have become due since the last look found none.
+   * The control loop's look, once per tick: numbers may have become due since the last look found none
+   * (a retry time, a number given back). Resolves once that look is done, so `drained` is then current.
    */
-  refill(again = false): void {
+  async look(): Promise<void> {
+    while (this.#refill) await this.#refill;
+    this.#exhausted = false;
+    this.refill();
+    while (this.#refill) await this.#refill;
+  }
+
+  /** Screens the next due numbers into the look-ahead (in the background; one refill at a time). */
+  refill(): void {
     if (this.#halted) return;
-    if (again) this.#exhausted = false;
     if (this.#refill) {
       this.#refillAgain = true;
       return;

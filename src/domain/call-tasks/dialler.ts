@@ -103,7 +103,7 @@ async function runOnce(deps: DiallerDeps, taskId: number, options: { budgetMs?: 
       pump.configure(task, devices);
       // Dialling itself is driven by the line book's events (a line frees → the pump claims and originates);
       // this loop only watches the task: status, window, numbers left, lines that never work.
-      pump.refill(true);
+      await pump.look();
       pump.pump();
       if (pump.drained) {
         const open = await em.find(CallTaskPhoneSchema, { task: task.id, status: { $in: ['pending', 'dialing', 'unknown'] } }, { fields: ['status', 'nextAttemptAt'], orderBy: { nextAttemptAt: 'asc' } });
