@@ -73,6 +73,8 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
       env: { JOBS_ENABLED: 'true', RECORDINGS_DIR: dir, OPENAI_BASE_URL: ai.baseUrl, OPENAI_API_KEY: 'test', TTS_BASE_URL: ai.baseUrl, TTS_MODEL: 'tts-1', TTS_VOICE: 'nova', ...wecomSettings(wecom) },
     });
     sw = t.sw.socket;
+    // The default FREESWITCH_TTS engine (the fallback when a prompt has no WAV): the switch has its module.
+    sw.modules.add('mod_tts_commandline');
     await t.device(`gw-${dialect}`, 4);
     const mgr = await t.staffWithToken('manager', { wecomUserId: `mgr-${dialect}`, name: '经理' });
     manager = { staffId: mgr.id, name: '经理', role: 'manager', permissions: new Set<string>(PERMISSIONS), channel: 'api' };

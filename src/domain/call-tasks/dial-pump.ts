@@ -54,6 +54,8 @@ export class DialPump {
   #devices: GatewayDevice[] = [];
   #task: CallTask | undefined;
   readonly #lineNumbers = new Map<number, string | null>();
+  /** Per device, the previous dial's originate leaving (or giving up): numbers leave in the order they were taken. */
+  readonly #sendChain = new Map<number, Promise<void>>();
   readonly #unsubscribe: () => void;
   #attention: Array<() => void> = [];
   #idle: Array<() => void> = [];
@@ -160,12 +162,17 @@ export class DialPump {
       this.#dialling += 1;
       // The device's originate slot is planned now (CPS per device), in the order lines were taken.
       const slot = this.deps.lines.reserveSlot(device.id, performance.now());
-      void this.#dial(phone, device, callId, slot)
+      const previous = this.#sendChain.get(device.id) ?? Promise.resolve();
+      let sent!: () => void;
+      const mine = new Promise<void>((r) => (sent = r));
+      this.#sendChain.set(device.id, mine);
+      void this.#dial(phone, device, callId, slot, previous, sent)
         .catch((err: unknown) => {
           this.deps.lines.release(callId);
           this.deps.log?.({ err, taskId: this.taskId }, 'placing a task call failed');
         })
         .finally(() => {
+          sent();
           this.#claiming.delete(phone.id);
           this.#dialling -= 1;
           if (this.#dialling === 0) {
@@ -233,7 +240,7 @@ export class DialPump {
     }
   }
 
-  async #dial(phone: CallTaskPhone, device: GatewayDevice, callId: string, slot: number): Promise<void> {
+  async #dial(phone: CallTaskPhone, device: GatewayDevice, callId: string, slot: number, previous: Promise<void>, sent: () => void): Promise<void> {
     const sleep = this.deps.sleep ?? sleepReal;
     // Timers fire on whole milliseconds of a cached loop clock, sometimes a little early: wait until `at` has passed.
     const waitUntil = async (at: number) => {
@@ -252,7 +259,8 @@ export class DialPump {
       return;
     }
     this.#claiming.delete(phone.id);
-    // Strict CPS as sent: never closer than 1 / CPS to the device's previous originate.
+    // In the order the lines were taken, and strict CPS as sent: never closer than 1 / CPS to the device's previous originate.
+    await previous;
     await waitUntil(this.deps.lines.sendAt(device.id, performance.now()));
     const result = this.deps.switch!.originate({
       callId,
@@ -263,7 +271,8 @@ export class DialPump {
       vars: { salesops_task_id: task.id, salesops_mode: task.mode, salesops_attempt: claimed.attempt },
       destination: this.deps.destination(task),
     });
-    // The originate has left (the command is written synchronously): the dial is done, the call goes on.
+    // The originate has left (the command is queued on the event socket synchronously): the next may follow.
+    sent();
     void recordOriginate(this.deps, task, device, phone, claimed, result).catch((err: unknown) => this.deps.log?.({ err, taskId: task.id }, 'recording an originate result failed'));
   }
 }
