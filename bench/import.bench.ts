@@ -37,18 +37,21 @@ async function writeCsv(path: string, rows: number): Promise<void> {
   await once(out, 'finish');
 }
 
-/** Wraps execute to add up the time spent waiting on the database. */
+/** Wraps execute, begin and commit to add up the time spent waiting on the database (commits included). */
 function timeSql(conn: AbstractSqlConnection): { ms(): number } {
   let total = 0;
-  const execute = conn.execute.bind(conn);
-  conn.execute = (async (...args: unknown[]) => {
-    const t0 = performance.now();
-    try {
-      return await (execute as (...a: unknown[]) => Promise<unknown>)(...args);
-    } finally {
-      total += performance.now() - t0;
-    }
-  }) as typeof conn.execute;
+  const timed = <F extends (...a: any[]) => Promise<unknown>>(f: F): F =>
+    (async (...args: unknown[]) => {
+      const t0 = performance.now();
+      try {
+        return await f(...args);
+      } finally {
+        total += performance.now() - t0;
+      }
+    }) as F;
+  conn.execute = timed(conn.execute.bind(conn)) as typeof conn.execute;
+  conn.begin = timed(conn.begin.bind(conn)) as typeof conn.begin;
+  conn.commit = timed(conn.commit.bind(conn)) as typeof conn.commit;
   return { ms: () => total };
 }
 

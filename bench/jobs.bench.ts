@@ -4,7 +4,8 @@
  * PostgreSQL server (a temporary schema), in the same run, and the ratio. Statements, round trips and
  * commits per job are counted at the client for each.
  * Aim: MariaDB at least pg-boss's rate.
- *   npm run bench -- jobs [--jobs 5000] [--concurrency 20] [--dialect sqlite|mysql] [--workers 1] [--peer true|false]
+ *   npm run bench -- jobs [--jobs 5000] [--concurrency 20] [--dialect sqlite|mysql] [--workers 1] [--peer true|false] [--rounds 1]
+ * With --rounds N ours and the peer alternate N times and the ratios are printed by round with their median.
  */
 import { parseArgs } from 'node:util';
 import type { JobParameters } from 'agenda';
@@ -104,6 +105,8 @@ async function stalled(progress: () => number, describe: () => Promise<string>):
   }
 }
 
+const dialectName = (dialect: Dialect) => (dialect === 'mysql' ? 'MariaDB' : 'SQLite');
+
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -116,6 +119,7 @@ export async function run(args: string[]): Promise<void> {
       'lock-limit': { type: 'string' },
       peer: { type: 'string', default: 'true' },
       'claim-batch': { type: 'string' },
+      rounds: { type: 'string', default: '1' },
     },
   });
   const jobs = Number(values.jobs);
@@ -124,26 +128,29 @@ export async function run(args: string[]): Promise<void> {
   const dialects = values.dialect ? [values.dialect as Dialect] : DIALECTS;
   const tuning = { processEveryMs: Number(values['process-every']), lockLimit: Number(values['lock-limit'] ?? concurrency * LOCK_AHEAD), claimBatch: values['claim-batch'] ? Number(values['claim-batch']) : undefined };
   console.log(
-    `jobs bench: ${jobs} no-op jobs, concurrency ${concurrency}, ${workers} worker(s), processEvery ${tuning.processEveryMs} ms, lockLimit ${tuning.lockLimit}, MariaDB claim batch ${tuning.claimBatch ?? 'default (4)'}`,
+    `jobs bench: ${jobs} no-op jobs, concurrency ${concurrency}, ${workers} worker(s), processEvery ${tuning.processEveryMs} ms, lockLimit ${tuning.lockLimit}, MariaDB claim batch ${tuning.claimBatch ?? 'default (20)'}`,
   );
   const started = performance.now();
-  const ours = new Map<Dialect, Result>();
-  for (const dialect of dialects) {
-    const r = await benchDialect(dialect, jobs, concurrency, workers, tuning);
-    ours.set(dialect, r);
-    const name = dialect === 'mysql' ? 'MariaDB' : 'SQLite';
-    console.log(
-      `  ${name.padEnd(8)} ${r.perSecond.toFixed(0).padStart(6)} jobs/s   run ${(r.runMs / 1000).toFixed(2)} s   (insert ${r.jobs} jobs ${(r.insertMs / 1000).toFixed(2)} s)`,
-    );
-    console.log(`           ${perJob(r.sql, jobs)}`);
-  }
-  if (values.peer !== 'false') {
-    // Same jobs in flight: 20 workers fetching one job each (pg-boss's per-job mode), and one worker
-    // fetching 20 at a time (its batch mode); the faster is the peer's figure.
-    const variants = [
-      { label: `${concurrency} workers × 1 job`, localConcurrency: concurrency, batchSize: 1 },
-      { label: `1 worker × batches of ${concurrency}`, localConcurrency: 1, batchSize: concurrency },
-    ];
+  const rounds = Math.max(1, Number(values.rounds));
+  // Same jobs in flight: 20 workers fetching one job each (pg-boss's per-job mode), and one worker
+  // fetching 20 at a time (its batch mode).
+  const variants = [
+    { label: `${concurrency} workers × 1 job`, localConcurrency: concurrency, batchSize: 1 },
+    { label: `1 worker × batches of ${concurrency}`, localConcurrency: 1, batchSize: concurrency },
+  ];
+  const ratios = new Map<string, number[]>();
+  for (let round = 1; round <= rounds; round++) {
+    if (rounds > 1) console.log(`round ${round} of ${rounds}`);
+    const ours = new Map<Dialect, Result>();
+    for (const dialect of dialects) {
+      const r = await benchDialect(dialect, jobs, concurrency, workers, tuning);
+      ours.set(dialect, r);
+      console.log(
+        `  ${dialectName(dialect).padEnd(8)} ${r.perSecond.toFixed(0).padStart(6)} jobs/s   run ${(r.runMs / 1000).toFixed(2)} s   (insert ${r.jobs} jobs ${(r.insertMs / 1000).toFixed(2)} s)`,
+      );
+      console.log(`           ${perJob(r.sql, jobs)}`);
+    }
+    if (values.peer === 'false') continue;
     const peers: PeerResult[] = [];
     for (const variant of variants) {
       const p = await runPgBoss(jobs, variant);
@@ -157,8 +164,19 @@ export async function run(args: string[]): Promise<void> {
     // Like for like is the per-job mode (one handler call and one completion per job, as Agenda runs them);
     // the batch mode settles 20 jobs with one statement, a model our job definitions do not have.
     for (const [dialect, r] of ours) {
-      const name = dialect === 'mysql' ? 'MariaDB' : 'SQLite';
-      console.log(`  ratio ${name}/pg-boss: ${peers.map((p) => `${(r.perSecond / p.perSecond).toFixed(2)} (${p.variant.label})`).join(', ')}`);
+      console.log(`  ratio ${dialectName(dialect)}/pg-boss: ${peers.map((p) => `${(r.perSecond / p.perSecond).toFixed(2)} (${p.variant.label})`).join(', ')}`);
+      for (const p of peers) {
+        const key = `${dialectName(dialect)}/pg-boss (${p.variant.label})`;
+        ratios.set(key, [...(ratios.get(key) ?? []), r.perSecond / p.perSecond]);
+      }
+    }
+  }
+  // The load of a shared machine moves between the phases of one round; rounds alternate ours and the
+  // peer's, and the median ratio is the figure to quote.
+  if (rounds > 1) {
+    for (const [key, values] of ratios) {
+      const sorted = [...values].sort((x, y) => x - y);
+      console.log(`  ratio ${key} by round: ${values.map((v) => v.toFixed(2)).join(', ')}; median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)}`);
     }
   }
   console.log(`  total ${((performance.now() - started) / 1000).toFixed(2)} s`);

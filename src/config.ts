@@ -18,6 +18,7 @@ import { campaignsSection } from './config/campaigns.config.js';
 import { importsSection } from './config/imports.config.js';
 import { notificationsSection } from './config/notifications.config.js';
 import { boardSection } from './config/board.config.js';
+import { redisSection } from './config/redis.config.js';
 import { productionCarrierProblems } from './config/carriers.check.js';
 
 /**
@@ -40,6 +41,7 @@ const sections = {
   imports: importsSection,
   notifications: notificationsSection,
   board: boardSection,
+  redis: redisSection,
 } satisfies Record<string, ConfigSection<any, unknown>>;
 
 type SectionConfigs = { [K in keyof typeof sections]: ReturnType<(typeof sections)[K]['build']> };
@@ -82,6 +84,7 @@ const envSchema = z.object({
   JOBS_PROCESS_EVERY_MS: positiveInt.default(1000),
   JOBS_MAX_CONCURRENCY: positiveInt.default(20),
   JOBS_WORKER_NAME: optionalText,
+  JOBS_LOCK_SECONDS: positiveInt.default(600),
 });
 
 /** Every environment variable the service reads (documented one by one in .env.example). */
@@ -99,7 +102,7 @@ export type Config = SectionConfigs & {
   mongodbUrl: string | undefined;
   auth: { appSecret: string; tokenTtlSeconds: number };
   businessTimeZone: string;
-  jobs: { enabled: boolean; processEveryMs: number; maxConcurrency: number; workerName: string | undefined };
+  jobs: { enabled: boolean; processEveryMs: number; maxConcurrency: number; workerName: string | undefined; lockSeconds: number };
 };
 
 /**
@@ -146,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       processEveryMs: e.JOBS_PROCESS_EVERY_MS,
       maxConcurrency: e.JOBS_MAX_CONCURRENCY,
       workerName: e.JOBS_WORKER_NAME,
+      lockSeconds: e.JOBS_LOCK_SECONDS,
     },
   };
 }

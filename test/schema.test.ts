@@ -57,7 +57,7 @@ describe.each(DIALECTS)('domain schema on %s', (dialect) => {
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    ({ orm, close } = await createMigratedOrm(dialect));
+    ({ orm, close } = await createMigratedOrm(dialect, { migrations: 'run' }));
   });
   afterAll(async () => close?.());
 

@@ -14,6 +14,7 @@ import { followUpRoutes } from '../miniapp-api/routes/outreach/follow-up.routes.
 import { feedbackRoutes } from '../miniapp-api/routes/outreach/feedback.routes.js';
 import { historyRoutes } from '../miniapp-api/routes/outreach/history.routes.js';
 import { measuredSmsGateway, measuredVoiceGateway } from '../metrics/gateway-metrics.js';
+import type { ProgressPulse } from '../domain/board/progress-pulse.js';
 import type { Capability, Platform } from './capability.js';
 
 export type OutreachCapability = Capability & { deps: OutreachDeps };
@@ -24,7 +25,7 @@ export type OutreachCapability = Capability & { deps: OutreachDeps };
  * production), SMS/voice/invitation/follow-up/feedback/history routes, the send jobs and their sweep.
  * `voice` overrides the carrier's voice notification (FreeSWITCH when telephony is on).
  */
-export function wire(platform: Platform, options: { voice?: VoiceGateway } = {}): OutreachCapability {
+export function wire(platform: Platform, options: { voice?: VoiceGateway; progress?: ProgressPulse } = {}): OutreachCapability {
   const { config, logger } = platform;
   // A dry run is explicit (OUTREACH_DRY_RUN=true) or, outside production, what a missing carrier means;
   // production without a carrier does not start (config check).
@@ -74,7 +75,7 @@ export function wire(platform: Platform, options: { voice?: VoiceGateway } = {})
       ],
       public: [smsCallbackRoutes(config.tencent.callbackToken)],
     },
-    jobs: [...outreachJobs(newEm, deps, { batchLockMs: config.outreach.batchLockMs }), ...outreachSendJobs(newEm, deps, invitations, () => platform.notifier), outreachSweepJob(newEm, platform.jobs)],
+    jobs: [...outreachJobs(newEm, deps, { batchLockMs: config.outreach.batchLockMs, batchProgressed: (id) => options.progress?.progressed('sms-batch', id) }), ...outreachSendJobs(newEm, deps, invitations, () => platform.notifier), outreachSweepJob(newEm, platform.jobs)],
     schedules: [{ job: OUTREACH_SWEEP_JOB, every: OUTREACH_SWEEP_EVERY }],
   };
 }

@@ -40,6 +40,9 @@ import * as campaigns from './campaigns.wiring.js';
 import * as board from './board.wiring.js';
 import { LiveCalls } from '../domain/calls/live-calls.js';
 import { BoardPulse } from '../domain/board/board-pulse.js';
+import { ProgressPulse } from '../domain/board/progress-pulse.js';
+import { inProcessBoardBus, type BoardBus } from '../domain/ports/board-bus.port.js';
+import { createRedisBoardBus } from '../gateways/redis/redis-board-bus.js';
 import * as callTasks from './call-tasks.wiring.js';
 
 export type RunningApp = {
@@ -81,6 +84,8 @@ export type StartOptions = {
 /** The whole application built and not yet started: no connection is open, no timer runs. */
 export type BuiltApp = Omit<RunningApp, 'server' | 'url' | 'metricsUrl' | 'stop'> & {
   capabilities: Capability[];
+  /** Live-board events between this process's parts, and with REDIS_URL between processes. */
+  boardBus: BoardBus;
   /** Opens the database (migrated) and the job store, starts the job worker, each capability in order, then HTTP. */
   start(): Promise<RunningApp>;
 };
@@ -101,14 +106,19 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
     workerName: config.jobs.workerName,
     processEveryMs: config.jobs.processEveryMs,
     maxConcurrency: config.jobs.maxConcurrency,
+    lockLifetimeMs: config.jobs.lockSeconds * 1000,
     log: logger.child({ component: 'jobs' }),
   });
   measureJobs(scheduler.agenda, metrics);
   const jobs = createAgendaJobQueue(scheduler.agenda);
   // Approvable kinds register here; the chat doors and the API decide through this one service.
   // Submitters hear decisions through the notifier the chat capability provides (wired below).
-  // The live board hears of submissions, decisions, recorded calls and status changes through one pulse.
-  const boardPulse = new BoardPulse();
+  // The live board hears of submissions, decisions, recorded calls and status changes through one pulse;
+  // pulse and live calls travel on one bus (REDIS_URL: shared by every process).
+  const boardBus = config.redis.url ? createRedisBoardBus({ url: config.redis.url, prefix: config.redis.prefix, logger }) : inProcessBoardBus();
+  const boardPulse = new BoardPulse(boardBus);
+  // Running SMS batches, call tasks and imports move the board's progress bars (at most once a second each).
+  const progress = new ProgressPulse(boardPulse);
   const approvals = new ApprovalService({ timeZone: config.businessTimeZone, notifier: () => platform.notifier, onChange: () => boardPulse.changed('approvals') }).register(campaignApprovable(jobs)).register(invitationApprovable(jobs));
   const shared: Omit<Platform, 'notifier'> = {
     config,
@@ -127,8 +137,8 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
   const callTaskDeps = callTasks.serviceDeps(shared);
   const chatCapability = chat.wire(shared, { wechatyPuppet: options.wechatyPuppet, callTasks: callTaskDeps });
   const platform: Platform = { ...shared, notifier: options.notifier ?? chatCapability.notifier };
-  const liveCalls = new LiveCalls();
-  const telephonyCapability = telephony.wire(platform, { liveCalls, onCallRecorded: () => boardPulse.changed('calls') });
+  const liveCalls = new LiveCalls({ bus: boardBus });
+  const telephonyCapability = telephony.wire(platform, { liveCalls, onCallRecorded: () => boardPulse.changed('calls'), onTaskProgress: (taskId) => progress.progressed('call-task', taskId) });
   const door = telephonyCapability.door;
   const socketHost = config.telephony?.socket.host;
   const callTasksCapability = callTasks.wire(platform, {
@@ -141,12 +151,12 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
   const capabilities: Capability[] = [
     chatCapability,
     staff.wire(platform, { jobs: { list: (query) => listJobs(scheduler.agenda, query) } }),
-    outreach.wire(platform, { voice: telephonyCapability.voice }),
+    outreach.wire(platform, { voice: telephonyCapability.voice, progress }),
     miniapp.wire(platform),
     customers.wire(platform),
     tiers.wire(platform),
     campaigns.wire(platform),
-    data.wire(platform),
+    data.wire(platform, { progress }),
     telephonyCapability,
     callTasksCapability,
     board.wire(platform, { liveCalls, pulse: boardPulse, wecomClient: chatCapability.chatOps.wecomClient }),
@@ -165,7 +175,7 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
     staffRouters: capabilities.flatMap((c) => c.routes?.staff ?? []),
   });
 
-  const built = { config, logger, metrics, orm, scheduler, jobQueue: jobs, telephony: telephonyCapability.door, callTasks: callTasksCapability, http, chatOps: chatCapability.chatOps, approvals, capabilities };
+  const built = { config, logger, metrics, orm, scheduler, jobQueue: jobs, telephony: telephonyCapability.door, callTasks: callTasksCapability, http, chatOps: chatCapability.chatOps, approvals, capabilities, boardBus };
   return { ...built, start: () => startApp(built) };
 }
 
@@ -175,7 +185,7 @@ export function start(env: NodeJS.ProcessEnv = process.env, options: StartOption
 }
 
 /**
- * Phase two, in order: database (migrated), job store, job worker with every capability's schedules
+ * Phase two, in order: database (migrated), the board bus (REDIS_URL: Redis), job store, job worker with every capability's schedules
  * (JOBS_ENABLED=false: none), each capability's start(), HTTP. Whatever started is stopped in reverse,
  * also when a later step fails.
  */
@@ -198,6 +208,9 @@ async function startApp(app: Omit<BuiltApp, 'start'>): Promise<RunningApp> {
     stack.push({ name: 'database', stop: () => orm.close(true) });
     const applied = await migrateUp(orm);
     logger.info({ database: describeDatabase(config.database), migrationsApplied: applied }, 'database ready');
+
+    await app.boardBus.start();
+    stack.push({ name: 'board bus', stop: () => app.boardBus.stop() });
 
     await scheduler.connect();
     stack.push({ name: 'jobs', stop: () => scheduler.stop({ timeoutMs: 15_000 }) });
@@ -242,7 +255,7 @@ async function startApp(app: Omit<BuiltApp, 'start'>): Promise<RunningApp> {
         await stopAll();
         logger.info('shutdown complete');
       })());
-    const { capabilities: _, ...rest } = app;
+    const { capabilities: _, boardBus: __, ...rest } = app;
     return { ...rest, server, url, metricsUrl, stop };
   } catch (err) {
     await stopAll();

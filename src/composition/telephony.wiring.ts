@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { LanguageModel } from '../domain/ports/language-model.port.js';
 import type { Transcriber } from '../domain/ports/transcriber.port.js';
 import type { VoiceGateway } from '../domain/ports/voice-gateway.port.js';
@@ -27,7 +28,7 @@ const notConfiguredTranscriber: Transcriber = { transcribe: async () => ({ ok: f
  * The telephony capability: the sales-status, routing and recording routes and the post-call jobs
  * always; the FreeSWITCH door (connected in start()) only when FREESWITCH_ESL_HOST is set.
  */
-export function wire(platform: Platform, extra: { liveCalls?: LiveCalls; onCallRecorded?: () => void } = {}): TelephonyCapability {
+export function wire(platform: Platform, extra: { liveCalls?: LiveCalls; onCallRecorded?: () => void; onTaskProgress?: (taskId: number) => void } = {}): TelephonyCapability {
   const { config, logger, fork, notifier } = platform;
   const model = platform.languageModel ?? notConfiguredModel;
   const transcriber = config.model.transcription ? createOpenAiTranscriber(config.model.transcription) : notConfiguredTranscriber;
@@ -35,7 +36,7 @@ export function wire(platform: Platform, extra: { liveCalls?: LiveCalls; onCallR
   const jobDeps = { fork, model, transcriber, notifier, timeZone: config.businessTimeZone };
   const recordings = { secret: config.auth.appSecret, recordingsDir: config.recordings.dir };
   const door = config.telephony
-    ? createTelephony({ config: config.telephony, fork, logger, notifier, jobs: platform.jobs, timeZone: config.businessTimeZone, liveCalls: extra.liveCalls, onCallRecorded: extra.onCallRecorded, speech, agentSeconds: config.callTasks.agentSeconds, clock: platform.clock })
+    ? createTelephony({ config: config.telephony, fork, logger, notifier, jobs: platform.jobs, timeZone: config.businessTimeZone, liveCalls: extra.liveCalls, onCallRecorded: extra.onCallRecorded, onTaskProgress: extra.onTaskProgress, speech, agentSeconds: config.callTasks.agentSeconds, clock: platform.clock, handledBy: config.jobs.workerName ?? `${hostname()}:${process.pid}` })
     : undefined;
   if (door) {
     platform.metrics.sources.eslConnected = () => door.events.connected();

@@ -17,6 +17,7 @@ import { UpgradeHistorySchema } from '../domain/members/upgrade-history.entity.j
 import { MemberTierSchema } from '../domain/tiers/member-tier.entity.js';
 import { CampaignSchema } from '../domain/campaigns/campaign.entity.js';
 import { CampaignTrackingSchema } from '../domain/campaigns/campaign-tracking.entity.js';
+import { CampaignDeliverySchema } from '../domain/campaigns/campaign-delivery.entity.js';
 import { EventSchema } from '../domain/events/event.entity.js';
 import { SmsLogSchema } from '../domain/outreach/sms-log.entity.js';
 
@@ -46,13 +47,14 @@ import { DutyScheduleSchema } from '../domain/routing/duty-schedule.entity.js';
 import { BindingCodeSchema } from '../domain/chat/binding-code.entity.js';
 import { MiniappIdentitySchema } from '../domain/chat/miniapp-identity.entity.js';
 import { CallbackReceiptSchema } from '../bot/wecom/callback-receipt.entity.js';
+import { SwitchEventReceiptSchema } from '../domain/calls/switch-event-receipt.entity.js';
 import { ImportErrorSchema, ImportSchema } from '../domain/imports/import.entity.js';
 import { NotificationOutboxSchema } from '../domain/notifications/notification-outbox.entity.js';
 
 /** The domain data model (customers, outreach, calls, call tasks, routing, …). */
 export const domainEntities = [
   CustomerSchema, CustomerContactSchema, CustomerCommunicationSchema, MobileClaimSchema,
-  MemberSchema, MemberBehaviorSchema, MemberVisitSchema, MemberTagSchema, BehaviorRunSchema, SegmentRuleSchema, RfmThresholdSchema, SegmentStatSchema, UpgradeHistorySchema, MemberTierSchema, CampaignSchema, CampaignTrackingSchema,
+  MemberSchema, MemberBehaviorSchema, MemberVisitSchema, MemberTagSchema, BehaviorRunSchema, SegmentRuleSchema, RfmThresholdSchema, SegmentStatSchema, UpgradeHistorySchema, MemberTierSchema, CampaignSchema, CampaignTrackingSchema, CampaignDeliverySchema,
   EventSchema, SmsLogSchema, CustomerFeedbackSchema, InvitationSchema, ContactHistorySchema,
   SmsTemplateSchema, SmsBatchSchema, SmsBatchRecipientSchema, FollowUpTaskSchema, ConsentSchema, ComplianceDecisionSchema,
   CallSchema, CallerIdentificationSchema, ScreenPopEventSchema, StaffStatusSchema,
@@ -64,4 +66,4 @@ export const domainEntities = [
 ];
 
 /** Every entity the ORM knows; the migrations are generated from this list. */
-export const allEntities = [StaffSchema, RolePermissionSchema, AuditLogSchema, AgendaJobSchema, CallbackReceiptSchema, ...domainEntities];
+export const allEntities = [StaffSchema, RolePermissionSchema, AuditLogSchema, AgendaJobSchema, CallbackReceiptSchema, SwitchEventReceiptSchema, ...domainEntities];

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from '../logging/logger.js';
 import type { TelephonyConfig } from '../config/telephony.config.js';
-import { completeCall, markCallAnswered } from '../domain/calls/call-lifecycle.service.js';
+import { markCallAnswered, queueAfterHangup, recordHangup } from '../domain/calls/call-lifecycle.service.js';
 import { handleInboundCall } from '../domain/calls/inbound-call.service.js';
 import { settleOutreachCall } from '../domain/outreach/outreach-call-outcome.service.js';
 import type { LiveCalls } from '../domain/calls/live-calls.js';
@@ -22,6 +22,7 @@ import { CALL_TASK_AFTER_CALL_JOB } from '../domain/call-tasks/call-task-deps.js
 import { preparedPrompt } from '../domain/call-tasks/prompt-audio.js';
 import type { SpeechSynthesizer } from '../domain/ports/speech-synthesizer.port.js';
 import type { TaskCallHooks } from './task-call-flow.js';
+import { handleOnce, NothingToHandle } from './handle-once.js';
 
 export type TelephonyDeps = {
   config: TelephonyConfig;
@@ -39,8 +40,12 @@ export type TelephonyDeps = {
   agentSeconds?: number;
   /** An inbound call's record is written (today's figures changed): the live board reads them again. */
   onCallRecorded?: () => void;
+  /** A call task's number was settled (its progress moved): the live board's progress bars. */
+  onTaskProgress?: (taskId: number) => void;
   /** "Now" for the domain (a call task's retry time and its 10-minute line rule); default the system clock. */
   clock?: Clock;
+  /** This process's name on the switch events it handles (several processes receive each event; one handles it). */
+  handledBy: string;
 };
 
 export type TelephonyDoor = {
@@ -63,6 +68,9 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
   const log = deps.logger.child({ component: 'telephony' });
   const { config } = deps;
   const live = new Map<string, string>();
+  // Inbound calls whose record is still being written: a hangup (or bridge) right after the ring waits for it.
+  const storing = new Map<string, Promise<void>>();
+  const recordWritten = (uuid: string) => storing.get(uuid) ?? Promise.resolve();
   let ttsChecked = false;
   const events = createEventClient({
     ...config.esl,
@@ -75,7 +83,7 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
     },
     onEvent: (event) => {
       trackChannel(live, event);
-      return onSwitchEvent(deps, log, event, sw);
+      return onSwitchEvent(deps, log, event, sw, recordWritten);
     },
   });
   const sw = createFreeSwitchSwitch({ events });
@@ -111,6 +119,8 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
         },
         call,
       );
+      storing.set(call.uuid, result.stored);
+      void result.stored.finally(() => storing.delete(call.uuid));
       deps.liveCalls?.ringing({
         uuid: call.uuid,
         source: 'inbound',
@@ -151,42 +161,57 @@ function trackChannel(live: Map<string, string>, event: SwitchEvent): void {
   else if (tag && event.name !== 'RECORD_STOP') live.set(uuid, tag);
 }
 
-/** Only channels we tagged (`salesops_call`) matter; everything else is counted and dropped. */
-function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw: FreeSwitchSwitch): Promise<unknown> | void {
+/**
+ * Only channels we tagged (`salesops_call`) matter; everything else is counted and dropped. Every process
+ * connected to the switch receives each event: what only changes this process's memory (live calls, the
+ * dialler's line) happens in each, what writes to the database happens once (handleOnce, keyed by the
+ * channel uuid and the event name).
+ */
+function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw: FreeSwitchSwitch, recordWritten: (uuid: string) => Promise<void>): Promise<unknown> | void {
   const b = event.body;
   const tag = text(b['variable_salesops_call']);
   const uuid = text(b['Unique-ID']);
   if (!tag || !uuid) return;
   const at = eventTime(b);
-  if (tag === 'outbound') return onOutboundCallEvent(deps, log, sw, event.name, b, uuid, at);
+  const once = <T>(work: (em: EntityManager) => Promise<T>) => handleOnce(deps.fork, `${uuid}:${event.name}`, deps.handledBy, work);
+  if (tag === 'outbound') return onOutboundCallEvent(deps, log, sw, event.name, b, uuid, at, once);
   switch (event.name) {
     case 'CHANNEL_BRIDGE':
       if (tag !== 'inbound') return;
-      return markCallAnswered(deps.fork(), { uuid, destination: text(b['Other-Leg-Destination-Number']) ?? text(b['Other-Leg-Channel-Name']) ?? '', at }).then(async (answered) => {
-        if (!deps.liveCalls) return answered;
+      return recordWritten(uuid).then(() => once((em) => markCallAnswered(em, { uuid, destination: text(b['Other-Leg-Destination-Number']) ?? text(b['Other-Leg-Channel-Name']) ?? '', at }))).then(async (handled) => {
+        if (!handled.ran || !deps.liveCalls) return handled;
         const record = await deps.fork().findOne(CallSchema, { uuid }, { fields: ['answeredBy'] });
         deps.liveCalls.talking(uuid, record?.answeredBy ?? null, at);
-        return answered;
+        return handled;
       });
     case 'CHANNEL_HANGUP_COMPLETE': {
       deps.liveCalls?.ended(uuid);
       if (tag !== 'inbound') return;
       const bridgeEpoch = Number(text(b['variable_bridge_epoch']) ?? 0);
-      return completeCall(
-        { em: deps.fork(), jobs: deps.jobs, notifier: deps.notifier, timeZone: deps.timeZone },
-        {
-          uuid,
-          endedAt: at,
-          hangupCause: text(b['Hangup-Cause']) ?? null,
-          bridgedAt: bridgeEpoch > 0 ? new Date(bridgeEpoch * 1000) : null,
-          bridgedTo: text(b['variable_bridge_channel']) ?? text(b['variable_last_bridge_to']) ?? null,
-          recordingPath: bridgeEpoch > 0 ? (text(b['variable_salesops_recording']) ?? null) : null,
-          voicemailPath: text(b['variable_salesops_voicemail']) ?? null,
-          voicemailSeconds: Number(text(b['variable_record_seconds']) ?? 0),
-        },
-      ).then((outcome) => {
-        log.info({ uuid, outcome }, 'call completed');
+      // A call not stored (yet) leaves no receipt: the process storing it handles its hangup once it is.
+      return recordWritten(uuid).then(() => once(async (em) => {
+        const recorded = await recordHangup(
+          { em, notifier: deps.notifier, timeZone: deps.timeZone },
+          {
+            uuid,
+            endedAt: at,
+            hangupCause: text(b['Hangup-Cause']) ?? null,
+            bridgedAt: bridgeEpoch > 0 ? new Date(bridgeEpoch * 1000) : null,
+            bridgedTo: text(b['variable_bridge_channel']) ?? text(b['variable_last_bridge_to']) ?? null,
+            recordingPath: bridgeEpoch > 0 ? (text(b['variable_salesops_recording']) ?? null) : null,
+            voicemailPath: text(b['variable_salesops_voicemail']) ?? null,
+            voicemailSeconds: Number(text(b['variable_record_seconds']) ?? 0),
+          },
+        );
+        if (recorded.outcome === 'unknown_call') throw new NothingToHandle(uuid);
+        return recorded;
+      })).then(async (handled) => {
+        if (!handled.ran) return;
+        log.info({ uuid, outcome: handled.value.outcome }, 'call completed');
+        // After the commit: a missed call's notice (in the outbox with the call), the recording's or voicemail's job.
+        deps.notifier.deliverSoon?.();
         deps.onCallRecorded?.();
+        await queueAfterHangup(deps.jobs, handled.value);
       });
     }
     case 'RECORD_STOP':
@@ -197,8 +222,10 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
   }
 }
 
+type Once = <T>(work: (em: EntityManager) => Promise<T>) => Promise<{ ran: true; value: T } | { ran: false }>;
+
 /** An outbound channel we placed ended: the call is settled in the one call model, then the dialler hears of it. */
-async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwitch, b: Record<string, unknown>, uuid: string, at: Date): Promise<void> {
+async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwitch, b: Record<string, unknown>, uuid: string, at: Date, once: Once): Promise<void> {
   const answerEpoch = Number(text(b['variable_answer_epoch']) ?? 0);
   const vars: Record<string, string> = {};
   for (const [k, v] of Object.entries(b)) if (k.startsWith('variable_salesops_') && typeof v === 'string') vars[k.slice('variable_'.length)] = v;
@@ -211,10 +238,13 @@ async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwi
     digit: text(b['variable_salesops_digit']) ?? null,
     vars,
   };
-  // The line is free as soon as the switch says so: the dialler hears it before the call is settled.
+  // The line is free as soon as the switch says so: the dialler (in whichever process placed the call) hears it before the call is settled.
   sw.emitCallEnded(ended);
+  const handled = await once((em) => settleCall(em, ended, deps.clock?.now()));
+  if (!handled.ran) return;
+  const settled = handled.value;
   const em = deps.fork();
-  const settled = await settleCall(em, ended, deps.clock?.now());
+  if (settled?.taskId) deps.onTaskProgress?.(settled.taskId);
   if (settled?.completed && settled.taskId) await notifyTaskFinished(em, deps.notifier, settled.taskId, deps.clock?.now());
   // An answered task call: its lead (key 1) and analysis follow at once, not in a nightly batch.
   if (settled && settled.call.source === 'task' && settled.call.answeredAt) {
@@ -224,12 +254,12 @@ async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwi
 }
 
 /** Outbound calls we placed (`originate` with salesops_call=outbound: outreach and call tasks): their channel events settle the call. */
-function onOutboundCallEvent(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwitch, name: string, b: Record<string, unknown>, uuid: string, at: Date): Promise<unknown> | void {
+function onOutboundCallEvent(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwitch, name: string, b: Record<string, unknown>, uuid: string, at: Date, once: Once): Promise<unknown> | void {
   const callId = text(b['variable_salesops_call_id']);
   if (!callId) return;
-  if (name === 'CHANNEL_ANSWER') return settleOutreachCall(deps.fork(), { kind: 'answered', callId, at });
+  if (name === 'CHANNEL_ANSWER') return once((em) => settleOutreachCall(em, { kind: 'answered', callId, at }));
   if (name !== 'CHANNEL_HANGUP_COMPLETE') return;
-  return outboundEnded(deps, log, sw, b, uuid, at);
+  return outboundEnded(deps, log, sw, b, uuid, at, once);
 }
 
 function text(v: unknown): string | undefined {

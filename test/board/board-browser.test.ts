@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootApp, type TestApp } from '../support/app.js';
-import { FakeChannel, FakeEventSocket } from '../telephony/support/fake-switch.js';
+import { FakeEventSocket } from '../telephony/support/fake-switch.js';
 import { READY_MS } from '../support/wait-for.js';
 import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
 import { EventSchema } from '../../src/domain/events/event.entity.js';
@@ -63,7 +63,7 @@ describe.skipIf(!hasBrowser)('the live board in headless Chromium (MariaDB, fake
     await fs?.stop();
   });
 
-  it('logs in with a staff token, shows who is in and sees a ringing call appear as the switch hands it over', async () => {
+  it('logs in with a staff token, shows who is in, sees a call appear as the switch rings and go when the caller hangs up', async () => {
     const requested: string[] = [];
     page.on('request', (r) => requested.push(r.url()));
     await page.goto(`${t.app.url}/board/`);
@@ -76,10 +76,12 @@ describe.skipIf(!hasBrowser)('the live board in headless Chromium (MariaDB, fake
     await expect(page.locator('#today [data-figure="inbound"] b').textContent()).resolves.toBe('0');
     await expect(page.locator('#approvals li').count()).resolves.toBe(2);
 
+    // Nobody picks up: the sales mobile rings (for as long as the test needs) until the caller gives up.
+    fs.msPerRingSecond = 60_000;
     const uuid = randomUUID();
-    const channel = new FakeChannel(uuid, { 'Caller-Caller-ID-Number': encodeURIComponent('+8613800138000'), 'Caller-Destination-Number': '4008320160' }, () => ({ variable_DIALSTATUS: 'NO_ANSWER' }));
-    await channel.connect(t.app.telephony!.socketPort()!);
-    const call = await page.waitForSelector(`#calls li[data-call-uuid="${uuid}"]`);
+    const channel = await fs.inbound(t.app.telephony!.socketPort()!, uuid, { 'Caller-Caller-ID-Number': encodeURIComponent('+8613800138000'), 'Caller-Destination-Number': '4008320160' });
+    const selector = `#calls li[data-call-uuid="${uuid}"]`;
+    const call = await page.waitForSelector(selector);
     const text = (await call.textContent()) ?? '';
     expect(text).toContain('振铃中');
     expect(text).toContain('138****8000');
@@ -87,7 +89,15 @@ describe.skipIf(!hasBrowser)('the live board in headless Chromium (MariaDB, fake
     expect(text).toContain('张总');
     expect(await page.content()).not.toContain('13800138000');
     await page.screenshot({ path: `${ARTIFACTS}/board-ringing.png`, fullPage: true });
+
+    // The caller hangs up: the switch reports CHANNEL_HANGUP_COMPLETE, the call leaves the board and counts as missed.
+    await channel.waitFor('bridge');
     channel.hangup();
+    await page.waitForSelector(selector, { state: 'detached' });
+    await page.locator('#today [data-figure="missed"] b', { hasText: /^1$/ }).waitFor();
+    await expect(page.locator('#today [data-figure="inbound"] b').textContent()).resolves.toBe('1');
+    await expect(page.locator('#calls p.empty').count()).resolves.toBe(1);
+    await page.screenshot({ path: `${ARTIFACTS}/board-call-ended.png`, fullPage: true });
 
     // The staff token never went into a URL (the event stream rides on the session cookie).
     expect(requested.some((u) => u.includes('/board/events'))).toBe(true);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CallbackReceiptSchema } from '../../src/bot/wecom/callback-receipt.entity.js';
 import { connectOrm } from '../../src/db/orm.js';
-import { createTestDatabase } from '../support/database.js';
+import { createMigratedDatabase } from '../support/database.js';
 import { startFakeWecom } from '../support/fake-wecom.js';
 import { SAMPLE, encryptInner, signedPost, textXml } from './wecom-samples.js';
 import { PROCESS_START_MS, startServer } from '../support/server-process.js';
@@ -18,7 +18,7 @@ afterAll(async () => {
 
 describe('WeCom messages acknowledged before a crash (mysql)', () => {
   it('are processed after a restart, and the reply is sent exactly once', async () => {
-    const db = await createTestDatabase('mysql');
+    const db = await createMigratedDatabase('mysql');
     cleanups.push(() => db.drop());
     const dataDir = mkdtempSync(join(tmpdir(), 'inbox-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));

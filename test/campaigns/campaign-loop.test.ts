@@ -13,6 +13,8 @@ import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
 import { SAMPLE } from '../bot/wecom-samples.js';
 import { wecomSettings } from '../support/full-app.js';
 import { waitFor } from '../support/wait-for.js';
+import { smsSettings } from '../outreach/outreach-fixtures.js';
+import { CAMPAIGN_TEMPLATE } from './campaign-fixtures.js';
 
 const CALLBACK = 'cb-token-campaigns-0123456789';
 const LINK_BASE = 'https://s.example.cn/o/';
@@ -35,13 +37,7 @@ describe.each(DIALECTS)('segment campaign loop (%s)', (dialect) => {
     await fake.start();
     wecom = await startFakeWecom({ corpId: SAMPLE.corpId });
     t = await bootApp(dialect, {
-      TENCENTCLOUD_SECRET_ID: fake.secretId,
-      TENCENTCLOUD_SECRET_KEY: fake.secretKey,
-      TENCENT_SMS_SDK_APP_ID: '1400000001',
-      TENCENT_SMS_SIGN_NAME: '测试酒馆',
-      TENCENT_API_ENDPOINT: fake.endpoint,
-      TENCENT_SMS_CALLBACK_TOKEN: CALLBACK,
-      MARKETING_HOURS: '00:00-24:00',
+      ...smsSettings(fake, CALLBACK),
       ...wecomSettings(wecom),
       CAMPAIGN_LINK_BASE: LINK_BASE,
     });
@@ -50,7 +46,7 @@ describe.each(DIALECTS)('segment campaign loop (%s)', (dialect) => {
     sales = await t.staffWithToken('sales');
     const tpl = await t.call('POST', '/api/ai-ops/outreach/templates', {
       token: creator.token,
-      json: { code: 'TPL_CAMPAIGN', name: '分层营销', category: 'marketing', vendorTemplateId: '100009', content: '{1}您好，{2}，领取：{3}', paramNames: ['name', 'offer', 'link'] },
+      json: CAMPAIGN_TEMPLATE,
     });
     expect(tpl.status).toBe(201);
     const em = t.app.orm.em.fork();

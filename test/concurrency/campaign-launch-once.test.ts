@@ -2,10 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CampaignSchema } from '../../src/domain/campaigns/campaign.entity.js';
 import { CampaignTrackingSchema } from '../../src/domain/campaigns/campaign-tracking.entity.js';
 import { launchCampaign } from '../../src/domain/campaigns/campaign-launch.service.js';
+import { CampaignDeliverySchema } from '../../src/domain/campaigns/campaign-delivery.entity.js';
+import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
+import { EventSchema } from '../../src/domain/events/event.entity.js';
+import { InvitationSchema } from '../../src/domain/outreach/invitation.entity.js';
 import { MemberSchema } from '../../src/domain/members/member.entity.js';
 import { SmsBatchSchema } from '../../src/domain/outreach/sms-batch.entity.js';
 import { SmsBatchRecipientSchema } from '../../src/domain/outreach/sms-batch-recipient.entity.js';
 import { bootApp, type TestApp } from '../support/app.js';
+import { CAMPAIGN_TEMPLATE } from '../campaigns/campaign-fixtures.js';
 
 /**
  * A campaign is approved once and launched once (issue 10 §4) on MariaDB with real parallel connections:
@@ -24,21 +29,26 @@ describe('a campaign launches once and draws its holdout once (MariaDB, concurre
   });
   afterAll(async () => t?.close());
 
-  it('one approval wins, one launch runs: one tracking row per member, one holdout draw, one batch', async () => {
+  it('one approval wins, one launch runs: one tracking row per member, one holdout draw, one batch, one invitation per customer, one delivery per member and channel', async () => {
     const creator = await t.staffWithToken('manager', { name: '创建经理' });
     const managers = await Promise.all(Array.from({ length: APPROVERS }, (_, i) => t.staffWithToken('manager', { name: `审批经理${i}` })));
     const tpl = await t.call('POST', '/api/ai-ops/outreach/templates', {
       token: creator.token,
-      json: { code: 'TPL_CAMPAIGN', name: '分层营销', category: 'marketing', vendorTemplateId: '100009', content: '{1}您好，{2}，领取：{3}', paramNames: ['name', 'offer', 'link'] },
+      json: CAMPAIGN_TEMPLATE,
     });
     expect(tpl.status).toBe(201);
+    const owner = await t.staffWithToken('sales', { name: '客户经理' });
     const em = t.app.orm.em.fork();
+    em.create(EventSchema, { id: 'EVENT_L', name: '会员答谢夜', eventDate: new Date(Date.now() + 7 * 86_400_000) });
     for (let i = 0; i < 40; i++) {
       const phone = `+861380003${String(i).padStart(4, '0')}`;
-      em.create(MemberSchema, { id: `MEM_L${String(i).padStart(2, '0')}`, name: `会员${i}`, phone, phoneLast8: phone.slice(-8), tier: 'basic', segment: 'loyal', joinedAt: new Date('2025-01-01T00:00:00Z') });
+      const id = String(i).padStart(2, '0');
+      // Every member a CRM customer with an owner, so each channel has something to do for each of them.
+      em.create(CustomerSchema, { id: `CUST_L${id}`, name: `客户${id}`, segment: 'loyal', phone, phoneLast8: phone.slice(-8), ownerStaff: owner.id, tags: [] });
+      em.create(MemberSchema, { id: `MEM_L${id}`, customer: `CUST_L${id}`, name: `会员${i}`, phone, phoneLast8: phone.slice(-8), tier: 'basic', segment: 'loyal', joinedAt: new Date('2025-01-01T00:00:00Z') });
     }
     await em.flush();
-    const created = await t.call('POST', '/api/ai-ops/customer/campaign', { token: creator.token, json: { segment: 'loyal' } });
+    const created = await t.call('POST', '/api/ai-ops/customer/campaign', { token: creator.token, json: { segment: 'loyal', type: 'gift', channel: ['sms', 'invitation', 'wecom'], eventId: 'EVENT_L' } });
     expect(created.status).toBe(201);
     const id = created.body.data.id as string;
     expect(created.body.data.audience).toMatchObject({ reachable: 40, holdout: 4, treated: 36 });
@@ -50,7 +60,7 @@ describe('a campaign launches once and draws its holdout once (MariaDB, concurre
     const approved = await t.app.orm.em.fork().findOneOrFail(CampaignSchema, { id });
     expect(approved.status).toBe('approved');
 
-    const deps = { clock: { now: () => new Date() }, jobs: t.app.jobQueue, linkSecret: t.app.config.auth.appSecret, linkBase: 'https://s.example.cn/o/' };
+    const deps = { clock: { now: () => new Date() }, jobs: t.app.jobQueue, linkSecret: t.app.config.auth.appSecret, linkBase: 'https://s.example.cn/o/', compliance: { timeZone: 'Asia/Shanghai', window: { start: '00:00', end: '24:00' } }, notifier: () => t.app.chatOps.notifier };
     const results = await Promise.all(Array.from({ length: LAUNCHES }, () => launchCampaign(() => t.app.orm.em.fork(), deps, id)));
     const launched = results.filter((r) => r.state === 'launched');
     expect(launched).toHaveLength(1);
@@ -68,6 +78,14 @@ describe('a campaign launches once and draws its holdout once (MariaDB, concurre
     expect(recipients).toHaveLength(36);
     const heldPhones = new Set(rows.filter((r) => r.holdout).map((r) => r.phone));
     expect(recipients.some((r) => heldPhones.has(r.phone))).toBe(false);
+    // The other channels ran once too: one invitation per treated customer, one delivery row per member and channel.
+    const invitations = await fresh.find(InvitationSchema, { campaign: id });
+    expect(invitations).toHaveLength(36);
+    expect(new Set(invitations.map((i) => i.customer.id)).size).toBe(36);
+    const deliveries = await fresh.find(CampaignDeliverySchema, { campaign: id });
+    expect(deliveries).toHaveLength(36 * 3);
+    const heldMembers = new Set(rows.filter((r) => r.holdout).map((r) => r.member.id));
+    expect(deliveries.some((d) => heldMembers.has(d.member.id))).toBe(false);
     expect((await fresh.findOneOrFail(CampaignSchema, { id })).status).toBe('running');
   });
 });

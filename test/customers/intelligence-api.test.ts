@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBehavior } from '../../src/domain/customers/behavior-run.service.js';
 import { BEHAVIOR_JOB } from '../../src/domain/customers/behavior-run.service.js';
-import { batchAudience } from '../../src/domain/outreach/sms-batch-audience.js';
+import { audiencePhones } from '../../src/domain/customers/audience.query.js';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { waitFor } from '../support/wait-for.js';
@@ -81,9 +81,9 @@ describe.each(DIALECTS)('customer intelligence over HTTP on %s', (dialect) => {
 
   it('selects SMS audiences by tag and by segment: customer contacts and members\' own numbers', async () => {
     const em = t.app.orm.em.fork();
-    const beer = await batchAudience(em, { tags: ['beer_lover'] }, AS_OF);
+    const beer = await audiencePhones(em, { tags: ['beer_lover'] }, AS_OF);
     expect(beer.map((r) => [r.e164, r.customerId])).toEqual([['+8613900000001', 'CUST_M01'], ['+8613800000001', 'CUST_M01']]);
-    const loyal = await batchAudience(em, { segments: ['loyal'] }, AS_OF);
+    const loyal = await audiencePhones(em, { segments: ['loyal'] }, AS_OF);
     expect(loyal.map((r) => r.e164).sort()).toEqual(['+8613800000002', '+8613800000007']);
   });
 });

@@ -169,6 +169,23 @@ export function jobRepositoryContract(label: string, open: () => Promise<Contrac
       expect(await repo.getNextJobToRun('ahead', nextScanAt, lockDeadline, new Date(), { lastModifiedBy: 'w1' })).toBeUndefined();
     });
 
+    it('saves the state of many jobs at once, each its own values; a job removed meanwhile fails its own save only', async () => {
+      const saved: JobParameters[] = [];
+      for (let k = 0; k < 12; k++) saved.push(await repo.saveJob(job({ name: 'state', data: { k } }), undefined));
+      await repo.removeJobs({ id: saved[5]!._id });
+      const ranAt = (k: number) => new Date(Date.UTC(2031, 0, 1, 0, 0, k, k));
+      const results = await Promise.allSettled(
+        saved.map((s, k) => repo.saveJobState({ ...s, lastRunAt: ranAt(k), lockedAt: undefined, failCount: k, failReason: k % 2 ? `reason ${k}` : undefined, progress: k / 10 }, { lastModifiedBy: `w${k}` })),
+      );
+      expect(results.map((r) => r.status)).toEqual(saved.map((_, k) => (k === 5 ? 'rejected' : 'fulfilled')));
+      for (const [k, s] of saved.entries()) {
+        if (k === 5) continue;
+        const back = await repo.getJobById(String(s._id));
+        expect(back).toMatchObject({ failCount: k, failReason: k % 2 ? `reason ${k}` : undefined, progress: k / 10, lastModifiedBy: `w${k}` });
+        expect(back!.lastRunAt!.toISOString()).toBe(ranAt(k).toISOString());
+      }
+    });
+
     it('gives a job whose lock expired to another worker', async () => {
       const saved = await repo.saveJob(job({ name: 'crashed' }), undefined);
       const longAgo = new Date(Date.now() - 3_600_000);

@@ -16,14 +16,14 @@ import { createLogNotifier } from '../../src/gateways/log-notifier.js';
 import { start, type RunningApp } from '../../src/main.js';
 import { StaffTokens } from '../../src/miniapp-api/auth/staff-token.js';
 import { capturingLogger } from '../outreach/outreach-fixtures.js';
-import { createMigratedOrm, createTestDatabase, DIALECTS, type Dialect, type TestDatabase } from '../support/database.js';
+import { createMigratedDatabase, createMigratedOrm, DIALECTS, type Dialect, type TestDatabase } from '../support/database.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
 import { startServer } from '../support/server-process.js';
 import { waitFor } from '../support/wait-for.js';
 
 const AES_KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
 const METRICS_TOKEN = 'outbox-scrape-token-0123';
-/** These tests create and migrate their own database (twice started on MariaDB): slow on a loaded machine, not stuck. */
+/** These tests start the app on their own database (twice on MariaDB): slow on a loaded machine, not stuck. */
 const BOOTS_A_DATABASE = 180_000;
 
 const wecomEnv = (wecom: FakeWecom) => ({
@@ -84,7 +84,7 @@ describe.each(DIALECTS)('notification outbox in the running app (%s)', (dialect)
     return app;
   };
   const fresh = async () => {
-    db = await createTestDatabase(dialect);
+    db = await createMigratedDatabase(dialect);
     dataDir = mkdtempSync(join(tmpdir(), 'outbox-'));
   };
 

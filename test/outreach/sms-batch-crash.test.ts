@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectOrm, migrateUp } from '../../src/db/orm.js';
+import { connectOrm } from '../../src/db/orm.js';
 import { createStaff } from '../../src/domain/staff/staff.service.js';
 import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
 import { SmsTemplateSchema } from '../../src/domain/outreach/sms-template.entity.js';
 import { StaffTokens } from '../../src/miniapp-api/auth/staff-token.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/database.js';
 import { FakeTencentCloud } from '../support/fake-tencent-cloud.js';
 import { PROCESS_START_MS, startServer } from '../support/server-process.js';
 import { gate, waitFor } from '../support/wait-for.js';
@@ -26,10 +26,9 @@ describe('batch SMS survives kill -9 of its worker (MariaDB)', () => {
 
   beforeAll(async () => {
     await fake.start();
-    db = await createTestDatabase('mysql');
+    db = await createMigratedDatabase('mysql');
     dataDir = mkdtempSync(join(tmpdir(), 'crash-'));
     const orm = await connectOrm(db.target);
-    await migrateUp(orm);
     const em = orm.em.fork();
     em.create(SmsTemplateSchema, { code: 'TPL_PROMO', name: '活动', category: 'marketing', vendorTemplateId: '100002', content: '{1}周末特惠拒收请回复R', paramNames: ['name'] });
     for (const phone of phones) recordConsent(em, { phone, channel: 'sms', state: 'granted', source: 'test' });

@@ -5,7 +5,7 @@ import { start, type RunningApp, type StartOptions } from '../../src/main.js';
 import { createStaff } from '../../src/domain/staff/staff.service.js';
 import type { StaffRole } from '../../src/domain/staff/staff.entity.js';
 import { StaffTokens } from '../../src/miniapp-api/auth/staff-token.js';
-import { createTestDatabase, type Dialect, type TestDatabase } from './database.js';
+import { createMigratedDatabase, type Dialect, type TestDatabase } from './database.js';
 import { openApiResponseChecker } from './openapi-check.js';
 
 export type TestApp = {
@@ -18,9 +18,9 @@ export type TestApp = {
   close(): Promise<void>;
 };
 
-/** Boots the real app (config, migrations, HTTP on an ephemeral port) on a fresh database of the dialect. */
+/** Boots the real app (config, migration check, HTTP on an ephemeral port) on a fresh migrated database of the dialect. */
 export async function bootApp(dialect: Dialect, env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
-  const db = await createTestDatabase(dialect);
+  const db = await createMigratedDatabase(dialect);
   const dataDir = mkdtempSync(join(tmpdir(), 'salesops-data-'));
   const app = await start({
     NODE_ENV: 'test',

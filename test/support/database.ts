@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 import { parseDatabaseUrl, type DatabaseTarget } from '../../src/db/database-url.js';
 import { connectOrm, migrateUp, type Orm } from '../../src/db/orm.js';
+import { copySchemaTemplate, type SchemaTemplate } from './schema-template.js';
 
 export type Dialect = 'sqlite' | 'mysql';
 export const DIALECTS: Dialect[] = ['sqlite', 'mysql'];
@@ -48,11 +49,49 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
   };
 }
 
-/** A fresh database with every migration applied, and its ORM. Call `close()` in afterAll. */
-export async function createMigratedOrm(dialect: Dialect): Promise<{ orm: Orm; db: TestDatabase; close(): Promise<void> }> {
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Built by test/support/global-setup.ts once per run. */
+    schemaTemplate: SchemaTemplate;
+  }
+}
+
+/** The run's migrated template when running under vitest (benchmarks reuse these helpers without one). */
+async function runTemplate(): Promise<SchemaTemplate | undefined> {
+  if (!process.env.VITEST) return undefined;
+  const { inject } = await import('vitest');
+  return inject('schemaTemplate');
+}
+
+/**
+ * A fresh database holding what every migration leaves (schema, bookkeeping, seeded rows): a copy of the
+ * run's template, or, outside vitest, migrated here. An app started on it finds nothing left to migrate.
+ */
+export async function createMigratedDatabase(dialect: Dialect): Promise<TestDatabase> {
   const db = await createTestDatabase(dialect);
+  const template = await runTemplate();
+  if (template) {
+    await copySchemaTemplate(template, db.target);
+    return db;
+  }
   const orm = await connectOrm(db.target);
-  await migrateUp(orm);
+  try {
+    await migrateUp(orm);
+  } finally {
+    await orm.close(true);
+  }
+  return db;
+}
+
+/**
+ * A fresh migrated database (see createMigratedDatabase) and its ORM; `{ migrations: 'run' }` runs the
+ * real migrations on an empty database instead of copying the template. Call `close()` in afterAll.
+ */
+export async function createMigratedOrm(dialect: Dialect, options: { migrations?: 'copy' | 'run' } = {}): Promise<{ orm: Orm; db: TestDatabase; close(): Promise<void> }> {
+  const run = options.migrations === 'run';
+  const db = run ? await createTestDatabase(dialect) : await createMigratedDatabase(dialect);
+  const orm = await connectOrm(db.target);
+  if (run) await migrateUp(orm);
   return {
     orm,
     db,
@@ -61,4 +100,18 @@ export async function createMigratedOrm(dialect: Dialect): Promise<{ orm: Orm; d
       await db.drop();
     },
   };
+}
+
+/**
+ * A fresh database migrated up to just before the migration whose name ends with `_<name>`, so a data
+ * migration's test can write the rows it must handle; `rest()` then runs the remaining migrations.
+ */
+export async function databaseBeforeMigration(dialect: Dialect, name: string): Promise<{ db: TestDatabase; orm: Orm; rest(): Promise<void> }> {
+  const db = await createTestDatabase(dialect);
+  const orm = await connectOrm(db.target);
+  const pending = (await orm.migrator.getPending()).map((m) => m.name);
+  const mine = pending.findIndex((n) => n.endsWith(`_${name}`));
+  if (mine < 1) throw new Error(`migration *_${name} is not pending after another one`);
+  await orm.migrator.up({ to: pending[mine - 1]! });
+  return { db, orm, rest: async () => void (await orm.migrator.up()) };
 }

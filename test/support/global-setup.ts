@@ -1,9 +1,14 @@
 import { createConnection } from 'mysql2/promise';
 import { mysqlServerUrl } from './database.js';
 import { buildBoardIfStale } from '../../web/board/build.js';
+import { buildSchemaTemplate } from './schema-template.js';
+import type { TestProject } from 'vitest/node';
 
-/** Fails fast with a readable message when the runtime or MariaDB is not what the suites need. */
-export default async function setup(): Promise<void> {
+/**
+ * Fails fast with a readable message when the runtime or MariaDB is not what the suites need; migrates
+ * the run's schema template (test/support/schema-template.ts) once, and drops it when the run ends.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 24) throw new Error(`Tests need Node 24 (the node@24 devDependency); running on ${process.version}. Use npm test.`);
   const url = new URL(mysqlServerUrl);
@@ -21,4 +26,7 @@ export default async function setup(): Promise<void> {
   }
   // The live board's page (web/board → dist/board): npm test builds it first; a single `npx vitest run` may not have.
   await buildBoardIfStale();
+  const { template, drop } = await buildSchemaTemplate(mysqlServerUrl);
+  project.provide('schemaTemplate', template);
+  return drop;
 }

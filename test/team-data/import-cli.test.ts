@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectOrm } from '../../src/db/orm.js';
 import { CustomerContactSchema } from '../../src/domain/customers/customer-contact.entity.js';
 import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/database.js';
+import { createMigratedDatabase, DIALECTS, type TestDatabase } from '../support/database.js';
 
 const exec = promisify(execFile);
 const mobile = (i: number) => `139${String(i).padStart(8, '0')}`;
@@ -30,7 +30,7 @@ describe.each(DIALECTS)('npm run cli -- import (%s)', (dialect) => {
   let dir: string;
   let env: Record<string, string>;
   beforeAll(async () => {
-    db = await createTestDatabase(dialect);
+    db = await createMigratedDatabase(dialect);
     dir = mkdtempSync(join(tmpdir(), 'import-cli-'));
     env = { DATABASE_URL: db.url, DATA_DIR: join(dir, 'data') };
   });
@@ -101,7 +101,7 @@ describe('a 100,000-row CSV within a 64 MB heap (mysql)', () => {
   let db: TestDatabase;
   let dir: string;
   beforeAll(async () => {
-    db = await createTestDatabase('mysql');
+    db = await createMigratedDatabase('mysql');
     dir = mkdtempSync(join(tmpdir(), 'import-big-'));
   });
   afterAll(async () => {

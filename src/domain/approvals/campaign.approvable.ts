@@ -1,9 +1,10 @@
-import { CampaignSchema, type Campaign } from '../campaigns/campaign.entity.js';
-import { CAMPAIGN_LAUNCH_JOB } from '../campaigns/campaign-launch.service.js';
+import { CampaignSchema, type Campaign, type CampaignChannel } from '../campaigns/campaign.entity.js';
+import { CAMPAIGN_LAUNCH_JOB, campaignAudience } from '../campaigns/campaign-launch.service.js';
+import { audienceText } from '../customers/audience.js';
 import type { JobQueue } from '../ports/job-queue.port.js';
 import type { Approvable, PendingApproval } from './approvable.js';
 
-const CHANNEL_LABELS: Record<string, string> = { sms: '短信', call: '电话', wechat: '微信', email: '邮件' };
+const CHANNEL_LABELS: Record<CampaignChannel, string> = { sms: '短信', invitation: '活动邀约', wecom: '企业微信（通知负责人跟进）' };
 
 /** Yuan with two decimals from integer fen, as cards show money. */
 export function formatFen(fen: number): string {
@@ -23,8 +24,9 @@ function toPending(c: Campaign): PendingApproval {
       submittedBy: c.createdBy ?? null,
       submittedAt: c.submittedAt ?? c.updatedAt,
       lines: [
-        ['目标人群', `${c.segment}（${c.audienceSize} 人）`],
-        ['渠道', CHANNEL_LABELS[c.channel] ?? c.channel],
+        ['目标人群', `${audienceText(campaignAudience(c))}（${c.audienceSize} 人）`],
+        ['渠道', (c.channels ?? ['sms']).map((ch) => CHANNEL_LABELS[ch]).join('、')],
+        ...(c.event ? [['邀约活动', c.event.id] as [string, string]] : []),
         ['内容预览', preview(c.content)],
         ['预计成本', formatFen(c.estimatedCostFen)],
       ],
@@ -33,8 +35,9 @@ function toPending(c: Campaign): PendingApproval {
 
   /**
    * Campaigns as an approvable kind: draft → pending_approval → approved | rejected (decided once). Approval
-   * queues the launch (holdout, tracking rows, the SMS batch) at the campaign's start time once the decision
-   * is committed.
+   * queues the launch (holdout, tracking rows, the channel mix) at the campaign's start time once the decision
+   * is committed. The approval covers the campaign's invitations too: the card names the event and the
+   * channels, and the launch creates those invitations already approved by this decision.
    */
   export function campaignApprovable(jobs: JobQueue): Approvable {
     return {

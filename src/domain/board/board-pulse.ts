@@ -1,25 +1,25 @@
-export type BoardTopic = 'approvals' | 'calls' | 'staff';
+import { inProcessBoardBus, type BoardBus, type BoardTopic } from '../ports/board-bus.port.js';
 
 /**
  * "Something the live board shows has changed and is committed": an approval submitted or decided, a call
- * recorded (today's figures), a staff status set. Every open board stream reads its snapshot again at once.
- * In-process, like LiveCalls; carries no data, so a relay between processes could forward it as is.
+ * recorded (today's figures), a staff status set, running work moved on (`progress`, see ProgressPulse).
+ * Every open board stream reads what changed again at once.
+ * Carries no data; goes through the board bus, so with REDIS_URL every process's boards hear it.
  */
 export class BoardPulse {
-  readonly #listeners = new Set<(topic: BoardTopic) => void>();
+  readonly #bus: BoardBus;
+
+  constructor(bus: BoardBus = inProcessBoardBus()) {
+    this.#bus = bus;
+  }
 
   changed(topic: BoardTopic): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(topic);
-      } catch {
-        /* a listener's failure is its own */
-      }
-    }
+    this.#bus.publish({ kind: 'pulse', topic });
   }
 
   subscribe(listener: (topic: BoardTopic) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#bus.subscribe((event) => {
+      if (event.kind === 'pulse') listener(event.topic);
+    });
   }
 }

@@ -6,25 +6,7 @@ import { StaffStatusSchema } from '../sales-status/staff-status.entity.js';
 import { addDays, atLocalTime, localParts } from '../shared/business-time.js';
 import { StaffSchema } from '../staff/staff.entity.js';
 import { FollowUpTaskSchema } from '../todos/follow-up-task.entity.js';
-
-/** Today's inbound figures as a manager reads them (business day in the business time zone). */
-export type TodayFigures = {
-  inbound: number;
-  answered: number;
-  /** 0–100, one decimal; null before the first call. */
-  answeredPercent: number | null;
-  missed: number;
-  voicemails: number;
-  /** Seconds from the call reaching us to a staff member answering, over answered calls; null when none. */
-  averageAnswerSeconds: number | null;
-  /** Share of inbound calls answered within 20 s, 0–100; null before the first call. */
-  serviceLevel20s: number | null;
-  /** Call-back todos from the 400 line still open (any day). */
-  callbacksOpen: number;
-};
-
-export type StaffRow = { id: number; name: string; role: string; status: string | null; statusLabel: string; location: string | null };
-export type ProgressRow = { id: number; name: string; done: number; total: number };
+import type { ProgressRow, StaffRow, TodayFigures } from './board-snapshot.js';
 
 const n = (v: unknown) => Number(v ?? 0);
 
@@ -66,14 +48,16 @@ export async function staffStatuses(em: EntityManager, now: Date): Promise<Staff
   });
 }
 
-/** SMS batches being sent now, with recipients handled out of the total. */
+/** SMS batches being sent now, with recipients handled (sent, failed, skipped: no longer pending) out of the total. */
 export async function runningSmsBatches(em: EntityManager): Promise<ProgressRow[]> {
+  // The batch's own counters are written when it ends; while it runs, its recipients' states say how far it is.
   const rows = await em.getConnection().execute<Record<string, unknown>[]>(
-    `SELECT b.id, t.name AS template_name, b.total_count, b.sent_count, b.failed_count, b.skipped_count
+    `SELECT b.id, t.name AS template_name, b.total_count,
+            (SELECT COUNT(*) FROM sms_batch_recipients r WHERE r.batch_id = b.id AND r.status <> 'pending') AS done
        FROM sms_batches b LEFT JOIN sms_templates t ON t.id = b.template_id
       WHERE b.status IN ('sending', 'paused') ORDER BY b.id`,
   );
-  return rows.map((r: Record<string, unknown>) => ({ id: n(r.id), name: r.template_name ? String(r.template_name) : `批次 ${n(r.id)}`, done: n(r.sent_count) + n(r.failed_count) + n(r.skipped_count), total: n(r.total_count) }));
+  return rows.map((r: Record<string, unknown>) => ({ id: n(r.id), name: r.template_name ? String(r.template_name) : `批次 ${n(r.id)}`, done: n(r.done), total: n(r.total_count) }));
 }
 
 const IMPORT_LABELS: Record<string, string> = { customers: '客户', members: '会员', visits: '到访', consents: '授权', events: '事件' };

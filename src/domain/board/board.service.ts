@@ -1,25 +1,10 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { ApprovalService } from '../approvals/approval.service.js';
 import { authorize, type Actor } from '../auth/actor.js';
-import type { LiveCall, LiveCalls } from '../calls/live-calls.js';
+import type { LiveCalls } from '../calls/live-calls.js';
+import type { BoardProgress, BoardSnapshot } from './board-snapshot.js';
 import type { BoardPulse } from './board-pulse.js';
-import { importsInProgress, runningCallTasks, runningSmsBatches, staffStatuses, todayFigures, type ProgressRow, type StaffRow, type TodayFigures } from './board.query.js';
-
-export type BoardApproval = { kind: string; id: string; title: string; submittedAt: string; lines: Array<[string, string]> };
-
-/** Everything the live board shows, at one moment. */
-export type BoardSnapshot = {
-  at: string;
-  staff: Array<StaffRow & { onCall: boolean }>;
-  calls: LiveCall[];
-  today: TodayFigures;
-  smsBatches: ProgressRow[];
-  callTasks: ProgressRow[];
-  /** Imports queued or running (progress in percent, out of 100). */
-  imports: ProgressRow[];
-  /** What the viewer may decide (empty for a viewer who approves nothing). */
-  approvals: BoardApproval[];
-};
+import { importsInProgress, runningCallTasks, runningSmsBatches, staffStatuses, todayFigures } from './board.query.js';
 
 export type BoardDeps = { liveCalls: LiveCalls; approvals: ApprovalService; timeZone: string; /** Committed changes that call for a new snapshot. */ pulse: BoardPulse };
 
@@ -30,12 +15,10 @@ export async function boardSnapshot(em: EntityManager, actor: Actor, deps: Board
   authorize(actor, BOARD_PERMISSION, '查看实时看板');
   const calls = deps.liveCalls.list(now.getTime());
   const onCall = deps.liveCalls.staffOnCall();
-  const [staff, today, smsBatches, callTasks, imports, approvals] = await Promise.all([
+  const [staff, today, progress, approvals] = await Promise.all([
     staffStatuses(em.fork(), now),
     todayFigures(em.fork(), now, deps.timeZone),
-    runningSmsBatches(em.fork()),
-    runningCallTasks(em.fork()),
-    importsInProgress(em.fork()),
+    boardProgress(em, actor),
     deps.approvals.isApprover(actor) ? deps.approvals.pendingFor(em.fork(), actor) : Promise.resolve([]),
   ]);
   return {
@@ -43,9 +26,14 @@ export async function boardSnapshot(em: EntityManager, actor: Actor, deps: Board
     staff: staff.map((s) => ({ ...s, onCall: onCall.has(s.id) })),
     calls,
     today,
-    smsBatches,
-    callTasks,
-    imports,
+    ...progress,
     approvals: approvals.map((a) => ({ kind: a.kind, id: a.id, title: a.title, submittedAt: a.submittedAt.toISOString(), lines: a.lines })),
   };
+}
+
+/** The board's progress bars alone (the stream's `progress` event): running SMS batches, call tasks and imports. */
+export async function boardProgress(em: EntityManager, actor: Actor): Promise<BoardProgress> {
+  authorize(actor, BOARD_PERMISSION, '查看实时看板');
+  const [smsBatches, callTasks, imports] = await Promise.all([runningSmsBatches(em.fork()), runningCallTasks(em.fork()), importsInProgress(em.fork())]);
+  return { smsBatches, callTasks, imports };
 }

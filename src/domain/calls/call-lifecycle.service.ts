@@ -58,10 +58,24 @@ export type LifecycleDeps = { em: EntityManager; jobs: JobQueue; notifier: Notif
  * todo for the owner (or the duty person) with a notification. Idempotent per call uuid.
  */
 export async function completeCall(deps: LifecycleDeps, facts: HangupFacts): Promise<HangupOutcome> {
+  const ended = await recordHangup(deps, facts);
+  await queueAfterHangup(deps.jobs, ended);
+  return ended.outcome;
+}
+
+/** A recorded hangup: its outcome, and the job it calls for (an answered call's recording, a voicemail). */
+export type RecordedHangup = { outcome: HangupOutcome; recordId: number | null; follows: 'analysis' | 'voicemail' | null };
+
+/**
+ * The database part of completeCall — the record, and for a missed call its todo and the notice in the
+ * outbox (`deps.em`'s unit of work: call `notifier.deliverSoon()` after the commit). Runs inside a
+ * transaction (one process handles each hangup); the jobs follow after the commit (queueAfterHangup).
+ */
+export async function recordHangup(deps: Omit<LifecycleDeps, 'jobs'>, facts: HangupFacts): Promise<RecordedHangup> {
   const { em } = deps;
   const record = await em.findOne(CallSchema, { uuid: facts.uuid });
-  if (!record) return 'unknown_call';
-  if (record.endedAt) return 'already_completed';
+  if (!record) return { outcome: 'unknown_call', recordId: null, follows: null };
+  if (record.endedAt) return { outcome: 'already_completed', recordId: record.id, follows: null };
   if (!record.answeredAt && facts.bridgedAt) {
     record.answeredAt = facts.bridgedAt;
     record.answeredBy = facts.bridgedTo ? await staffByDestination(em, facts.bridgedTo) : null;
@@ -83,14 +97,20 @@ export async function completeCall(deps: LifecycleDeps, facts: HangupFacts): Pro
     outcome = 'missed';
   }
   await em.flush();
-  if (outcome === 'answered' && record.recordingPath) await deps.jobs.enqueue(CALL_ANALYSIS_JOB, { callRecordId: record.id }, { uniqueKey: `call-analysis:${record.id}` });
-  if (outcome === 'voicemail') await deps.jobs.enqueue(VOICEMAIL_JOB, { callRecordId: record.id }, { uniqueKey: `voicemail:${record.id}` });
   if (outcome === 'missed') await missedCall(deps, record.id);
-  return outcome;
+  const follows = outcome === 'voicemail' ? 'voicemail' : outcome === 'answered' && record.recordingPath ? 'analysis' : null;
+  return { outcome, recordId: record.id, follows };
+}
+
+/** After a hangup is recorded: an answered, recorded call's analysis or a voicemail's processing (unique per call). */
+export async function queueAfterHangup(jobs: JobQueue, ended: RecordedHangup): Promise<void> {
+  if (ended.recordId === null || !ended.follows) return;
+  const [job, key] = ended.follows === 'analysis' ? [CALL_ANALYSIS_JOB, 'call-analysis'] : [VOICEMAIL_JOB, 'voicemail'];
+  await jobs.enqueue(job, { callRecordId: ended.recordId }, { uniqueKey: `${key}:${ended.recordId}` });
 }
 
 /** Seed item 9: unanswered and no voicemail → a callback todo for the owner or duty person, and a notice. */
-async function missedCall(deps: LifecycleDeps, recordId: number): Promise<void> {
+async function missedCall(deps: Omit<LifecycleDeps, 'jobs'>, recordId: number): Promise<void> {
   const { em } = deps;
   const record = await em.findOneOrFail(CallSchema, { id: recordId });
   const customer = record.customer ? await em.findOne(CustomerSchema, { id: record.customer.id }) : null;
@@ -114,6 +134,7 @@ async function missedCall(deps: LifecycleDeps, recordId: number): Promise<void> 
   });
   await em.flush();
   if (assignee) {
+    // Queued with the call's unit of work (the caller commits it, then asks for delivery).
     await deps.notifier.notifyStaff(assignee, {
       kind: 'todo',
       todoId: todo.id,
@@ -124,6 +145,7 @@ async function missedCall(deps: LifecycleDeps, recordId: number): Promise<void> 
         ['来电时间', `${localParts(record.startedAt, deps.timeZone).date} ${localParts(record.startedAt, deps.timeZone).hhmm}`],
         ['回电期限', `${localParts(due, deps.timeZone).date} ${localParts(due, deps.timeZone).hhmm}`],
       ],
-    });
+    }, { em });
+    await em.flush();
   }
 }

@@ -32,6 +32,8 @@ export type InboundCallResult = {
   plan: RoutePlan;
   /** Resolves when the screen-pops are handed to the notifier and the call, identification and screen-pop are stored. */
   settled: Promise<void>;
+  /** Resolves when the call record is stored (or storing failed): the switch's later events about the call wait for it. */
+  stored: Promise<void>;
 };
 
 /**
@@ -64,7 +66,7 @@ export async function handleInboundCall(deps: InboundCallDeps, call: InboundCall
     (err: unknown) => deps.onError?.(err, 'notify'),
   );
   const stored = persist(em, call, match, plan, pop).catch((err: unknown) => deps.onError?.(err, 'persist'));
-  return { match, plan, settled: Promise.all([notified, stored]).then(() => undefined) };
+  return { match, plan, stored, settled: Promise.all([notified, stored]).then(() => undefined) };
 }
 
 async function persist(em: EntityManager, call: InboundCall, match: CallerMatch, plan: RoutePlan, pop: ReturnType<typeof buildScreenPop>): Promise<void> {

@@ -1,3 +1,4 @@
+import { inProcessBoardBus, type BoardBus } from '../ports/board-bus.port.js';
 import { maskPhone } from '../shared/phone.js';
 
 export type LiveCallState = 'ringing' | 'talking';
@@ -19,17 +20,23 @@ export type LiveCall = {
 type Listener = (call: LiveCall, ended: boolean) => void;
 
 /**
- * The calls alive on this process's switch connection, kept in memory from the telephony door's events
- * (ringing when routed, talking when bridged, gone at hangup). Listeners (the live board) hear every change.
- * A call that never hangs up here (a lost connection) is dropped after `maxAgeMs`.
+ * The calls alive on the switch, kept in memory from the telephony door's events (ringing when routed,
+ * talking when bridged, gone at hangup). Every change goes through the board bus and is applied from it,
+ * so with REDIS_URL each process also holds the calls other processes handle. Listeners (the live board)
+ * hear every change. A call that never hangs up here (a lost connection) is dropped after `maxAgeMs`.
  */
 export class LiveCalls {
   readonly #calls = new Map<string, LiveCall>();
   readonly #listeners = new Set<Listener>();
   readonly #maxAgeMs: number;
+  readonly #bus: BoardBus;
 
-  constructor(options: { maxAgeMs?: number } = {}) {
+  constructor(options: { maxAgeMs?: number; bus?: BoardBus } = {}) {
     this.#maxAgeMs = options.maxAgeMs ?? 4 * 3600_000;
+    this.#bus = options.bus ?? inProcessBoardBus();
+    this.#bus.subscribe((event) => {
+      if (event.kind === 'call') this.#apply(event.call, event.ended);
+    });
   }
 
   ringing(input: { uuid: string; source: string; callerNumber: string; customerName: string | null; staffIds: number[]; at?: Date }): void {
@@ -43,23 +50,20 @@ export class LiveCalls {
       startedAt: (input.at ?? new Date()).toISOString(),
       answeredAt: null,
     };
-    this.#calls.set(call.uuid, call);
-    this.#emit(call, false);
+    this.#bus.publish({ kind: 'call', call, ended: false });
   }
 
   talking(uuid: string, staffId: number | null, at = new Date()): void {
     const call = this.#calls.get(uuid);
     if (!call) return;
     const next: LiveCall = { ...call, state: 'talking', answeredAt: at.toISOString(), staffIds: staffId ? [staffId] : call.staffIds };
-    this.#calls.set(uuid, next);
-    this.#emit(next, false);
+    this.#bus.publish({ kind: 'call', call: next, ended: false });
   }
 
   ended(uuid: string): void {
     const call = this.#calls.get(uuid);
     if (!call) return;
-    this.#calls.delete(uuid);
-    this.#emit(call, true);
+    this.#bus.publish({ kind: 'call', call, ended: true });
   }
 
   list(now = Date.now()): LiveCall[] {
@@ -75,6 +79,13 @@ export class LiveCalls {
   subscribe(listener: Listener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** A change from this process or another: an end of a call already gone (several processes saw the hangup) is no change. */
+  #apply(call: LiveCall, ended: boolean): void {
+    if (ended && !this.#calls.delete(call.uuid)) return;
+    if (!ended) this.#calls.set(call.uuid, call);
+    this.#emit(call, ended);
   }
 
   #emit(call: LiveCall, ended: boolean): void {

@@ -24,12 +24,16 @@ export function attributionWindow(c: Pick<Campaign, 'startedAt' | 'attributionDa
 }
 
 /**
- * Brings one campaign's tracking rows up to date in set-based statements (no per-member loop): send and
- * delivery times from its SMS batch's recipients (carrier receipts), conversion = the member's first visit
- * in the attribution window (treated members only once their SMS went out), revenue = that visit's spend,
- * cost = the message (treated members sent one) plus the incentive for a treated member who converted,
- * and the furthest stage reached. Run every minute for running campaigns (job `campaign.track`), so the
- * figures a performance read shows are at most a minute behind a receipt or a visit; reads only read.
+ * Brings one campaign's delivery and tracking rows up to date in set-based statements (no per-member loop).
+ * Deliveries from each channel's own records: SMS from its batch's recipients (carrier receipts; a
+ * compliance skip keeps its reason), invitations from the invitation rows (sent, or failed with the send
+ * job's reason — a compliance refusal counts as skipped). A member's `sent` is their first SMS or
+ * invitation that went out (a WeCom note goes to the owner, not to the member), `delivered` their SMS
+ * receipt. Conversion = the member's first visit in the attribution window (treated members only once
+ * something went out to them), revenue = that visit's spend, cost = the messages (SMS and SMS
+ * invitations that went out) plus the incentive for a treated member who converted, and the furthest
+ * stage reached. Run every minute for running campaigns (job `campaign.track`), so the figures a
+ * performance read shows are at most a minute behind a receipt or a visit; reads only read.
  */
 export async function refreshTracking(em: EntityManager, campaign: Campaign, smsCostFen: number): Promise<void> {
   const window = attributionWindow(campaign);
@@ -38,34 +42,57 @@ export async function refreshTracking(em: EntityManager, campaign: Campaign, sms
   await em.transactional((tx) => refreshStatements(tx, campaign, window, smsCostFen));
 }
 
+const SKIP_REASONS = "('NO_CONSENT', 'OPTED_OUT', 'BLACKLISTED', 'FREQUENCY_CAP', 'INVALID_NUMBER', 'NO_MOBILE')";
+
 async function refreshStatements(em: EntityManager, campaign: Campaign, window: { from: Date; to: Date }, smsCostFen: number): Promise<void> {
   const conn = em.getConnection();
-  const batch = `(select b.id from sms_batches b where b.campaign_id = campaign_tracking.campaign_id)`;
-  await conn.execute(
-    `update campaign_tracking set
-       sent_at = (select coalesce(r.sent_at, r.delivered_at, r.updated_at) from sms_batch_recipients r
-                   where r.batch_id in ${batch} and r.phone = campaign_tracking.phone and r.status in ('sent', 'delivered')),
-       delivered_at = (select r.delivered_at from sms_batch_recipients r
-                   where r.batch_id in ${batch} and r.phone = campaign_tracking.phone and r.status = 'delivered')
-     where campaign_id = ? and holdout = ? and phone is not null`,
-    [campaign.id, 0],
-    'run',
-    em.getTransactionContext(),
+  const run = (sql: string, params: unknown[]) => conn.execute(sql, params, 'run', em.getTransactionContext());
+  const recipient = `from sms_batch_recipients r where r.batch_id in (select b.id from sms_batches b where b.campaign_id = campaign_deliveries.campaign_id) and r.phone = campaign_deliveries.ref`;
+  await run(
+    `update campaign_deliveries set
+       status = coalesce((select case r.status when 'pending' then 'queued' when 'unknown' then 'queued' else r.status end ${recipient}), status),
+       reason = (select r.reason ${recipient}),
+       sent_at = (select case when r.status in ('sent', 'delivered') then coalesce(r.sent_at, r.delivered_at, r.updated_at) end ${recipient}),
+       delivered_at = (select r.delivered_at ${recipient} and r.status = 'delivered')
+     where campaign_id = ? and channel = 'sms'`,
+    [campaign.id],
   );
-  await conn.execute(
+  const invitation = `from invitations i where i.id = campaign_deliveries.ref`;
+  await run(
+    `update campaign_deliveries set
+       status = coalesce((select case
+           when i.status in ('sent', 'opened', 'accepted', 'declined', 'expired') then 'sent'
+           when i.status = 'failed' and i.failure_reason in ${SKIP_REASONS} then 'skipped'
+           when i.status = 'failed' then 'failed'
+           else 'queued' end ${invitation}), status),
+       reason = (select i.failure_reason ${invitation}),
+       sent_at = (select i.sent_at ${invitation})
+     where campaign_id = ? and channel = 'invitation' and status in ('queued', 'sent', 'failed')`,
+    [campaign.id],
+  );
+  const delivery = `from campaign_deliveries d where d.campaign_id = campaign_tracking.campaign_id and d.member_id = campaign_tracking.member_id`;
+  await run(
+    `update campaign_tracking set
+       sent_at = (select min(d.sent_at) ${delivery} and d.channel in ('sms', 'invitation') and d.status in ('sent', 'delivered')),
+       delivered_at = (select min(d.delivered_at) ${delivery} and d.channel = 'sms' and d.status = 'delivered')
+     where campaign_id = ? and holdout = ?`,
+    [campaign.id, 0],
+  );
+  await run(
     `update campaign_tracking set converted_at = (
        select min(v.visited_at) from member_visits v
         where v.member_id = campaign_tracking.member_id and v.visited_at > ? and v.visited_at <= ?)
      where campaign_id = ? and converted_at is null and (holdout = ? or sent_at is not null)`,
     [window.from, window.to, campaign.id, 1],
-    'run',
-    em.getTransactionContext(),
   );
-  await conn.execute(
+  // Messages that cost: the SMS, and an invitation that went out by SMS.
+  const messages = `(select count(*) from campaign_deliveries d where d.campaign_id = campaign_tracking.campaign_id and d.member_id = campaign_tracking.member_id
+       and d.status in ('sent', 'delivered') and (d.channel = 'sms' or (d.channel = 'invitation' and exists (select 1 from invitations i where i.id = d.ref and i.channel = 'sms'))))`;
+  await run(
     `update campaign_tracking set
        revenue_fen = coalesce((select sum(v.spending_fen) from member_visits v
                                 where v.member_id = campaign_tracking.member_id and v.visited_at = campaign_tracking.converted_at), 0),
-       cost_fen = (case when sent_at is not null then ? else 0 end) + (case when converted_at is not null and holdout = ? then ? else 0 end),
+       cost_fen = ${messages} * ? + (case when converted_at is not null and holdout = ? then ? else 0 end),
        status = case
          when holdout = ? then null
          when converted_at is not null then 'converted'
@@ -76,8 +103,6 @@ async function refreshStatements(em: EntityManager, campaign: Campaign, window: 
          else null end
      where campaign_id = ?`,
     [smsCostFen, 0, campaign.incentiveFen, 1, campaign.id],
-    'run',
-    em.getTransactionContext(),
   );
 }
 
@@ -86,7 +111,9 @@ type GroupFigures = { members: number; sent: number; delivered: number; opened: 
 /**
  * Seed §4.4 trackCampaignPerformance: the treated group's funnel, revenue, cost, ROI %, response rate
  * (opened or clicked / sent) and conversion rate (converted / sent), and the holdout's own figures with the
- * uplift (treated conversion rate − holdout conversion rate, in percentage points). ROI counts the treated
+ * uplift (treated conversion rate − holdout conversion rate, in percentage points); per channel of the
+ * mix, its delivery counts with the reasons members were skipped or failed (compliance and the rest);
+ * `skipped`: treated members nothing went out to (yet). ROI counts the treated
  * group only: the holdout was sent nothing and cost nothing. Reads the tracking rows as the minutely
  * refresh left them (refreshTracking); it computes nothing itself.
  */
@@ -117,6 +144,7 @@ export async function campaignPerformance(em: EntityManager, campaignId: string)
   const conversionRate = percent(treated.converted, treated.sent);
   const holdoutConversionRate = percent(control.converted, control.members);
   const window = attributionWindow(campaign);
+  const channels = await channelFigures(em, campaign);
   return {
     campaignId,
     name: campaign.name,
@@ -135,7 +163,33 @@ export async function campaignPerformance(em: EntityManager, campaignId: string)
     roi: roiPercent(treated.revenueFen, treated.costFen),
     responseRate: percent(treated.opened, treated.sent),
     conversionRate,
+    skipped: treated.members - treated.sent,
+    channels,
     holdout: { members: control.members, converted: control.converted, conversionRate: holdoutConversionRate, revenueFen: control.revenueFen },
     uplift: Math.round((conversionRate - holdoutConversionRate) * 100) / 100,
   };
+}
+
+const DELIVERY_COUNTS = ['queued', 'sent', 'delivered', 'skipped', 'failed'] as const;
+
+/** Per channel of the campaign's mix: members, deliveries by status, skips and failures by reason. */
+async function channelFigures(em: EntityManager, campaign: Campaign) {
+  const rows = await em.getConnection().execute<Array<{ channel: string; status: string; reason: string | null; n: Num }>>(
+    'select channel, status, reason, count(*) as n from campaign_deliveries where campaign_id = ? group by channel, status, reason',
+    [campaign.id],
+  );
+  return (campaign.channels ?? ['sms']).map((channel) => {
+    const counts = Object.fromEntries(DELIVERY_COUNTS.map((k) => [k, 0])) as Record<(typeof DELIVERY_COUNTS)[number], number>;
+    const skippedByReason: Record<string, number> = {};
+    const failedByReason: Record<string, number> = {};
+    for (const r of rows.filter((x: { channel: string }) => x.channel === channel)) {
+      const n = Number(r.n ?? 0);
+      counts[r.status as keyof typeof counts] += n;
+      if (r.status === 'skipped') skippedByReason[r.reason ?? 'UNKNOWN'] = (skippedByReason[r.reason ?? 'UNKNOWN'] ?? 0) + n;
+      if (r.status === 'failed') failedByReason[r.reason ?? 'UNKNOWN'] = (failedByReason[r.reason ?? 'UNKNOWN'] ?? 0) + n;
+    }
+    const members = Object.values(counts).reduce((a, b) => a + b, 0);
+    // "sent" counts what went out, delivered or not yet.
+    return { channel, members, ...counts, sent: counts.sent + counts.delivered, skippedByReason, failedByReason };
+  });
 }

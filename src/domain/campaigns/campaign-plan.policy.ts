@@ -44,11 +44,12 @@ export const ROI_PRIOR_PERCENT: Record<CampaignType, number> = { points: 200, up
 export const EXPECTED_CONVERSION: Record<CampaignType, number> = { points: 0.2, upgrade: 0.1, discount: 0.15, coupon: 0.12, gift: 0.1, retention: 0.08 };
 
 /**
- * Estimated cost of the treatment group: one SMS each (fen per message) plus the incentive for the
+ * Estimated cost of the treatment group: the messages sent (fen each; default one SMS per treated member —
+ * an invitation by SMS is one more, a WeCom note to an owner costs nothing) plus the incentive for the
  * expected share that redeems it. The holdout costs nothing.
  */
-export function estimateCostFen(input: { treated: number; smsCostFen: number; incentiveFen: number; type: CampaignType }): number {
-  return input.treated * input.smsCostFen + Math.round(input.treated * EXPECTED_CONVERSION[input.type] * input.incentiveFen);
+export function estimateCostFen(input: { treated: number; messages?: number; smsCostFen: number; incentiveFen: number; type: CampaignType }): number {
+  return (input.messages ?? input.treated) * input.smsCostFen + Math.round(input.treated * EXPECTED_CONVERSION[input.type] * input.incentiveFen);
 }
 
 /** Members left out as the control group: round(n × percent / 100), never all of them. */

@@ -1,4 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import type { AudienceFilter } from '../customers/audience.js';
+import { EventSchema } from '../events/event.entity.js';
 import { timestamps } from '../shared/entity-columns.js';
 import { CONTACT_CHANNELS, CUSTOMER_SEGMENTS } from '../shared/vocabulary.js';
 import { approvalColumns } from '../staff/approval-columns.js';
@@ -8,6 +10,13 @@ export const CAMPAIGN_TYPES = ['discount', 'coupon', 'gift', 'points', 'upgrade'
 export type CampaignType = (typeof CAMPAIGN_TYPES)[number];
 export const CAMPAIGN_STATUSES = ['draft', 'pending_approval', 'approved', 'rejected', 'running', 'completed'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+/**
+ * The channels a campaign runs through (issue 10 §4): `sms` (the batch with each member's offer link),
+ * `invitation` (an event invitation per customer, sent by the invitation service), `wecom` (a note to each
+ * customer's owner listing their customers in the campaign).
+ */
+export const CAMPAIGN_CHANNELS = ['sms', 'invitation', 'wecom'] as const;
+export type CampaignChannel = (typeof CAMPAIGN_CHANNELS)[number];
 export const CONTENT_SOURCES = ['model', 'template'] as const;
 export const ROI_BASES = ['history', 'prior'] as const;
 
@@ -21,6 +30,12 @@ export const CampaignSchema = defineEntity({
     segment: p.enum([...CUSTOMER_SEGMENTS]).index(),
     type: p.enum([...CAMPAIGN_TYPES]),
     channel: p.enum([...CONTACT_CHANNELS]),
+    /** The channel mix (CAMPAIGN_CHANNELS) the launch runs through. */
+    channels: p.json<CampaignChannel[]>().default('["sms"]').onCreate(() => ['sms']),
+    /** Who it goes to beyond the segment (tags, recent visit); null: the segment's members. */
+    audience: p.json<AudienceFilter>().nullable(),
+    /** The event the `invitation` channel invites to. */
+    event: () => p.manyToOne(EventSchema).ref().nullable().deleteRule('set null'),
     status: p.enum([...CAMPAIGN_STATUSES]).default('draft').index(),
     content: p.text(),
     /** The offer line (one SMS template parameter) and where it came from. */

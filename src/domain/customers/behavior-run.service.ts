@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { localParts } from '../shared/business-time.js';
 import { BehaviorRunSchema, type BehaviorRun, type BehaviorRunMode } from '../members/behavior-run.entity.js';
-import { BehaviorSql, computeCuts, loadCuts, maxVisitId, membersWithNewVisits, nextChunkEnd, recomputeBehavior, refreshSegmentStats, scoreAndTag, storeCuts, type RunClock, type Scope } from './behavior.query.js';
+import { BehaviorSql, computeCuts, listedScopes, loadCuts, maxVisitId, membersWithNewVisits, nextChunkEnd, recomputeBehavior, refreshSegmentStats, scoreAndTag, storeCuts, type RunClock, type Scope } from './behavior.query.js';
 import { SegmentRuleSchema } from './segment-rule.entity.js';
 import type { SegmentRuleData } from './rfm.policy.js';
 
@@ -93,19 +93,12 @@ async function previousWatermark(em: EntityManager, beforeRunId: number): Promis
   return prev?.visitWatermark ?? 0;
 }
 
-/** Walks the members after `cursor` in id order, `size` at a time (only `ids` when given). */
+/** Walks the members after `cursor` in id order, `size` at a time (only `ids` when given, listedScopes). */
 async function eachChunk(db: BehaviorSql, cursor: string, size: number, ids: string[] | undefined, fn: (scope: Scope, done: number) => Promise<void>): Promise<void> {
   let lo = cursor;
   if (ids) {
-    let i = ids.findIndex((id) => id > lo);
-    if (i < 0) return;
-    while (i < ids.length) {
-      const part = ids.slice(i, i + size);
-      const hi = part[part.length - 1]!;
-      i += part.length;
-      await fn({ lo, hi, ids: part }, i);
-      lo = hi;
-    }
+    let done = ids.filter((id) => id <= cursor).length;
+    for (const scope of listedScopes(ids, cursor, size)) await fn(scope, (done += scope.ids!.length));
     return;
   }
   let done = 0;

@@ -7,13 +7,14 @@ import { TAG_RULES } from './tag-rules.js';
  * The set-based statements of the behaviour run (seed 001 §2.1-2.2): every figure, score, segment and
  * tag is computed by the database over a chunk of members at a time, never member by member in
  * JavaScript. Values are bound parameters only. The few spellings MariaDB and SQLite do not share
- * (date arithmetic, JSON unnesting, ordered GROUP_CONCAT, multi-table UPDATE) are the `Sql` helpers below.
+ * (date arithmetic, JSON unnesting, string concatenation, multi-table UPDATE) are the `Sql` helpers below.
  */
 
 /** A chunk of members: ids in (lo, hi], optionally only the listed ones (an incremental run). */
 export type Scope = { lo: string; hi: string; ids?: string[] };
 
 type Dialect = 'mysql' | 'sqlite';
+const STATEMENT_LIMITS = 'max_heap_table_size = 268435456, tmp_table_size = 268435456, sort_buffer_size = 33554432, in_predicate_conversion_threshold = 0';
 const DAY_MS = 86_400_000;
 
 export class BehaviorSql {
@@ -26,11 +27,22 @@ export class BehaviorSql {
   }
 
   rows<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.#conn.execute<T[]>(sql, params, 'all');
+    return this.#conn.execute<T[]>(this.#tuned(sql), params, 'all');
   }
 
   async run(sql: string, params: unknown[] = []): Promise<number> {
-    return (await this.#conn.execute<{ affectedRows: number }>(sql, params, 'run')).affectedRows;
+    return (await this.#conn.execute<{ affectedRows: number }>(this.#tuned(sql), params, 'run')).affectedRows;
+  }
+
+  /**
+   * On MariaDB each statement runs with its own limits (SET STATEMENT, nothing stays on the pooled
+   * connection): in-memory temporary tables up to 256 MB (a chunk's per-member, per-category groups
+   * outgrow the 16 MB default and went to disk), a 32 MB sort buffer for the cut points' window sorts,
+   * and IN lists kept as index ranges (converted to a subquery, a listed scope's UPDATE or DELETE tested
+   * it row by row).
+   */
+  #tuned(sql: string): string {
+    return this.dialect === 'sqlite' ? sql : `set statement ${STATEMENT_LIMITS} for ${sql}`;
   }
 
   /** A datetime as the column stores it: epoch ms on SQLite (as MikroORM does), UTC text on MariaDB. */
@@ -66,11 +78,9 @@ export class BehaviorSql {
     return this.dialect === 'sqlite' ? `max(${a}, ${b})` : `greatest(${a}, ${b})`;
   }
 
-  /** A JSON array text of the non-null `value`s in `order`, or NULL when there is none. */
-  jsonArrayAgg(value: string, order: string): string {
-    return this.dialect === 'sqlite'
-      ? `('[' || group_concat(json_quote(${value}), ',' order by ${order}) || ']')`
-      : `concat('[', group_concat(json_quote(${value}) order by ${order} separator ','), ']')`;
+  /** String concatenation (NULL when any part is NULL, on both). */
+  concat(...parts: string[]): string {
+    return this.dialect === 'sqlite' ? `(${parts.join(' || ')})` : `concat(${parts.join(', ')})`;
   }
 
   /** The unnested category column of `unnestCategories`. */
@@ -92,6 +102,22 @@ function inScope(col: string, scope: Scope): { sql: string; params: unknown[] } 
   return { sql: `${col} > ? and ${col} <= ?`, params: [scope.lo, scope.hi] };
 }
 
+/** The most ids one listed scope binds (an incremental run's changed members, POST …/tags). */
+export const MAX_LISTED = 5000;
+
+/** The sorted `ids` after `after` as consecutive listed scopes of at most min(size, MAX_LISTED) ids. */
+export function listedScopes(ids: string[], after: string, size: number): Scope[] {
+  const step = Math.max(1, Math.min(size, MAX_LISTED));
+  const rest = ids.filter((id) => id > after);
+  const scopes: Scope[] = [];
+  for (let i = 0, lo = after; i < rest.length; i += step) {
+    const part = rest.slice(i, i + step);
+    scopes.push({ lo, hi: part[part.length - 1]!, ids: part });
+    lo = part[part.length - 1]!;
+  }
+  return scopes;
+}
+
 /** The upper member id of the next chunk after `after` (at most `size` members), or null when done. */
 export async function nextChunkEnd(db: BehaviorSql, after: string, size: number): Promise<string | null> {
   const [row] = await db.rows<{ hi: string | null }>('select max(id) as hi from (select id from members where id > ? order by id limit ?) t', [after, size]);
@@ -111,11 +137,36 @@ export async function maxVisitId(db: BehaviorSql): Promise<number> {
 
 export type RunClock = { asOf: Date; offsetMinutes: number };
 
+/** The four time slots of business time, alphabetical (the tie order of preferred_time_slots). */
+const SLOTS = [
+  { name: 'afternoon', from: 11, to: 17 },
+  { name: 'evening', from: 17, to: 21 },
+  { name: 'morning', from: 5, to: 11 },
+  { name: 'night', from: 21, to: 5 },
+] as const;
+
 /**
- * Recomputes member_behavior for the chunk: one DELETE and one INSERT … SELECT that aggregates the
- * chunk's visits (counts, spending, first/last visit, 90- and 365-day windows), its favourite categories
- * and time slots (shares of the 365-day visits, ≥ 30 %, most first, at most three categories) and its
- * campaign responses (rows of campaigns it was sent: holdout rows received nothing and do not count), and derives recency, usual interval and churn risk (rfm.policy.ts) in the same SELECT.
+ * A JSON array text of the names among `items` (in tie order) whose count qualifies, most first: the
+ * element at position p is the item with p items ahead of it (a higher count, or the same count and an
+ * earlier place). Qualifying items are always a prefix of that order, so the array is the non-null
+ * elements concatenated. Built per row, without grouping.
+ */
+function rankedNames(db: BehaviorSql, items: Array<{ name: string; count: string }>, qualifies: (count: string) => string): string {
+  const ahead = (i: number) => items.map((o, j) => (j === i ? null : `(${o.count} ${j < i ? '>=' : '>'} ${items[i]!.count})`)).filter(Boolean).join(' + ') || '0';
+  const at = (p: number) => `case ${items.map((it, i) => `when ${ahead(i)} = ${p} and ${qualifies(it.count)} then ${it.name}`).join(' ')} end`;
+  const elements = items.map((_, p) => (p === 0 ? `coalesce(${at(p)}, '')` : `coalesce(${db.concat("','", at(p))}, '')`));
+  return db.concat("'['", ...elements, "']'");
+}
+
+/**
+ * Recomputes member_behavior for the chunk: one DELETE and one INSERT … SELECT with two passes over the
+ * chunk's visits. The first reads only the (member_id, visited_at, spending_fen) index: counts,
+ * spending, first/last visit, the 90- and 365-day windows and the 365-day visits per time slot. The
+ * second unnests the 365-day visits' categories (member_visit_categories when kept, else the JSON) and keeps each
+ * member's three most frequent. Favourite categories and preferred time slots (≥ 30 % of the 365-day
+ * visits, most first) are then decided per row against the first pass's 365-day count; campaign
+ * responses come from campaign_tracking (holdout rows received nothing and do not count); recency,
+ * usual interval and churn risk (rfm.policy.ts) are derived in the same SELECT.
  */
 export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: RunClock): Promise<number> {
   const asOf = db.date(clock.asOf);
@@ -126,63 +177,58 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
   const visits = inScope('v.member_id', scope);
   const tracking = inScope('t.member_id', scope);
   const hour = db.localHour('v.visited_at');
-  const slot = `case when ${hour} >= 5 and ${hour} < 11 then 'morning' when ${hour} >= 11 and ${hour} < 17 then 'afternoon' when ${hour} >= 17 and ${hour} < 21 then 'evening' else 'night' end`;
-  const slotParams = [off, off, off, off, off, off];
+  const inSlot = (s: (typeof SLOTS)[number]) => (s.from < s.to ? `h.hr >= ${s.from} and h.hr < ${s.to}` : `(h.hr >= ${s.from} or h.hr < ${s.to})`);
   const lastOrJoined = 'coalesce(a.last_at, m.joined_at)';
   const interval = `case when a.n >= 2 then ${db.greatest(`${db.daysBetween('a.first_at', 'a.last_at')} / (a.n - 1)`, '1')} else null end`;
+  const int = db.dialect === 'sqlite' ? 'integer' : 'signed';
+  const share = (count: string) => `${count} > 0 and ${count} >= ${FAVOURITE_SHARE} * z.v365`;
+  const favs = rankedNames(db, [1, 2, 3].map((k) => ({ name: `json_quote(z.c${k})`, count: `coalesce(z.n${k}, 0)` })), share);
+  const slots = rankedNames(db, SLOTS.map((s) => ({ name: `'"${s.name}"'`, count: `z.slot_${s.name}` })), share);
+  const top = (k: number) => `max(case when x.rn = ${k} then x.category end) as c${k}, max(case when x.rn = ${k} then x.n end) as n${k}`;
 
   const select = `
-    select z.member_id, z.v90, z.avg_spend, z.last_date, z.total, z.favs, z.slots, z.rate,
+    select z.member_id, z.v90, z.avg_spend, z.last_date, z.total, ${favs}, ${slots}, z.rate,
       round(${db.least('1', db.greatest('0', `(z.recency - coalesce(z.usual, ${DEFAULT_INTERVAL_DAYS})) / (2.0 * coalesce(z.usual, ${DEFAULT_INTERVAL_DAYS}))`))}, 2),
-      z.v365, z.s365, z.n, z.first_at, z.last_at, z.recency, round(z.usual, 2), z.night_share, z.sent
+      z.v365, z.s365, z.n, z.first_at, z.last_at, z.recency, round(z.usual, 2),
+      case when z.v365 > 0 then round(1.0 * z.slot_night / z.v365, 2) else 0 end, z.sent
     from (
       select m.id as member_id,
         coalesce(a.v90, 0) as v90,
-        cast(coalesce(round(1.0 * a.total / a.n), 0) as ${db.dialect === 'sqlite' ? 'integer' : 'signed'}) as avg_spend,
+        cast(coalesce(round(1.0 * a.total / a.n), 0) as ${int}) as avg_spend,
         case when a.last_at is null then null else ${db.localDate('a.last_at')} end as last_date,
         coalesce(a.total, 0) as total,
-        coalesce(f.favs, '[]') as favs,
-        coalesce(s.slots, '[]') as slots,
         case when r.sent > 0 then round(100.0 * r.responded / r.sent, 2) else 0 end as rate,
-        cast(floor(${db.greatest('0', db.daysUntil(lastOrJoined))}) as ${db.dialect === 'sqlite' ? 'integer' : 'signed'}) as recency,
+        cast(floor(${db.greatest('0', db.daysUntil(lastOrJoined))}) as ${int}) as recency,
         ${interval} as usual,
         coalesce(a.v365, 0) as v365, coalesce(a.s365, 0) as s365, coalesce(a.n, 0) as n,
         a.first_at, a.last_at,
-        coalesce(s.night_share, 0) as night_share,
+        ${SLOTS.map((s) => `coalesce(a.slot_${s.name}, 0) as slot_${s.name}`).join(', ')},
+        f.c1, f.n1, f.c2, f.n2, f.c3, f.n3,
         coalesce(r.sent, 0) as sent
       from members m
       left join (
-        select v.member_id, count(*) as n, sum(v.spending_fen) as total, min(v.visited_at) as first_at, max(v.visited_at) as last_at,
-          sum(case when v.visited_at >= ? then 1 else 0 end) as v90,
-          sum(case when v.visited_at >= ? then 1 else 0 end) as v365,
-          sum(case when v.visited_at >= ? then v.spending_fen else 0 end) as s365
-        from member_visits v where ${visits.sql} and v.visited_at <= ?
-        group by v.member_id
+        select h.member_id, count(*) as n, sum(h.spending_fen) as total, min(h.visited_at) as first_at, max(h.visited_at) as last_at,
+          sum(case when h.visited_at >= ? then 1 else 0 end) as v90,
+          sum(case when h.visited_at >= ? then 1 else 0 end) as v365,
+          sum(case when h.visited_at >= ? then h.spending_fen else 0 end) as s365,
+          ${SLOTS.map((s) => `sum(case when h.visited_at >= ? and ${inSlot(s)} then 1 else 0 end) as slot_${s.name}`).join(',\n          ')}
+        from (select v.member_id, v.visited_at, v.spending_fen, ${hour} as hr from member_visits v where ${visits.sql} and v.visited_at <= ?) h
+        group by h.member_id
       ) a on a.member_id = m.id
       left join (
-        select x.member_id, ${db.jsonArrayAgg('case when x.rn <= 3 and x.n >= ? * x.total then x.category end', 'x.n desc, x.category')} as favs
+        select x.member_id, ${top(1)}, ${top(2)}, ${top(3)}
         from (
-          select cc.member_id, cc.category, cc.n, cc.total, row_number() over (partition by cc.member_id order by cc.n desc, cc.category) as rn
+          select cc.member_id, cc.category, cc.n, row_number() over (partition by cc.member_id order by cc.n desc, cc.category) as rn
           from (
-            select v.member_id, ${db.category} as category, count(*) as n, max(t.total) as total
+            select v.member_id, ${db.category} as category, count(*) as n
             from ${db.unnestCategories('v')}
-            join (select v.member_id, count(*) as total from member_visits v where ${visits.sql} and v.visited_at >= ? and v.visited_at <= ? group by v.member_id) t on t.member_id = v.member_id
             where ${visits.sql} and v.visited_at >= ? and v.visited_at <= ?
             group by v.member_id, ${db.category}
           ) cc
         ) x
+        where x.rn <= 3
         group by x.member_id
       ) f on f.member_id = m.id
-      left join (
-        select y.member_id, ${db.jsonArrayAgg('case when y.n >= ? * y.total then y.slot end', 'y.n desc, y.slot')} as slots,
-          round(1.0 * sum(case when y.slot = 'night' then y.n else 0 end) / max(y.total), 2) as night_share
-        from (
-          select w.member_id, w.slot, count(*) as n, sum(count(*)) over (partition by w.member_id) as total
-          from (select v.member_id, ${slot} as slot from member_visits v where ${visits.sql} and v.visited_at >= ? and v.visited_at <= ?) w
-          group by w.member_id, w.slot
-        ) y
-        group by y.member_id
-      ) s on s.member_id = m.id
       left join (
         select t.member_id, count(*) as sent, sum(case when t.status in ('opened', 'clicked', 'converted') then 1 else 0 end) as responded
         from campaign_tracking t where ${tracking.sql} and t.holdout = 0
@@ -193,9 +239,8 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
   const params = [
     off, // last_date
     asOf, // recency
-    since90, since365, since365, ...visits.params, asOf, // a
-    FAVOURITE_SHARE, ...visits.params, since365, asOf, ...visits.params, since365, asOf, // f
-    FAVOURITE_SHARE, ...slotParams, ...visits.params, since365, asOf, // s
+    since90, since365, since365, ...SLOTS.map(() => since365), off, ...visits.params, asOf, // a
+    ...visits.params, since365, asOf, // f
     ...tracking.params, // r
     ...members.params,
   ];
@@ -212,19 +257,24 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
 const DIMENSIONS = { r: 'recency_days', f: 'visits_365d', m: 'spending_365d_fen' } as const;
 const ACTIVE = `from member_behavior b join members m on m.id = b.member_id where m.status = 'active' and b.visits_365d > 0`;
 
-/** The 20/40/60/80th percentile cut points of R, F and M over active members (a visit within 365 days). */
+/**
+ * The 20/40/60/80th percentile cut points of R, F and M over active members (a visit within 365 days):
+ * one pass over them numbering each dimension in its own order, keeping the rows at the cut positions.
+ */
 export async function computeCuts(db: BehaviorSql): Promise<{ population: number; r: Cuts; f: Cuts; m: Cuts }> {
   const [count] = await db.rows<{ n: number }>(`select count(*) as n ${ACTIVE}`);
   const population = Number(count?.n ?? 0);
   const positions = cutPositions(population);
-  const cuts = {} as Record<keyof typeof DIMENSIONS, Cuts>;
-  for (const [dim, col] of Object.entries(DIMENSIONS) as Array<[keyof typeof DIMENSIONS, string]>) {
-    const rows = population
-      ? await db.rows<{ rn: number; v: number }>(`select rn, v from (select b.${col} as v, row_number() over (order by b.${col}) as rn ${ACTIVE}) t where rn in (?)`, [positions])
-      : [];
-    const at = (pos: number) => Number(rows.find((r) => Number(r.rn) === pos)?.v ?? 0);
-    cuts[dim] = { p20: at(positions[0]), p40: at(positions[1]), p60: at(positions[2]), p80: at(positions[3]) };
-  }
+  const dims = Object.entries(DIMENSIONS) as Array<[keyof typeof DIMENSIONS, string]>;
+  const rows = population
+    ? await db.rows<Record<string, number>>(
+        `select * from (select ${dims.map(([d, col]) => `b.${col} as ${d}, row_number() over (order by b.${col}) as ${d}_rn`).join(', ')} ${ACTIVE}) t
+         where ${dims.map(([d]) => `${d}_rn in (?)`).join(' or ')}`,
+        dims.map(() => positions),
+      )
+    : [];
+  const at = (d: keyof typeof DIMENSIONS, pos: number) => Number(rows.find((r) => Number(r[`${d}_rn`]) === pos)?.[d] ?? 0);
+  const cuts = Object.fromEntries(dims.map(([d]) => [d, { p20: at(d, positions[0]), p40: at(d, positions[1]), p60: at(d, positions[2]), p80: at(d, positions[3]) }])) as Record<keyof typeof DIMENSIONS, Cuts>;
   return { population, ...cuts };
 }
 
@@ -247,54 +297,68 @@ export async function loadCuts(db: BehaviorSql): Promise<{ r: Cuts; f: Cuts; m: 
 
 /**
  * Scores, segment, membership segment, tags and the customers' mirrored segment for the chunk. Active
- * members only: inactive ones get no scores, no segment and no tags.
+ * members only: inactive ones get no scores, no segment and no tags. Scores and segment are one UPDATE
+ * from a derived table; tags are brought up to date rather than rewritten: rows whose rule no longer
+ * holds are deleted, missing ones inserted (a kept tag keeps its created_at, when the member got it).
  */
 export async function scoreAndTag(db: BehaviorSql, scope: Scope, cuts: { r: Cuts; f: Cuts; m: Cuts }, rules: SegmentRuleData[], clock: RunClock): Promise<void> {
-  const b = inScope('member_behavior.member_id', scope);
-  const activeSql = `(select m.status from members m where m.id = member_behavior.member_id) = 'active'`;
   const above = (col: string) => `(${col} > ?) + (${col} > ?) + (${col} > ?) + (${col} > ?)`;
   const cutParams = (c: Cuts) => [c.p20, c.p40, c.p60, c.p80];
-  await db.run(
-    `update member_behavior set
-       r_score = case when ${activeSql} then 5 - (${above('recency_days')}) else null end,
-       f_score = case when ${activeSql} then 1 + ${above('visits_365d')} else null end,
-       m_score = case when ${activeSql} then 1 + ${above('spending_365d_fen')} else null end
-     where ${b.sql}`,
-    [...cutParams(cuts.r), ...cutParams(cuts.f), ...cutParams(cuts.m), ...b.params],
-  );
+  const bs = inScope('b.member_id', scope);
+  const scores = `select b.member_id,
+      case when m.status = 'active' then 5 - (${above('b.recency_days')}) end as r,
+      case when m.status = 'active' then 1 + ${above('b.visits_365d')} end as f,
+      case when m.status = 'active' then 1 + ${above('b.spending_365d_fen')} end as m,
+      coalesce(b.first_visit_at, m.joined_at) as first_seen
+    from member_behavior b join members m on m.id = b.member_id where ${bs.sql}`;
+  const scoreParams = [...cutParams(cuts.r), ...cutParams(cuts.f), ...cutParams(cuts.m), ...bs.params];
   const ordered = [...rules].sort((x, y) => x.priority - y.priority);
-  const firstSeen = `coalesce(first_visit_at, (select m.joined_at from members m where m.id = member_behavior.member_id))`;
-  const whens = ordered.map((r) => `when r_score between ? and ? and f_score between ? and ? and m_score between ? and ?${r.firstVisitWithinDays === null ? '' : ` and ${firstSeen} >= ?`} then ?`);
-  const whenParams = ordered.flatMap((r) => [
+  const whens = ordered.map((r) => `when s.r between ? and ? and s.f between ? and ? and s.m between ? and ?${r.firstVisitWithinDays === null ? '' : ' and s.first_seen >= ?'} then ?`);
+  const segment = `case when s.r is null then null ${whens.join(' ')} else null end`;
+  const segmentParams = ordered.flatMap((r) => [
     r.rMin, r.rMax, r.fMin, r.fMax, r.mMin, r.mMax,
     ...(r.firstVisitWithinDays === null ? [] : [db.date(new Date(clock.asOf.getTime() - r.firstVisitWithinDays * DAY_MS))]),
     r.segment,
   ]);
-  await db.run(`update member_behavior set segment = case when r_score is null then null ${whens.join(' ')} else null end where ${b.sql}`, [...whenParams, ...b.params]);
-
   const m = inScope('members.id', scope);
   if (db.dialect === 'sqlite') {
+    await db.run(`update member_behavior set r_score = s.r, f_score = s.f, m_score = s.m, segment = ${segment} from (${scores}) s where s.member_id = member_behavior.member_id`, [...segmentParams, ...scoreParams]);
     await db.run(`update members set segment = b.segment from member_behavior b where b.member_id = members.id and ${m.sql}`, m.params);
   } else {
+    await db.run(`update member_behavior u join (${scores}) s on s.member_id = u.member_id set u.r_score = s.r, u.f_score = s.f, u.m_score = s.m, u.segment = ${segment}`, [...scoreParams, ...segmentParams]);
     await db.run(`update members join member_behavior b on b.member_id = members.id set members.segment = b.segment where ${m.sql}`, m.params);
   }
 
-  const t = inScope('member_id', scope);
-  await db.run(`delete from member_tags where ${t.sql}`, t.params);
-  const bs = inScope('b.member_id', scope);
-  const now = db.date(new Date());
-  const selects = TAG_RULES.map((rule) => `select b.member_id, ? as tag, ? as created_at from member_behavior b where ${bs.sql} and b.r_score is not null and (${rule.sql})`);
-  await db.run(`insert into member_tags (member_id, tag, created_at) ${selects.join(' union all ')}`, TAG_RULES.flatMap((rule) => [rule.tag, now, ...bs.params]));
+  const holds = (tag: string) => `case ${tag} ${TAG_RULES.map((rule) => `when ? then (${rule.sql})`).join(' ')} else 0 end`;
+  const ts = inScope('t.member_id', scope);
+  const stale = `(b.r_score is null or coalesce(${holds('t.tag')}, 0) = 0)`;
+  const tagParams = TAG_RULES.map((rule) => rule.tag);
+  if (db.dialect === 'sqlite') {
+    const outer = inScope('member_id', scope);
+    await db.run(
+      `delete from member_tags where ${outer.sql} and id in (select t.id from member_tags t left join member_behavior b on b.member_id = t.member_id where ${ts.sql} and ${stale})`,
+      [...outer.params, ...ts.params, ...tagParams],
+    );
+  } else {
+    await db.run(`delete t from member_tags t left join member_behavior b on b.member_id = t.member_id where ${ts.sql} and ${stale}`, [...ts.params, ...tagParams]);
+  }
+  const tagList = TAG_RULES.map(() => 'select ? as tag').join(' union all ');
+  await db.run(
+    `insert into member_tags (member_id, tag, created_at)
+     select b.member_id, g.tag, ? from member_behavior b cross join (${tagList}) g
+     left join member_tags t on t.member_id = b.member_id and t.tag = g.tag
+     where ${bs.sql} and b.r_score is not null and coalesce(${holds('g.tag')}, 0) <> 0 and t.id is null`,
+    [db.date(new Date()), ...tagParams, ...bs.params, ...tagParams],
+  );
 
   // The customers' segment mirrors their best active membership (customer-standing.ts SEGMENT_RANK).
+  // MariaDB joins the chunk's customers (an IN (subquery) in a single-table UPDATE is tested per customer).
   const c = inScope('mm.id', scope);
-  await db.run(
-    `update customers set segment = (
-       select m.segment from members m where m.customer_id = customers.id and m.status = 'active' and m.segment is not null
-       order by case m.segment when 'VIP' then 0 when 'loyal' then 1 when 'potential' then 2 when 'regular' then 3 when 'new' then 4 else 5 end limit 1)
-     where id in (select mm.customer_id from members mm where mm.customer_id is not null and ${c.sql})`,
-    c.params,
-  );
+  const best = `(select m.segment from members m where m.customer_id = customers.id and m.status = 'active' and m.segment is not null
+       order by case m.segment when 'VIP' then 0 when 'loyal' then 1 when 'potential' then 2 when 'regular' then 3 when 'new' then 4 else 5 end limit 1)`;
+  const chunkCustomers = `select mm.customer_id from members mm where mm.customer_id is not null and ${c.sql}`;
+  if (db.dialect === 'sqlite') await db.run(`update customers set segment = ${best} where id in (${chunkCustomers})`, c.params);
+  else await db.run(`update customers join (select distinct ch.customer_id from (${chunkCustomers}) ch) k on k.customer_id = customers.id set customers.segment = ${best}`, c.params);
 }
 
 /** Rewrites segment_stats from member_behavior (six rows for GET …/segment). */

@@ -3,7 +3,7 @@ import { authorize, type Actor } from '../auth/actor.js';
 import { DomainError } from '../shared/domain-error.js';
 import { MemberSchema } from '../members/member.entity.js';
 import { runBehavior, type BehaviorRunOptions } from './behavior-run.service.js';
-import { BehaviorSql, loadCuts, recomputeBehavior, scoreAndTag, type RunClock } from './behavior.query.js';
+import { BehaviorSql, listedScopes, loadCuts, recomputeBehavior, scoreAndTag, type RunClock } from './behavior.query.js';
 import { utcOffsetMinutes } from './behavior-run.service.js';
 import type { SegmentRuleData } from './rfm.policy.js';
 import { SegmentRuleSchema } from './segment-rule.entity.js';
@@ -39,9 +39,10 @@ export async function tagMembers(em: EntityManager, actor: Actor, memberIds: str
   else {
     const clock: RunClock = { asOf: options.now, offsetMinutes: utcOffsetMinutes(options.now, options.timeZone) };
     const rules = (await em.find(SegmentRuleSchema, {}, { disableIdentityMap: true })) as SegmentRuleData[];
-    const scope = { lo: '', hi: ids[ids.length - 1]!, ids };
-    await recomputeBehavior(db, scope, clock);
-    await scoreAndTag(db, scope, cuts, rules, clock);
+    for (const scope of listedScopes(ids, '', ids.length)) {
+      await recomputeBehavior(db, scope, clock);
+      await scoreAndTag(db, scope, cuts, rules, clock);
+    }
   }
   const rows = await db.rows<{ member_id: string; tag: string }>('select member_id, tag from member_tags where member_id in (?) order by id', [ids]);
   const order = new Map(TAG_RULES.map((t, i) => [t.tag, i]));

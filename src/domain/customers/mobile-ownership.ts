@@ -1,11 +1,9 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import { DomainError } from '../shared/domain-error.js';
 import { maskPhone, normalizePhone } from '../shared/phone.js';
-import { MemberSchema } from '../members/member.entity.js';
-import { CustomerContactSchema } from './customer-contact.entity.js';
 import { CustomerSchema } from './customer.entity.js';
 import { MobileClaimSchema } from './mobile-claim.entity.js';
-import { resolvePhone } from './phone-resolution.js';
+import { holdersOf, resolvePhone } from './phone-resolution.js';
 
 /** The distinct mainland mobiles (E.164) among stored numbers; landlines and service numbers may be shared. */
 export function mobilesAmong(numbers: ReadonlyArray<string | null | undefined>): string[] {
@@ -78,32 +76,38 @@ export async function withMobileRule<T>(em: EntityManager, mobiles: readonly str
   }
 }
 
+/** Whose a mobile is, for a bulk door: the customer, and whether a claim (rather than an older record) says so. */
+export type MobileOwner = { customerId: string; claimed: boolean };
+
 /**
- * The customer each of many mobiles (E.164) belongs to, in a few indexed queries (bulk doors such as
- * the import): the claim when there is one, else the customer whose own number, contact or membership
- * carries it exactly (the smallest id when older data has it twice). Mobiles nobody has are absent.
+ * The customer each of many mobiles (E.164) belongs to, in two statements whatever their count (bulk
+ * doors such as the import): the claim when there is one, else the customer whose own number, contact
+ * or membership carries it exactly (the smallest id when older data has it twice). Mobiles nobody has
+ * are absent.
  */
-export async function mobileOwners(em: EntityManager, mobiles: readonly string[]): Promise<Map<string, string>> {
-  const owners = new Map<string, string>();
+export async function mobileOwners(em: EntityManager, mobiles: readonly string[]): Promise<Map<string, MobileOwner>> {
+  const owners = new Map<string, MobileOwner>();
   const wanted = new Set(mobiles);
   if (wanted.size === 0) return owners;
-  const last8 = [...new Set([...wanted].map((m) => m.slice(-8)))];
-  const [claims, contacts, customers, members] = await Promise.all([
-    em.find(MobileClaimSchema, { mobile: { $in: [...wanted] } }, { disableIdentityMap: true }),
-    em.find(CustomerContactSchema, { $or: [{ mobileLast8: { $in: last8 } }, { phoneLast8: { $in: last8 } }] }, { fields: ['customer', 'mobile', 'phone'], disableIdentityMap: true }),
-    em.find(CustomerSchema, { phoneLast8: { $in: last8 } }, { fields: ['id', 'phone'], disableIdentityMap: true }),
-    em.find(MemberSchema, { phoneLast8: { $in: last8 }, customer: { $ne: null } }, { fields: ['customer', 'phone'], disableIdentityMap: true }),
-  ]);
-  const found: Array<[string | null | undefined, string]> = [
-    ...contacts.flatMap((c) => [[c.mobile, c.customer.id], [c.phone, c.customer.id]] as Array<[string | null | undefined, string]>),
-    ...customers.map((c) => [c.phone, c.id] as [string | null | undefined, string]),
-    ...members.map((m) => [m.phone, m.customer!.id] as [string | null | undefined, string]),
-  ];
-  for (const [number, customerId] of found) {
-    if (!number || !wanted.has(number)) continue;
-    const seen = owners.get(number);
-    if (!seen || customerId < seen) owners.set(number, customerId);
+  const claims = await em.find(MobileClaimSchema, { mobile: { $in: [...wanted] } }, { fields: ['mobile', 'customer'], disableIdentityMap: true });
+  for (const claim of claims) owners.set(claim.mobile, { customerId: claim.customer.id, claimed: true });
+  const unclaimed = [...wanted].filter((m) => !owners.has(m));
+  for (const h of await holdersOf(em, unclaimed.map((m) => m.slice(-8)))) {
+    if (!h.number || !wanted.has(h.number) || owners.get(h.number)?.claimed) continue;
+    const seen = owners.get(h.number);
+    if (!seen || h.customerId < seen.customerId) owners.set(h.number, { customerId: h.customerId, claimed: false });
   }
-  for (const claim of claims) owners.set(claim.mobile, claim.customer.id);
   return owners;
+}
+
+/**
+ * Claims many mobiles at once (the bulk form of `claimMobiles`, for a door that has already refused the
+ * numbers `mobileOwners` gives to another customer): one multi-row INSERT in the caller's transaction.
+ * A claim another transaction made meanwhile makes the database refuse the statement (duplicate key, after
+ * that transaction commits), so the caller's batch fails and its retry sees the claim — two doors never
+ * both give one mobile to two customers.
+ */
+export async function insertClaims(tx: EntityManager, claims: ReadonlyArray<{ mobile: string; customerId: string }>, at: Date): Promise<void> {
+  if (claims.length === 0) return;
+  await tx.insertMany(MobileClaimSchema, claims.map((c) => ({ mobile: c.mobile, customer: c.customerId, claimedAt: at })) as never[]);
 }

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { authorize, type Actor } from '../auth/actor.js';
-import { MemberSchema } from '../members/member.entity.js';
 import { maskPhone } from '../shared/phone.js';
 import type { CustomerSegment } from '../shared/vocabulary.js';
 import { BehaviorSql } from './behavior.query.js';
@@ -87,41 +86,4 @@ export async function segmentMembers(em: EntityManager, actor: Actor, q: { segme
 /** A DATE column read back by mysql2 as a local-midnight Date: its calendar day. */
 function dateText(d: Date): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
-/**
- * A segment's members as an audience (campaigns): active members whose membership carries the segment
- * (the segmentation run writes it), all of them and those with a mobile number.
- */
-export async function segmentAudienceCounts(em: EntityManager, segment: CustomerSegment): Promise<{ members: number; reachable: number }> {
-  const [members, reachable] = await Promise.all([
-    em.count(MemberSchema, { segment, status: 'active' }),
-    em.count(MemberSchema, { segment, status: 'active', phone: { $ne: null } }),
-  ]);
-  return { members, reachable };
-}
-
-export type SegmentMember = { id: string; name: string; phone: string; customerId: string | null };
-
-const AUDIENCE_PAGE = 5000;
-
-/** The segment's active members with a mobile number, one per number (the earliest member keeps it), read page by page. */
-export async function reachableSegmentMembers(em: EntityManager, segment: CustomerSegment): Promise<SegmentMember[]> {
-  const out: SegmentMember[] = [];
-  const seen = new Set<string>();
-  let after = '';
-  for (;;) {
-    const page = await em.find(
-      MemberSchema,
-      { segment, status: 'active', phone: { $ne: null }, id: { $gt: after } },
-      { fields: ['id', 'name', 'phone', 'customer'], orderBy: { id: 'asc' }, limit: AUDIENCE_PAGE, disableIdentityMap: true },
-    );
-    for (const m of page) {
-      if (!m.phone || seen.has(m.phone)) continue;
-      seen.add(m.phone);
-      out.push({ id: m.id, name: (m.name ?? '会员').slice(0, 10), phone: m.phone, customerId: m.customer?.id ?? null });
-    }
-    if (page.length < AUDIENCE_PAGE) return out;
-    after = page.at(-1)!.id;
-  }
 }

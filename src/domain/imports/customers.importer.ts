@@ -1,11 +1,12 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { mobileOwners } from '../customers/mobile-ownership.js';
-import { customerIdForPhone } from '../customers/phone-resolution.js';
-import { CustomerContactSchema, type CustomerContact } from '../customers/customer-contact.entity.js';
-import { CustomerSchema, type Customer } from '../customers/customer.entity.js';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { insertClaims, mobileOwners } from '../customers/mobile-ownership.js';
+import { customerIdsForPhones } from '../customers/phone-resolution.js';
+import { CustomerContactSchema } from '../customers/customer-contact.entity.js';
+import { CustomerSchema } from '../customers/customer.entity.js';
 import { maskPhone, type NormalizedPhone } from '../shared/phone.js';
 import { dateTime, limitedText, list, oneOf, phone, text } from './cell-values.js';
-import { changes, definedOnly, lastByKey, type BatchOutcome, type Column, type Importer, type ImportContext, type ParsedRow, type RowIssue } from './importer.js';
+import { changes, definedOnly, jsonValue, lastByKey, upsertRows, type BatchOutcome, type Column, type Importer, type ImportContext, type ParsedRow, type RowIssue } from './importer.js';
 
 const CUSTOMER_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -47,12 +48,23 @@ function ownerOf(row: ParsedRow, ctx: ImportContext): number | undefined | RowIs
 const localDate = (d: Date | undefined, timeZone: string) =>
   d ? new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d) : undefined;
 
+/** The customer columns a row may fill, compared with what is stored (a stored row gets only these). */
+const CUSTOMER_FIELDS = ['name', 'companyName', 'phone', 'phoneLast8', 'level', 'segment', 'ownerStaff', 'tags', 'notes', 'birthday', 'source'] as const;
+const CONTACT_FIELDS = ['name', 'mobile', 'mobileLast8', 'phone', 'phoneLast8', 'position', 'department'] as const;
+
+type Keyed = ParsedRow & { id: string; ownerId?: number };
+type Row = Record<string, unknown>;
+type StoredContact = Row & { id: number; customer: string };
+
 /**
  * Customers with their contact, upserted by the customer's own id; a row without an id is matched by its
  * number through the customers module (the one phone → customer rule), and a number nobody has yet gets
  * the id CUST_<national number>, so the same file imported again finds the same customers. Blank cells
  * never erase what is stored. A row's contact is matched by mobile, then phone, then name, among the
- * customer's contacts; a new contact is the primary one when the customer has none.
+ * customer's contacts; a new contact is the primary one when the customer has none. Set-based: a batch
+ * is a handful of statements whatever its size — the numbers' owners, the stored customers and their
+ * contacts read once; new customers, changed customers (one upsert), claims of their mobiles, new and
+ * changed contacts (one upsert) written once each.
  */
 export const customersImporter = (timeZone: string): Importer => ({
   kind: 'customers',
@@ -60,34 +72,15 @@ export const customersImporter = (timeZone: string): Importer => ({
   check: checkRow,
   async apply(em: EntityManager, rows: ParsedRow[], ctx: ImportContext): Promise<BatchOutcome> {
     const rejected: RowIssue[] = [];
-    const keyed: Array<ParsedRow & { id: string; ownerId?: number }> = [];
-    for (const row of rows) {
-      const owner = ownerOf(row, ctx);
-      if (owner && typeof owner === 'object') {
-        rejected.push(owner);
-        continue;
-      }
-      let id = row.values.id as string | undefined;
-      if (!id) {
-        const number = (row.values.contactMobile ?? row.values.contactPhone ?? row.values.phone) as NormalizedPhone;
-        id = (await customerIdForPhone(em, number)) ?? `CUST_${number.national}`;
-      }
-      keyed.push({ ...row, id, ownerId: owner });
-    }
-    const { kept, repeated } = lastByKey(keyed, (r) => r.id);
-    await refuseOthersMobiles(em, kept, rejected);
-    const ids = [...kept.keys()];
+    const { kept, repeated } = lastByKey(await keyRows(em, rows, ctx, rejected), (r) => r.id);
+    const claims = await refuseOthersMobiles(em, kept, rejected);
     const now = ctx.now;
-    const existing = new Map((await em.find(CustomerSchema, { id: { $in: ids } }, { disableIdentityMap: true })).map((c) => [c.id, c]));
-    const contactsOf = new Map<string, CustomerContact[]>();
-    for (const c of await em.find(CustomerContactSchema, { customer: { $in: ids } }, { disableIdentityMap: true })) {
-      const list = contactsOf.get(c.customer.id) ?? [];
-      list.push(c);
-      contactsOf.set(c.customer.id, list);
-    }
-    const newCustomers: Array<Partial<Customer>> = [];
-    const newContacts: Array<Record<string, unknown>> = [];
-    let created = 0;
+    const existing = await storedCustomers(em, [...kept.keys()]);
+    const contactsOf = await storedContacts(em, [...existing.keys()]);
+    const newCustomers: Row[] = [];
+    const changedCustomers: Row[] = [];
+    const newContacts: Row[] = [];
+    const changedContacts: Row[] = [];
     let updated = 0;
     let unchanged = repeated;
     for (const row of kept.values()) {
@@ -108,65 +101,106 @@ export const customersImporter = (timeZone: string): Importer => ({
       const current = existing.get(row.id);
       let changed = false;
       if (!current) {
-        newCustomers.push({ level: 'normal', tags: [], annualRevenueFen: 0, orderCount: 0, source: 'import', ...definedOnly(fields), id: row.id, createdAt: now, updatedAt: now } as Partial<Customer>);
-        created += 1;
+        newCustomers.push({ level: 'normal', tags: [], annualRevenueFen: 0, orderCount: 0, source: 'import', ...definedOnly(fields), id: row.id, createdAt: now, updatedAt: now });
       } else {
-        const diff = changes({ ...current, birthday: current.birthday ?? undefined }, fields);
+        const diff = changes(current, fields);
         if (Object.keys(diff).length) {
-          await em.nativeUpdate(CustomerSchema, { id: row.id }, { ...diff, updatedAt: now } as never);
+          changedCustomers.push({ ...current, ...diff, updatedAt: now });
           changed = true;
         }
       }
-      changed = contactChange(row, contactsOf, newContacts, now) || changed;
+      const contact = contactChange(row, contactsOf, now);
+      if (contact) (contact.id ? changedContacts : newContacts).push(contact);
       if (current) {
-        if (changed) updated += 1;
+        if (changed || contact) updated += 1;
         else unchanged += 1;
       }
     }
     if (newCustomers.length) await em.insertMany(CustomerSchema, newCustomers as never[]);
-    for (const c of newContacts.filter((c) => c.id)) await em.nativeUpdate(CustomerContactSchema, { id: c.id as number }, { ...c, id: undefined } as never);
-    const inserts = newContacts.filter((c) => !c.id);
-    if (inserts.length) await em.insertMany(CustomerContactSchema, inserts as never[]);
-    return { created, updated, unchanged, rejected };
+    await upsertRows(em, CustomerSchema, changedCustomers, 'id', [...CUSTOMER_FIELDS, 'updatedAt']);
+    await insertClaims(em, claims, now);
+    if (newContacts.length) await em.insertMany(CustomerContactSchema, newContacts as never[]);
+    await upsertRows(em, CustomerContactSchema, changedContacts, 'id', [...CONTACT_FIELDS, 'updatedAt']);
+    return { created: newCustomers.length, updated, unchanged, rejected };
   },
 });
+
+/**
+ * Each row's customer id: its own, else the customer its number belongs to (one lookup for the batch),
+ * else CUST_<national number>; and its owner among active staff (a row naming nobody known is rejected).
+ */
+async function keyRows(em: EntityManager, rows: ParsedRow[], ctx: ImportContext, rejected: RowIssue[]): Promise<Keyed[]> {
+  const owned: Array<ParsedRow & { ownerId?: number }> = [];
+  for (const row of rows) {
+    const owner = ownerOf(row, ctx);
+    if (owner && typeof owner === 'object') rejected.push(owner);
+    else owned.push({ ...row, ownerId: owner });
+  }
+  const numberOf = (row: ParsedRow) => (row.values.contactMobile ?? row.values.contactPhone ?? row.values.phone) as NormalizedPhone;
+  const unnamed = owned.filter((r) => !r.values.id).map(numberOf);
+  const byNumber = unnamed.length ? await customerIdsForPhones(em, unnamed) : new Map<string, string>();
+  return owned.map((row) => ({ ...row, id: (row.values.id as string | undefined) ?? byNumber.get(numberOf(row).e164) ?? `CUST_${numberOf(row).national}` }));
+}
+
+/** The stored customers among `ids`, read as plain rows (only the columns an import compares and keeps). */
+async function storedCustomers(em: EntityManager, ids: string[]): Promise<Map<string, Row>> {
+  if (ids.length === 0) return new Map();
+  const rows = await (em as SqlEntityManager).createQueryBuilder(CustomerSchema).select(['id', 'createdAt', ...CUSTOMER_FIELDS]).where({ id: { $in: ids } }).execute('all');
+  return new Map(rows.map((c) => [c.id, { ...c, tags: jsonValue<string[]>(c.tags), birthday: c.birthday ?? undefined } as Row]));
+}
+
+/** The contacts of the stored customers, by customer. */
+async function storedContacts(em: EntityManager, customerIds: string[]): Promise<Map<string, StoredContact[]>> {
+  const out = new Map<string, StoredContact[]>();
+  if (customerIds.length === 0) return out;
+  const rows = await (em as SqlEntityManager).createQueryBuilder(CustomerContactSchema).select(['id', 'customer', 'createdAt', ...CONTACT_FIELDS]).where({ customer: { $in: customerIds } }).execute('all');
+  for (const c of rows as unknown as StoredContact[]) out.set(c.customer, [...(out.get(c.customer) ?? []), c]);
+  return out;
+}
 
 const MOBILE_FIELDS = ['contactMobile', 'contactPhone', 'phone'] as const;
 
 /**
  * The customers module's rule "a mobile belongs to one customer": a row that would give a customer a
  * mobile another customer has (stored, or an earlier row of this batch) is rejected, naming that customer.
+ * Returns the claims the kept rows add (their mobiles no claim names yet), for `insertClaims`.
  */
-async function refuseOthersMobiles(em: EntityManager, kept: Map<string, ParsedRow & { id: string }>, rejected: RowIssue[]): Promise<void> {
+async function refuseOthersMobiles(em: EntityManager, kept: Map<string, Keyed>, rejected: RowIssue[]): Promise<Array<{ mobile: string; customerId: string }>> {
   const mobileOf = (row: ParsedRow, field: (typeof MOBILE_FIELDS)[number]) => {
     const p = row.values[field] as NormalizedPhone | undefined;
     return p?.kind === 'mobile' ? p.e164 : null;
   };
-  const owners = await mobileOwners(em, [...kept.values()].flatMap((r) => MOBILE_FIELDS.map((f) => mobileOf(r, f)).filter((m): m is string => m !== null)));
+  const mobilesOf = (row: ParsedRow) => [...new Set(MOBILE_FIELDS.map((f) => mobileOf(row, f)).filter((m): m is string => m !== null))];
+  const owners = await mobileOwners(em, [...kept.values()].flatMap(mobilesOf));
+  const claims: Array<{ mobile: string; customerId: string }> = [];
   for (const [id, row] of kept) {
     const field = MOBILE_FIELDS.find((f) => {
       const m = mobileOf(row, f);
-      return m !== null && (owners.get(m) ?? id) !== id;
+      return m !== null && (owners.get(m)?.customerId ?? id) !== id;
     });
     if (field) {
       const mobile = mobileOf(row, field)!;
-      rejected.push({ line: row.line, field, value: maskPhone(mobile), reason: `手机号已属于客户 ${owners.get(mobile)}，一个手机号只能属于一位客户（可先合并客户）` });
+      rejected.push({ line: row.line, field, value: maskPhone(mobile), reason: `手机号已属于客户 ${owners.get(mobile)!.customerId}，一个手机号只能属于一位客户（可先合并客户）` });
       kept.delete(id);
       continue;
     }
-    for (const f of MOBILE_FIELDS) {
-      const m = mobileOf(row, f);
-      if (m) owners.set(m, id);
+    for (const mobile of mobilesOf(row)) {
+      if (!owners.get(mobile)?.claimed) claims.push({ mobile, customerId: id });
+      owners.set(mobile, { customerId: id, claimed: true });
     }
   }
+  return claims;
 }
 
-/** Adds the row's contact to `out` (insert, or update with its id); true when something changes. */
-function contactChange(row: ParsedRow & { id: string }, contactsOf: Map<string, CustomerContact[]>, out: Array<Record<string, unknown>>, now: Date): boolean {
+/**
+ * The row's contact as a row to write: a new one (no id), a stored one whole with the row's changes (its
+ * id), or null when the row names no contact or changes nothing.
+ */
+function contactChange(row: Keyed, contactsOf: Map<string, StoredContact[]>, now: Date): Row | null {
   const v = row.values;
   const mobile = v.contactMobile as NormalizedPhone | undefined;
   const phone = v.contactPhone as NormalizedPhone | undefined;
-  if (!v.contactName && !mobile && !phone) return false;
+  if (!v.contactName && !mobile && !phone) return null;
   const mine = contactsOf.get(row.id) ?? [];
   const match =
     (mobile && mine.find((c) => c.mobile === mobile.e164)) ||
@@ -182,14 +216,10 @@ function contactChange(row: ParsedRow & { id: string }, contactsOf: Map<string, 
     department: v.department as string | undefined,
   };
   if (match) {
-    const diff = changes(match as unknown as Record<string, unknown>, fields);
-    if (!Object.keys(diff).length) return false;
-    out.push({ ...diff, id: match.id, updatedAt: now });
-    return true;
+    const diff = changes(match, fields);
+    return Object.keys(diff).length ? { ...match, ...diff, updatedAt: now } : null;
   }
   const contact = { ...definedOnly(fields), customer: row.id, isPrimary: mine.length === 0, phoneType: mobile || !phone ? 'mobile' : 'landline', callPreference: 'any', callCount: 0, createdAt: now, updatedAt: now };
-  mine.push({ ...contact, id: -1, customer: { id: row.id } } as unknown as CustomerContact);
-  contactsOf.set(row.id, mine);
-  out.push(contact);
-  return true;
+  contactsOf.set(row.id, [...mine, { ...contact, id: -1 } as StoredContact]);
+  return contact;
 }

@@ -12,7 +12,7 @@ import { consentsImporter } from './consents.importer.js';
 import { customersImporter } from './customers.importer.js';
 import { eventsImporter } from './events.importer.js';
 import { ImportErrorSchema, ImportSchema, type Import, type ImportKind } from './import.entity.js';
-import { headerKey, type Column, type ImportContext, type Importer, type ParsedRow, type RowIssue } from './importer.js';
+import { headerKey, type BatchOutcome, type Column, type ImportContext, type Importer, type ParsedRow, type RowIssue } from './importer.js';
 import { membersImporter } from './members.importer.js';
 import { visitsImporter } from './visits.importer.js';
 
@@ -56,8 +56,8 @@ type Progress = Pick<Import, 'processed' | 'created' | 'updated' | 'unchanged' |
  * Runs one import from start to end: the header row is mapped to the kind's fields (Chinese or English
  * headers), then the rows stream through in batches — each cell parsed, a row with a bad field rejected
  * with every reason (its line, field, value masked), the valid rows upserted by the kind's stable key in
- * one transaction per batch. A batch the database refuses is retried row by row, so one bad row never
- * stops the rest. Progress is written after every batch. Running it again (a retried job) starts over:
+ * one transaction per batch, with the batch's progress and rejected rows. A batch the database refuses is
+ * tried again, then row by row, so one bad row never stops the rest. Running it again (a retried job) starts over:
  * the upserts make a second pass change nothing.
  */
 export async function runImport(em: EntityManager, reader: SpreadsheetReader, importId: number, settings: ImportSettings, onProgress?: (p: Progress) => void): Promise<Import> {
@@ -80,20 +80,35 @@ export async function runImport(em: EntityManager, reader: SpreadsheetReader, im
   let mapping: Array<Column | null> | undefined;
   let batch: ParsedRow[] = [];
   let issues: RowIssue[] = [];
-  const flush = async () => {
-    const outcome = await applyBatch(em, importer, batch, ctx);
-    const parseRejected = new Set(issues.map((i) => i.line));
-    const applyRejected = new Set(outcome.rejected.map((i) => i.line));
-    issues.push(...outcome.rejected);
-    totals.processed += batch.length + parseRejected.size;
-    totals.created += outcome.created;
-    totals.updated += outcome.updated;
-    totals.unchanged += outcome.unchanged;
-    totals.rejected += parseRejected.size + applyRejected.size;
-    totals.progress = Math.min(99, Math.floor(source!.fraction() * 100));
-    if (issues.length) await em.insertMany(ImportErrorSchema, issues.map((i) => ({ importJob: importId, line: i.line, field: i.field, value: i.value == null ? null : (shownValue(i.value, false)?.slice(0, 120) ?? null), reason: i.reason.slice(0, 255) })) as never[]);
-    await em.nativeUpdate(ImportSchema, { id: importId }, { ...totals });
+  const flush = async (rows: ParsedRow[], parseIssues: RowIssue[]) => {
+    const parseRejected = new Set(parseIssues.map((i) => i.line)).size;
+    let next = totals;
+    // Written in the batch's own transaction: the counts and the rejected rows never disagree with the data.
+    const record = async (tx: EntityManager, outcome: BatchOutcome) => {
+      const rejectedRows = [...parseIssues, ...outcome.rejected];
+      next = {
+        processed: totals.processed + rows.length + parseRejected,
+        created: totals.created + outcome.created,
+        updated: totals.updated + outcome.updated,
+        unchanged: totals.unchanged + outcome.unchanged,
+        rejected: totals.rejected + parseRejected + new Set(outcome.rejected.map((i) => i.line)).size,
+        progress: Math.min(99, Math.floor(source!.fraction() * 100)),
+      };
+      if (rejectedRows.length) await tx.insertMany(ImportErrorSchema, rejectedRows.map((i) => ({ importJob: importId, line: i.line, field: i.field, value: i.value == null ? null : (shownValue(i.value, false)?.slice(0, 120) ?? null), reason: i.reason.slice(0, 255) })) as never[]);
+      await tx.nativeUpdate(ImportSchema, { id: importId }, { ...next });
+    };
+    await applyBatch(em, importer, rows, ctx, record);
+    Object.assign(totals, next);
     onProgress?.({ ...totals });
+  };
+  // While a batch is written the next one is read and parsed (one batch in flight: a row of the next batch
+  // naming a customer of this one is applied after this one commits).
+  let writing: Promise<void> = Promise.resolve();
+  let writeFailed: unknown = null;
+  const handOver = async () => {
+    await writing;
+    if (writeFailed) throw writeFailed;
+    writing = flush(batch, issues).catch((err: unknown) => void (writeFailed = err));
     batch = [];
     issues = [];
   };
@@ -112,11 +127,14 @@ export async function runImport(em: EntityManager, reader: SpreadsheetReader, im
       const parsed = parseRow(line, cells, mapping, importer);
       if ('issues' in parsed) issues.push(...parsed.issues);
       else batch.push(parsed.row);
-      if (batch.length + issues.length >= settings.batchSize) await flush();
+      if (batch.length + issues.length >= settings.batchSize) await handOver();
     }
     if (!mapping) return finish(em, job, 'failed', '文件是空的（没有表头）');
-    await flush();
+    await handOver();
+    await writing;
+    if (writeFailed) throw writeFailed;
   } catch (err) {
+    await writing;
     return finish(em, job, 'failed', `读取文件出错：${(err as Error).message}`.slice(0, 500));
   }
   return finish(em, job, 'completed', null, totals);
@@ -165,26 +183,41 @@ function parseRow(line: number, cells: Cell[], mapping: Array<Column | null>, im
   return more.length ? { issues: more } : { row };
 }
 
-/** One transaction per batch; when the database refuses the batch, each row on its own. */
-async function applyBatch(em: EntityManager, importer: Importer, rows: ParsedRow[], ctx: ImportContext) {
-  if (rows.length === 0) return { created: 0, updated: 0, unchanged: 0, rejected: [] as RowIssue[] };
+type Recorder = (tx: EntityManager, outcome: BatchOutcome) => Promise<void>;
+
+/**
+ * One transaction per batch, its counts recorded inside it. A batch the database refuses is tried once
+ * more (a mobile another door claimed meanwhile is then seen and its row rejected), then row by row, so a
+ * bad row never stops the rest.
+ */
+async function applyBatch(em: EntityManager, importer: Importer, rows: ParsedRow[], ctx: ImportContext, record: Recorder): Promise<void> {
+  const whole = () =>
+    em.transactional(async (tx) => {
+      const outcome = rows.length ? await importer.apply(tx, rows, ctx) : { created: 0, updated: 0, unchanged: 0, rejected: [] };
+      await record(tx, outcome);
+    }, { clear: true });
   try {
-    return await em.transactional((tx) => importer.apply(tx, rows, ctx), { clear: true });
+    return await whole();
   } catch {
-    const total = { created: 0, updated: 0, unchanged: 0, rejected: [] as RowIssue[] };
-    for (const row of rows) {
-      try {
-        const one = await em.transactional((tx) => importer.apply(tx, [row], ctx), { clear: true });
-        total.created += one.created;
-        total.updated += one.updated;
-        total.unchanged += one.unchanged;
-        total.rejected.push(...one.rejected);
-      } catch (err) {
-        total.rejected.push({ line: row.line, field: '(row)', value: null, reason: `数据库拒绝该行：${databaseReason(err)}` });
-      }
+    try {
+      return await whole();
+    } catch {
+      // row by row below
     }
-    return total;
   }
+  const total: BatchOutcome = { created: 0, updated: 0, unchanged: 0, rejected: [] };
+  for (const row of rows) {
+    try {
+      const one = await em.transactional((tx) => importer.apply(tx, [row], ctx), { clear: true });
+      total.created += one.created;
+      total.updated += one.updated;
+      total.unchanged += one.unchanged;
+      total.rejected.push(...one.rejected);
+    } catch (err) {
+      total.rejected.push({ line: row.line, field: '(row)', value: null, reason: `数据库拒绝该行：${databaseReason(err)}` });
+    }
+  }
+  await em.transactional((tx) => record(tx, total), { clear: true });
 }
 
 function databaseReason(err: unknown): string {

@@ -1,4 +1,5 @@
-import type { EntityManager } from '@mikro-orm/core';
+import type { EntityManager, EntitySchema } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Cell } from '../ports/spreadsheet.port.js';
 import type { Parsed } from './cell-values.js';
 import type { ImportKind } from './import.entity.js';
@@ -82,3 +83,16 @@ export function lastByKey<R>(rows: R[], key: (r: R) => string): { kept: Map<stri
 export function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/**
+ * Rows of one table written in one statement whether they are new or stored already: INSERT … ON
+ * DUPLICATE KEY UPDATE on MariaDB, INSERT … ON CONFLICT … DO UPDATE on SQLite. Each row is whole (the
+ * stored values merged with the file's, so a blank cell erases nothing); a stored row gets only `fields`.
+ */
+export async function upsertRows(em: EntityManager, schema: EntitySchema<any, any>, rows: Array<Record<string, unknown>>, key: string, fields: readonly string[]): Promise<void> {
+  if (rows.length === 0) return;
+  await (em as SqlEntityManager).createQueryBuilder(schema).insert(rows as never).onConflict(key as never).merge(fields as never).execute('run');
+}
+
+/** A JSON column as read without hydration (SQLite hands back its text). */
+export const jsonValue = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));

@@ -1,7 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { MemberSchema } from './member.entity.js';
 
-/** A computed tag (seed 001 §2.2) a member carries since the last behaviour run; audiences select by it. */
+/** A computed tag (seed 001 §2.2) a member carries (createdAt: the run that first gave it; a run deletes the ones no longer held); audiences select by it. */
 export const MemberTagSchema = defineEntity({
   name: 'MemberTag',
   tableName: 'member_tags',

@@ -7,13 +7,14 @@ export const MemberVisitSchema = defineEntity({
   tableName: 'member_visits',
   properties: {
     id: p.integer().primary().autoincrement(),
-    member: () => p.manyToOne(MemberSchema).ref().deleteRule('cascade'),
+    /** No index of its own: the (member, visitedAt, spendingFen) index serves the foreign key and every lookup by member. */
+    member: () => p.manyToOne(MemberSchema).ref().deleteRule('cascade').index(false),
     visitedAt: p.datetime(),
     spendingFen: p.integer().default(0),
     categories: p.json<string[]>().default('[]'),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
-  indexes: [{ properties: ['member', 'visitedAt'] }, { properties: ['visitedAt'] }],
+  indexes: [{ properties: ['member', 'visitedAt', 'spendingFen'] }, { properties: ['visitedAt'] }],
 });
 
 export type MemberVisit = InferEntity<typeof MemberVisitSchema>;

@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { CampaignSchema } from '../campaigns/campaign.entity.js';
 import { CustomerSchema } from '../customers/customer.entity.js';
 import { EventSchema } from '../events/event.entity.js';
 import { timestamps } from '../shared/entity-columns.js';
@@ -31,6 +32,8 @@ export const InvitationSchema = defineEntity({
      * it closes: the unique key holds "one open invitation per customer and event" in the database.
      */
     openKey: p.string().length(120).nullable().unique(),
+    /** The campaign that sent it (its invitation channel); approved by the campaign's approval. */
+    campaign: () => p.manyToOne(CampaignSchema).ref().nullable().deleteRule('set null'),
     createdBy: () => p.manyToOne(StaffSchema).mapToPk().joinColumn('created_by').nullable(),
     ...approvalColumns(),
     sentAt: p.datetime().nullable(),

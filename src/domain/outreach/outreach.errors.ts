@@ -21,6 +21,10 @@ export const OUTREACH_ERRORS = {
   INVITATION_NOT_FOUND: { status: 404 },
   /** One open invitation per customer and event. */
   INVITATION_EXISTS: { status: 409 },
+  /** An audience invitation matched no customer (details.filter). */
+  INVITATION_AUDIENCE_EMPTY: { status: 422 },
+  /** An audience invitation matched more customers than one submission takes (details.max); a campaign takes any size. */
+  INVITATION_AUDIENCE_TOO_LARGE: { status: 422 },
   INVITATION_NOT_PENDING_CONFLICT: { status: 409 },
   INVITATION_CLOSED_CONFLICT: { status: 409 },
 } as const;

@@ -8,7 +8,8 @@ import { SmsBatchSchema } from './sms-batch.entity.js';
 import { SmsBatchRecipientSchema } from './sms-batch-recipient.entity.js';
 import { smsContent } from './sms-send.service.js';
 import { templateByCode } from './sms-template.service.js';
-import { batchAudience, type AudienceFilter, type AudienceRecipient } from './sms-batch-audience.js';
+import type { AudienceFilter } from '../customers/audience.js';
+import { audiencePhones, type AudienceRecipient } from '../customers/audience.query.js';
 
 export type BatchAudience =
   | { kind: 'phones'; phones: string[] }
@@ -36,7 +37,7 @@ export async function createSmsBatch(em: EntityManager, deps: OutreachDeps, inpu
   const content = smsContent(template, input.params);
   if (!template.vendorTemplateId) throw new DomainError('TEMPLATE_NOT_APPROVED', `模板 ${template.code} 还没有运营商模板 ID，不能发送`);
   const now = deps.clock.now();
-  const { recipients, rejected } = input.audience.kind === 'phones' ? fromPhoneList(input.audience.phones) : { recipients: await batchAudience(em, input.audience, now), rejected: [] };
+  const { recipients, rejected } = input.audience.kind === 'phones' ? fromPhoneList(input.audience.phones) : { recipients: await audiencePhones(em, input.audience, now), rejected: [] };
   if (recipients.length === 0) throw new DomainError('BATCH_AUDIENCE_EMPTY', '没有可发送的号码', { rejected });
 
   const batchId = await em.transactional(async (tx) => {

@@ -6,7 +6,7 @@ import { DomainError } from '../shared/domain-error.js';
 import { normalizePhone } from '../shared/phone.js';
 import type { FieldIssue } from '../shared/validation.js';
 import { StaffSchema, type Staff, type StaffRole, type Weekday } from './staff.entity.js';
-import { assertMobileFree } from './staff.service.js';
+import { claimingMobile } from './staff.service.js';
 import { staffDetail } from './staff.view.js';
 
 export type StaffChanges = {
@@ -61,16 +61,16 @@ export async function updateStaff(em: EntityManager, actor: Actor, id: number, i
   if ((start == null) !== (end == null)) problems.push({ field: start == null ? 'dutyStart' : 'dutyEnd', message: '值班开始和结束时间须同时设置或同时清空' });
   if (start != null && start === end) problems.push({ field: 'dutyEnd', message: '值班结束时间不能等于开始时间' });
   if (problems.length) throw new DomainError('VALIDATION_FAILED', '员工信息不合法', { fields: problems });
-  if (row.mobile && staff.active) await assertMobileFree(em, row.mobile as string, id);
   if (input.wecomUserId && (await em.count(StaffSchema, { wecomUserId: input.wecomUserId, id: { $ne: id } }))) {
     throw new DomainError('STAFF_WECOM_USER_EXISTS', `企业微信账号 ${input.wecomUserId} 已绑定其他员工`);
   }
-  return em.transactional(async (tx) => {
+  const claimed = staff.active ? (row.mobile as string | null | undefined) : null;
+  return claimingMobile(em, claimed, id, () => em.transactional(async (tx) => {
     await tx.nativeUpdate(StaffSchema, { id }, { ...row, updatedAt: new Date() } as never);
     recordAudit(tx, { ...auditedBy(actor), action: 'staff.update', targetType: 'staff', targetId: id, details: { fields: Object.keys(input), ...(input.role ? { role: input.role } : {}) } });
     await tx.flush();
     return staffDetail((await tx.findOne(StaffSchema, { id }, { disableIdentityMap: true }))!);
-  });
+  }));
 }
 
 /**
@@ -82,12 +82,11 @@ export async function setStaffActive(em: EntityManager, actor: Actor, id: number
   authorize(actor, 'staff:manage', '管理员工');
   const staff = await staffOrFail(em, id);
   if (!active && id === actor.staffId) throw new DomainError('STAFF_SELF_DEACTIVATION', '不能停用自己（请让另一位管理员操作）');
-  if (active && staff.mobile) await assertMobileFree(em, staff.mobile, id);
   if (staff.active === active) return staffDetail(staff);
-  return em.transactional(async (tx) => {
+  return claimingMobile(em, active ? staff.mobile : null, id, () => em.transactional(async (tx) => {
     await tx.nativeUpdate(StaffSchema, { id }, { active, updatedAt: new Date() });
     recordAudit(tx, { ...auditedBy(actor), action: active ? 'staff.activate' : 'staff.deactivate', targetType: 'staff', targetId: id, details: reason ? { reason } : {} });
     await tx.flush();
     return staffDetail((await tx.findOne(StaffSchema, { id }, { disableIdentityMap: true }))!);
-  });
+  }));
 }

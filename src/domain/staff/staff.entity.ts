@@ -23,11 +23,16 @@ export const StaffSchema = defineEntity({
     forwardingType: p.enum(['sequential', 'simultaneous']).default('sequential'),
     officeTimeoutSec: p.integer().default(15),
     mobileTimeoutSec: p.integer().default(20),
-    dutyDays: p.json<Weekday[]>().default('[]'),
+    dutyDays: p.json<Weekday[]>().default('[]').onCreate(() => []),
     dutyStart: p.string().length(5).nullable(),
     dutyEnd: p.string().length(5).nullable(),
     maxDailyCalls: p.integer().default(50),
     active: p.boolean().default(true),
+    /**
+     * The mobile while the member is active, NULL otherwise: computed by the database, so its unique key
+     * makes "a mobile belongs to one active staff member" hold under concurrent writes (STAFF_MOBILE_TAKEN).
+     */
+    activeMobile: p.string().length(20).nullable().generated('(case when active = 1 then mobile end) virtual').unique(),
     ...timestamps(),
   },
 });

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import { DomainError } from '../shared/domain-error.js';
 import { maskPhone, normalizePhone } from '../shared/phone.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -15,8 +15,23 @@ export type NewStaff = {
 
 /** 409 STAFF_MOBILE_TAKEN when another active staff member has the mobile (calls to it would ring two people's records). */
 export async function assertMobileFree(em: EntityManager, e164: string, exceptId: number | null): Promise<void> {
-  const holder = await em.findOne(StaffSchema, { mobile: e164, active: true, ...(exceptId ? { id: { $ne: exceptId } } : {}) }, { fields: ['id', 'name'], disableIdentityMap: true });
+  const holder = await em.findOne(StaffSchema, { activeMobile: e164, ...(exceptId ? { id: { $ne: exceptId } } : {}) }, { fields: ['id', 'name'], disableIdentityMap: true });
   if (holder) throw new DomainError('STAFF_MOBILE_TAKEN', `手机号 ${maskPhone(e164)} 已属于在职员工 ${holder.name}（#${holder.id}）`, { staffId: holder.id, name: holder.name });
+}
+
+/**
+ * Runs a write that may give `e164` to an active staff member. The check above answers the common case;
+ * the unique key on `staff.active_mobile` decides a race (two requests at once), and the loser gets the
+ * same 409 naming the winner.
+ */
+export async function claimingMobile<T>(em: EntityManager, e164: string | null | undefined, exceptId: number | null, write: () => Promise<T>): Promise<T> {
+  if (e164) await assertMobileFree(em, e164, exceptId);
+  try {
+    return await write();
+  } catch (err) {
+    if (e164 && err instanceof UniqueConstraintViolationException) await assertMobileFree(em.fork(), e164, exceptId);
+    throw err;
+  }
 }
 
 /** Creates a staff member; the mobile must be a mainland mobile of no other active staff member, and a WeCom user id can belong to one person. */
@@ -37,8 +52,7 @@ export async function createStaff(
   if (input.wecomUserId && (await em.count(StaffSchema, { wecomUserId: input.wecomUserId })) > 0) {
     throw new DomainError('STAFF_WECOM_USER_EXISTS', `企业微信账号 ${input.wecomUserId} 已绑定其他员工`);
   }
-  if (mobile) await assertMobileFree(em, mobile.e164, null);
-  return em.transactional(async (tx) => {
+  return claimingMobile(em, mobile?.e164, null, () => em.transactional(async (tx) => {
     const staff = tx.create(StaffSchema, {
       name,
       role: input.role,
@@ -51,5 +65,5 @@ export async function createStaff(
     await tx.flush();
     recordAudit(tx, { ...by, action: 'staff.create', targetType: 'staff', targetId: staff.id, details: { role: staff.role } });
     return staff;
-  });
+  }));
 }

@@ -1,5 +1,5 @@
 import { maskPhone } from '../shared/phone.js';
-import type { Staff, Weekday } from './staff.entity.js';
+import type { Staff } from './staff.entity.js';
 
 /** How a staff member appears in lists and cards: the mobile masked. */
 export function staffListItem(staff: Staff) {
@@ -15,17 +15,12 @@ export function staffListItem(staff: Staff) {
   };
 }
 
-/** Duty days as a list: rows created before staff.service set `[]` hold the JSON default as the text "[]". */
-function weekdaysOf(value: unknown): Weekday[] {
-  const parsed = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
-  return Array.isArray(parsed) ? (parsed as Weekday[]) : [];
-}
 
 /** One staff member with how calls reach them (duty days and hours, daily cap, forwarding); the mobile masked. */
 export function staffDetail(staff: Staff) {
   return {
     ...staffListItem(staff),
-    dutyDays: weekdaysOf(staff.dutyDays),
+    dutyDays: staff.dutyDays,
     dutyStart: staff.dutyStart ?? null,
     dutyEnd: staff.dutyEnd ?? null,
     maxDailyCalls: staff.maxDailyCalls,

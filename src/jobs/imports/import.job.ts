@@ -12,7 +12,13 @@ import type { JobDefinition } from '../job-registry.js';
  * batch. The uploaded file is deleted once the import has ended (completed or failed); a run cut short
  * (the process stopped) keeps it, so the retried job reads it again.
  */
-export function importJob(newEm: () => EntityManager, reader: SpreadsheetReader, settings: ImportSettings): JobDefinition<{ importId: number }> {
+export function importJob(
+  newEm: () => EntityManager,
+  reader: SpreadsheetReader,
+  settings: ImportSettings,
+  /** The import started, stored a batch or ended (the live board's progress bars). */
+  progressed: (importId: number) => void = () => {},
+): JobDefinition<{ importId: number }> {
   return {
     name: IMPORT_JOB,
     parse: (d) => z.object({ importId: z.number().int().positive() }).parse(d),
@@ -21,7 +27,11 @@ export function importJob(newEm: () => EntityManager, reader: SpreadsheetReader,
     run: async (data, job) => {
       const em = newEm();
       const upload = (await em.findOne(ImportSchema, { id: data.importId }, { fields: ['storedPath'], disableIdentityMap: true }))?.storedPath;
-      const ended = await runImport(em, reader, data.importId, settings, () => void job.touch());
+      const ended = await runImport(em, reader, data.importId, settings, () => {
+        void job.touch();
+        progressed(data.importId);
+      });
+      progressed(data.importId);
       if (upload && (ended.status === 'completed' || ended.status === 'failed')) await unlink(upload).catch(() => undefined);
     },
   };

@@ -17,7 +17,16 @@ import { OUTREACH_CALL_JOB, placeOutreachCall, type OutreachCallInput } from '..
 const SETTLE_ATTEMPTS = 10;
 
 /** The outreach job kinds: thin adapters from stored job data to the outreach services. */
-export function outreachJobs(newEm: () => EntityManager, deps: OutreachDeps, options: { batchLockMs: number }): JobDefinition<any>[] {
+export function outreachJobs(
+  newEm: () => EntityManager,
+  deps: OutreachDeps,
+  options: {
+    batchLockMs: number;
+    /** A batch sent a chunk or ended (the live board's progress bars). */
+    batchProgressed?: (batchId: number) => void;
+  },
+): JobDefinition<any>[] {
+  const progressed = options.batchProgressed ?? (() => {});
   const sendPending: JobDefinition<{ messageId: string; params: string[] }> = {
     name: OUTREACH_JOBS.sendPending,
     parse: (d) => z.object({ messageId: z.string(), params: z.array(z.string()) }).parse(d),
@@ -33,9 +42,12 @@ export function outreachJobs(newEm: () => EntityManager, deps: OutreachDeps, opt
     // One batch at a time per worker keeps the carrier's request rate predictable.
     concurrency: 1,
     run: async (data, job) => {
+      progressed(data.batchId);
       const result = await runSmsBatch(newEm, deps, data.batchId, async () => {
+        progressed(data.batchId);
         await job.touch();
       });
+      progressed(data.batchId);
       if (result.state === 'resume_later') await deps.jobs.enqueue(OUTREACH_JOBS.batch, { batchId: data.batchId, resumedFor: result.reason }, { runAt: result.at });
     },
   };

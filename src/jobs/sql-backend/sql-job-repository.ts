@@ -11,7 +11,8 @@ import {
 } from 'agenda';
 import { orderBy, queryWhere, selectionWhere, stateSql, type Where } from './job-filters.js';
 import { lockKnownJob, lockNextJob, lockNextJobs } from './job-locking.js';
-import { processorColumns, assignments, rowToJob, TABLE } from './job-row.js';
+import { processorColumns, rowToJob, TABLE } from './job-row.js';
+import { jobStateWrites } from './job-state-writes.js';
 import { saveJob } from './save-job.js';
 import type { SqlRunner } from './sql-runner.js';
 
@@ -23,9 +24,11 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
  */
 export type SqlJobRepositoryOptions = {
   /**
-   * MariaDB: due jobs locked per claim transaction (default 4). Agenda asks for one job at a time; the
-   * others wait here, locked by this worker, for its next ask (within milliseconds on a busy queue).
-   * 1 turns it off. SQLite claims with one UPDATE … RETURNING and ignores this.
+   * MariaDB: due jobs locked per claim transaction (default 20, the default concurrency). Agenda asks for
+   * one job at a time; the others wait here, locked by this worker, for its next ask (within milliseconds
+   * on a busy queue). One claim runs at a time per job name: each scans the index past the entries of
+   * jobs deleted but not yet purged, so fewer, larger claims cost less. 1 turns it off. SQLite claims
+   * with one UPDATE … RETURNING and ignores this.
    */
   claimBatch?: number;
 };
@@ -33,7 +36,11 @@ export type SqlJobRepositoryOptions = {
 export class SqlJobRepository implements JobRepository {
   /** Jobs locked for this worker by a batch claim and not yet handed to Agenda, by name. */
   readonly #claimed = new Map<string, JobParameters[]>();
+  /** The claim transaction under way, by name: one at a time, so concurrent asks share its batch. */
+  readonly #claiming = new Map<string, Promise<void>>();
   readonly #claimBatch: number;
+  /** State saves and removals, grouped across the jobs running at once. */
+  readonly #writes: ReturnType<typeof jobStateWrites>;
   /** Set by the scheduler: one-time jobs of these names are deleted by their final save when they succeeded. */
   #removesOnSuccess: ((name: string) => boolean) | undefined;
 
@@ -41,7 +48,8 @@ export class SqlJobRepository implements JobRepository {
     private readonly db: SqlRunner,
     options: SqlJobRepositoryOptions = {},
   ) {
-    this.#claimBatch = Math.max(1, Math.floor(options.claimBatch ?? 4));
+    this.#claimBatch = Math.max(1, Math.floor(options.claimBatch ?? 20));
+    this.#writes = jobStateWrites(db);
   }
 
   /**
@@ -126,19 +134,12 @@ export class SqlJobRepository implements JobRepository {
 
   async saveJobState(job: JobParameters, options: JobRepositoryOptions | undefined): Promise<void> {
     if (!job._id) throw new Error('Cannot save job state without job ID');
-    if (this.#removesOnSuccess && isFinalSuccess(job) && this.#removesOnSuccess(job.name)) {
-      await this.db.run(`DELETE FROM ${TABLE} WHERE id = ? AND name = ?`, [String(job._id), job.name]);
-      return;
-    }
-    const set = assignments({
-      ...processorColumns(this.db, job, false),
-      next_run_at: this.db.date(job.nextRunAt),
-      last_modified_by: options?.lastModifiedBy ?? null,
+    if (this.#removesOnSuccess && isFinalSuccess(job) && this.#removesOnSuccess(job.name)) return this.#writes.remove(String(job._id));
+    return this.#writes.save({
+      id: String(job._id),
+      name: job.name,
+      columns: { ...processorColumns(this.db, job, false), next_run_at: this.db.date(job.nextRunAt), last_modified_by: options?.lastModifiedBy ?? null },
     });
-    const matched = await this.db.run(`UPDATE ${TABLE} SET ${set.sql} WHERE id = ? AND name = ?`, [...set.params, String(job._id), job.name]);
-    if (matched !== 1) {
-      throw new Error(`job ${job._id} (name: ${job.name}) cannot be updated in the database, maybe it does not exist anymore?`);
-    }
   }
 
   lockJob(job: JobParameters, options: JobRepositoryOptions | undefined): Promise<JobParameters | undefined> {
@@ -168,15 +169,37 @@ export class SqlJobRepository implements JobRepository {
   ): Promise<JobParameters | undefined> {
     const query = { name: jobName, nextScanAt, lockDeadline, lockedAt: now ?? new Date(), lastModifiedBy: options?.lastModifiedBy };
     if (this.db.dialect === 'sqlite' || this.#claimBatch === 1) return lockNextJob(this.db, query);
-    const waiting = this.#claimed.get(jobName);
+    const job = this.#takeClaimed(query);
+    if (job) return job;
+    const inFlight = this.#claiming.get(jobName);
+    if (inFlight) {
+      // Another ask's claim is on its way, and that ask's caller goes on taking its jobs one by one (Agenda
+      // asks again after each job it locks, up to its lock limit). This ask gets none rather than scan the
+      // table alongside it, or take jobs Agenda would find over its limit and unlock again at once.
+      await inFlight.catch(() => undefined); // its own ask reports a failure
+      return undefined;
+    }
+    const claim = lockNextJobs(this.db, query, this.#claimBatch).then((jobs) => {
+      this.#claimed.set(jobName, [...(this.#claimed.get(jobName) ?? []), ...jobs]);
+    });
+    this.#claiming.set(jobName, claim);
+    try {
+      await claim;
+    } finally {
+      this.#claiming.delete(jobName);
+    }
+    return this.#takeClaimed(query);
+  }
+
+  /** The next job a batch claim locked for this worker, while its lock is still ours (younger than the lock lifetime). */
+  #takeClaimed(query: { name: string; lockDeadline: Date; lastModifiedBy: string | undefined }): JobParameters | undefined {
+    const waiting = this.#claimed.get(query.name);
     while (waiting?.length) {
       const job = waiting.shift()!;
-      // Still ours only while its lock is younger than the lock lifetime; an older one is left to whoever takes it.
-      if (job.lockedAt && job.lockedAt > lockDeadline && job.lastModifiedBy === query.lastModifiedBy) return job;
+      // An older lock is left to whoever takes it.
+      if (job.lockedAt && job.lockedAt > query.lockDeadline && job.lastModifiedBy === query.lastModifiedBy) return job;
     }
-    const jobs = await lockNextJobs(this.db, query, this.#claimBatch);
-    if (jobs.length > 1) this.#claimed.set(jobName, [...(this.#claimed.get(jobName) ?? []), ...jobs.slice(1)]);
-    return jobs[0];
+    return undefined;
   }
 
   /** Drops jobs from the claimed buffer (their lock was released: they are no longer ours to run). */

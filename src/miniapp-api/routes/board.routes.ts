@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { z } from 'zod';
 import type { PermissionService } from '../../domain/auth/permission.service.js';
-import { boardSnapshot, BOARD_PERMISSION, type BoardDeps } from '../../domain/board/board.service.js';
+import { boardProgress, boardSnapshot, BOARD_PERMISSION, type BoardDeps } from '../../domain/board/board.service.js';
 import type { BoardSessions } from '../auth/board-session.js';
 import { route, routes, type RouteContext } from '../http/route.js';
 
@@ -9,36 +9,50 @@ const snapshotSchema = z.record(z.string(), z.unknown());
 const sessionSchema = z.object({ expiresAt: z.string() });
 
 /**
+ * Reads and sends one at a time: a change while a read runs is read again once it is done, so the last
+ * change is always sent and a burst of changes costs two reads, not one each.
+ */
+function latestOf(read: () => Promise<unknown>, send: (data: unknown) => void, onError: (err: unknown) => void): () => void {
+  let reading = false;
+  let again = false;
+  return () => {
+    if (reading) return void (again = true);
+    reading = true;
+    void (async () => {
+      try {
+        do {
+          again = false;
+          send(await read());
+        } while (again);
+      } catch (err) {
+        onError(err);
+      } finally {
+        reading = false;
+      }
+    })();
+  };
+}
+
+/**
  * Streams the board as Server-Sent Events: the snapshot first, then `calls` at every ring, answer and
- * hangup, and a new `snapshot` after every committed change the board pulse reports — no polling.
+ * hangup, `progress` (the running SMS batches, call tasks and imports) as that work moves on, and a new
+ * `snapshot` after every other committed change the board pulse reports — no polling.
  * The actor is whoever the route's credential named.
  */
 async function streamBoard(ctx: RouteContext, deps: BoardDeps): Promise<undefined> {
-  const first = await boardSnapshot(ctx.state.em, ctx.state.actor!, deps);
+  const actor = ctx.state.actor!;
+  const first = await boardSnapshot(ctx.state.em, actor, deps);
   const stream = new PassThrough();
-  const send = (event: string, data: unknown) => stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  send('snapshot', first);
-  const unsubscribe = deps.liveCalls.subscribe(() => send('calls', deps.liveCalls.list()));
-  // A committed change (approval, recorded call, status): a fresh snapshot, one read at a time, the last change always read.
-  let reading = false;
-  let again = false;
   let closed = false;
-  const resend = async () => {
-    if (reading) return void (again = true);
-    reading = true;
-    try {
-      do {
-        again = false;
-        const next = await boardSnapshot(ctx.state.em.fork(), ctx.state.actor!, deps);
-        if (!closed) send('snapshot', next);
-      } while (again && !closed);
-    } catch (err) {
-      ctx.state.log.warn({ err }, 'board snapshot for the stream failed');
-    } finally {
-      reading = false;
-    }
+  const send = (event: string) => (data: unknown) => {
+    if (!closed) stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
-  const unpulse = deps.pulse.subscribe(() => void resend());
+  send('snapshot')(first);
+  const unsubscribe = deps.liveCalls.subscribe(() => send('calls')(deps.liveCalls.list()));
+  const failed = (err: unknown) => ctx.state.log.warn({ err }, 'board read for the stream failed');
+  const snapshot = latestOf(() => boardSnapshot(ctx.state.em.fork(), actor, deps), send('snapshot'), failed);
+  const progress = latestOf(() => boardProgress(ctx.state.em.fork(), actor), send('progress'), failed);
+  const unpulse = deps.pulse.subscribe((topic) => (topic === 'progress' ? progress() : snapshot()));
   const close = () => {
     closed = true;
     unsubscribe();
@@ -55,7 +69,7 @@ async function streamBoard(ctx: RouteContext, deps: BoardDeps): Promise<undefine
   return undefined;
 }
 
-const EVENTS_RESPONSE = { 200: { description: 'text/event-stream：snapshot，然后 calls', contentType: 'text/event-stream' } };
+const EVENTS_RESPONSE = { 200: { description: 'text/event-stream：snapshot，然后 calls、progress 与新的 snapshot', contentType: 'text/event-stream' } };
 
 /** The live board's API behind the staff token: GET /api/board (a snapshot), its event stream, and the page's session. */
 export function boardRoutes(deps: BoardDeps & { sessions: BoardSessions }) {

@@ -113,6 +113,8 @@ export class FakeEventSocket {
   readonly commands: string[] = [];
   readonly sockets = new Set<Socket>();
   readonly calls: FakeOutboundCall[] = [];
+  /** Calls from outside handed to our outbound-socket server through `inbound()`, still up. */
+  readonly inboundChannels = new Set<FakeChannel>();
   /** Loaded modules (`module_exists`); no text-to-speech engine unless a test loads one. */
   readonly modules = new Set(['mod_event_socket', 'mod_sofia', 'mod_dptools', 'mod_commands', 'mod_sndfile', 'mod_tone_stream', 'mod_dialplan_xml']);
   /** Sofia gateways and their state. */
@@ -152,6 +154,51 @@ export class FakeEventSocket {
     if (destination === 'default') this.#default = outcome;
     else this.#outcomes.set(destination, outcome);
     return this;
+  }
+
+  /**
+   * A call from outside reaching the 400 number: the switch hands its channel to our outbound-socket server
+   * (`socket … async full`) and, as FreeSWITCH does, tells the event-socket subscribers about it: CHANNEL_BRIDGE
+   * when a phone answers the bridge, and CHANNEL_HANGUP, CHANNEL_HANGUP_COMPLETE and CHANNEL_DESTROY when it
+   * ends, however it ends (our `hangup`, the caller's `channel.hangup()`, the end of the bridged talk). The
+   * events carry the channel's variables (`variable_salesops_call` …) as verbose_events does. A bridge rings
+   * the `phones` (one not listed rings until its leg_timeout, `msPerRingSecond` each).
+   */
+  async inbound(port: number, uuid: string, channelData: Record<string, string>, onExecute?: ConstructorParameters<typeof FakeChannel>[2]): Promise<FakeChannel> {
+    const channel: FakeChannel = new FakeChannel(uuid, channelData, onExecute, {
+      phone: (target) => this.phones.get(target),
+      msPerRingSecond: () => this.msPerRingSecond,
+      modules: this.modules,
+      emit: (name, extra) => this.#inboundEvent(channel, name, extra),
+    });
+    await channel.connect(port);
+    this.inboundChannels.add(channel);
+    void channel.closed().then(() => {
+      this.inboundChannels.delete(channel);
+      const cause = channel.hangupCause ?? 'NORMAL_CLEARING';
+      this.#inboundEvent(channel, 'CHANNEL_HANGUP', { 'Hangup-Cause': cause });
+      this.#inboundEvent(channel, 'CHANNEL_HANGUP_COMPLETE', { 'Hangup-Cause': cause, variable_hangup_cause: cause });
+      this.#inboundEvent(channel, 'CHANNEL_DESTROY');
+    });
+    return channel;
+  }
+
+  #inboundEvent(channel: FakeChannel, name: string, extra: Record<string, string> = {}): void {
+    // Channel data arrives URL-encoded on the socket; events in JSON carry the plain values.
+    const data = Object.fromEntries(Object.entries(channel.channelData).map(([k, v]) => [k, decodedHeader(v)]));
+    this.emit({
+      ...data,
+      'Event-Name': name,
+      'Core-UUID': this.coreUuid,
+      'FreeSWITCH-Hostname': 'fake-switch',
+      'Event-Date-Timestamp': micros(),
+      'Unique-ID': channel.uuid,
+      'Channel-Name': `sofia/external/${data['Caller-Caller-ID-Number'] ?? 'unknown'}`,
+      'Call-Direction': 'inbound',
+      'Answer-State': name.startsWith('CHANNEL_HANGUP') || name === 'CHANNEL_DESTROY' ? 'hangup' : channel.answered ? 'answered' : 'ringing',
+      ...prefixed(channel.vars),
+      ...extra,
+    });
   }
 
   // ---- event-driven helpers for tests ----
@@ -243,6 +290,7 @@ export class FakeEventSocket {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     for (const c of this.calls) c.channel?.hangup();
+    for (const c of this.inboundChannels) c.hangup();
     this.dropAll();
     await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
   }
@@ -534,6 +582,14 @@ export class FakeEventSocket {
 
 const LOST = '\u0000lost';
 
+
+function decodedHeader(v: string): string {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
+}
 
 function micros(): string {
   return String(Date.now() * 1000);
@@ -841,6 +897,7 @@ export class FakeChannel {
       await sleep(first.phone!.afterMs ?? 5);
       this.bridgedTo = first.l.target;
       this.vars['bridge_channel'] = first.l.target;
+      this.vars['bridge_epoch'] = String(Math.floor(Date.now() / 1000));
       world.emit('CHANNEL_BRIDGE', { 'Other-Leg-Channel-Name': first.l.target, 'Other-Leg-Destination-Number': first.l.target.split('/').at(-1) ?? '' });
       await sleep(first.phone!.talkMs ?? 20);
       world.emit('CHANNEL_UNBRIDGE', { 'Other-Leg-Channel-Name': first.l.target });

@@ -2,11 +2,14 @@ import './board.css';
 import { ApiError, canDecide, decide, fetchSnapshot, openSession } from './api.js';
 import { h } from './dom.js';
 import { renderBoard, renderLogin, type ApprovalActions } from './render.js';
-import type { LiveCall, Snapshot } from './snapshot.js';
+import type { LiveCall, Progress, Snapshot } from './snapshot.js';
 
 const TOKEN_KEY = 'salesops.board.token';
-/** Figures, statuses and progress that no event pushes are read again this often (calls are pushed as they happen). */
-const REFRESH_MS = 15_000;
+/**
+ * Calls, today's figures, statuses, approvals and progress bars are pushed as they change; what no event
+ * announces (a status running out, a task paused or cancelled) is read again this often.
+ */
+const REFRESH_MS = 60_000;
 
 /** WeCom's webview says wxwork: there a visitor without a token signs in through WeCom at once. */
 const inWecom = /wxwork/i.test(navigator.userAgent);
@@ -57,12 +60,10 @@ function draw(): void {
 /** A `calls` event: the calls list changes, and who is on a call follows from it. */
 function applyCalls(calls: LiveCall[]): void {
   if (!snapshot) return;
-  const ended = snapshot.calls.some((c) => !calls.some((n) => n.uuid === c.uuid));
   const talking = new Set(calls.filter((c) => c.state === 'talking').flatMap((c) => c.staffIds));
   snapshot = { ...snapshot, calls, staff: snapshot.staff.map((s) => ({ ...s, onCall: talking.has(s.id) })) };
   draw();
-  // A finished call changes today's figures once its record is written: read them again shortly.
-  if (ended) setTimeout(() => void refresh(), 1500);
+  // A finished call changes today's figures: the server sends a new snapshot once its record is written.
 }
 
 async function refresh(): Promise<void> {
@@ -85,6 +86,11 @@ function connect(): void {
     draw();
   });
   events.addEventListener('calls', (e) => applyCalls(JSON.parse((e as MessageEvent<string>).data) as LiveCall[]));
+  events.addEventListener('progress', (e) => {
+    if (!snapshot) return;
+    snapshot = { ...snapshot, ...(JSON.parse((e as MessageEvent<string>).data) as Progress) };
+    draw();
+  });
   events.addEventListener('error', () => {
     if (events?.readyState === EventSource.CLOSED) {
       // The server refused the stream (session cookie expired): open a new session with the token.

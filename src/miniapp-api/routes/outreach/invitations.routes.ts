@@ -1,16 +1,18 @@
 import { z } from 'zod';
 import type { ApprovalService } from '../../../domain/approvals/approval.service.js';
-import { createInvitation, invitationPerformance, type InvitationSettings } from '../../../domain/outreach/invitation.service.js';
+import { createInvitation, invitationPerformance, inviteAudience, MAX_AUDIENCE_INVITATIONS, type InvitationSettings } from '../../../domain/outreach/invitation.service.js';
 import { INVITATION_RESPONSES, INVITATION_STATUSES } from '../../../domain/outreach/invitation.entity.js';
 import type { Notifier } from '../../../domain/ports/notifier.port.js';
 import { CONTACT_CHANNELS } from '../../../domain/shared/vocabulary.js';
-import { instant, pageOf as pageSchema } from '../../http/response.schemas.js';
-import { pageOf } from '../../http/envelope.js';
+import { instant } from '../../http/response.schemas.js';
 import { pagingQuery } from '../../http/paging.js';
 import { getInvitation, listInvitations } from '../../../domain/outreach/invitation.query.js';
 import { reply, route, routes } from '../../http/route.js';
+import { listRoute } from '../../http/list-route.js';
+import { audienceFilter, toAudience } from '../../../domain/customers/audience.js';
 
 export const createInvitationBody = z.object({ customerId: z.string().trim().min(1).max(64), eventId: z.string().trim().min(1).max(50) });
+export const audienceInvitationBody = z.object({ eventId: z.string().trim().min(1).max(50), filter: audienceFilter });
 export const rejectBody = z.object({ reason: z.string().trim().min(1).max(500) });
 const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,50}$/, '邀约编号格式不正确') });
 const performanceQuery = z.object({ eventId: z.string().trim().min(1).max(50) });
@@ -31,6 +33,12 @@ export const invitationView = z.object({
   failureReason: z.string().nullable().meta({ description: '发送失败的原因（status=failed）：NO_CONSENT、OPTED_OUT、BLACKLISTED、FREQUENCY_CAP、NO_MOBILE、运营商错误码…' }),
   failedAt: instant.nullable(),
   createdAt: instant,
+});
+const audienceInvited = z.object({
+  eventId: z.string(),
+  created: z.number().int(),
+  invitations: z.array(invitationView),
+  skipped: z.array(z.object({ customerId: z.string(), reason: z.literal('INVITATION_EXISTS') })).meta({ description: '已有该活动未关闭邀约的客户' }),
 });
 export const invitationListQuery = pagingQuery(['createdAt', 'eventDate'], 'createdAt').extend({
   status: z.enum(INVITATION_STATUSES).optional(),
@@ -94,6 +102,18 @@ export function invitationRoutes(approvals: ApprovalService, notifier: Notifier,
         reply(201, await createInvitation(ctx.state.em, ctx.state.actor!, body, settings, { approvals, notifier })),
     }),
     route({
+      method: 'post',
+      path: '/api/ai-ops/outreach/invitations/audience',
+      summary: `按受众（客户分层、会员标签、最近到访）为活动生成邀约并逐条提交审批（最多 ${MAX_AUDIENCE_INVITATIONS} 位客户）`,
+      tags: ['outreach'],
+      permissions: ['outreach:invitation:create'],
+      body: audienceInvitationBody,
+      responses: { 201: { description: '待审批的邀约，及已有邀约而跳过的客户', schema: audienceInvited } },
+      errors: ['EVENT_NOT_FOUND', 'EVENT_PAST_CONFLICT', 'INVITATION_AUDIENCE_EMPTY', 'INVITATION_AUDIENCE_TOO_LARGE'],
+      handler: async (ctx, { body }) =>
+        reply(201, await inviteAudience(ctx.state.em, ctx.state.actor!, { eventId: body.eventId, filter: toAudience(body.filter) }, settings, { approvals, notifier })),
+    }),
+    route({
       method: 'get',
       path: '/api/ai-ops/outreach/invitations/performance',
       summary: '活动邀约效果：按状态、回复、渠道计数，回复率与接受率',
@@ -104,19 +124,15 @@ export function invitationRoutes(approvals: ApprovalService, notifier: Notifier,
       errors: ['EVENT_NOT_FOUND'],
       handler: (ctx, { query }) => invitationPerformance(ctx.state.em, query.eventId),
     }),
-    route({
-      method: 'get',
+    listRoute({
       path: '/api/ai-ops/outreach/invitations',
       summary: '邀约列表：按状态（failed 即发送失败及原因）、活动、客户、渠道、提交人筛选，分页',
       tags: ['outreach'],
       permissions: ['outreach:history:view', 'outreach:invitation:approve'],
       query: invitationListQuery,
-      responses: { 200: { description: '一页邀约', schema: pageSchema(invitationView) } },
+      page: { description: '一页邀约', item: invitationView },
       errors: [],
-      handler: async (ctx, { query }) => {
-        const { rows, total } = await listInvitations(ctx.state.em, ctx.state.actor!, query);
-        return pageOf(rows, total, query.page, query.size);
-      },
+      list: (ctx, { query }) => listInvitations(ctx.state.em, ctx.state.actor!, query),
     }),
     route({
       method: 'get',

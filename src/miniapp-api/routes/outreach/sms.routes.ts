@@ -3,8 +3,7 @@ import type { OutreachDeps } from '../../../domain/outreach/outreach-deps.js';
 import { sendSms } from '../../../domain/outreach/sms-send.service.js';
 import { createSmsBatch, smsBatchReport } from '../../../domain/outreach/sms-batch.service.js';
 import { SMS_BATCH_STATUSES } from '../../../domain/outreach/sms-batch.entity.js';
-import { CUSTOMER_SEGMENTS } from '../../../domain/shared/vocabulary.js';
-import { TAGS } from '../../../domain/customers/tag-rules.js';
+import { audienceFilter, toAudience } from '../../../domain/customers/audience.js';
 import { mobileNumber } from '../../../domain/shared/phone.schema.js';
 import { isoDateTime } from '../../../domain/shared/date-time.schema.js';
 import { idParams, instant } from '../../http/response.schemas.js';
@@ -29,16 +28,6 @@ export const sendSmsAnswer = z.object({
   error: z.string().optional(),
   dryRun: z.boolean().meta({ description: '演练模式（OUTREACH_DRY_RUN 或未配置运营商）：未真正发出' }),
 });
-
-/** An audience filter must name at least one known criterion: `{}` or `{"$gt": ""}` would select every customer. */
-export const audienceFilter = z
-  .strictObject({
-    segment: z.union([z.enum(CUSTOMER_SEGMENTS), z.array(z.enum(CUSTOMER_SEGMENTS)).min(1)]).optional(),
-    tags: z.array(z.enum(TAGS as [string, ...string[]])).min(1).max(15).optional().meta({ description: '会员标签（任一即可），见 POST /api/ai-ops/customer/tags' }),
-    lastVisitDays: z.number().int().min(1).max(3650).optional(),
-  })
-  .refine((f) => f.segment !== undefined || f.tags !== undefined || f.lastVisitDays !== undefined, '请至少给出一个筛选条件：segment、tags 或 lastVisitDays')
-  .meta({ description: '受众筛选：客户分层、会员标签，和/或最近 N 天内到访；至少一个条件，多个条件同时满足' });
 
 export const batchBody = z
   .object({
@@ -116,13 +105,12 @@ export function smsRoutes(deps: OutreachDeps) {
       responses: { 201: { description: '批次已创建，发送任务已排队', schema: batchCreated } },
       errors: ['TEMPLATE_NOT_FOUND', 'TEMPLATE_NOT_APPROVED', 'TEMPLATE_PARAMS_MISMATCH', 'BATCH_AUDIENCE_EMPTY'],
       handler: async (ctx, { body }) => {
-        const segments = body.filter?.segment === undefined ? undefined : [body.filter.segment].flat();
         return reply(
           201,
           await createSmsBatch(ctx.state.em, deps, {
             templateCode: body.templateId,
             params: body.params,
-            audience: body.phoneNumbers ? { kind: 'phones', phones: body.phoneNumbers } : { kind: 'filter', segments, tags: body.filter?.tags, lastVisitDays: body.filter?.lastVisitDays },
+            audience: body.phoneNumbers ? { kind: 'phones', phones: body.phoneNumbers } : { kind: 'filter', ...toAudience(body.filter!) },
             scheduledAt: body.scheduledAt,
             createdBy: ctx.state.actor!.staffId,
             requestId: ctx.state.requestId,
