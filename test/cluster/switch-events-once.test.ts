@@ -71,6 +71,25 @@ describe('switch events handled once across processes', () => {
     expect(receipts).toHaveLength(uuids.length);
   });
 
+  it('a caller who hangs up at once: the hangup reaches both while A may still be storing the call, and it is completed once', async () => {
+    const uuid = randomUUID();
+    const mobile = '+8613900009999';
+    const e = em();
+    e.create(CustomerSchema, { id: 'CUST_ONCE_EARLY', name: '急客户', level: 'normal', segment: 'regular', tags: [], phone: mobile, phoneLast8: mobile.slice(-8), ownerStaff: ownerId });
+    await e.flush();
+    const channel = new FakeChannel(uuid, { 'Caller-Caller-ID-Number': encodeURIComponent(mobile), 'Caller-Destination-Number': '4008320160' }, (app) => (app === 'bridge' ? 'hangup' : {}));
+    await channel.connect(a.app.telephony!.socketPort()!);
+    // A has the call (its first command is out), its record may not be written yet: the switch reports the hangup now.
+    await channel.waitFor('multiset');
+    const before = eventsSeen();
+    fs.emit(channelEvent('CHANNEL_HANGUP_COMPLETE', uuid, { variable_salesops_call: 'inbound', 'Hangup-Cause': 'ORIGINATOR_CANCEL' }));
+    await bothSettled(before, 1);
+    expect(await em().count(FollowUpTaskSchema, { relatedRecordId: uuid, reason: 'missed_call' })).toBe(1);
+    // Whoever found the record stored handled it; a process that looked earlier left no receipt.
+    expect(['A', 'B']).toContain((await em().findOneOrFail(SwitchEventReceiptSchema, { eventKey: `${uuid}:CHANNEL_HANGUP_COMPLETE` })).handledBy);
+    channel.hangup();
+  });
+
   it('hands an event over when the process handling it dies before committing', async () => {
     const uuid = await missedCall(a, 2000);
     const target = a.db.target;

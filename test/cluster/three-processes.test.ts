@@ -45,7 +45,8 @@ describe('three processes, one system', () => {
   let sql: Connection | undefined;
 
   afterAll(async () => {
-    for (const app of apps) if (!app.dead) app.server.child.kill('SIGTERM');
+    // Clean-up only: nothing is checked after the test, so no graceful stop is waited for.
+    for (const app of apps) if (!app.dead) app.server.child.kill('SIGKILL');
     await Promise.all(apps.map((app) => app.server.exited));
     await scheduler?.stop({ timeoutMs: 5000 });
     await orm?.close(true);
