@@ -16,14 +16,17 @@ import { CallSchema } from './call.entity.js';
 export const CALL_ANALYSIS_JOB = 'call-analysis';
 export const VOICEMAIL_JOB = 'voicemail-processing';
 
+export type AnsweredOutcome = 'unknown_call' | 'already_answered' | 'answered';
+
 /** A leg was bridged to the 400 caller: who answered (by the dialled extension or mobile) and when. */
-export async function markCallAnswered(em: EntityManager, input: { uuid: string; destination: string; at: Date }): Promise<boolean> {
+export async function markCallAnswered(em: EntityManager, input: { uuid: string; destination: string; at: Date }): Promise<AnsweredOutcome> {
   const record = await em.findOne(CallSchema, { uuid: input.uuid });
-  if (!record || record.answeredAt) return false;
+  if (!record) return 'unknown_call';
+  if (record.answeredAt) return 'already_answered';
   record.answeredAt = input.at;
   record.answeredBy = await staffByDestination(em, input.destination);
   await em.flush();
-  return true;
+  return 'answered';
 }
 
 async function staffByDestination(em: EntityManager, destination: string): Promise<number | null> {
