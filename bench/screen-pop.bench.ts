@@ -101,6 +101,7 @@ export async function run(args: string[]): Promise<void> {
       },
     };
     door = createTelephony({
+      handledBy: 'bench',
       config: {
         esl: { host: '127.0.0.1', port: fs.port, password: fs.password },
         socket: { host: '127.0.0.1', port: 0 },

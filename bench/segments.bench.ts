@@ -4,9 +4,10 @@
  * (cut points + scores + segments + tags), an incremental run after 10,000 members had a new visit,
  * GET …/segment p99 (the service the route calls), peak RSS, and the same behaviour computed member by
  * member in JavaScript over 10,000 members, extrapolated, as the ratio to beat.
- *   npm run bench -- segments [--members 100000] [--chunk 20000] [--loop 10000] [--db <name>]
- * The issue's scale is --members 1000000 (≈ 10M visits; generating them took 40 min on the shared dev box).
- * --db keeps the generated data (--data-only: generate and stop) in that database for later runs (generating 10M visits takes minutes).
+ *   npm run bench -- segments [--members 100000] [--chunk 20000] [--loop 10000] [--db <name>] [--buffer-pool-mb 4096] [--redo-log-mb 1024]
+ * The issue's scale is --members 1000000 (≈ 10M visits; generating them takes 5-40 min on the shared dev box).
+ * --db keeps the generated data (--data-only: generate and stop) in that database for later runs.
+ * The run raises the server's InnoDB buffer pool and redo log to the given sizes when smaller (0: leave it) and restores them.
  */
 import { parseArgs } from 'node:util';
 import { createConnection, type Connection } from 'mysql2/promise';

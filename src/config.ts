@@ -84,6 +84,7 @@ const envSchema = z.object({
   JOBS_PROCESS_EVERY_MS: positiveInt.default(1000),
   JOBS_MAX_CONCURRENCY: positiveInt.default(20),
   JOBS_WORKER_NAME: optionalText,
+  JOBS_LOCK_SECONDS: positiveInt.default(600),
 });
 
 /** Every environment variable the service reads (documented one by one in .env.example). */
@@ -101,7 +102,7 @@ export type Config = SectionConfigs & {
   mongodbUrl: string | undefined;
   auth: { appSecret: string; tokenTtlSeconds: number };
   businessTimeZone: string;
-  jobs: { enabled: boolean; processEveryMs: number; maxConcurrency: number; workerName: string | undefined };
+  jobs: { enabled: boolean; processEveryMs: number; maxConcurrency: number; workerName: string | undefined; lockSeconds: number };
 };
 
 /**
@@ -148,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       processEveryMs: e.JOBS_PROCESS_EVERY_MS,
       maxConcurrency: e.JOBS_MAX_CONCURRENCY,
       workerName: e.JOBS_WORKER_NAME,
+      lockSeconds: e.JOBS_LOCK_SECONDS,
     },
   };
 }

@@ -106,6 +106,7 @@ export function build(env: NodeJS.ProcessEnv = process.env, options: StartOption
     workerName: config.jobs.workerName,
     processEveryMs: config.jobs.processEveryMs,
     maxConcurrency: config.jobs.maxConcurrency,
+    lockLifetimeMs: config.jobs.lockSeconds * 1000,
     log: logger.child({ component: 'jobs' }),
   });
   measureJobs(scheduler.agenda, metrics);

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { LanguageModel } from '../domain/ports/language-model.port.js';
 import type { Transcriber } from '../domain/ports/transcriber.port.js';
 import type { VoiceGateway } from '../domain/ports/voice-gateway.port.js';
@@ -35,7 +36,7 @@ export function wire(platform: Platform, extra: { liveCalls?: LiveCalls; onCallR
   const jobDeps = { fork, model, transcriber, notifier, timeZone: config.businessTimeZone };
   const recordings = { secret: config.auth.appSecret, recordingsDir: config.recordings.dir };
   const door = config.telephony
-    ? createTelephony({ config: config.telephony, fork, logger, notifier, jobs: platform.jobs, timeZone: config.businessTimeZone, liveCalls: extra.liveCalls, onCallRecorded: extra.onCallRecorded, onTaskProgress: extra.onTaskProgress, speech, agentSeconds: config.callTasks.agentSeconds, clock: platform.clock })
+    ? createTelephony({ config: config.telephony, fork, logger, notifier, jobs: platform.jobs, timeZone: config.businessTimeZone, liveCalls: extra.liveCalls, onCallRecorded: extra.onCallRecorded, onTaskProgress: extra.onTaskProgress, speech, agentSeconds: config.callTasks.agentSeconds, clock: platform.clock, handledBy: config.jobs.workerName ?? `${hostname()}:${process.pid}` })
     : undefined;
   if (door) {
     platform.metrics.sources.eslConnected = () => door.events.connected();

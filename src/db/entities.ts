@@ -47,6 +47,7 @@ import { DutyScheduleSchema } from '../domain/routing/duty-schedule.entity.js';
 import { BindingCodeSchema } from '../domain/chat/binding-code.entity.js';
 import { MiniappIdentitySchema } from '../domain/chat/miniapp-identity.entity.js';
 import { CallbackReceiptSchema } from '../bot/wecom/callback-receipt.entity.js';
+import { SwitchEventReceiptSchema } from '../domain/calls/switch-event-receipt.entity.js';
 import { ImportErrorSchema, ImportSchema } from '../domain/imports/import.entity.js';
 import { NotificationOutboxSchema } from '../domain/notifications/notification-outbox.entity.js';
 
@@ -65,4 +66,4 @@ export const domainEntities = [
 ];
 
 /** Every entity the ORM knows; the migrations are generated from this list. */
-export const allEntities = [StaffSchema, RolePermissionSchema, AuditLogSchema, AgendaJobSchema, CallbackReceiptSchema, ...domainEntities];
+export const allEntities = [StaffSchema, RolePermissionSchema, AuditLogSchema, AgendaJobSchema, CallbackReceiptSchema, SwitchEventReceiptSchema, ...domainEntities];

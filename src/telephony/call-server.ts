@@ -100,6 +100,12 @@ export async function startCallServer(options: CallServerOptions): Promise<CallS
     log.info({ uuid, caller: maskPhone(callerNumber), period: result.plan.period, steps: result.plan.steps.length, match: result.match.kind }, 'routing 400 call');
 
     const t = options.commandTimeoutMs;
+    // The call is stored while it rings (result.stored); when we end it, its record is there first, so
+    // the hangup event — handled by whichever process — finds the call to complete.
+    const hangUp = async () => {
+      await result.stored;
+      await call.command('hangup', 'NORMAL_CLEARING', t);
+    };
     // `async full`: the switch queues applications in order, so the set-up needs only its command/reply;
     // bridge is awaited to its CHANNEL_EXECUTE_COMPLETE (DIALSTATUS decides on voicemail). The ring tone is
     // set before anything else: `ringback` while the caller's leg is unanswered, `transfer_ringback` once
@@ -127,13 +133,13 @@ export async function startCallServer(options: CallServerOptions): Promise<CallS
       await mkdir(dirname(voicemail), { recursive: true, mode: SHARED_FOLDER_MODE });
     } catch (err) {
       log.error({ err, uuid, folder: dirname(voicemail) }, 'cannot create the voicemail folder: hanging up without voicemail');
-      await call.command('hangup', 'NORMAL_CLEARING', t);
+      await hangUp();
       return;
     }
     await call.command('set', `salesops_voicemail=${voicemail}`, t);
     await call.command('playback', options.voicemail.greeting, 60_000);
     await call.command('record', `${voicemail} ${options.voicemail.maxSeconds} 200 3`, (options.voicemail.maxSeconds + 30) * 1000);
-    await call.command('hangup', 'NORMAL_CLEARING', t);
+    await hangUp();
   }
 
   await server.listen({ host: options.host, port: options.port });

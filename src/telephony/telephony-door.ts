@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from '../logging/logger.js';
 import type { TelephonyConfig } from '../config/telephony.config.js';
-import { completeCall, markCallAnswered } from '../domain/calls/call-lifecycle.service.js';
-import { handleInboundCall } from '../domain/calls/inbound-call.service.js';
+import { markCallAnswered, queueAfterHangup, recordHangup } from '../domain/calls/call-lifecycle.service.js';
+import { handleInboundCall, type InboundCallResult } from '../domain/calls/inbound-call.service.js';
 import { settleOutreachCall } from '../domain/outreach/outreach-call-outcome.service.js';
 import type { LiveCalls } from '../domain/calls/live-calls.js';
 import { CallSchema } from '../domain/calls/call.entity.js';
@@ -22,6 +22,7 @@ import { CALL_TASK_AFTER_CALL_JOB } from '../domain/call-tasks/call-task-deps.js
 import { preparedPrompt } from '../domain/call-tasks/prompt-audio.js';
 import type { SpeechSynthesizer } from '../domain/ports/speech-synthesizer.port.js';
 import type { TaskCallHooks } from './task-call-flow.js';
+import { handleOnce, NothingToHandle } from './handle-once.js';
 
 export type TelephonyDeps = {
   config: TelephonyConfig;
@@ -43,6 +44,8 @@ export type TelephonyDeps = {
   onTaskProgress?: (taskId: number) => void;
   /** "Now" for the domain (a call task's retry time and its 10-minute line rule); default the system clock. */
   clock?: Clock;
+  /** This process's name on the switch events it handles (several processes receive each event; one handles it). */
+  handledBy: string;
 };
 
 export type TelephonyDoor = {
@@ -65,7 +68,7 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
   const log = deps.logger.child({ component: 'telephony' });
   const { config } = deps;
   const live = new Map<string, string>();
-  // Inbound calls whose record is still being written: a hangup (or bridge) right after the ring waits for it.
+  // Inbound calls being looked up or stored (from the first moment on the socket): their hangup and bridge here wait for the record.
   const storing = new Map<string, Promise<void>>();
   const recordWritten = (uuid: string) => storing.get(uuid) ?? Promise.resolve();
   let ttsChecked = false;
@@ -105,19 +108,28 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
     timeZone: deps.timeZone,
     logger: deps.logger,
     onCall: async (call) => {
-      const result = await handleInboundCall(
-        {
-          em: deps.fork(),
-          notifier: deps.notifier,
-          timeZone: deps.timeZone,
-          serviceNumber: config.serviceNumber,
-          voicemailMaxSeconds: config.voicemail.maxSeconds,
-          onError: (err, stage) => log.error({ err, uuid: call.uuid, stage }, 'inbound call follow-up failed'),
-        },
-        call,
-      );
-      storing.set(call.uuid, result.stored);
-      void result.stored.finally(() => storing.delete(call.uuid));
+      // In `storing` from the first moment: a hangup while the caller is still being looked up waits for the record too.
+      let written!: () => void;
+      storing.set(call.uuid, new Promise<void>((resolve) => (written = resolve)).finally(() => storing.delete(call.uuid)));
+      let result: InboundCallResult;
+      try {
+        result = await handleInboundCall(
+          {
+            em: deps.fork(),
+            notifier: deps.notifier,
+            timeZone: deps.timeZone,
+            serviceNumber: config.serviceNumber,
+            voicemailMaxSeconds: config.voicemail.maxSeconds,
+            onError: (err, stage) => log.error({ err, uuid: call.uuid, stage }, 'inbound call follow-up failed'),
+          },
+          call,
+        );
+      } catch (err) {
+        // Nothing will be stored: the call's events stop waiting (and find no record).
+        written();
+        throw err;
+      }
+      void result.stored.finally(written);
       deps.liveCalls?.ringing({
         uuid: call.uuid,
         source: 'inbound',
@@ -158,42 +170,65 @@ function trackChannel(live: Map<string, string>, event: SwitchEvent): void {
   else if (tag && event.name !== 'RECORD_STOP') live.set(uuid, tag);
 }
 
-/** Only channels we tagged (`salesops_call`) matter; everything else is counted and dropped. */
+/**
+ * Only channels we tagged (`salesops_call`) matter; everything else is counted and dropped. Every process
+ * connected to the switch receives each event: what only changes this process's memory (live calls, the
+ * dialler's line) happens in each, what writes to the database happens once (handleOnce, keyed by the
+ * channel uuid and the event name).
+ */
 function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw: FreeSwitchSwitch, recordWritten: (uuid: string) => Promise<void>): Promise<unknown> | void {
   const b = event.body;
   const tag = text(b['variable_salesops_call']);
   const uuid = text(b['Unique-ID']);
   if (!tag || !uuid) return;
   const at = eventTime(b);
-  if (tag === 'outbound') return onOutboundCallEvent(deps, log, sw, event.name, b, uuid, at);
+  const once = <T>(work: (em: EntityManager) => Promise<T>) => handleOnce(deps.fork, `${uuid}:${event.name}`, deps.handledBy, work);
+  if (tag === 'outbound') return onOutboundCallEvent(deps, log, sw, event.name, b, uuid, at, once);
   switch (event.name) {
     case 'CHANNEL_BRIDGE':
       if (tag !== 'inbound') return;
-      return recordWritten(uuid).then(() => markCallAnswered(deps.fork(), { uuid, destination: text(b['Other-Leg-Destination-Number']) ?? text(b['Other-Leg-Channel-Name']) ?? '', at })).then(async (answered) => {
-        if (!deps.liveCalls) return answered;
-        const record = await deps.fork().findOne(CallSchema, { uuid }, { fields: ['answeredBy'] });
-        deps.liveCalls.talking(uuid, record?.answeredBy ?? null, at);
-        return answered;
+      // A bridge before the record exists leaves no receipt (as a hangup does): the process storing the call handles it once it is.
+      return recordWritten(uuid).then(() => once(async (em) => {
+        const outcome = await markCallAnswered(em, { uuid, destination: text(b['Other-Leg-Destination-Number']) ?? text(b['Other-Leg-Channel-Name']) ?? '', at });
+        if (outcome === 'unknown_call') throw new NothingToHandle(uuid);
+        return outcome;
+      })).then(async (handled) => {
+        if (!deps.liveCalls) return handled;
+        // The board's "talking" in every process that finds the record (after the claim's commit, so with who answered).
+        const record = await deps.fork().findOne(CallSchema, { uuid }, { fields: ['answeredAt', 'answeredBy'] });
+        if (record?.answeredAt) deps.liveCalls.talking(uuid, record.answeredBy ?? null, at);
+        return handled;
       });
     case 'CHANNEL_HANGUP_COMPLETE': {
       deps.liveCalls?.ended(uuid);
       if (tag !== 'inbound') return;
       const bridgeEpoch = Number(text(b['variable_bridge_epoch']) ?? 0);
-      return recordWritten(uuid).then(() => completeCall(
-        { em: deps.fork(), jobs: deps.jobs, notifier: deps.notifier, timeZone: deps.timeZone },
-        {
-          uuid,
-          endedAt: at,
-          hangupCause: text(b['Hangup-Cause']) ?? null,
-          bridgedAt: bridgeEpoch > 0 ? new Date(bridgeEpoch * 1000) : null,
-          bridgedTo: text(b['variable_bridge_channel']) ?? text(b['variable_last_bridge_to']) ?? null,
-          recordingPath: bridgeEpoch > 0 ? (text(b['variable_salesops_recording']) ?? null) : null,
-          voicemailPath: text(b['variable_salesops_voicemail']) ?? null,
-          voicemailSeconds: Number(text(b['variable_record_seconds']) ?? 0),
-        },
-      )).then((outcome) => {
-        log.info({ uuid, outcome }, 'call completed');
+      // A call not stored (yet) leaves no receipt: the process storing it handles its hangup once it is.
+      return recordWritten(uuid).then(() => once(async (em) => {
+        const recorded = await recordHangup(
+          { em, notifier: deps.notifier, timeZone: deps.timeZone },
+          {
+            uuid,
+            endedAt: at,
+            hangupCause: text(b['Hangup-Cause']) ?? null,
+            bridgedAt: bridgeEpoch > 0 ? new Date(bridgeEpoch * 1000) : null,
+            bridgedTo: text(b['variable_bridge_channel']) ?? text(b['variable_last_bridge_to']) ?? null,
+            recordingPath: bridgeEpoch > 0 ? (text(b['variable_salesops_recording']) ?? null) : null,
+            voicemailPath: text(b['variable_salesops_voicemail']) ?? null,
+            voicemailSeconds: Number(text(b['variable_record_seconds']) ?? 0),
+          },
+        );
+        if (recorded.outcome === 'unknown_call') throw new NothingToHandle(uuid);
+        return recorded;
+      })).then(async (handled) => {
+        // A hangup during the caller lookup: the call was put on the board after the first `ended` above.
+        deps.liveCalls?.ended(uuid);
+        if (!handled.ran) return;
+        log.info({ uuid, outcome: handled.value.outcome }, 'call completed');
+        // After the commit: a missed call's notice (in the outbox with the call, or sent now), the recording's or voicemail's job.
+        await handled.value.notices.afterCommit();
         deps.onCallRecorded?.();
+        await queueAfterHangup(deps.jobs, handled.value);
       });
     }
     case 'RECORD_STOP':
@@ -204,8 +239,10 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
   }
 }
 
+type Once = <T>(work: (em: EntityManager) => Promise<T>) => Promise<{ ran: true; value: T } | { ran: false }>;
+
 /** An outbound channel we placed ended: the call is settled in the one call model, then the dialler hears of it. */
-async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwitch, b: Record<string, unknown>, uuid: string, at: Date): Promise<void> {
+async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwitch, b: Record<string, unknown>, uuid: string, at: Date, once: Once): Promise<void> {
   const answerEpoch = Number(text(b['variable_answer_epoch']) ?? 0);
   const vars: Record<string, string> = {};
   for (const [k, v] of Object.entries(b)) if (k.startsWith('variable_salesops_') && typeof v === 'string') vars[k.slice('variable_'.length)] = v;
@@ -218,12 +255,14 @@ async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwi
     digit: text(b['variable_salesops_digit']) ?? null,
     vars,
   };
-  // The line is free as soon as the switch says so: the dialler hears it before the call is settled.
+  // The line is free as soon as the switch says so: the dialler (in whichever process placed the call) hears it before the call is settled.
   sw.emitCallEnded(ended);
+  const handled = await once((em) => settleCall(em, ended, deps.clock?.now()));
+  if (!handled.ran) return;
+  const settled = handled.value;
   const em = deps.fork();
-  const settled = await settleCall(em, ended, deps.clock?.now());
   if (settled?.taskId) deps.onTaskProgress?.(settled.taskId);
-  if (settled?.completed && settled.taskId) await notifyTaskFinished(em, deps.notifier, settled.taskId);
+  if (settled?.completed && settled.taskId) await notifyTaskFinished(em, deps.notifier, settled.taskId, deps.clock?.now());
   // An answered task call: its lead (key 1) and analysis follow at once, not in a nightly batch.
   if (settled && settled.call.source === 'task' && settled.call.answeredAt) {
     await deps.jobs.enqueue(CALL_TASK_AFTER_CALL_JOB, { callRecordId: settled.call.id }, { uniqueKey: `call-task-after-call:${settled.call.id}` });
@@ -232,12 +271,12 @@ async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwi
 }
 
 /** Outbound calls we placed (`originate` with salesops_call=outbound: outreach and call tasks): their channel events settle the call. */
-function onOutboundCallEvent(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwitch, name: string, b: Record<string, unknown>, uuid: string, at: Date): Promise<unknown> | void {
+function onOutboundCallEvent(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwitch, name: string, b: Record<string, unknown>, uuid: string, at: Date, once: Once): Promise<unknown> | void {
   const callId = text(b['variable_salesops_call_id']);
   if (!callId) return;
-  if (name === 'CHANNEL_ANSWER') return settleOutreachCall(deps.fork(), { kind: 'answered', callId, at });
+  if (name === 'CHANNEL_ANSWER') return once((em) => settleOutreachCall(em, { kind: 'answered', callId, at }));
   if (name !== 'CHANNEL_HANGUP_COMPLETE') return;
-  return outboundEnded(deps, log, sw, b, uuid, at);
+  return outboundEnded(deps, log, sw, b, uuid, at, once);
 }
 
 function text(v: unknown): string | undefined {

@@ -1,9 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootApp, type TestApp } from '../support/app.js';
 import { readEvents } from '../support/sse.js';
 import { READY_MS } from '../support/wait-for.js';
 import { FakeChannel, FakeEventSocket, channelEvent } from '../telephony/support/fake-switch.js';
+import { clusterSettings } from './support/cluster-settings.js';
 
 /**
  * Two app instances on one MariaDB database, one Redis (REDIS_URL) and one switch: a call the switch hands
@@ -16,16 +17,7 @@ describe('live board across processes (REDIS_URL)', () => {
 
   beforeAll(async () => {
     fs = await new FakeEventSocket().start();
-    const shared = {
-      APP_SECRET: randomBytes(24).toString('hex'),
-      REDIS_URL: process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379',
-      // A channel of this run's own: suites running side by side on one Redis do not hear each other.
-      REDIS_PREFIX: `salesops-test-${randomBytes(4).toString('hex')}`,
-      FREESWITCH_ESL_HOST: '127.0.0.1',
-      FREESWITCH_ESL_PORT: String(fs.port),
-      FREESWITCH_ESL_PASSWORD: fs.password,
-      FREESWITCH_SOCKET_PORT: '0',
-    };
+    const shared = clusterSettings(fs, { redis: true });
     a = await bootApp('mysql', shared);
     b = await bootApp('mysql', { ...shared, DATABASE_URL: a.db.url });
     await Promise.all([a.app.telephony!.events.ready(READY_MS), b.app.telephony!.events.ready(READY_MS)]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectOrm, type Orm } from '../../src/db/orm.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/database.js';
+import type { Orm } from '../../src/db/orm.js';
+import { databaseBeforeMigration, DIALECTS, type TestDatabase } from '../support/database.js';
 
 /**
  * The decisions-once migration adds invitations.open_key with a unique key. Databases written before it
@@ -13,12 +13,8 @@ describe.each(DIALECTS)('migration decisions-once-dry-run with rows present (%s)
   const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []) => orm.em.fork().getConnection().execute<T[]>(query, params);
 
   beforeAll(async () => {
-    db = await createTestDatabase(dialect);
-    orm = await connectOrm(db.target);
-    const pending = (await orm.migrator.getPending()).map((m) => m.name);
-    const mine = pending.findIndex((n) => n.endsWith('_decisions_once_dry_run'));
-    expect(mine).toBeGreaterThan(0);
-    await orm.migrator.up({ to: pending[mine - 1]! });
+    let rest: () => Promise<void>;
+    ({ db, orm, rest } = await databaseBeforeMigration(dialect, 'decisions_once_dry_run'));
 
     const at = (minutes: number) => new Date(Date.UTC(2026, 10, 20, 8, minutes));
     await sql(`insert into staff (name, role, forwarding_type, office_timeout_sec, mobile_timeout_sec, duty_days, max_daily_calls, active, created_at, updated_at) values ('张三', 'sales', 'sequential', 15, 20, '[]', 50, 1, ?, ?)`, [at(0), at(0)]);
@@ -35,7 +31,7 @@ describe.each(DIALECTS)('migration decisions-once-dry-run with rows present (%s)
     await invitation('INV-B1', 'CUST_B', 'sent', 4);
     await sql(`insert into consents (phone, phone_last8, channel, state, source, recorded_at) values ('+8613900001111', '00001111', 'sms', 'opted_out', 'sms_reply', ?)`, [at(5)]);
 
-    await orm.migrator.up();
+    await rest();
   });
   afterAll(async () => {
     await orm?.close(true);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectOrm, type Orm } from '../../src/db/orm.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/database.js';
+import type { Orm } from '../../src/db/orm.js';
+import { databaseBeforeMigration, DIALECTS, type TestDatabase } from '../support/database.js';
 
 /**
  * The one-call-model migration moves phone_call_records (400), call_logs (outreach) and t_call_record
@@ -13,12 +13,8 @@ describe.each(DIALECTS)('migration one-call-model with rows present (%s)', (dial
   const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []) => orm.em.fork().getConnection().execute<T[]>(query, params);
 
   beforeAll(async () => {
-    db = await createTestDatabase(dialect);
-    orm = await connectOrm(db.target);
-    const pending = (await orm.migrator.getPending()).map((m) => m.name);
-    const mine = pending.findIndex((n) => n.endsWith('_one_call_model'));
-    expect(mine).toBeGreaterThan(0);
-    await orm.migrator.up({ to: pending[mine - 1]! });
+    let rest: () => Promise<void>;
+    ({ db, orm, rest } = await databaseBeforeMigration(dialect, 'one_call_model'));
 
     const at = (minutes: number) => new Date(Date.UTC(2026, 10, 20, 8, minutes));
     await sql(`insert into staff (name, role, forwarding_type, office_timeout_sec, mobile_timeout_sec, duty_days, max_daily_calls, active, created_at, updated_at) values ('张三', 'sales', 'sequential', 15, 20, '[]', 50, 1, ?, ?)`, [at(0), at(0)]);
@@ -38,7 +34,7 @@ describe.each(DIALECTS)('migration one-call-model with rows present (%s)', (dial
     await sql(rec, [2, 'task-uuid-2', at(42), at(42), 0, null, 'PENDING', at(42), at(42)]);
     await sql(`insert into t_call_analysis (record_id, sentiment, keywords, intention, intention_score, summary, created_at, updated_at) values (1, 'POSITIVE', '["价格"]', '高意向', 85, '有兴趣', ?, ?)`, [at(45), at(45)]);
 
-    await orm.migrator.up();
+    await rest();
   });
   afterAll(async () => {
     await orm?.close(true);

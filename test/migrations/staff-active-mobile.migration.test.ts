@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectOrm, type Orm } from '../../src/db/orm.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/database.js';
+import type { Orm } from '../../src/db/orm.js';
+import { databaseBeforeMigration, DIALECTS, type TestDatabase } from '../support/database.js';
 
 /**
  * The staff-active-mobile-duty-days migration: a generated `active_mobile` with a unique key (a mobile
@@ -14,12 +14,8 @@ describe.each(DIALECTS)('migration staff_active_mobile_duty_days with rows prese
   const ids: Record<string, number> = {};
 
   beforeAll(async () => {
-    db = await createTestDatabase(dialect);
-    orm = await connectOrm(db.target);
-    const pending = (await orm.migrator.getPending()).map((m) => m.name);
-    const mine = pending.findIndex((n) => n.endsWith('_staff_active_mobile_duty_days'));
-    expect(mine).toBeGreaterThan(0);
-    await orm.migrator.up({ to: pending[mine - 1]! });
+    let rest: () => Promise<void>;
+    ({ db, orm, rest } = await databaseBeforeMigration(dialect, 'staff_active_mobile_duty_days'));
 
     const at = new Date(Date.UTC(2026, 10, 20, 8, 0));
     const staff = async (name: string, mobile: string | null, active: boolean, dutyDays: string) => {
@@ -36,7 +32,7 @@ describe.each(DIALECTS)('migration staff_active_mobile_duty_days with rows prese
     await staff('小王', '+8613922220000', true, '[]');
     await staff('无号码', null, true, '"[]"');
 
-    await orm.migrator.up();
+    await rest();
   });
   afterAll(async () => {
     await orm?.close(true);

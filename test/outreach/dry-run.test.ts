@@ -2,13 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { FakeTencentCloud } from '../support/fake-tencent-cloud.js';
-import { capturingLogger } from './outreach-fixtures.js';
+import { capturingLogger, tencentOutreachDeps } from './outreach-fixtures.js';
 import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
 import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
 import { sendSms } from '../../src/domain/outreach/sms-send.service.js';
-import type { OutreachDeps } from '../../src/domain/outreach/outreach-deps.js';
-import { systemClock } from '../../src/domain/ports/clock.port.js';
-import { createTencentSmsGateway } from '../../src/gateways/tencent/tencent-sms-gateway.js';
 import type { ContactChannel } from '../../src/domain/shared/vocabulary.js';
 
 const PROMO = { code: 'TPL_PROMO', name: '周末活动', category: 'marketing', vendorTemplateId: '100002', content: '{1}本周末特惠：{2}', paramNames: ['name', 'offer'] };
@@ -76,14 +73,7 @@ describe.each(DIALECTS)('outreach without a carrier outside production is a dry 
     // Two marketing SMS a week: the dry run is refused as the real send would be…
     expect((await sms('13900009003', '三')).body).toMatchObject({ code: 409, error: 'FREQUENCY_CAP_EXCEEDED' });
     // …but once a carrier is configured, the number has had no real marketing SMS yet.
-    const real: OutreachDeps = {
-      sms: createTencentSmsGateway({ secretId: fake.secretId, secretKey: fake.secretKey, sdkAppId: '1400000001', signName: '测试KTV', region: 'ap-guangzhou', endpoint: fake.endpoint, timeoutMs: 2000 }),
-      voice: { name: 'unused', placeCall: async () => ({ ok: false, code: 'UNAVAILABLE', message: 'unused' }) },
-      jobs: t.app.jobQueue,
-      clock: systemClock,
-      compliance: { timeZone: 'Asia/Shanghai', window: { start: '00:00', end: '24:00' } },
-      batch: { chunkSize: 200, settleAfterMs: 1000 },
-    };
+    const real = tencentOutreachDeps(fake, t.app.jobQueue);
     const res = await sendSms(t.app.orm.em.fork(), real, { phoneNumber: '13900009003', templateCode: 'TPL_PROMO', params: ['王先生', '四'], staffId: manager.id });
     expect(res).toMatchObject({ status: 'sent', dryRun: false });
     expect(fake.requests.map((r) => r.phones)).toEqual([['+8613900009003']]);

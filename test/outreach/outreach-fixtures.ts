@@ -2,6 +2,10 @@ import { Writable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/core';
 import { CustomerSchema, type Customer } from '../../src/domain/customers/customer.entity.js';
 import { createLogger, type Logger } from '../../src/logging/logger.js';
+import type { OutreachDeps } from '../../src/domain/outreach/outreach-deps.js';
+import type { JobQueue } from '../../src/domain/ports/job-queue.port.js';
+import { systemClock } from '../../src/domain/ports/clock.port.js';
+import { createTencentSmsGateway } from '../../src/gateways/tencent/tencent-sms-gateway.js';
 
 let seq = 0;
 
@@ -55,5 +59,17 @@ export function smsSettings(fake: { secretId: string; secretKey: string; endpoin
     TENCENT_API_ENDPOINT: fake.endpoint,
     TENCENT_SMS_CALLBACK_TOKEN: callbackToken,
     MARKETING_HOURS: '00:00-24:00',
+  };
+}
+
+/** The outreach dependencies as the app builds them against the Tencent fake, for calling a send's job half directly. */
+export function tencentOutreachDeps(fake: { secretId: string; secretKey: string; endpoint: string }, jobs: JobQueue): OutreachDeps {
+  return {
+    sms: createTencentSmsGateway({ secretId: fake.secretId, secretKey: fake.secretKey, sdkAppId: '1400000001', signName: '测试KTV', region: 'ap-guangzhou', endpoint: fake.endpoint, timeoutMs: 2000 }),
+    voice: { name: 'unused', placeCall: async () => ({ ok: false, code: 'UNAVAILABLE', message: 'unused' }) },
+    jobs,
+    clock: systemClock,
+    compliance: { timeZone: 'Asia/Shanghai', window: { start: '00:00', end: '24:00' } },
+    batch: { chunkSize: 200, settleAfterMs: 1000 },
   };
 }

@@ -6,10 +6,7 @@ import { recordConsent } from '../../src/domain/compliance/consent-ledger.servic
 import { localParts } from '../../src/domain/shared/business-time.js';
 import { closedWindow } from '../support/closed-window.js';
 import { sendPendingSms } from '../../src/domain/outreach/sms-send.service.js';
-import type { OutreachDeps } from '../../src/domain/outreach/outreach-deps.js';
-import { createTencentSmsGateway } from '../../src/gateways/tencent/tencent-sms-gateway.js';
-import { systemClock } from '../../src/domain/ports/clock.port.js';
-import { smsSettings } from './outreach-fixtures.js';
+import { smsSettings, tencentOutreachDeps } from './outreach-fixtures.js';
 import { waitFor } from '../support/wait-for.js';
 
 const CALLBACK = 'cb-token-0123456789abcdef';
@@ -26,15 +23,7 @@ describe.each(DIALECTS)('SMS outreach on %s', (dialect) => {
     for (const phone of [phones].flat()) recordConsent(em, { phone, channel: 'sms', state, source: 'test' });
     await em.flush();
   };
-  /** The outreach dependencies as the app builds them, for calling the job half of a send directly. */
-  const deps = (): OutreachDeps => ({
-    sms: createTencentSmsGateway({ secretId: fake.secretId, secretKey: fake.secretKey, sdkAppId: '1400000001', signName: '测试KTV', region: 'ap-guangzhou', endpoint: fake.endpoint, timeoutMs: 2000 }),
-    voice: { name: 'unused', placeCall: async () => ({ ok: false, code: 'UNAVAILABLE', message: 'unused' }) },
-    jobs: t.app.jobQueue,
-    clock: systemClock,
-    compliance: { timeZone: 'Asia/Shanghai', window: { start: '00:00', end: '24:00' } },
-    batch: { chunkSize: 200, settleAfterMs: 1000 },
-  });
+  const deps = () => tencentOutreachDeps(fake, t.app.jobQueue);
   const send = (json: Record<string, unknown>, token = sales.token) => t.call('POST', '/api/ai-ops/outreach/sms', { token, json });
 
   beforeAll(async () => {

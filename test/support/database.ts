@@ -101,3 +101,17 @@ export async function createMigratedOrm(dialect: Dialect, options: { migrations?
     },
   };
 }
+
+/**
+ * A fresh database migrated up to just before the migration whose name ends with `_<name>`, so a data
+ * migration's test can write the rows it must handle; `rest()` then runs the remaining migrations.
+ */
+export async function databaseBeforeMigration(dialect: Dialect, name: string): Promise<{ db: TestDatabase; orm: Orm; rest(): Promise<void> }> {
+  const db = await createTestDatabase(dialect);
+  const orm = await connectOrm(db.target);
+  const pending = (await orm.migrator.getPending()).map((m) => m.name);
+  const mine = pending.findIndex((n) => n.endsWith(`_${name}`));
+  if (mine < 1) throw new Error(`migration *_${name} is not pending after another one`);
+  await orm.migrator.up({ to: pending[mine - 1]! });
+  return { db, orm, rest: async () => void (await orm.migrator.up()) };
+}

@@ -1,3 +1,4 @@
+import { transactionNotices } from '../notifications/notices.js';
 import type { EntityManager } from '@mikro-orm/core';
 import { recordAudit } from '../audit/audit.service.js';
 import { authorize, can, type Actor } from '../auth/actor.js';
@@ -85,6 +86,7 @@ export class ApprovalService {
     if (!subject.pending) throw await this.#notPending(em, approvable, subject);
 
     let followUp: (() => Promise<void>) | undefined;
+    const notices = transactionNotices(this.#notifier?.());
     try {
       await em.transactional(async (tx) => {
         if (decision.approve) {
@@ -101,6 +103,8 @@ export class ApprovalService {
           targetId: subject.id,
           details: { title: subject.title, submittedBy: subject.submittedBy, decidedAt: new Date().toISOString(), ...(reason ? { reason } : {}) },
         });
+        // The submitter's notice is stored with the decision (same transaction): no decision without its notice.
+        await this.#tellSubmitter(tx, notices, approvable, subject, actor.staffId, decision.approve, reason);
       });
     } catch (err) {
       if (!(err instanceof LostRace)) throw err;
@@ -109,8 +113,8 @@ export class ApprovalService {
       throw await this.#notPending(em, approvable, now ?? { ...subject, pending: false });
     }
     this.#onChange?.();
+    await notices.afterCommit();
     if (followUp) await followUp();
-    await this.#tellSubmitter(em, approvable, subject, actor.staffId, decision.approve, reason);
     const { status: _s, pending: _p, decidedBy: _b, decidedAt: _a, ...shown } = subject;
     return { ...shown, label: approvable.label };
   }
@@ -154,15 +158,18 @@ export class ApprovalService {
     return { sent, failed };
   }
 
-  /** The submitter hears the decision in chat (who decided, and the reason of a rejection); delivery problems are not thrown. */
-  async #tellSubmitter(em: EntityManager, approvable: Approvable, subject: ApprovalSubject, deciderId: number, approved: boolean, reason: string): Promise<void> {
-    if (!this.#notifier || !subject.submittedBy || subject.submittedBy === deciderId) return;
-    const decider = await em.fork().findOne(StaffSchema, { id: deciderId }, { fields: ['id', 'name'] });
+  /**
+   * The submitter hears the decision in chat (who decided, and the reason of a rejection), queued in `tx`
+   * (the decision's transaction) so it commits with the decision; delivery problems are not thrown.
+   */
+  async #tellSubmitter(tx: EntityManager, notices: ReturnType<typeof transactionNotices>, approvable: Approvable, subject: ApprovalSubject, deciderId: number, approved: boolean, reason: string): Promise<void> {
+    if (!subject.submittedBy || subject.submittedBy === deciderId) return;
+    const decider = await tx.findOne(StaffSchema, { id: deciderId }, { fields: ['id', 'name'], disableIdentityMap: true });
     const who = decider?.name ?? `员工 ${deciderId}`;
     const text = approved
       ? `你提交的${approvable.label}「${subject.title}」（${subject.id}）已由 ${who} 批准${approvable.kind === 'invitation' ? '，正在发送' : ''}。`
       : `你提交的${approvable.label}「${subject.title}」（${subject.id}）被 ${who} 驳回：${reason}`;
-    await this.#notifier().notifyStaff(subject.submittedBy, { kind: 'text', title: `${approvable.label}${approved ? '已批准' : '被驳回'}`, text });
+    await notices.add(tx, { staffId: subject.submittedBy, notification: { kind: 'text', title: `${approvable.label}${approved ? '已批准' : '被驳回'}`, text } });
   }
 
   /** APPROVAL_ALREADY_DECIDED (who and when, in Chinese for the chat reply) or APPROVAL_NOT_PENDING. */

@@ -1,12 +1,12 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import { authorize, type Actor } from '../auth/actor.js';
+import { detailNumber, listedNumber } from '../auth/number-disclosure.js';
 import { CallAnalysisSchema } from '../calls/call-analysis.entity.js';
 import { CallSchema, type Call } from '../calls/call.entity.js';
 import { recordingLink } from '../calls/recording-link.js';
 import type { AnalysisStatus } from '../shared/vocabulary.js';
 import { DomainError } from '../shared/domain-error.js';
 import { normalizePhone } from '../shared/phone.js';
-import { shownNumber } from './call-task.queries.js';
 
 export type RecordListQuery = { taskId?: number; phoneNumber?: string; analysisStatus?: AnalysisStatus; startTime?: Date; endTime?: Date; page: number; size: number; sort: 'startTime' | 'duration' | 'endTime'; order: 'asc' | 'desc' };
 
@@ -15,11 +15,12 @@ const RECORD_SORT = { startTime: 'startedAt', duration: 'duration', endTime: 'en
 /** Our own path to a call's recording (the signed file link comes from …/recording, valid 10 minutes). */
 const recordingPathOf = (c: Call) => (c.recordingPath ? `/api/v1/lead-generation/call-records/${c.id}/recording` : null);
 
-function recordRow(actor: Actor, c: Call) {
+/** `phoneNumber`: masked in the list; the detail view passes the full number to holders of lead:call:edit. */
+function recordRow(c: Call, phoneNumber = listedNumber(c.callee)!) {
   return {
     recordId: c.id,
     taskId: c.task ?? null,
-    phoneNumber: shownNumber(actor, c.callee),
+    phoneNumber,
     attempt: c.attempt ?? null,
     startTime: c.startedAt,
     endTime: c.endedAt ?? null,
@@ -45,7 +46,7 @@ export async function listCallRecords(em: EntityManager, actor: Actor, q: Record
   return {
     rows: calls.map((c) => {
       const a = byCall.get(c.id);
-      return { ...recordRow(actor, c), analysisResult: a ? { sentiment: a.sentiment ?? null, intention: a.intention ?? null } : null };
+      return { ...recordRow(c), analysisResult: a ? { sentiment: a.sentiment ?? null, intention: a.intention ?? null } : null };
     }),
     total,
   };
@@ -63,7 +64,7 @@ export async function callRecordDetail(em: EntityManager, actor: Actor, recordId
   const call = await loadRecord(em, recordId);
   const a = await em.findOne(CallAnalysisSchema, { call: call.id });
   return {
-    ...recordRow(actor, call),
+    ...recordRow(call, detailNumber(actor, call.callee, 'callTask')!),
     analysisError: call.analysisError ?? null,
     ivrChoice: call.ivrChoice ?? null,
     analysisResult: a

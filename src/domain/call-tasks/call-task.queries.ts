@@ -1,7 +1,8 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
-import { authorize, can, type Actor } from '../auth/actor.js';
+import { authorize, type Actor } from '../auth/actor.js';
+import { detailNumber } from '../auth/number-disclosure.js';
 import { CallSchema } from '../calls/call.entity.js';
-import { maskPhone, nationalNumber } from '../shared/phone.js';
+import { nationalNumber } from '../shared/phone.js';
 import { CallTaskDeviceSchema } from './call-task-device.entity.js';
 import { CallTaskPhoneSchema } from './call-task-phone.entity.js';
 import { CallTaskSchema, type CallTask, type CallTaskStatus } from './call-task.entity.js';
@@ -18,11 +19,6 @@ export type TaskStats = {
   /** abandonedCalls / successfulCalls (0–1, 4 decimals); 0 before any answer. */
   abandonRate: number;
 };
-
-/** The full number only for holders of lead:call:edit; everyone else reads 138****8888. */
-export function shownNumber(actor: Actor, e164: string): string {
-  return can(actor, 'lead:call:edit') ? nationalNumber(e164) : maskPhone(e164);
-}
 
 /** Live counts per task: calls placed, calls answered (from `calls`), intended and skipped numbers (from the task's numbers). */
 export async function taskStats(em: EntityManager, taskIds: number[]): Promise<Map<number, TaskStats>> {
@@ -98,8 +94,8 @@ export async function callTaskDetail(em: EntityManager, actor: Actor, taskId: nu
   ]);
   return {
     ...taskRow(task, stats.get(task.id)!),
-    phoneNumbers: phones.map((p) => shownNumber(actor, p.phone)),
-    numbers: phones.map((p) => ({ phoneNumber: shownNumber(actor, p.phone), status: p.status, attempts: p.attempts, skipReason: p.skipReason ?? null, nextAttemptAt: p.nextAttemptAt ?? null, intended: p.intended })),
+    phoneNumbers: phones.map((p) => detailNumber(actor, p.phone, 'callTask')!),
+    numbers: phones.map((p) => ({ phoneNumber: detailNumber(actor, p.phone, 'callTask')!, status: p.status, attempts: p.attempts, skipReason: p.skipReason ?? null, nextAttemptAt: p.nextAttemptAt ?? null, intended: p.intended })),
     callScript: task.callScript,
     callerId: task.callerId ? nationalNumber(task.callerId) : null,
     deviceIds: devices.map((d) => d.device.id),
@@ -108,6 +104,6 @@ export async function callTaskDetail(em: EntityManager, actor: Actor, taskId: nu
     maxAttempts: task.maxAttempts,
     retryAfterMinutes: task.retryAfterMinutes,
     salesStaffIds: task.salesStaffIds,
-    callRecords: calls.map((c) => ({ recordId: c.id, phoneNumber: shownNumber(actor, c.callee), startTime: c.startedAt, duration: c.duration, outcome: c.outcome ?? null, analysisStatus: c.analysisStatus ?? null })),
+    callRecords: calls.map((c) => ({ recordId: c.id, phoneNumber: detailNumber(actor, c.callee, 'callTask')!, startTime: c.startedAt, duration: c.duration, outcome: c.outcome ?? null, analysisStatus: c.analysisStatus ?? null })),
   };
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/core';
+import { raw, type EntityManager } from '@mikro-orm/core';
 import { CallAnalysisSchema } from '../calls/call-analysis.entity.js';
 import { CallSchema, type Call } from '../calls/call.entity.js';
 import { CustomerContactSchema } from '../customers/customer-contact.entity.js';
 import { CustomerSchema } from '../customers/customer.entity.js';
 import { resolvePhone } from '../customers/phone-resolution.js';
+import { commitWithNotices, type Notice } from '../notifications/notices.js';
 import type { Notifier } from '../ports/notifier.port.js';
 import { localParts } from '../shared/business-time.js';
 import { maskPhone, normalizePhone } from '../shared/phone.js';
@@ -21,13 +22,18 @@ const FOLLOW_UP_MS = 2 * 3_600_000;
 
 /**
  * The owner of a task's lead: the task's creator; when the task names its sales staff, round-robin among
- * them (the n-th lead of the task goes to the n-th of them by id, and so on round).
+ * them (the n-th such lead of the task goes to the n-th of them by id, and so on round). The turn is an
+ * atomic increment of the task's `lead_turns` read back in the lead's transaction, so two leads made at the
+ * same moment (two after-call jobs) get consecutive turns, not the same person. A key-1 lead goes to the
+ * person who took the transfer and takes no turn.
  */
 async function leadOwner(em: EntityManager, task: CallTask): Promise<number | null> {
   const sales = [...task.salesStaffIds].sort((a, b) => a - b);
   if (sales.length === 0) return task.createdBy ?? null;
-  const leads = await em.count(CallTaskPhoneSchema, { task: task.id, intended: true });
-  return sales[(Math.max(1, leads) - 1) % sales.length]!;
+  // `em` is inside the lead's transaction (commitWithNotices): the increment holds the task row until it commits.
+  await em.nativeUpdate(CallTaskSchema, { id: task.id }, { leadTurns: raw('lead_turns + 1') });
+  const turn = (await em.findOneOrFail(CallTaskSchema, { id: task.id }, { refresh: true })).leadTurns;
+  return sales[(turn - 1) % sales.length]!;
 }
 
 /**
@@ -43,50 +49,55 @@ export async function makeTaskLead(deps: LeadDeps, callRecordId: number, reason:
   if (!call?.task || !call.taskPhone) return false;
   const task = await em.findOne(CallTaskSchema, { id: call.task });
   if (!task) return false;
-  const won = await em.nativeUpdate(CallTaskPhoneSchema, { id: call.taskPhone, intended: false }, { intended: true });
-  if (won !== 1) return false;
-  const owner = reason === 'key_1' && call.answeredBy ? call.answeredBy : await leadOwner(em, task);
-  const analysis = await em.findOne(CallAnalysisSchema, { call: call.id });
-  const customerId = await customerFor(em, call, task, owner);
-  call.customer = customerId ? em.getReference(CustomerSchema, customerId, { wrapped: true }) : null;
-  const due = new Date(deps.now.getTime() + FOLLOW_UP_MS);
-  const why = reason === 'key_1' ? '机器人外呼中按 1 要求转接' : `通话分析为${analysis?.intention ?? '高意向'}`;
-  const summary = analysis?.summary ?? (reason === 'key_1' ? '客户在机器人外呼中按 1，希望了解详情。' : '');
-  const todo = createTodo(em, {
-    title: `外呼意向客户回访：${maskPhone(call.callee)}（${task.name}）`,
-    customerId,
-    assignedTo: owner,
-    reason: `call_task_${reason}`,
-    source: 'call_task',
-    relatedRecordId: call.uuid,
-    priority: 'high',
-    dueAt: due,
-    dueDate: localParts(due, deps.timeZone).date,
-    notes: [why, summary].filter(Boolean).join('\n'),
-  });
-  await em.flush();
-  if (owner) {
-    await deps.notifier.notifyStaff(owner, {
-      kind: 'screen_pop',
-      callId: call.uuid,
-      title: `🔥 外呼意向客户 - ${task.name}`,
-      lines: [
-        ['📞 客户号码', maskPhone(call.callee)],
-        ['🎯 意向', why],
-        ...(analysis?.intentionScore != null ? [['📈 意向分数', Number(analysis.intentionScore).toFixed(2)] as [string, string]] : []),
-        ['📝 摘要', summary.slice(0, 300) || '无'],
-        ...(analysis?.keywords.length ? [['🔑 关键词', analysis.keywords.join('、')] as [string, string]] : []),
-        ['⏰ 跟进期限', `${localParts(due, deps.timeZone).date} ${localParts(due, deps.timeZone).hhmm}`],
-        ['📌 待办', `#${todo.id}`],
-      ],
-      urgency: 'high',
-      buttons: [
-        { key: `callback:call:${call.uuid}`, text: '回拨' },
-        { key: `handled:call:${call.uuid}`, text: '已处理' },
-      ],
+  // The lead (number marked intended), its todo and the owner's card commit together.
+  return commitWithNotices(em, deps.notifier, async () => {
+    const won = await em.nativeUpdate(CallTaskPhoneSchema, { id: call.taskPhone, intended: false }, { intended: true });
+    if (won !== 1) return { result: false, notices: [] };
+    const owner = reason === 'key_1' && call.answeredBy ? call.answeredBy : await leadOwner(em, task);
+    const analysis = await em.findOne(CallAnalysisSchema, { call: call.id });
+    const customerId = await customerFor(em, call, task, owner);
+    call.customer = customerId ? em.getReference(CustomerSchema, customerId, { wrapped: true }) : null;
+    const due = new Date(deps.now.getTime() + FOLLOW_UP_MS);
+    const why = reason === 'key_1' ? '机器人外呼中按 1 要求转接' : `通话分析为${analysis?.intention ?? '高意向'}`;
+    const summary = analysis?.summary ?? (reason === 'key_1' ? '客户在机器人外呼中按 1，希望了解详情。' : '');
+    const todo = createTodo(em, {
+      title: `外呼意向客户回访：${maskPhone(call.callee)}（${task.name}）`,
+      customerId,
+      assignedTo: owner,
+      reason: `call_task_${reason}`,
+      source: 'call_task',
+      relatedRecordId: call.uuid,
+      priority: 'high',
+      dueAt: due,
+      dueDate: localParts(due, deps.timeZone).date,
+      notes: [why, summary].filter(Boolean).join('\n'),
     });
-  }
-  return true;
+    await em.flush();
+    if (!owner) return { result: true, notices: [] };
+    const card: Notice = {
+      staffId: owner,
+      notification: {
+        kind: 'screen_pop',
+        callId: call.uuid,
+        title: `🔥 外呼意向客户 - ${task.name}`,
+        lines: [
+          ['📞 客户号码', maskPhone(call.callee)],
+          ['🎯 意向', why],
+          ...(analysis?.intentionScore != null ? [['📈 意向分数', Number(analysis.intentionScore).toFixed(2)] as [string, string]] : []),
+          ['📝 摘要', summary.slice(0, 300) || '无'],
+          ...(analysis?.keywords.length ? [['🔑 关键词', analysis.keywords.join('、')] as [string, string]] : []),
+          ['⏰ 跟进期限', `${localParts(due, deps.timeZone).date} ${localParts(due, deps.timeZone).hhmm}`],
+          ['📌 待办', `#${todo.id}`],
+        ],
+        urgency: 'high',
+        buttons: [
+          { key: `callback:call:${call.uuid}`, text: '回拨' },
+          { key: `handled:call:${call.uuid}`, text: '已处理' },
+        ],
+      },
+    };
+    return { result: true, notices: [card] };
+  });
 }
 
 /** The customer the number belongs to (by the one phone rule), or a new customer with a contact for it. */

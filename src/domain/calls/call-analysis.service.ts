@@ -5,6 +5,7 @@ import { CustomerCommunicationSchema } from '../customers/customer-communication
 import { CustomerSchema, type Customer } from '../customers/customer.entity.js';
 import { customerStanding } from '../customers/customer-standing.js';
 import type { LanguageModel } from '../ports/language-model.port.js';
+import { commitWithNotices, type Notice } from '../notifications/notices.js';
 import type { Notifier } from '../ports/notifier.port.js';
 import type { Transcriber } from '../ports/transcriber.port.js';
 import { loadRoutingInput } from '../routing/routing-context.js';
@@ -82,37 +83,42 @@ export async function analyseCall(deps: AnalysisDeps, callRecordId: number): Pro
     customer.lastContactType = 'phone';
   }
   const who = customer?.companyName ?? customer?.name ?? maskPhone(customerNumber(record));
-  const todo = createTodo(em, {
-    title: `跟进客户：${who} - ${i.followUps[0] ?? i.intentDetail ?? i.intent}`,
-    customerId: customer?.id ?? null,
-    assignedTo: assignee,
-    reason: `call_${i.intent}`,
-    source: '400_phone',
-    relatedRecordId: comm.recordId,
-    priority: urgency,
-    dueAt: deadline,
-    dueDate: localParts(deadline, deps.timeZone).date,
-    notes: i.summary,
-  });
-  record.analysisStatus = 'COMPLETED';
-  record.analysisError = null;
-  await em.flush();
-  if (assignee) {
-    await deps.notifier.notifyStaff(assignee, {
-      kind: 'todo',
-      todoId: todo.id,
-      title: `📞 通话记录已保存 - ${who}`,
+  // The follow-up todo, the analysis result and the assignee's card commit together.
+  return commitWithNotices(em, deps.notifier, async () => {
+    const todo = createTodo(em, {
+      title: `跟进客户：${who} - ${i.followUps[0] ?? i.intentDetail ?? i.intent}`,
+      customerId: customer?.id ?? null,
+      assignedTo: assignee,
+      reason: `call_${i.intent}`,
+      source: '400_phone',
+      relatedRecordId: comm.recordId,
+      priority: urgency,
       dueAt: deadline,
-      lines: [
-        ['通话时长', `${record.duration}秒`],
-        ['客户意图', `${i.intent}${i.intentDetail ? ` (${i.intentDetail})` : ''}`],
-        ['摘要', i.summary.slice(0, 200)],
-        ['跟进事项', i.followUps.join('；') || '无'],
-        ['跟进期限', `${localParts(deadline, deps.timeZone).date} ${localParts(deadline, deps.timeZone).hhmm}`],
-      ],
+      dueDate: localParts(deadline, deps.timeZone).date,
+      notes: i.summary,
     });
-  }
-  return 'completed';
+    record.analysisStatus = 'COMPLETED';
+    record.analysisError = null;
+    await em.flush();
+    if (!assignee) return { result: 'completed' as const, notices: [] };
+    const card: Notice = {
+      staffId: assignee,
+      notification: {
+        kind: 'todo',
+        todoId: todo.id,
+        title: `📞 通话记录已保存 - ${who}`,
+        dueAt: deadline,
+        lines: [
+          ['通话时长', `${record.duration}秒`],
+          ['客户意图', `${i.intent}${i.intentDetail ? ` (${i.intentDetail})` : ''}`],
+          ['摘要', i.summary.slice(0, 200)],
+          ['跟进事项', i.followUps.join('；') || '无'],
+          ['跟进期限', `${localParts(deadline, deps.timeZone).date} ${localParts(deadline, deps.timeZone).hhmm}`],
+        ],
+      },
+    };
+    return { result: 'completed' as const, notices: [card] };
+  });
 }
 
 /**
@@ -134,38 +140,43 @@ export async function processVoicemail(deps: AnalysisDeps, callRecordId: number)
   const assignee = urgency === 'high' ? (duty ?? customer?.ownerStaff ?? null) : (customer?.ownerStaff ?? duty);
   const due = urgency === 'high' ? new Date(now.getTime() + 3_600_000) : nextWorkingMorning(now, deps.timeZone, routing.rules.workHours, routing.holidays);
   const summary = i?.summary ?? transcript.slice(0, 200);
-  const comm = writeCommunication(em, record, customer, transcript, i, { urgency, assignee, deadline: due, direction: 'inbound' });
-  createTodo(em, {
-    title: `处理语音留言：${customer?.companyName ?? maskPhone(customerNumber(record))}`,
-    customerId: customer?.id ?? null,
-    assignedTo: assignee,
-    reason: 'voicemail',
-    source: '400_phone',
-    // The call's uuid, like the card buttons and the missed-call todo: 已处理/指派 find it by that.
-    relatedRecordId: record.uuid,
-    priority: urgency === 'high' ? 'urgent' : urgency,
-    dueAt: due,
-    dueDate: localParts(due, deps.timeZone).date,
-    notes: summary,
-  });
-  record.analysisStatus = 'COMPLETED';
-  record.analysisError = i ? null : insights.ok ? null : insights.reason;
-  await em.flush();
-  if (urgency === 'high' && assignee) {
-    await deps.notifier.notifyStaff(assignee, {
-      kind: 'voicemail',
-      voicemailId: comm.recordId,
-      title: `🚨 紧急语音留言 - ${customer?.companyName ?? maskPhone(customerNumber(record))}`,
-      summary,
-      urgency,
-      buttons: [
-        { key: `callback:voicemail:${record.uuid}`, text: '回拨' },
-        { key: `assign:voicemail:${record.uuid}`, text: '指派' },
-        { key: `handled:voicemail:${record.uuid}`, text: '已处理' },
-      ],
+  // The voicemail's todo, its transcript and the urgent card commit together.
+  return commitWithNotices(em, deps.notifier, async () => {
+    const comm = writeCommunication(em, record, customer, transcript, i, { urgency, assignee, deadline: due, direction: 'inbound' });
+    createTodo(em, {
+      title: `处理语音留言：${customer?.companyName ?? maskPhone(customerNumber(record))}`,
+      customerId: customer?.id ?? null,
+      assignedTo: assignee,
+      reason: 'voicemail',
+      source: '400_phone',
+      // The call's uuid, like the card buttons and the missed-call todo: 已处理/指派 find it by that.
+      relatedRecordId: record.uuid,
+      priority: urgency === 'high' ? 'urgent' : urgency,
+      dueAt: due,
+      dueDate: localParts(due, deps.timeZone).date,
+      notes: summary,
     });
-  }
-  return urgency;
+    record.analysisStatus = 'COMPLETED';
+    record.analysisError = i ? null : insights.ok ? null : insights.reason;
+    await em.flush();
+    if (urgency !== 'high' || !assignee) return { result: urgency, notices: [] };
+    const card: Notice = {
+      staffId: assignee,
+      notification: {
+        kind: 'voicemail',
+        voicemailId: comm.recordId,
+        title: `🚨 紧急语音留言 - ${customer?.companyName ?? maskPhone(customerNumber(record))}`,
+        summary,
+        urgency,
+        buttons: [
+          { key: `callback:voicemail:${record.uuid}`, text: '回拨' },
+          { key: `assign:voicemail:${record.uuid}`, text: '指派' },
+          { key: `handled:voicemail:${record.uuid}`, text: '已处理' },
+        ],
+      },
+    };
+    return { result: urgency, notices: [card] };
+  });
 }
 
 function writeCommunication(

@@ -257,19 +257,24 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
 const DIMENSIONS = { r: 'recency_days', f: 'visits_365d', m: 'spending_365d_fen' } as const;
 const ACTIVE = `from member_behavior b join members m on m.id = b.member_id where m.status = 'active' and b.visits_365d > 0`;
 
-/** The 20/40/60/80th percentile cut points of R, F and M over active members (a visit within 365 days). */
+/**
+ * The 20/40/60/80th percentile cut points of R, F and M over active members (a visit within 365 days):
+ * one pass over them numbering each dimension in its own order, keeping the rows at the cut positions.
+ */
 export async function computeCuts(db: BehaviorSql): Promise<{ population: number; r: Cuts; f: Cuts; m: Cuts }> {
   const [count] = await db.rows<{ n: number }>(`select count(*) as n ${ACTIVE}`);
   const population = Number(count?.n ?? 0);
   const positions = cutPositions(population);
-  const cuts = {} as Record<keyof typeof DIMENSIONS, Cuts>;
-  for (const [dim, col] of Object.entries(DIMENSIONS) as Array<[keyof typeof DIMENSIONS, string]>) {
-    const rows = population
-      ? await db.rows<{ rn: number; v: number }>(`select rn, v from (select b.${col} as v, row_number() over (order by b.${col}) as rn ${ACTIVE}) t where rn in (?)`, [positions])
-      : [];
-    const at = (pos: number) => Number(rows.find((r) => Number(r.rn) === pos)?.v ?? 0);
-    cuts[dim] = { p20: at(positions[0]), p40: at(positions[1]), p60: at(positions[2]), p80: at(positions[3]) };
-  }
+  const dims = Object.entries(DIMENSIONS) as Array<[keyof typeof DIMENSIONS, string]>;
+  const rows = population
+    ? await db.rows<Record<string, number>>(
+        `select * from (select ${dims.map(([d, col]) => `b.${col} as ${d}, row_number() over (order by b.${col}) as ${d}_rn`).join(', ')} ${ACTIVE}) t
+         where ${dims.map(([d]) => `${d}_rn in (?)`).join(' or ')}`,
+        dims.map(() => positions),
+      )
+    : [];
+  const at = (d: keyof typeof DIMENSIONS, pos: number) => Number(rows.find((r) => Number(r[`${d}_rn`]) === pos)?.[d] ?? 0);
+  const cuts = Object.fromEntries(dims.map(([d]) => [d, { p20: at(d, positions[0]), p40: at(d, positions[1]), p60: at(d, positions[2]), p80: at(d, positions[3]) }])) as Record<keyof typeof DIMENSIONS, Cuts>;
   return { population, ...cuts };
 }
 

@@ -30,7 +30,7 @@ export async function listContacts(em: EntityManager, actor: Actor, customerId: 
   authorize(actor, 'customer:view', '查看客户');
   await customerOrFail(em, customerId);
   const [rows, total] = await em.findAndCount(CustomerContactSchema, { customer: customerId }, { orderBy: { isPrimary: 'desc', id: 'asc' }, limit: q.size, offset: (q.page - 1) * q.size });
-  return { rows: rows.map(contactView), total };
+  return { rows: rows.map((c) => contactView(c)), total };
 }
 
 /** Adds a contact; its mobile (and phone, when a mobile) is claimed for the customer. The first contact is primary. */

@@ -93,6 +93,6 @@ export async function mergeCustomers(em: EntityManager, actor: Actor, keptId: st
     recordAudit(tx, { ...auditedBy(actor), action: 'customer.merge', targetType: 'customer', targetId: keptId, details: { fromId, fromName: from.name, moved } });
     await tx.flush();
     tx.clear();
-    return { ...(await customerWithContacts(tx, keptId)), mergedFrom: fromId, moved };
+    return { ...(await customerWithContacts(tx, keptId, actor)), mergedFrom: fromId, moved };
   });
 }

@@ -50,5 +50,5 @@ export async function listCustomers(em: EntityManager, actor: Actor, q: Customer
     offset: (q.page - 1) * q.size,
     disableIdentityMap: true,
   });
-  return { rows: rows.map(customerView), total };
+  return { rows: rows.map((c) => customerView(c)), total };
 }

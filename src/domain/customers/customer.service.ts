@@ -103,21 +103,22 @@ export async function createCustomer(em: EntityManager, actor: Actor, input: New
       for (const c of contacts) tx.create(CustomerContactSchema, { ...c, customer: id } as never);
       recordAudit(tx, { ...auditedBy(actor), action: 'customer.create', targetType: 'customer', targetId: id, details: { contacts: contacts.length } });
       await tx.flush();
-      return customerWithContacts(tx, id);
+      return customerWithContacts(tx, id, actor);
     }),
   );
 }
 
-/** A customer with its contacts (numbers masked). */
-export async function customerWithContacts(em: EntityManager, id: string) {
+/** One customer with its contacts: numbers in full for a viewer holding customer:phone:view, masked otherwise. */
+export async function customerWithContacts(em: EntityManager, id: string, viewer: Actor | null) {
   const customer = await customerOrFail(em, id);
   const contacts = await em.find(CustomerContactSchema, { customer: id }, { orderBy: { isPrimary: 'desc', id: 'asc' } });
-  return { ...customerView(customer), contacts: contacts.map(contactView) };
+  const view = { detail: viewer };
+  return { ...customerView(customer, view), contacts: contacts.map((c) => contactView(c, view)) };
 }
 
 export async function getCustomer(em: EntityManager, actor: Actor, id: string) {
   authorize(actor, 'customer:view', '查看客户');
-  return customerWithContacts(em, id);
+  return customerWithContacts(em, id, actor);
 }
 
 /** Changes the given fields; a changed number is claimed (409 when another customer has it) and the old one released. */
@@ -138,7 +139,7 @@ export async function updateCustomer(em: EntityManager, actor: Actor, id: string
       recordAudit(tx, { ...auditedBy(actor), action: 'customer.update', targetType: 'customer', targetId: id, details: { fields: Object.keys(input) } });
       await tx.flush();
       tx.clear();
-      return customerWithContacts(tx, id);
+      return customerWithContacts(tx, id, actor);
     }),
   );
 }

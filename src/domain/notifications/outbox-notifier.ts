@@ -28,5 +28,6 @@ export function createOutboxNotifier(deps: { fork(): EntityManager; wake(): void
       return { ok: true, transport: 'outbox' };
     },
     deliverSoon: () => deps.wake(),
+    joinsTransactions: true,
   };
 }

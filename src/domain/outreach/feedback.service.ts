@@ -1,13 +1,14 @@
+import { transactionNotices } from '../notifications/notices.js';
 import type { EntityManager } from '@mikro-orm/core';
 import { recordAudit } from '../audit/audit.service.js';
 import type { AuditChannel } from '../audit/audit-log.entity.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { LanguageModel } from '../ports/language-model.port.js';
-import type { Notifier, NotifyResult } from '../ports/notifier.port.js';
+import type { Notifier } from '../ports/notifier.port.js';
 import { localParts } from '../shared/business-time.js';
 import { maskPhone } from '../shared/phone.js';
 import { createTodo } from '../todos/todo.service.js';
-import { customerMobile } from '../customers/customer-mobile.js';
+import { customerNumbers } from '../customers/customer-mobile.js';
 import type { TaskPriority } from '../todos/follow-up-task.entity.js';
 import { CustomerFeedbackSchema, type FeedbackType, type SentimentScores } from './customer-feedback.entity.js';
 import { requireCustomer } from './outreach-customer.js';
@@ -43,7 +44,7 @@ const LOW_RATING = 2;
  * Seed §2.5 / §5.4: records feedback with its sentiment (the model when configured and its JSON is
  * valid, else the lexicon analyser) and topic tags. A complaint becomes an urgent task due within 24 h
  * for the customer's owner; other negative feedback (or a rating of 1–2) a high-priority task due within
- * 48 h. The owner is notified once the row and the task are committed. Both doors record feedback
+ * 48 h. The owner's card is queued in the same transaction as the row and the task. Both doors record feedback
  * here: staff through the API (`actor.staffId`) and customers through the mini-program (staffId null).
  */
 export async function recordFeedback(em: EntityManager, deps: FeedbackDeps, input: NewFeedback, actor: { staffId: number | null; channel: AuditChannel; requestId?: string }): Promise<RecordedFeedback> {
@@ -58,7 +59,9 @@ export async function recordFeedback(em: EntityManager, deps: FeedbackDeps, inpu
 
   const urgent = input.type === 'complaint';
   const dueAt = new Date(now.getTime() + (urgent ? 24 : 48) * HOUR);
-  // The feedback row, its task and the audit entry commit together.
+  const phone = (await customerNumbers(em, [customer])).get(customer.id);
+  const notices = transactionNotices(deps.notifier);
+  // The feedback row, its task, the audit entry and the assignee's card (outbox) commit together.
   const { feedback, todo } = await em.transactional(async (tx) => {
     const feedback = tx.create(CustomerFeedbackSchema, {
       customer: customer.id,
@@ -91,28 +94,26 @@ export async function recordFeedback(em: EntityManager, deps: FeedbackDeps, inpu
       feedback.followUpTask = todo.id;
     }
     recordAudit(tx, { actorStaffId: actor.staffId, action: 'feedback.record', targetType: 'customer_feedback', targetId: feedback.id, channel: actor.channel, requestId: actor.requestId, details: { type: input.type, sentiment: label, followUpRequired } });
+    if (todo?.assignedTo) {
+      const due = localParts(dueAt, deps.timeZone);
+      await notices.add(tx, { staffId: todo.assignedTo, notification: {
+        kind: 'todo',
+        todoId: todo.id,
+        title: `${urgent ? `【紧急】客户投诉需24小时内跟进：${customer.name}` : `客户负面反馈需跟进：${customer.name}`}${actor.channel === 'miniapp' ? '（来自小程序）' : ''}`,
+        dueAt,
+        lines: [
+          ['客户', customer.name],
+          ['电话', phone ? maskPhone(phone) : '无'],
+          ['反馈', input.content.slice(0, 200)],
+          ['标签', tags.join('、') || '无'],
+          ['截止', `${due.date} ${due.hhmm}`],
+        ],
+      } });
+    }
     return { feedback, todo };
   });
+  const notified = await notices.afterCommit();
   const task: RecordedFeedback['followUpTask'] = todo ? { id: todo.id, priority: todo.priority, dueAt: dueAt.toISOString(), assignedTo: todo.assignedTo ?? null } : null;
-
-  let notified: NotifyResult | undefined;
-  if (task && task.assignedTo !== null) {
-    const phone = customer.phone ?? (await customerMobile(em, customer.id));
-    const due = localParts(new Date(task.dueAt), deps.timeZone);
-    notified = await deps.notifier.notifyStaff(task.assignedTo, {
-      kind: 'todo',
-      todoId: task.id,
-      title: `${urgent ? `【紧急】客户投诉需24小时内跟进：${customer.name}` : `客户负面反馈需跟进：${customer.name}`}${actor.channel === 'miniapp' ? '（来自小程序）' : ''}`,
-      dueAt: new Date(task.dueAt),
-      lines: [
-        ['客户', customer.name],
-        ['电话', phone ? maskPhone(phone) : '无'],
-        ['反馈', input.content.slice(0, 200)],
-        ['标签', tags.join('、') || '无'],
-        ['截止', `${due.date} ${due.hhmm}`],
-      ],
-    });
-  }
 
   return {
     id: feedback.id,
@@ -126,6 +127,6 @@ export async function recordFeedback(em: EntityManager, deps: FeedbackDeps, inpu
     tags,
     followUpRequired,
     followUpTask: task,
-    notified: notified?.ok ?? false,
+    notified,
   };
 }

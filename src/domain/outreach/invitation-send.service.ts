@@ -4,6 +4,7 @@ import { checkCompliance } from '../compliance/compliance.service.js';
 import { customerMobile } from '../customers/customer-mobile.js';
 import type { Customer } from '../customers/customer.entity.js';
 import type { Notifier } from '../ports/notifier.port.js';
+import { commitWithNotices, type Notice } from '../notifications/notices.js';
 import { localParts } from '../shared/business-time.js';
 import { DomainError } from '../shared/domain-error.js';
 import { maskPhone } from '../shared/phone.js';
@@ -97,17 +98,19 @@ async function handToOwner(em: EntityManager, inv: Invitation, customer: Custome
   const assignee = customer.ownerStaff ?? inv.approvedBy ?? null;
   if (!assignee) return undefined;
   const dueAt = new Date(Math.max(now.getTime() + HOUR, Math.min(now.getTime() + 24 * HOUR, inv.eventDate.getTime() - 2 * HOUR)));
-  const todo = createTodo(em, {
-    title: `电话邀约VIP：${customer.name} · ${inv.eventName}`.slice(0, 200),
-    customerId: customer.id,
-    assignedTo: assignee,
-    reason: 'event_invitation',
-    source: 'invitation',
-    relatedRecordId: `invitation:${inv.id}`,
-    priority: 'high',
-    dueAt,
-    dueDate: localParts(dueAt, settings.timeZone).date,
-    notes: `话术：${inv.content}\n激励：${inv.incentive ?? '无'}`,
+  // The todo, its history row and the assignee's card commit together (the card lives in the outbox).
+  return commitWithNotices(em, notifier, async () => {
+    const todo = createTodo(em, {
+      title: `电话邀约VIP：${customer.name} · ${inv.eventName}`.slice(0, 200),
+      customerId: customer.id,
+      assignedTo: assignee,
+      reason: 'event_invitation',
+      source: 'invitation',
+      relatedRecordId: `invitation:${inv.id}`,
+      priority: 'high',
+      dueAt,
+      dueDate: localParts(dueAt, settings.timeZone).date,
+      notes: `话术：${inv.content}\n激励：${inv.incentive ?? '无'}`,
   });
   const phone = maskPhone(mobile);
   em.create(ContactHistorySchema, {
@@ -122,9 +125,10 @@ async function handToOwner(em: EntityManager, inv: Invitation, customer: Custome
     createdBy: inv.approvedBy ?? null,
   });
   await em.flush();
-  if (notifier) {
-    const due = localParts(dueAt, settings.timeZone);
-    await notifier.notifyStaff(assignee, {
+  const due = localParts(dueAt, settings.timeZone);
+  const card: Notice = {
+    staffId: assignee,
+    notification: {
       kind: 'todo',
       todoId: todo.id,
       title: `请电话邀约VIP客户：${customer.name}`,
@@ -137,21 +141,19 @@ async function handToOwner(em: EntityManager, inv: Invitation, customer: Custome
         ['话术', inv.content],
         ['截止', `${due.date} ${due.hhmm}`],
       ],
-    });
-  }
-  return todo.id;
+    },
+  };
+  return { result: todo.id, notices: [card] };
+  });
 }
 
 async function fail(em: EntityManager, inv: Invitation, customer: Customer, reason: string, notifier: Notifier | undefined, now: Date): Promise<InvitationSendResult> {
   Object.assign(inv, { status: 'failed', failureReason: reason.slice(0, 64), failedAt: now, openKey: null });
   recordAudit(em, { actorStaffId: null, action: 'invitation.send_failed', targetType: 'invitation', targetId: inv.id, channel: 'job', details: { reason, channel: inv.channel } });
-  await em.flush();
-  // A campaign's invitations are reported in its performance (per reason), not one chat message each.
-  if (notifier && !inv.campaign) {
-    const text = `邀约 ${inv.id}（${customer.name} · ${inv.eventName}）未能发出：${failureText(reason)}。`;
-    for (const staffId of new Set([inv.createdBy, inv.approvedBy].filter((id): id is number => typeof id === 'number'))) {
-      await notifier.notifyStaff(staffId, { kind: 'text', title: '邀约发送失败', text });
-    }
-  }
+  // The submitter's and the approver's notices commit with the failure. A campaign's invitations are
+  // reported in its performance (per reason), not one chat message each.
+  const text = `邀约 ${inv.id}（${customer.name} · ${inv.eventName}）未能发出：${failureText(reason)}。`;
+  const told = inv.campaign ? [] : [...new Set([inv.createdBy, inv.approvedBy].filter((id): id is number => typeof id === 'number'))];
+  await commitWithNotices(em, notifier, async () => ({ result: undefined, notices: told.map((staffId) => ({ staffId, notification: { kind: 'text', title: '邀约发送失败', text } })) }));
   return { state: reason === 'OPTED_OUT' || reason.startsWith('RECIPIENT_') || reason === 'NO_CONSENT' || reason === 'BLACKLISTED' ? 'refused' : 'failed', reason };
 }

@@ -2,7 +2,7 @@ import type { MarketingWindow } from '../compliance/compliance.policy.js';
 import { raw, type EntityManager, type FilterQuery } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { CustomerSchema, type Customer } from '../customers/customer.entity.js';
-import { CustomerContactSchema } from '../customers/customer-contact.entity.js';
+import { customerNumbers } from '../customers/customer-mobile.js';
 import { addDays, localParts } from '../shared/business-time.js';
 import { maskPhone } from '../shared/phone.js';
 import { ContactHistorySchema } from './contact-history.entity.js';
@@ -54,8 +54,8 @@ export async function listPendingFollowUps(em: EntityManager, q: PendingQuery): 
     }
     const customers = await em.find(CustomerSchema, whereFor(em, reason, q), { orderBy: orderFor(reason), offset: skip, limit: Math.min(want, count - skip) });
     const complaints = reason === 'complaint' ? await latestComplaints(em, customers.map((c) => c.id)) : new Map<string, Date>();
-    const mobiles = await contactMobiles(em, customers.filter((c) => !c.phone).map((c) => c.id));
-    rows.push(...customers.map((c) => toRow(c, reason, q, complaints.get(c.id), mobiles.get(c.id))));
+    const numbers = await customerNumbers(em, customers);
+    rows.push(...customers.map((c) => toRow(c, reason, q, complaints.get(c.id), numbers.get(c.id))));
     want -= customers.length;
     skip = 0;
   }
@@ -125,22 +125,13 @@ async function latestComplaints(em: EntityManager, customerIds: string[]): Promi
   return new Map(rows.map((r) => [r.customer.id, r.createdAt]));
 }
 
-/** The primary contact's mobile (else any contact's) of customers that have no number of their own. */
-async function contactMobiles(em: EntityManager, customerIds: string[]): Promise<Map<string, string>> {
-  if (customerIds.length === 0) return new Map();
-  const contacts = await em.find(CustomerContactSchema, { customer: { $in: customerIds }, mobile: { $ne: null } }, { orderBy: { isPrimary: 'asc', id: 'desc' } });
-  // Ordered so that the primary (and then the oldest) contact is written last and wins.
-  return new Map(contacts.map((ct) => [ct.customer.id, ct.mobile!]));
-}
-
-function toRow(c: Customer, reason: PendingReason, q: PendingQuery, complaintAt: Date | undefined, contactMobile: string | undefined): PendingFollowUp {
+function toRow(c: Customer, reason: PendingReason, q: PendingQuery, complaintAt: Date | undefined, shownNumber: string | undefined): PendingFollowUp {
   const timing = recommendTiming({ reason, now: q.now, timeZone: q.timeZone, window: q.window, lastVisitAt: c.lastVisitAt, lastContactAt: c.lastContactAt, birthday: dateOnly(c.birthday), complaintAt });
   const dueBy = timing.dueBy;
-  const phone = c.phone ?? contactMobile ?? null;
   return {
     customerId: c.id,
     name: c.name,
-    phone: phone ? maskPhone(phone) : null,
+    phone: shownNumber ? maskPhone(shownNumber) : null,
     segment: c.segment ?? null,
     ownerStaffId: c.ownerStaff ?? null,
     reason,

@@ -16,6 +16,11 @@ export interface Notifier {
   notifyStaff(staffId: number, notification: StaffNotification, options?: { em?: EntityManager }): Promise<NotifyResult>;
   /** Asks the deliverer to look at the outbox now (after a transaction that queued notifications committed). */
   deliverSoon?(): void;
+  /**
+   * True when `notifyStaff(…, { em })` writes in the caller's transaction (the outbox). A transport that
+   * sends at once cannot join one: notices for it wait for the commit (see notifications/notices.ts).
+   */
+  readonly joinsTransactions?: boolean;
 }
 
 /** `retryable`: a later attempt may succeed (WeCom busy or unreachable); otherwise the failure is final. */

@@ -1,3 +1,4 @@
+import { transactionNotices, type Notice } from '../notifications/notices.js';
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { MemberSchema } from '../members/member.entity.js';
@@ -8,7 +9,7 @@ import { localParts } from '../shared/business-time.js';
 import { maskPhone } from '../shared/phone.js';
 import { downgradeAtAnniversary, evaluateUpgrade, isMembershipAnniversary, type TierRule } from './tier-rules.js';
 import { loadTierRules, qualifyingFigures } from './tier-standing.query.js';
-import { applyUpgrade, notifyOwner } from './tier-upgrade.service.js';
+import { applyUpgrade } from './tier-upgrade.service.js';
 
 export type TierReviewDeps = { clock: Clock; notifier: () => Notifier; timeZone: string; chunkSize?: number };
 export type TierReviewReport = { scanned: number; upgraded: number; downgraded: number };
@@ -37,11 +38,8 @@ export async function reviewTiers(newEm: () => EntityManager, deps: TierReviewDe
     for (const m of members) {
       const standing = { tier: m.tier, active: m.status === 'active', ...figures.get(m.id)! };
       if (evaluateUpgrade(tiers, standing).eligible) {
-        const outcome = await applyUpgrade(newEm(), m.id, { now, executedBy: null, tiers });
-        if (outcome.kind === 'upgraded') {
-          report.upgraded++;
-          await notifyOwner(deps.notifier(), outcome.member, outcome.result);
-        }
+        const outcome = await applyUpgrade(newEm(), m.id, { now, executedBy: null, tiers, notifier: deps.notifier() });
+        if (outcome.kind === 'upgraded') report.upgraded++;
         continue;
       }
       if (!isMembershipAnniversary(localParts(m.joinedAt, deps.timeZone).date, today)) continue;
@@ -59,15 +57,19 @@ export async function reviewTiers(newEm: () => EntityManager, deps: TierReviewDe
  * `downgrade:<memberId>:<year>`, so a membership year sees at most one downgrade however often the job runs.
  */
 async function applyDowngrade(em: EntityManager, memberId: string, from: string, to: TierRule, ctx: { now: Date; year: string; tiers: TierRule[]; notifier: Notifier }): Promise<boolean> {
+  const notices = transactionNotices(ctx.notifier);
   try {
     const done = await em.transactional(async (tx) => {
       const moved = await (tx as SqlEntityManager).createQueryBuilder(MemberSchema).update({ tier: to.code, updatedAt: ctx.now }).where({ id: memberId, tier: from }).execute('run');
       if (moved.affectedRows !== 1) return false;
       tx.create(UpgradeHistorySchema, { member: memberId, fromTier: from, toTier: to.code, direction: 'downgrade', idempotencyKey: `downgrade:${memberId}:${ctx.year}`, executedBy: null, rewards: [], createdAt: ctx.now });
       await tx.flush();
+      // The owner's note is stored with the downgrade (same transaction).
+      const note = await downgradeNote(tx, memberId, ctx.tiers.find((t) => t.code === from)?.name ?? from, to.name);
+      if (note) await notices.add(tx, note);
       return true;
     });
-    if (done) await notifyDowngrade(em.fork(), ctx.notifier, memberId, ctx.tiers.find((t) => t.code === from)?.name ?? from, to.name);
+    await notices.afterCommit();
     return done;
   } catch (err) {
     if (err instanceof UniqueConstraintViolationException) return false;
@@ -75,10 +77,11 @@ async function applyDowngrade(em: EntityManager, memberId: string, from: string,
   }
 }
 
-async function notifyDowngrade(em: EntityManager, notifier: Notifier, memberId: string, fromName: string, toName: string): Promise<void> {
+/** The owner's note about a downgrade (none for a member without an owning sales person). */
+async function downgradeNote(em: EntityManager, memberId: string, fromName: string, toName: string): Promise<Notice | null> {
   const m = await em.findOne(MemberSchema, { id: memberId }, { populate: ['customer'], disableIdentityMap: true });
   const owner = m?.customer?.isInitialized() ? m.customer.getEntity().ownerStaff : null;
-  if (!m || !owner) return;
+  if (!m || !owner) return null;
   const who = `${m.name ?? '会员'}（${m.id}${m.phone ? `，${maskPhone(m.phone)}` : ''}）`;
-  await notifier.notifyStaff(owner, { kind: 'text', title: '会员等级调整', text: `${who} 入会周年复核未达${fromName}标准，已调整为${toName}（每年至多降一级）。` });
+  return { staffId: owner, notification: { kind: 'text', title: '会员等级调整', text: `${who} 入会周年复核未达${fromName}标准，已调整为${toName}（每年至多降一级）。` } };
 }

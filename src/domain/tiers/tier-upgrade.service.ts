@@ -4,7 +4,8 @@ import { authorize, type Actor } from '../auth/actor.js';
 import { MemberSchema } from '../members/member.entity.js';
 import { UpgradeHistorySchema, type UpgradeReward } from '../members/upgrade-history.entity.js';
 import type { Clock } from '../ports/clock.port.js';
-import type { Notifier } from '../ports/notifier.port.js';
+import type { Notifier, StaffNotification } from '../ports/notifier.port.js';
+import { transactionNotices } from '../notifications/notices.js';
 import { DomainError } from '../shared/domain-error.js';
 import { maskPhone } from '../shared/phone.js';
 import { evaluateUpgrade, rewardsFor, type TierRule, type UpgradeEvaluation } from './tier-rules.js';
@@ -52,9 +53,9 @@ export async function evaluateMemberUpgrade(em: EntityManager, actor: Actor, mem
 /** Seed §4.3 autoUpgrade by a staff member: upgrades once and notifies the customer's owner. */
 export async function executeMemberUpgrade(em: EntityManager, actor: Actor, memberId: string, deps: TierDeps): Promise<UpgradeResult> {
   authorize(actor, 'customer:upgrade:execute', '执行提档');
-  const outcome = await applyUpgrade(em, memberId, { now: deps.clock.now(), executedBy: actor.staffId });
+  const notifier = deps.notifier();
+  const outcome = await applyUpgrade(em, memberId, { now: deps.clock.now(), executedBy: actor.staffId, notifier });
   if (outcome.kind === 'upgraded') {
-    await notifyOwner(deps.notifier(), outcome.member, outcome.result);
     return outcome.result;
   }
   const replay = await lastUpgradeToCurrentTier(em.fork(), memberId);
@@ -73,11 +74,12 @@ export type ApplyOutcome =
  * concurrent callers one changes the row; the others' update matches nothing (or their key collides) and
  * they come back as not eligible, then see the winner's upgrade. Rewards are granted exactly once.
  */
-export async function applyUpgrade(em: EntityManager, memberId: string, options: { now: Date; executedBy: number | null; tiers?: TierRule[] }): Promise<ApplyOutcome> {
+export async function applyUpgrade(em: EntityManager, memberId: string, options: { now: Date; executedBy: number | null; tiers?: TierRule[]; notifier?: Notifier }): Promise<ApplyOutcome> {
   // Whole seconds: what MySQL DATETIME keeps, so a replay answers the very same instant.
   const at = new Date(Math.floor(options.now.getTime() / 1000) * 1000);
+  const notices = transactionNotices(options.notifier);
   try {
-    return await em.fork().transactional(async (tx) => {
+    const outcome = await em.fork().transactional(async (tx) => {
       const member = await findMember(tx, memberId);
       const tiers = options.tiers ?? (await loadTierRules(tx));
       const evaluation = await evaluate(tx, member, tiers, options.now);
@@ -104,8 +106,12 @@ export async function applyUpgrade(em: EntityManager, memberId: string, options:
       });
       await tx.flush();
       const result: UpgradeResult = { memberId, fromTier: member.tier, fromTierName: evaluation.currentTier.name, toTier: target.code, toTierName: target.name, rewards, upgradeId: row.id, upgradedAt: row.createdAt, replayed: false };
+      // The owner's note is stored with the upgrade (same transaction): no upgrade without its note.
+      if (member.ownerStaffId) await notices.add(tx, { staffId: member.ownerStaffId, notification: ownerNote(member, result) });
       return { kind: 'upgraded' as const, member, result };
     });
+    await notices.afterCommit();
+    return outcome;
   } catch (err) {
     if (!(err instanceof UniqueConstraintViolationException)) throw err;
     // Another caller recorded this change first (same key): ours rolled back, points included.
@@ -124,14 +130,13 @@ async function lastUpgradeToCurrentTier(em: EntityManager, memberId: string): Pr
   return { memberId, fromTier: last.fromTier ?? null, fromTierName: last.fromTier ? name(last.fromTier) : null, toTier: last.toTier, toTierName: name(last.toTier), rewards: last.rewards, upgradeId: last.id, upgradedAt: last.createdAt, replayed: true };
 }
 
-/** The WeCom note to the customer's owner (nobody to tell for a member without an owning sales person). */
-export async function notifyOwner(notifier: Notifier, member: MemberRow, result: UpgradeResult): Promise<void> {
-  if (!member.ownerStaffId) return;
+/** The WeCom note to the customer's owner about an upgrade. */
+function ownerNote(member: MemberRow, result: UpgradeResult): StaffNotification {
   const who = `${member.name ?? '会员'}（${member.id}${member.phone ? `，${maskPhone(member.phone)}` : ''}）`;
   const granted = result.rewards.map((r) => r.note ?? String(r.value)).join('、') || '无';
-  await notifier.notifyStaff(member.ownerStaffId, {
+  return {
     kind: 'text',
     title: '会员升级',
     text: `${who} 已从 ${result.fromTierName ?? '无等级'} 升级为 ${result.toTierName}。已发放：${granted}。`,
-  });
+  };
 }

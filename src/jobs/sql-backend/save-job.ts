@@ -25,7 +25,8 @@ export async function saveJob<DATA>(db: SqlRunner, job: JobParameters<DATA>, by:
   const id = randomUUID();
   const insert = insertSql({ id, ...definitionColumns(db, params, by), ...processorColumns(db, params, true) });
   await db.run(insert.sql, insert.params);
-  return (await byId(db, id)) as JobParameters<DATA>;
+  // Another worker may have claimed, run and deleted the job already (a fast one-time job): then it is as saved.
+  return ((await byId(db, id)) ?? { ...params, _id: id, lastModifiedBy: by }) as JobParameters<DATA>;
 }
 
 async function byId(db: SqlRunner, id: string): Promise<JobParameters | undefined> {

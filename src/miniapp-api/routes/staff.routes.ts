@@ -5,10 +5,10 @@ import { staffListItem } from '../../domain/staff/staff.view.js';
 import { getStaff, setStaffActive, updateStaff } from '../../domain/staff/staff-admin.service.js';
 import { STAFF_ROLES, WEEKDAYS } from '../../domain/staff/staff.entity.js';
 import { mobileNumber } from '../../domain/shared/phone.schema.js';
-import { pageOf } from '../http/envelope.js';
 import { pagingQuery } from '../http/paging.js';
-import { idParams, instant, pageOf as pageSchema } from '../http/response.schemas.js';
+import { idParams, instant } from '../http/response.schemas.js';
 import { reply, route, routes } from '../http/route.js';
+import { listRoute } from '../http/list-route.js';
 
 export const createStaffBody = z.object({
   name: z.string().trim().min(1).max(64),
@@ -73,19 +73,15 @@ export function staffRoutes() {
         return reply(201, staffListItem(staff));
       },
     }),
-    route({
-      method: 'get',
+    listRoute({
       path: '/api/staff',
       summary: '员工列表（手机号打码）',
       tags: ['staff'],
       permissions: ['staff:manage', 'sales:status:view'],
       query: staffListQuery,
-      responses: { 200: { description: '一页员工', schema: pageSchema(staffItem) } },
+      page: { description: '一页员工', item: staffItem },
       errors: [],
-      handler: async (ctx, { query }) => {
-        const { rows, total } = await listStaff(ctx.state.em, query);
-        return pageOf(rows, total, query.page, query.size);
-      },
+      list: (ctx, { query }) => listStaff(ctx.state.em, query),
     }),
     route({
       method: 'get',

@@ -9,9 +9,9 @@ import { callTaskDetail, listCallTasks } from '../../../domain/call-tasks/call-t
 import { callRecordDetail, callRecordingLink, listCallRecords } from '../../../domain/call-tasks/call-record.queries.js';
 import { isoDateTime } from '../../../domain/shared/date-time.schema.js';
 import { ANALYSIS_STATUSES } from '../../../domain/shared/vocabulary.js';
-import { pageOf } from '../../http/envelope.js';
-import { instant, pageOf as pageSchema } from '../../http/response.schemas.js';
+import { instant } from '../../http/response.schemas.js';
 import { route, routes } from '../../http/route.js';
+import { listRoute } from '../../http/list-route.js';
 import type { AppState } from '../../http/request-context.js';
 
 const BASE = '/api/v1/lead-generation';
@@ -122,8 +122,7 @@ export function callTaskRoutes(deps: CallTaskDeps) {
       errors: [],
       handler: (ctx, { body }) => createCallTask(ctx.state.em, deps, actor(ctx), body),
     }),
-    route({
-      method: 'get',
+    listRoute({
       path: `${BASE}/call-tasks`,
       summary: '外呼任务列表',
       tags: ['lead-generation'],
@@ -136,12 +135,9 @@ export function callTaskRoutes(deps: CallTaskDeps) {
         ...paging,
         sort: z.enum(['createTime', 'scheduledTime', 'name', 'status']).default('createTime'),
       }),
-      responses: { 200: { description: '一页任务（统计实时计算）', schema: pageSchema(taskRow) } },
+      page: { description: '一页任务（统计实时计算）', item: taskRow },
       errors: [],
-      handler: async (ctx, { query }) => {
-        const { rows, total } = await listCallTasks(ctx.state.em, actor(ctx), query);
-        return pageOf(rows, total, query.page, query.size);
-      },
+      list: (ctx, { query }) => listCallTasks(ctx.state.em, actor(ctx), query),
     }),
     route({
       method: 'get',
@@ -177,8 +173,7 @@ export function callTaskRoutes(deps: CallTaskDeps) {
       errors: ['CALL_TASK_NOT_FOUND', 'CALL_TASK_NOT_CANCELLABLE'],
       handler: (ctx, { params }) => cancelCallTask(ctx.state.em, deps, actor(ctx), params.taskId),
     }),
-    route({
-      method: 'get',
+    listRoute({
       path: `${BASE}/call-records`,
       summary: '通话记录列表',
       tags: ['lead-generation'],
@@ -192,12 +187,9 @@ export function callTaskRoutes(deps: CallTaskDeps) {
         ...paging,
         sort: z.enum(['startTime', 'endTime', 'duration']).default('startTime'),
       }),
-      responses: { 200: { description: '一页通话记录', schema: pageSchema(listRecord) } },
+      page: { description: '一页通话记录', item: listRecord },
       errors: [],
-      handler: async (ctx, { query }) => {
-        const { rows, total } = await listCallRecords(ctx.state.em, actor(ctx), query);
-        return pageOf(rows, total, query.page, query.size);
-      },
+      list: (ctx, { query }) => listCallRecords(ctx.state.em, actor(ctx), query),
     }),
     route({
       method: 'get',

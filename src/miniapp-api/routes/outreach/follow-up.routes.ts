@@ -6,9 +6,8 @@ import { FOLLOW_UP_REASONS } from '../../../domain/outreach/follow-up-schedule.p
 import { generateFollowUpScript } from '../../../domain/outreach/follow-up-script.service.js';
 import { PENDING_REASONS, listPendingFollowUps } from '../../../domain/outreach/pending-follow-ups.query.js';
 import { CUSTOMER_SEGMENTS } from '../../../domain/shared/vocabulary.js';
-import { pageOf } from '../../http/envelope.js';
-import { pageOf as pageSchema } from '../../http/response.schemas.js';
 import { route, routes } from '../../http/route.js';
+import { listRoute } from '../../http/list-route.js';
 
 export type FollowUpRouteDeps = { model: LanguageModel | undefined; clock: Clock; timeZone: string; window?: MarketingWindow };
 
@@ -81,19 +80,15 @@ export function followUpRoutes(deps: FollowUpRouteDeps) {
         return script;
       },
     }),
-    route({
-      method: 'get',
+    listRoute({
       path: '/api/ai-ops/outreach/follow-ups/pending',
       summary: '现在该回访谁（最紧急在前）',
       tags: ['outreach'],
       permissions: ['outreach:script:generate'],
       query: pendingQuery,
-      responses: { 200: { description: '一页待回访客户（号码打码）', schema: pageSchema(pendingFollowUp) } },
+      page: { description: '一页待回访客户（号码打码）', item: pendingFollowUp },
       errors: [],
-      handler: async (ctx, { query }) => {
-        const { rows, total } = await listPendingFollowUps(ctx.state.em, { ...query, now: deps.clock.now(), timeZone: deps.timeZone, window: deps.window });
-        return pageOf(rows, total, query.page, query.size);
-      },
+      list: (ctx, { query }) => listPendingFollowUps(ctx.state.em, { ...query, now: deps.clock.now(), timeZone: deps.timeZone, window: deps.window }),
     }),
   );
 }

@@ -4,11 +4,11 @@ import { createInvitation, invitationPerformance, inviteAudience, MAX_AUDIENCE_I
 import { INVITATION_RESPONSES, INVITATION_STATUSES } from '../../../domain/outreach/invitation.entity.js';
 import type { Notifier } from '../../../domain/ports/notifier.port.js';
 import { CONTACT_CHANNELS } from '../../../domain/shared/vocabulary.js';
-import { instant, pageOf as pageSchema } from '../../http/response.schemas.js';
-import { pageOf } from '../../http/envelope.js';
+import { instant } from '../../http/response.schemas.js';
 import { pagingQuery } from '../../http/paging.js';
 import { getInvitation, listInvitations } from '../../../domain/outreach/invitation.query.js';
 import { reply, route, routes } from '../../http/route.js';
+import { listRoute } from '../../http/list-route.js';
 import { audienceFilter, toAudience } from '../../../domain/customers/audience.js';
 
 export const createInvitationBody = z.object({ customerId: z.string().trim().min(1).max(64), eventId: z.string().trim().min(1).max(50) });
@@ -124,19 +124,15 @@ export function invitationRoutes(approvals: ApprovalService, notifier: Notifier,
       errors: ['EVENT_NOT_FOUND'],
       handler: (ctx, { query }) => invitationPerformance(ctx.state.em, query.eventId),
     }),
-    route({
-      method: 'get',
+    listRoute({
       path: '/api/ai-ops/outreach/invitations',
       summary: '邀约列表：按状态（failed 即发送失败及原因）、活动、客户、渠道、提交人筛选，分页',
       tags: ['outreach'],
       permissions: ['outreach:history:view', 'outreach:invitation:approve'],
       query: invitationListQuery,
-      responses: { 200: { description: '一页邀约', schema: pageSchema(invitationView) } },
+      page: { description: '一页邀约', item: invitationView },
       errors: [],
-      handler: async (ctx, { query }) => {
-        const { rows, total } = await listInvitations(ctx.state.em, ctx.state.actor!, query);
-        return pageOf(rows, total, query.page, query.size);
-      },
+      list: (ctx, { query }) => listInvitations(ctx.state.em, ctx.state.actor!, query),
     }),
     route({
       method: 'get',

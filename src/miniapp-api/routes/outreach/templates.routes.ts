@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { SMS_CATEGORIES } from '../../../domain/shared/vocabulary.js';
 import { createTemplate, deactivateTemplate, listTemplates, templateByCode, updateTemplate } from '../../../domain/outreach/sms-template.service.js';
-import { pageOf } from '../../http/envelope.js';
-import { instant, pageOf as pageSchema } from '../../http/response.schemas.js';
+import { instant } from '../../http/response.schemas.js';
 import { reply, route, routes } from '../../http/route.js';
+import { listRoute } from '../../http/list-route.js';
 
 const code = z.string().trim().regex(/^[A-Za-z0-9_-]{1,50}$/, '模板编码为 1-50 位字母、数字、下划线或短横线');
 const fields = {
@@ -43,19 +43,15 @@ const write = ['outreach:template:manage'] as const;
 /** SMS templates: /api/ai-ops/outreach/templates[/:code] (read: senders; write: outreach:template:manage). */
 export function templateRoutes() {
   return routes(
-    route({
-      method: 'get',
+    listRoute({
       path: '/api/ai-ops/outreach/templates',
       summary: '短信模板列表',
       tags,
       permissions: read,
       query: templateListQuery,
-      responses: { 200: { description: '一页模板', schema: pageSchema(template) } },
+      page: { description: '一页模板', item: template },
       errors: [],
-      handler: async (ctx, { query }) => {
-        const { rows, total } = await listTemplates(ctx.state.em, { ...query, activeOnly: query.active === 'true' });
-        return pageOf(rows, total, query.page, query.size);
-      },
+      list: (ctx, { query }) => listTemplates(ctx.state.em, { ...query, activeOnly: query.active === 'true' }),
     }),
     route({
       method: 'get',

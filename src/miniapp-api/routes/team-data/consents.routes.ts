@@ -5,9 +5,9 @@ import { CONSENT_ACTIONS, consentOf, exportConsentsCsv, listConsents, recordCons
 import { isoDateTime } from '../../../domain/shared/date-time.schema.js';
 import { dialableNumber } from '../../../domain/shared/phone.schema.js';
 import { CONTACT_CHANNELS } from '../../../domain/shared/vocabulary.js';
-import { pageOf } from '../../http/envelope.js';
-import { instant, pageOf as pageSchema } from '../../http/response.schemas.js';
+import { instant } from '../../http/response.schemas.js';
 import { reply, route, routes } from '../../http/route.js';
+import { listRoute } from '../../http/list-route.js';
 
 const source = z.string().trim().regex(/^[a-z][a-z0-9_]{1,31}$/, '来源为 2-32 位小写字母、数字或下划线，例如 signed_form');
 
@@ -70,19 +70,15 @@ export function consentRoutes() {
       errors: ['CUSTOMER_NOT_FOUND', 'CONSENT_BLACKLISTED_CONFLICT', 'INVALID_PHONE_NUMBER'],
       handler: async (ctx, { body }) => reply(201, await recordConsentDecision(ctx.state.em, ctx.state.actor!, body)),
     }),
-    route({
-      method: 'get',
+    listRoute({
       path: '/api/consents',
       summary: '授权台账（分页，号码打码）',
       tags: ['consents'],
       permissions: ['consent:view'],
       query: listQuery,
-      responses: { 200: { description: '一页台账记录', schema: pageSchema(consentItem) } },
+      page: { description: '一页台账记录', item: consentItem },
       errors: ['INVALID_PHONE_NUMBER'],
-      handler: async (ctx, { query }) => {
-        const { rows, total } = await listConsents(ctx.state.em, ctx.state.actor!, query);
-        return pageOf(rows, total, query.page, query.size);
-      },
+      list: (ctx, { query }) => listConsents(ctx.state.em, ctx.state.actor!, query),
     }),
     route({
       method: 'get',

@@ -3,10 +3,9 @@ import { addContact, listContacts, removeContact, updateContact } from '../../..
 import { mergeCustomers } from '../../../domain/customers/customer-merge.service.js';
 import { listCustomers } from '../../../domain/customers/customer-search.js';
 import { createCustomer, getCustomer, updateCustomer } from '../../../domain/customers/customer.service.js';
-import { pageOf } from '../../http/envelope.js';
 import { pagingQuery } from '../../http/paging.js';
-import { pageOf as pageSchema } from '../../http/response.schemas.js';
 import { reply, route, routes } from '../../http/route.js';
+import { listRoute } from '../../http/list-route.js';
 import {
   contactBody, contactItem, contactParams, contactPatch, createCustomerBody, customerDetail, customerIdParams, customerItem, customerListQuery, mergeBody, mergeResult, updateCustomerBody,
 } from './customer.schemas.js';
@@ -28,19 +27,15 @@ export function customerRoutes() {
       errors: ['CUSTOMER_MOBILE_TAKEN', 'CUSTOMER_ID_TAKEN'],
       handler: async (ctx, { body }) => reply(201, await createCustomer(ctx.state.em, ctx.state.actor!, body)),
     }),
-    route({
-      method: 'get',
+    listRoute({
       path: '/api/customers',
       summary: '客户列表（按姓名、公司、任意格式的电话搜索；按负责人、等级、分层筛选；号码打码）',
       tags,
       permissions: ['customer:view'],
       query: customerListQuery,
-      responses: { 200: { description: '一页客户', schema: pageSchema(customerItem) } },
+      page: { description: '一页客户', item: customerItem },
       errors: [],
-      handler: async (ctx, { query }) => {
-        const { rows, total } = await listCustomers(ctx.state.em, ctx.state.actor!, query);
-        return pageOf(rows, total, query.page, query.size);
-      },
+      list: (ctx, { query }) => listCustomers(ctx.state.em, ctx.state.actor!, query),
     }),
     route({
       method: 'get',
@@ -77,20 +72,16 @@ export function customerRoutes() {
       errors: ['CUSTOMER_NOT_FOUND'],
       handler: (ctx, { params, body }) => mergeCustomers(ctx.state.em, ctx.state.actor!, params.id, body.fromId),
     }),
-    route({
-      method: 'get',
+    listRoute({
       path: '/api/customers/:id/contacts',
       summary: '客户的联系人（主联系人在前，号码打码）',
       tags,
       permissions: ['customer:view'],
       params: customerIdParams,
       query: contactsQuery,
-      responses: { 200: { description: '一页联系人', schema: pageSchema(contactItem) } },
+      page: { description: '一页联系人', item: contactItem },
       errors: ['CUSTOMER_NOT_FOUND'],
-      handler: async (ctx, { params, query }) => {
-        const { rows, total } = await listContacts(ctx.state.em, ctx.state.actor!, params.id, query);
-        return pageOf(rows, total, query.page, query.size);
-      },
+      list: (ctx, { params, query }) => listContacts(ctx.state.em, ctx.state.actor!, params.id, query),
     }),
     route({
       method: 'post',

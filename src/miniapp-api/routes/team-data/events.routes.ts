@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { createEvent, deleteEvent, getEvent, listEvents, updateEvent } from '../../../domain/events/event.service.js';
 import { isoDateTime } from '../../../domain/shared/date-time.schema.js';
-import { pageOf } from '../../http/envelope.js';
 import { pagingQuery } from '../../http/paging.js';
-import { instant, pageOf as pageSchema } from '../../http/response.schemas.js';
+import { instant } from '../../http/response.schemas.js';
 import { reply, route, routes } from '../../http/route.js';
+import { listRoute } from '../../http/list-route.js';
 
 const tags = ['events'];
 const eventId = z.string().trim().regex(/^[A-Za-z0-9_.-]{1,50}$/, '活动编号只能含字母、数字、_ . -，最长 50 位');
@@ -45,19 +45,15 @@ export function eventRoutes() {
       errors: ['EVENT_ID_TAKEN'],
       handler: async (ctx, { body }) => reply(201, await createEvent(ctx.state.em, ctx.state.actor!, body)),
     }),
-    route({
-      method: 'get',
+    listRoute({
       path: '/api/events',
       summary: '活动列表（按时间、名称筛选）',
       tags,
       permissions: ['customer:view'],
       query: listQuery,
-      responses: { 200: { description: '一页活动', schema: pageSchema(eventItem) } },
+      page: { description: '一页活动', item: eventItem },
       errors: [],
-      handler: async (ctx, { query }) => {
-        const { rows, total } = await listEvents(ctx.state.em, ctx.state.actor!, query);
-        return pageOf(rows, total, query.page, query.size);
-      },
+      list: (ctx, { query }) => listEvents(ctx.state.em, ctx.state.actor!, query),
     }),
     route({
       method: 'get',

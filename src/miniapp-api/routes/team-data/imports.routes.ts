@@ -10,11 +10,11 @@ import { importErrors, importErrorsCsv, importStatus, sheetFormatOf } from '../.
 import type { JobQueue } from '../../../domain/ports/job-queue.port.js';
 import { MULTIPART } from '../../../http/route-spec.js';
 import { DomainError } from '../../../domain/shared/domain-error.js';
-import { pageOf } from '../../http/envelope.js';
 import { storeUpload, type StoredUpload } from '../../http/file-upload.js';
 import type { AppState } from '../../http/request-context.js';
-import { idParams, instant, pageOf as pageSchema } from '../../http/response.schemas.js';
+import { idParams, instant } from '../../http/response.schemas.js';
 import { reply, route, routes } from '../../http/route.js';
+import { listRoute } from '../../http/list-route.js';
 import { validationFailed } from '../../http/validate.js';
 
 export const importBody = z.object({
@@ -109,20 +109,16 @@ export function importRoutes(deps: { dataDir: string; maxBytes: number; jobs: Jo
       errors: ['IMPORT_NOT_FOUND'],
       handler: (ctx, { params }) => importStatus(ctx.state.em, ctx.state.actor!, params.id),
     }),
-    route({
-      method: 'get',
+    listRoute({
       path: '/api/imports/:id/errors',
       summary: '被拒绝的行：行号、字段、原值（号码打码）、中文原因（分页）',
       tags: ['imports'],
       permissions: ['import:run'],
       params: idParams,
       query: errorsQuery,
-      responses: { 200: { description: '一页错误行，按行号排列', schema: pageSchema(errorItem) } },
+      page: { description: '一页错误行，按行号排列', item: errorItem },
       errors: ['IMPORT_NOT_FOUND'],
-      handler: async (ctx, { params, query }) => {
-        const { rows, total } = await importErrors(ctx.state.em, ctx.state.actor!, params.id, query);
-        return pageOf(rows, total, query.page, query.size);
-      },
+      list: (ctx, { params, query }) => importErrors(ctx.state.em, ctx.state.actor!, params.id, query),
     }),
     route({
       method: 'get',

@@ -4,10 +4,10 @@ import { createMember, getMember, listMembers, updateMember } from '../../../dom
 import { isoDateTime } from '../../../domain/shared/date-time.schema.js';
 import { dialableNumber } from '../../../domain/shared/phone.schema.js';
 import { CUSTOMER_SEGMENTS } from '../../../domain/shared/vocabulary.js';
-import { pageOf } from '../../http/envelope.js';
 import { pagingQuery } from '../../http/paging.js';
-import { instant, pageOf as pageSchema } from '../../http/response.schemas.js';
+import { instant } from '../../http/response.schemas.js';
 import { reply, route, routes } from '../../http/route.js';
+import { listRoute } from '../../http/list-route.js';
 import { customerIdParams } from './customer.schemas.js';
 
 const tags = ['members'];
@@ -61,19 +61,15 @@ export function memberRoutes() {
       errors: ['MEMBER_ID_TAKEN', 'CUSTOMER_MOBILE_TAKEN'],
       handler: async (ctx, { body }) => reply(201, await createMember(ctx.state.em, ctx.state.actor!, body)),
     }),
-    route({
-      method: 'get',
+    listRoute({
       path: '/api/members',
       summary: '会员列表（号码打码）',
       tags,
       permissions: ['customer:view'],
       query: listQuery,
-      responses: { 200: { description: '一页会员', schema: pageSchema(memberItem) } },
+      page: { description: '一页会员', item: memberItem },
       errors: [],
-      handler: async (ctx, { query }) => {
-        const { rows, total } = await listMembers(ctx.state.em, ctx.state.actor!, query);
-        return pageOf(rows, total, query.page, query.size);
-      },
+      list: (ctx, { query }) => listMembers(ctx.state.em, ctx.state.actor!, query),
     }),
     route({
       method: 'get',
