@@ -9,13 +9,11 @@
  * than the wall clock, the fake callees ring and talk that much shorter, and the CPS limit of 1 originate per
  * second per device becomes `speedup` per real second. Figures in "sim" are in the compressed time (what the
  * production dialler would see); latencies in "real ms" are wall-clock (what the code costs).
- *   npm run bench -- call-tasks [--numbers 10000] [--speedup 100] [--dialect mysql|sqlite]
+ * Both dialects run one after the other in one invocation (SQLite first, then MariaDB), and the figures are
+ * printed side by side with their ratio.
+ *   npm run bench -- call-tasks [--numbers 10000] [--speedup 50] [--dialect both|mysql|sqlite]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { start } from '../src/composition/root.js';
 import { PERMISSIONS } from '../src/domain/auth/permissions.js';
 import { CallTaskPhoneSchema } from '../src/domain/call-tasks/call-task-phone.entity.js';
 import { createCallTask, setCallTaskStatus } from '../src/domain/call-tasks/call-task.service.js';
@@ -23,10 +21,9 @@ import { runCallTask } from '../src/domain/call-tasks/dialler.js';
 import { LineBook } from '../src/domain/call-tasks/line-book.js';
 import { ConsentSchema } from '../src/domain/compliance/consent.entity.js';
 import type { Clock } from '../src/domain/ports/clock.port.js';
-import { createStaff } from '../src/domain/staff/staff.service.js';
-import { GatewayDeviceSchema } from '../src/domain/voice-gateways/gateway-device.entity.js';
-import { createTestDatabase, type Dialect } from '../test/support/database.js';
-import { FakeEventSocket, type FakeOutboundCall, type OriginateOutcome } from '../test/telephony/support/fake-switch.js';
+import type { Dialect } from '../test/support/database.js';
+import type { FakeOutboundCall, OriginateOutcome } from '../test/telephony/support/fake-switch.js';
+import { bootDiallerApp } from '../test/call-tasks/support/dialler-app.js';
 import { recordingQueue } from '../test/call-tasks/support/movable-clock.js';
 
 export const description = 'call-task dialler: 10,000 numbers on 2 devices × 4 lines, in flight per device, CPS, line use, free→originate p50/p99, RSS';
@@ -62,11 +59,30 @@ function compressedClock(startAt: Date, speedup: number): Clock & { toReal(simMs
   };
 }
 
+type Figures = { utilisation: number; p50: number; p99: number; beyondP99: number; originates: number; realMs: number; maxInFlight: number; cpsSent: number; peakRss: number; duplicates: number };
+
 export async function run(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { numbers: { type: 'string', default: '10000' }, speedup: { type: 'string', default: '100' }, dialect: { type: 'string', default: 'mysql' } } });
+  const { values } = parseArgs({ args, options: { numbers: { type: 'string', default: '10000' }, speedup: { type: 'string', default: '50' }, dialect: { type: 'string', default: 'both' } } });
   const total = Number(values.numbers);
   const speedup = Number(values.speedup);
-  const dialect = values.dialect as Dialect;
+  const dialects: Dialect[] = values.dialect === 'both' ? ['sqlite', 'mysql'] : [values.dialect as Dialect];
+  const figures = new Map<Dialect, Figures>();
+  for (const dialect of dialects) figures.set(dialect, await measure(dialect, total, speedup));
+  const a = figures.get('sqlite');
+  const b = figures.get('mysql');
+  if (a && b) {
+    const r = (x: number, y: number) => `${(x / y).toFixed(2)}×`;
+    console.log(
+      [
+        `MariaDB against SQLite in the same run: line utilisation ${(b.utilisation * 100).toFixed(1)} % vs ${(a.utilisation * 100).toFixed(1)} % (${r(b.utilisation, a.utilisation)}),`,
+        `  line freed → originate p99 ${b.p99.toFixed(1)} vs ${a.p99.toFixed(1)} ms (${r(b.p99, a.p99)}), beyond the CPS wait p99 ${b.beyondP99.toFixed(1)} vs ${a.beyondP99.toFixed(1)} ms (${r(b.beyondP99, a.beyondP99)}),`,
+        `  originates per real second ${(b.originates / (b.realMs / 1000)).toFixed(1)} vs ${(a.originates / (a.realMs / 1000)).toFixed(1)}`,
+      ].join('\n'),
+    );
+  }
+}
+
+async function measure(dialect: Dialect, total: number, speedup: number): Promise<Figures> {
   const random = rng(20261130);
   const outcome = (): OriginateOutcome => {
     const r = random();
@@ -77,48 +93,27 @@ export async function run(args: string[]): Promise<void> {
     return { kind: 'invalid' };
   };
 
-  const db = await createTestDatabase(dialect);
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-call-tasks-'));
-  const fs = await new FakeEventSocket().start();
-  fs.gateways.set('bench-a', 'UP');
-  fs.gateways.set('bench-b', 'UP');
   // 08:00 Beijing tomorrow: the day's calling window is open for the whole run.
   const d = new Date();
   const clock = compressedClock(new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1, 0, 0, 0)), speedup);
-  const app = await start(
-    {
-      NODE_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      DATA_DIR: dataDir,
-      DATABASE_URL: db.url,
-      JOBS_ENABLED: 'false',
-      FREESWITCH_ESL_HOST: '127.0.0.1',
-      FREESWITCH_ESL_PORT: String(fs.port),
-      FREESWITCH_ESL_PASSWORD: fs.password,
-      FREESWITCH_SOCKET_PORT: '0',
-      MARKETING_HOURS: '00:00-24:00',
-      CALL_TASK_RING_SECONDS: String(RING_SECONDS),
-    },
-    { clock },
-  );
+  const t = await bootDiallerApp(dialect, { gateways: ['bench-a', 'bench-b'], env: { CALL_TASK_CPS: String(CPS), CALL_TASK_RING_SECONDS: String(RING_SECONDS), LOG_LEVEL: 'silent' }, clock });
+  const { app, sw } = t;
+  const fs = sw.socket;
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   try {
-    await app.telephony!.events.ready();
     const phones = Array.from({ length: total }, (_, i) => `137${String(i).padStart(8, '0')}`);
-    for (const x of phones) fs.outcome(x, outcome());
-    const em = app.orm.em.fork();
-    const devices = ['bench-a', 'bench-b'].map((name) => em.create(GatewayDeviceSchema, { name, host: '10.0.0.9', sipProfile: 'external', lineCount: LINES, status: 'online' }));
-    await em.flush();
+    // Every attempt's callee behaves anew (seeded: every run sees the same callees).
+    sw.script = () => outcome();
+    for (const x of phones) sw.first(x);
+    const devices = [await t.device('bench-a', LINES), await t.device('bench-b', LINES)];
     for (let i = 0; i < phones.length; i += 2000) {
       await app.orm.em.fork().insertMany(
         ConsentSchema,
         phones.slice(i, i + 2000).map((p) => ({ phone: `+86${p}`, phoneLast8: p.slice(-8), channel: 'call' as const, state: 'granted' as const, source: 'bench', recordedAt: new Date(0) })),
       );
     }
-    const staff = await createStaff(app.orm.em.fork(), { name: '经理', role: 'manager' }, { actorStaffId: null, channel: 'system' });
+    const staff = await t.staffWithToken('manager', { name: '经理' });
     const actor = { staffId: staff.id, name: '经理', role: 'manager', permissions: new Set<string>(PERMISSIONS), channel: 'api' as const };
     const svc = { ...app.callTasks.deps, jobs: recordingQueue() };
     const { taskId } = await createCallTask(app.orm.em.fork(), svc, actor, { name: '基准', phoneNumbers: phones, callScript: '您好', mode: 'robot', deviceIds: devices.map((x) => x.id) });
@@ -127,7 +122,7 @@ export async function run(args: string[]): Promise<void> {
     // The switch's view: every originate (real ms), the gateway's calls alive, every line freed.
     type Seen = { at: number; gateway: string; call: FakeOutboundCall; attempt: string; first: boolean };
     const originates: Seen[] = [];
-    const frees: Array<{ at: number; gateway: string }> = [];
+    const frees: Array<{ at: number; gateway: string; callId: string }> = [];
     const alive = new Map<string, number>();
     const maxAlive = new Map<string, number>();
     const dialled = new Set<string>();
@@ -143,18 +138,23 @@ export async function run(args: string[]): Promise<void> {
         maxAlive.set(gateway, Math.max(maxAlive.get(gateway) ?? 0, alive.get(gateway)!));
         originates.push({ at, gateway, call, attempt: `${call.destination}#${call.vars['salesops_attempt']}`, first: !dialled.has(call.destination) });
         dialled.add(call.destination);
-        fs.outcome(call.destination, outcome()); // the next attempt's callee behaves anew
         void call.ended.then(() => {
           endOf.set(call, performance.now());
           alive.set(gateway, alive.get(gateway)! - 1);
-          frees.push({ at: performance.now(), gateway });
+          frees.push({ at: performance.now(), gateway, callId: call.uuid });
         });
       }
     })();
 
     // The process's line book at the compressed pace (1 originate per simulated second per device).
     const lines = new LineBook(CPS * speedup);
-    app.telephony!.switch.onCallEnded((ended) => lines.release(ended.callId));
+    // Where a freed line's time goes: the hangup reaching the dialler (by call id), then the dialler's own part.
+    const heardAt = new Map<string, number>();
+    app.telephony!.switch.onCallEnded((ended) => {
+      heardAt.set(ended.callId, performance.now());
+      lines.release(ended.callId);
+    });
+    const sentById = new Map<string, number>();
     const jobs = recordingQueue();
     // As sent: the instant each originate leaves the dialler (the switch's arrival adds event-loop jitter).
     const sent = new Map<string, number[]>();
@@ -165,6 +165,7 @@ export async function run(args: string[]): Promise<void> {
         const list = sent.get(req.gateway) ?? [];
         sent.set(req.gateway, list);
         list.push(performance.now());
+        sentById.set(req.callId, performance.now());
         return port.originate(req);
       },
     };
@@ -196,6 +197,9 @@ export async function run(args: string[]): Promise<void> {
     // Free → next originate on the same gateway, during the first pass (a number was always due).
     const gaps: number[] = [];
     const gapsBeyondCps: number[] = [];
+    const hearing: number[] = [];
+    const dialling: number[] = [];
+    const wire: number[] = [];
     for (const g of ['bench-a', 'bench-b']) {
       const mine = originates.filter((o) => o.gateway === g && o.at <= t1);
       const freed = frees.filter((f) => f.gateway === g && f.at < t1).sort((a, b) => a.at - b.at);
@@ -209,6 +213,13 @@ export async function run(args: string[]): Promise<void> {
         // Less the wait the CPS limit imposes (the previous originate's slot), what the code itself took.
         const slot = prev ? prev.at + 1000 / (CPS * speedup) : f.at;
         gapsBeyondCps.push(next.at - Math.max(f.at, slot));
+        const heard = heardAt.get(f.callId);
+        const left = sentById.get(next.call.uuid);
+        if (heard !== undefined && left !== undefined && left >= heard) {
+          hearing.push(heard - f.at);
+          dialling.push(left - heard);
+          wire.push(next.at - left);
+        }
         k++;
       }
     }
@@ -237,14 +248,24 @@ export async function run(args: string[]): Promise<void> {
         `  originates per simulated second per device, as sent: max ${perSecond('bench-a', true)} / ${perSecond('bench-b', true)} (limit ${CPS}); as they reached the switch: max ${perSecond('bench-a')} / ${perSecond('bench-b')} (event-loop jitter at ×${speedup}); average ${simRate.toFixed(2)}/s for both`,
         `  line utilisation while undialled numbers remain: ${(utilisation * 100).toFixed(1)} % (aim ≥ 90 %)`,
         `  line freed → next originate on it: p50 ${pct(gaps, 50).toFixed(1)} ms, p99 ${pct(gaps, 99).toFixed(1)} ms real (n=${gaps.length}); beyond the CPS wait: p50 ${pct(gapsBeyondCps, 50).toFixed(1)} ms, p99 ${pct(gapsBeyondCps, 99).toFixed(1)} ms (aim p99 ≤ 20 ms)`,
+        `    of which (hang-ups the dialler heard, n=${hearing.length}) the hang-up reaching the dialler p50 ${pct(hearing, 50).toFixed(1)} / p99 ${pct(hearing, 99).toFixed(1)} ms, the dialler (CPS wait, claim, originate) p50 ${pct(dialling, 50).toFixed(1)} / p99 ${pct(dialling, 99).toFixed(1)} ms, the originate reaching the switch p50 ${pct(wire, 50).toFixed(1)} / p99 ${pct(wire, 99).toFixed(1)} ms`,
         `  peak RSS ${mb(peakRss)}; duplicates (an attempt or call id originated twice): ${duplicates}`,
       ].join('\n'),
     );
+    return {
+      utilisation,
+      p50: pct(gaps, 50),
+      p99: pct(gaps, 99),
+      beyondP99: pct(gapsBeyondCps, 99),
+      originates: originates.length,
+      realMs,
+      maxInFlight: Math.max(...maxAlive.values()),
+      cpsSent: Math.max(perSecond('bench-a', true), perSecond('bench-b', true)),
+      peakRss,
+      duplicates,
+    };
   } finally {
     clearInterval(sampler);
-    await app.stop();
-    await fs.stop();
-    await db.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await t.close();
   }
 }

@@ -24,8 +24,11 @@ export function isPermanent(error: unknown): boolean {
   return error instanceof Error && error.name === 'ZodError';
 }
 
+/** Retries after the first failure under DEFAULT_BACKOFF: a run whose job has failed this often is the last try. */
+export const DEFAULT_RETRIES = 5;
+
 /** Default retry: 5 tries after the first failure, 10 s doubling to at most 10 min, ±20 % jitter. */
-export const DEFAULT_BACKOFF = exponential({ delay: 10_000, factor: 2, maxDelay: 600_000, maxRetries: 5, jitter: 0.2 });
+export const DEFAULT_BACKOFF = exponential({ delay: 10_000, factor: 2, maxDelay: 600_000, maxRetries: DEFAULT_RETRIES, jitter: 0.2 });
 
 /** Wraps a backoff so permanent errors stop retrying (Agenda reads null as "give up"). */
 export function retryUnlessPermanent(backoff: BackoffStrategy): BackoffStrategy {

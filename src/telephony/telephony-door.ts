@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from '../logging/logger.js';
 import type { TelephonyConfig } from '../config/telephony.config.js';
 import { markCallAnswered, queueAfterHangup, recordHangup } from '../domain/calls/call-lifecycle.service.js';
-import { handleInboundCall } from '../domain/calls/inbound-call.service.js';
+import { handleInboundCall, type InboundCallResult } from '../domain/calls/inbound-call.service.js';
 import { settleOutreachCall } from '../domain/outreach/outreach-call-outcome.service.js';
 import type { LiveCalls } from '../domain/calls/live-calls.js';
 import { CallSchema } from '../domain/calls/call.entity.js';
@@ -68,7 +68,7 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
   const log = deps.logger.child({ component: 'telephony' });
   const { config } = deps;
   const live = new Map<string, string>();
-  // Inbound calls whose record is still being written: a hangup (or bridge) right after the ring waits for it.
+  // Inbound calls being looked up or stored (from the first moment on the socket): their hangup and bridge here wait for the record.
   const storing = new Map<string, Promise<void>>();
   const recordWritten = (uuid: string) => storing.get(uuid) ?? Promise.resolve();
   let ttsChecked = false;
@@ -108,19 +108,28 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
     timeZone: deps.timeZone,
     logger: deps.logger,
     onCall: async (call) => {
-      const result = await handleInboundCall(
-        {
-          em: deps.fork(),
-          notifier: deps.notifier,
-          timeZone: deps.timeZone,
-          serviceNumber: config.serviceNumber,
-          voicemailMaxSeconds: config.voicemail.maxSeconds,
-          onError: (err, stage) => log.error({ err, uuid: call.uuid, stage }, 'inbound call follow-up failed'),
-        },
-        call,
-      );
-      storing.set(call.uuid, result.stored);
-      void result.stored.finally(() => storing.delete(call.uuid));
+      // In `storing` from the first moment: a hangup while the caller is still being looked up waits for the record too.
+      let written!: () => void;
+      storing.set(call.uuid, new Promise<void>((resolve) => (written = resolve)).finally(() => storing.delete(call.uuid)));
+      let result: InboundCallResult;
+      try {
+        result = await handleInboundCall(
+          {
+            em: deps.fork(),
+            notifier: deps.notifier,
+            timeZone: deps.timeZone,
+            serviceNumber: config.serviceNumber,
+            voicemailMaxSeconds: config.voicemail.maxSeconds,
+            onError: (err, stage) => log.error({ err, uuid: call.uuid, stage }, 'inbound call follow-up failed'),
+          },
+          call,
+        );
+      } catch (err) {
+        // Nothing will be stored: the call's events stop waiting (and find no record).
+        written();
+        throw err;
+      }
+      void result.stored.finally(written);
       deps.liveCalls?.ringing({
         uuid: call.uuid,
         source: 'inbound',
@@ -178,10 +187,16 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
   switch (event.name) {
     case 'CHANNEL_BRIDGE':
       if (tag !== 'inbound') return;
-      return recordWritten(uuid).then(() => once((em) => markCallAnswered(em, { uuid, destination: text(b['Other-Leg-Destination-Number']) ?? text(b['Other-Leg-Channel-Name']) ?? '', at }))).then(async (handled) => {
-        if (!handled.ran || !deps.liveCalls) return handled;
-        const record = await deps.fork().findOne(CallSchema, { uuid }, { fields: ['answeredBy'] });
-        deps.liveCalls.talking(uuid, record?.answeredBy ?? null, at);
+      // A bridge before the record exists leaves no receipt (as a hangup does): the process storing the call handles it once it is.
+      return recordWritten(uuid).then(() => once(async (em) => {
+        const outcome = await markCallAnswered(em, { uuid, destination: text(b['Other-Leg-Destination-Number']) ?? text(b['Other-Leg-Channel-Name']) ?? '', at });
+        if (outcome === 'unknown_call') throw new NothingToHandle(uuid);
+        return outcome;
+      })).then(async (handled) => {
+        if (!deps.liveCalls) return handled;
+        // The board's "talking" in every process that finds the record (after the claim's commit, so with who answered).
+        const record = await deps.fork().findOne(CallSchema, { uuid }, { fields: ['answeredAt', 'answeredBy'] });
+        if (record?.answeredAt) deps.liveCalls.talking(uuid, record.answeredBy ?? null, at);
         return handled;
       });
     case 'CHANNEL_HANGUP_COMPLETE': {
@@ -206,10 +221,12 @@ function onSwitchEvent(deps: TelephonyDeps, log: Logger, event: SwitchEvent, sw:
         if (recorded.outcome === 'unknown_call') throw new NothingToHandle(uuid);
         return recorded;
       })).then(async (handled) => {
+        // A hangup during the caller lookup: the call was put on the board after the first `ended` above.
+        deps.liveCalls?.ended(uuid);
         if (!handled.ran) return;
         log.info({ uuid, outcome: handled.value.outcome }, 'call completed');
-        // After the commit: a missed call's notice (in the outbox with the call), the recording's or voicemail's job.
-        deps.notifier.deliverSoon?.();
+        // After the commit: a missed call's notice (in the outbox with the call, or sent now), the recording's or voicemail's job.
+        await handled.value.notices.afterCommit();
         deps.onCallRecorded?.();
         await queueAfterHangup(deps.jobs, handled.value);
       });
@@ -245,7 +262,7 @@ async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwi
   const settled = handled.value;
   const em = deps.fork();
   if (settled?.taskId) deps.onTaskProgress?.(settled.taskId);
-  if (settled?.completed && settled.taskId) await notifyTaskFinished(em, deps.notifier, settled.taskId);
+  if (settled?.completed && settled.taskId) await notifyTaskFinished(em, deps.notifier, settled.taskId, deps.clock?.now());
   // An answered task call: its lead (key 1) and analysis follow at once, not in a nightly batch.
   if (settled && settled.call.source === 'task' && settled.call.answeredAt) {
     await deps.jobs.enqueue(CALL_TASK_AFTER_CALL_JOB, { callRecordId: settled.call.id }, { uniqueKey: `call-task-after-call:${settled.call.id}` });

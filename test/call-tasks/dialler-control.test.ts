@@ -5,11 +5,10 @@ import { CallTaskSchema } from '../../src/domain/call-tasks/call-task.entity.js'
 import { NO_LINE_FAIL_MS, runCallTask, type DiallerDeps } from '../../src/domain/call-tasks/dialler.js';
 import { LineBook } from '../../src/domain/call-tasks/line-book.js';
 import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
-import { GatewayDeviceSchema } from '../../src/domain/voice-gateways/gateway-device.entity.js';
-import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { waitFor } from '../support/wait-for.js';
-import { DiallingSwitch } from './support/dialling-switch.js';
+import { bootDiallerApp, type DiallerApp } from './support/dialler-app.js';
+import type { DiallingSwitch } from './support/dialling-switch.js';
 import { beijingTomorrow, MovableClock, recordingQueue } from './support/movable-clock.js';
 
 const BASE = '/api/v1/lead-generation';
@@ -21,45 +20,23 @@ const MIN = 60_000;
  * retryAfterMinutes, compliance on every dial, lines and CPS per device.
  */
 describe.each(DIALECTS)('call-task dialler: control, limits and compliance (%s)', (dialect) => {
-  let t: TestApp;
+  let t: DiallerApp;
   let sw: DiallingSwitch;
   let token: string;
   const clock = new MovableClock(beijingTomorrow('10:00'));
   let serial = 0;
 
   beforeAll(async () => {
-    sw = await new DiallingSwitch().start([]);
-    t = await bootApp(
-      dialect,
-      {
-        FREESWITCH_ESL_HOST: '127.0.0.1',
-        FREESWITCH_ESL_PORT: String(sw.socket.port),
-        FREESWITCH_ESL_PASSWORD: sw.socket.password,
-        FREESWITCH_SOCKET_PORT: '0',
-        MARKETING_HOURS: '09:00-20:00',
-        CALL_TASK_CPS: '50',
-        CALL_TASK_RING_SECONDS: '10',
-        JOBS_ENABLED: 'false',
-      },
-      { clock },
-    );
-    await t.app.telephony!.events.ready();
+    t = await bootDiallerApp(dialect, { env: { MARKETING_HOURS: '09:00-20:00' }, clock });
+    sw = t.sw;
     token = (await t.staffWithToken('manager')).token;
   }, 180_000);
   afterAll(async () => {
     await t?.close();
-    await sw?.stop();
   });
 
   /** A gateway device of `lines` lines, up on the switch. */
-  async function device(lines: number): Promise<{ id: number; name: string }> {
-    const name = `gw-${dialect}-${++serial}`;
-    sw.socket.gateways.set(name, 'UP');
-    const em = t.app.orm.em.fork();
-    const d = em.create(GatewayDeviceSchema, { name, host: '10.0.0.9', sipProfile: 'external', lineCount: lines, status: 'online' });
-    await em.flush();
-    return { id: d.id, name };
-  }
+  const device = (lines: number) => t.device(`gw-${dialect}-${++serial}`, lines);
   /** `count` fresh numbers (never used by another test of this file), with a recorded call consent. */
   async function numbers(count: number, consent = true): Promise<string[]> {
     const base = ++serial * 100;

@@ -15,6 +15,7 @@ import type { Orm } from '../../src/db/orm.js';
 import { createMigratedOrm, DIALECTS } from '../support/database.js';
 import { waitFor } from '../support/wait-for.js';
 import type { FakeOutboundCall } from '../telephony/support/fake-switch.js';
+import { switchSettings } from './support/dialler-app.js';
 import { DiallingSwitch } from './support/dialling-switch.js';
 import { beijingTomorrow, recordingQueue } from './support/movable-clock.js';
 
@@ -59,13 +60,7 @@ describe.each(DIALECTS)('a call task survives kill -9 of its dialler (%s)', (dia
       LOG_LEVEL: 'info',
       DATA_DIR: dataDir,
       DATABASE_URL: db.db.url,
-      JOBS_ENABLED: 'false',
-      FREESWITCH_ESL_HOST: '127.0.0.1',
-      FREESWITCH_ESL_PORT: String(sw.socket.port),
-      FREESWITCH_ESL_PASSWORD: sw.socket.password,
-      FREESWITCH_SOCKET_PORT: '0',
-      MARKETING_HOURS: '00:00-24:00',
-      CALL_TASK_CPS: '50',
+      ...switchSettings(sw),
       // The held calls must outlive a process start on a loaded machine.
       CALL_TASK_RING_SECONDS: '120',
       CLOCK_START_MS: String(beijingTomorrow('10:00').getTime()),

@@ -7,11 +7,10 @@ import { createCallTask, setCallTaskStatus } from '../../src/domain/call-tasks/c
 import { runCallTask } from '../../src/domain/call-tasks/dialler.js';
 import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
 import { PERMISSIONS } from '../../src/domain/auth/permissions.js';
-import { GatewayDeviceSchema } from '../../src/domain/voice-gateways/gateway-device.entity.js';
-import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import type { OriginateOutcome } from '../telephony/support/fake-switch.js';
-import { DiallingSwitch } from './support/dialling-switch.js';
+import { bootDiallerApp, type DiallerApp } from './support/dialler-app.js';
+import type { DiallingSwitch } from './support/dialling-switch.js';
 
 /**
  * Inside the carrier's 08:00–21:00 Beijing whatever hour the test runs at: the real time when it is inside,
@@ -29,31 +28,18 @@ function beijingMorningClock() {
 const n = (i: number) => `1380000${String(i).padStart(4, '0')}`;
 
 describe.each(DIALECTS)('call-task dialler through the switch (%s)', (dialect) => {
-  let t: TestApp;
+  let t: DiallerApp;
   let sw: DiallingSwitch;
   let staffId: number;
 
   beforeAll(async () => {
-    sw = await new DiallingSwitch().start([`gw-a-${dialect}`, `gw-b-${dialect}`]);
-    t = await bootApp(dialect, {
-      FREESWITCH_ESL_HOST: '127.0.0.1',
-      FREESWITCH_ESL_PORT: String(sw.socket.port),
-      FREESWITCH_ESL_PASSWORD: sw.socket.password,
-      FREESWITCH_SOCKET_PORT: '0',
-      MARKETING_HOURS: '00:00-24:00',
-      CALL_TASK_CPS: '50',
-      CALL_TASK_RING_SECONDS: '10',
-      JOBS_ENABLED: 'false',
-    });
-    await t.app.telephony!.events.ready();
+    t = await bootDiallerApp(dialect);
+    sw = t.sw;
     staffId = (await t.staffWithToken('manager')).id;
-    const em = t.app.orm.em.fork();
-    for (const name of ['gw-a', 'gw-b']) em.create(GatewayDeviceSchema, { name: `${name}-${dialect}`, host: '10.0.0.9', sipProfile: 'external', lineCount: 2, status: 'online' });
-    await em.flush();
+    for (const name of ['gw-a', 'gw-b']) await t.device(`${name}-${dialect}`, 2);
   }, 180_000);
   afterAll(async () => {
     await t?.close();
-    await sw?.stop();
   });
 
   it('dials at the line limit, retries busy and line failures, never retries invalid numbers, settles a lost result without redialling, skips by compliance and completes', async () => {

@@ -20,15 +20,14 @@ import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
 import { StaffStatusSchema } from '../../src/domain/sales-status/staff-status.entity.js';
 import { StaffSchema } from '../../src/domain/staff/staff.entity.js';
 import { FollowUpTaskSchema } from '../../src/domain/todos/follow-up-task.entity.js';
-import { GatewayDeviceSchema } from '../../src/domain/voice-gateways/gateway-device.entity.js';
-import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { FakeOpenAi } from '../support/fake-openai.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
 import { waitFor } from '../support/wait-for.js';
 import { SAMPLE } from '../bot/wecom-samples.js';
 import { wecomSettings } from '../support/full-app.js';
-import { FakeEventSocket, type FakeOutboundCall } from '../telephony/support/fake-switch.js';
+import type { FakeEventSocket, FakeOutboundCall } from '../telephony/support/fake-switch.js';
+import { bootDiallerApp, type DiallerApp } from './support/dialler-app.js';
 
 /** Inside the carrier's 08:00–21:00 Beijing whatever hour the test runs at (see dialler.test.ts). */
 function beijingMorningClock() {
@@ -44,7 +43,7 @@ const TONE = '%(1000,4000,450)';
 const analysis = (intention: string, score: number) => JSON.stringify({ sentiment: 'POSITIVE', intention, intentionScore: score, keywords: ['价格', '合作'], summary: `客户${intention}，询问了价格` });
 
 describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis and leads (%s)', (dialect) => {
-  let t: TestApp;
+  let t: DiallerApp;
   let sw: FakeEventSocket;
   let ai: FakeOpenAi;
   let wecom: FakeWecom;
@@ -57,10 +56,10 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
   const transcripts = new Map<string, string>();
 
   beforeAll(async () => {
-    sw = await new FakeEventSocket().start();
-    sw.gateways.set(`gw-${dialect}`, 'UP');
     ai = await new FakeOpenAi().start();
     ai.onTranscribe = (req) => transcripts.get(basename(req.fileName, '.wav')) ?? '客户：嗯，知道了。';
+    // The speech service fails for scripts that say so: the switch's own TTS must speak them.
+    ai.onSpeech = (req) => (req.input.includes('语音服务故障') ? { status: 500, body: { error: { message: 'The server had an error', type: 'server_error', code: null } } } : undefined);
     ai.onChat = (req) => {
       const text = req.messages.map((m) => m.content).join('\n');
       if (text.includes('BROKEN')) return '这不是 JSON';
@@ -69,30 +68,20 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
     };
     wecom = await startFakeWecom({ corpId: SAMPLE.corpId });
     dir = mkdtempSync(join(tmpdir(), 'task-recordings-'));
-    t = await bootApp(dialect, {
-      FREESWITCH_ESL_HOST: '127.0.0.1',
-      FREESWITCH_ESL_PORT: String(sw.port),
-      FREESWITCH_ESL_PASSWORD: sw.password,
-      FREESWITCH_SOCKET_PORT: '0',
-      RECORDINGS_DIR: dir,
-      MARKETING_HOURS: '00:00-24:00',
-      CALL_TASK_CPS: '50',
-      CALL_TASK_RING_SECONDS: '10',
-      OPENAI_BASE_URL: ai.baseUrl,
-      OPENAI_API_KEY: 'test',
-      TTS_BASE_URL: ai.baseUrl,
-      TTS_MODEL: 'tts-1',
-      TTS_VOICE: 'nova',
-      ...wecomSettings(wecom),
+    // The prompts and after-call jobs run in this suite (JOBS_ENABLED); the test runs the dialler itself.
+    t = await bootDiallerApp(dialect, {
+      env: { JOBS_ENABLED: 'true', RECORDINGS_DIR: dir, OPENAI_BASE_URL: ai.baseUrl, OPENAI_API_KEY: 'test', TTS_BASE_URL: ai.baseUrl, TTS_MODEL: 'tts-1', TTS_VOICE: 'nova', ...wecomSettings(wecom) },
     });
-    await t.app.telephony!.events.ready();
+    sw = t.sw.socket;
+    // The default FREESWITCH_TTS engine (the fallback when a prompt has no WAV): the switch has its module.
+    sw.modules.add('mod_tts_commandline');
+    await t.device(`gw-${dialect}`, 4);
     const mgr = await t.staffWithToken('manager', { wecomUserId: `mgr-${dialect}`, name: '经理' });
     manager = { staffId: mgr.id, name: '经理', role: 'manager', permissions: new Set<string>(PERMISSIONS), channel: 'api' };
     agentA = (await t.staffWithToken('sales', { wecomUserId: `agent-a-${dialect}`, name: '销售A' })).id;
     agentC = (await t.staffWithToken('sales', { wecomUserId: `agent-c-${dialect}`, name: '销售C' })).id;
     const offDuty = (await t.staffWithToken('sales', { wecomUserId: `agent-b-${dialect}`, name: '销售B' })).id;
     const em = t.app.orm.em.fork();
-    em.create(GatewayDeviceSchema, { name: `gw-${dialect}`, host: '10.0.0.9', sipProfile: 'external', lineCount: 4, status: 'online' });
     const later = new Date(Date.now() + 6 * 3_600_000);
     for (const [id, ext, status] of [[agentA, '8101', 'in_office'], [agentC, '8102', 'in_office'], [offDuty, '8103', 'off_duty']] as const) {
       await em.nativeUpdate(StaffSchema, { id }, { officeExt: ext });
@@ -104,7 +93,6 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
   }, 180_000);
   afterAll(async () => {
     await t?.close();
-    await sw?.stop();
     await ai?.stop();
     await wecom?.close();
     rmSync(dir, { recursive: true, force: true });
@@ -114,8 +102,8 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
   const clock = beijingMorningClock();
 
   /** Creates a task for tomorrow (so no scheduled run races the test's own) and runs its dialler now. */
-  async function runTask(input: Omit<CreateCallTaskInput, 'name' | 'callScript'> & { callScript?: string; grant?: string[] }, during?: (call: FakeOutboundCall) => Promise<void>) {
-    const { grant, ...task } = input;
+  async function runTask(input: Omit<CreateCallTaskInput, 'name' | 'callScript'> & { callScript?: string; grant?: string[]; promptsFail?: boolean }, during?: (call: FakeOutboundCall) => Promise<void>) {
+    const { grant, promptsFail, ...task } = input;
     const em = t.app.orm.em.fork();
     for (const phone of grant ?? input.phoneNumbers) recordConsent(em, { phone, channel: 'call', state: 'granted', source: 'import' });
     await em.flush();
@@ -123,7 +111,9 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
     const created = await createCallTask(em, deps, manager, { name: `任务${seq}`, callScript: '您好，这里是奥克斯空调，我们新推出了节能机型。', scheduledTime: new Date(Date.now() + 86_400_000), ...task });
     // The task's prompts are prepared once by their job (TTS into RECORDINGS_DIR/prompts/) before calls are answered.
     const texts = input.mode === 'robot' ? [robotPromptText({ callScript: input.callScript ?? '您好，这里是奥克斯空调，我们新推出了节能机型。' }), ...Object.values(TASK_CALL_PROMPTS)] : [TASK_CALL_PROMPTS.apology];
-    await waitFor(() => texts.every((text) => existsSync(promptPath(dir, 'tts-1|nova', text))), 'the prompt audio');
+    // (promptsFail: the speech service refused the script: the test waits for that refusal instead.)
+    if (promptsFail) await waitFor(() => ai.speeches.some((s) => s.input === texts[0]), 'the speech service asked for the script');
+    else await waitFor(() => texts.every((text) => existsSync(promptPath(dir, 'tts-1|nova', text))), 'the prompt audio');
     const before = sw.calls.length;
     const watching = during ? sw.waitForOriginate(before + 1).then(during) : Promise.resolve();
     const result = await runCallTask({ ...t.app.callTasks.dialler(), clock }, created.taskId, { budgetMs: 120_000 });
@@ -318,5 +308,46 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
     expect(ai.chats.filter((c) => c.messages.some((m) => m.content.includes('BROKEN')))).toHaveLength(2);
     expect((await t.app.orm.em.fork().findOneOrFail(CallAnalysisSchema, { call: call.id })).failureReason).toMatch(/invalid model JSON/);
     expect((await t.app.orm.em.fork().findOneOrFail(CallTaskPhoneSchema, { task: taskId })).intended).toBe(false);
+  }, 180_000);
+  it('robot mode, the speech service fails for the script: the switch\'s own TTS speaks it, then the menu runs as usual', async () => {
+    const phone = number();
+    sw.outcome(phone, { kind: 'answer', afterMs: 10, talkMs: 60_000 });
+    const script = '您好，语音服务故障时由交换机朗读这段话。';
+    const { taskId, result, calls } = await runTask({ phoneNumbers: [phone], mode: 'robot', salesStaffIds: [agentA], callScript: script, promptsFail: true }, pressAtMenu(null));
+    expect(result).toBe('completed');
+    expect(existsSync(promptPath(dir, 'tts-1|nova', robotPromptText({ callScript: script })))).toBe(false);
+    const channel = calls[0]!.channel!;
+    const apps = channel.executed.map((e) => e.app);
+    expect(apps.slice(apps.indexOf('record_session'))).toEqual(['record_session', 'speak', 'play_and_get_digits', 'playback', 'hangup']);
+    // FREESWITCH_TTS (default tts_commandline|default) reads the script and the menu; the menu waits on silence.
+    expect(channel.executed.find((e) => e.app === 'speak')!.arg).toBe(`tts_commandline|default|${robotPromptText({ callScript: script }).replace(/\s+/g, ' ')}`);
+    expect(channel.executed.find((e) => e.app === 'play_and_get_digits')!.arg).toContain(' # silence_stream://250 silence_stream://250 salesops_digit ');
+    expect(channel.errors).toEqual([]);
+    expect((await callOf(taskId)).ivrChoice).toBe('none');
+  }, 180_000);
+
+  it('leads of a task naming its sales go round them: the first high-intention call to the lowest id, the next to the other', async () => {
+    const wecomBefore = wecom.sent.length;
+    const phones = [number(), number()];
+    for (const p of phones) sw.outcome(p, { kind: 'answer', afterMs: 10, talkMs: 60_000 });
+    // Both callees say something hot (their transcripts are set by call id as the two originates arrive);
+    // the two after-call jobs then make the two leads at about the same moment.
+    const { taskId } = await runTask({ phoneNumbers: phones, mode: 'robot', salesStaffIds: [agentC, agentA] }, async (c) => {
+      const second = await sw.waitForOriginate(sw.calls.indexOf(c) + 2);
+      for (const x of [c, second]) transcripts.set(x.uuid, '客户：HOT 价格合适，我们想合作。');
+    });
+    const calls = await waitFor(async () => {
+      const rows = await t.app.orm.em.fork().find(CallSchema, { task: taskId }, { orderBy: { id: 'asc' } });
+      return rows.length === 2 && rows.every((r) => r.endedAt) ? rows : null;
+    }, 'both calls ended');
+    const owners = await waitFor(async () => {
+      const todos = await t.app.orm.em.fork().find(FollowUpTaskSchema, { relatedRecordId: { $in: calls.map((c) => c.uuid) } });
+      return todos.length === 2 ? todos.map((x) => x.assignedTo).sort((a, b) => Number(a) - Number(b)) : null;
+    }, 'both leads');
+    expect(owners).toEqual([agentA, agentC].sort((a, b) => a - b));
+    expect((await callTaskDetail(t.app.orm.em.fork(), manager, taskId)).intendedCustomers).toBe(2);
+    for (const user of [`agent-a-${dialect}`, `agent-c-${dialect}`]) {
+      await waitFor(() => sentTo(user, wecomBefore).find((m) => cardText(m).includes('外呼意向客户')), `the lead card to ${user}`);
+    }
   }, 180_000);
 });

@@ -10,15 +10,12 @@ import { InvitationSchema } from '../../src/domain/outreach/invitation.entity.js
 import { SmsBatchSchema } from '../../src/domain/outreach/sms-batch.entity.js';
 import { maskPhone } from '../../src/domain/shared/phone.js';
 import { CAMPAIGN_TRACK_JOB } from '../../src/jobs/campaigns/campaign.jobs.js';
-import { SAMPLE } from '../bot/wecom-samples.js';
-import { bootApp, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
+import type { FakeWecom } from '../support/fake-wecom.js';
 import { FakeTencentCloud } from '../support/fake-tencent-cloud.js';
-import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
-import { wecomSettings } from '../support/full-app.js';
 import { waitFor } from '../support/wait-for.js';
-import { smsSettings } from '../outreach/outreach-fixtures.js';
-import { CAMPAIGN_TEMPLATE } from './campaign-fixtures.js';
+import { addOutsider, bootCampaignApp, CAMPAIGN_TEMPLATE, stopCampaignApp } from './campaign-fixtures.js';
 
 /** What each member's number has in the consent ledger (SMS and WeChat alike). */
 type Standing = 'consent' | 'none' | 'blacklisted' | 'opted_out';
@@ -42,13 +39,7 @@ describe.each(DIALECTS)('campaign channel mix with compliance (%s)', (dialect) =
   const standing = (i: number): Standing => (i < 11 ? 'consent' : i < 14 ? 'none' : i < 17 ? 'blacklisted' : 'opted_out');
 
   beforeAll(async () => {
-    await fake.start();
-    wecom = await startFakeWecom({ corpId: SAMPLE.corpId });
-    t = await bootApp(dialect, {
-      ...smsSettings(fake, 'cb-token-campaign-channels-01234'),
-      ...wecomSettings(wecom),
-      CAMPAIGN_LINK_BASE: 'https://s.example.cn/o/',
-    });
+    ({ t, wecom } = await bootCampaignApp(dialect, fake, 'cb-token-campaign-channels-01234'));
     creator = await t.staffWithToken('manager', { name: '创建经理', wecomUserId: 'mgrC' });
     approver = await t.staffWithToken('manager', { name: '审批经理', wecomUserId: 'mgrD' });
     owner = await t.staffWithToken('sales', { name: '客户经理', wecomUserId: 'ownerS' });
@@ -69,14 +60,10 @@ describe.each(DIALECTS)('campaign channel mix with compliance (%s)', (dialect) =
       if (s !== 'none') for (const channel of ['sms', 'wechat'] as const) recordConsent(em, { phone, channel, state: s === 'consent' ? 'granted' : s, source: 'test' });
     }
     // Another segment's member: never in this audience.
-    em.create(MemberSchema, { id: 'MEM_VIP', name: '贵宾', phone: '+8613900009999', phoneLast8: '00009999', tier: 'gold', segment: 'VIP', joinedAt: new Date('2025-01-01T00:00:00Z') });
+    addOutsider(em);
     await em.flush();
   });
-  afterAll(async () => {
-    await t?.close();
-    await wecom?.close();
-    await fake.stop();
-  });
+  afterAll(() => stopCampaignApp(t, wecom, fake));
 
   it('refuses unknown segments, tags and channels, and a channel mix that does not fit, naming every problem', async () => {
     const bad = await t.call('POST', '/api/ai-ops/customer/campaign', { token: creator.token, json: { segment: 'gold', tags: ['beer_lover', 'whisky_lover'], channel: ['sms', 'fax'] } });
@@ -115,6 +102,10 @@ describe.each(DIALECTS)('campaign channel mix with compliance (%s)', (dialect) =
         { channel: 'wecom', members: 18, share: 100 },
       ],
     });
+    // The managers' approval card names the event as staff know it, not by its code.
+    const card = await waitFor(() => wecom.sent.find((m) => m.msgtype === 'template_card' && JSON.stringify(m.template_card).includes(c.name)), 'the approval card', 30_000);
+    expect(card.template_card.horizontal_content_list).toEqual(expect.arrayContaining([{ keyname: '邀约活动', value: '精酿品鉴夜' }]));
+    expect(JSON.stringify(card.template_card)).not.toContain('EVENT_GIFT');
     expect((await t.call('POST', `/api/ai-ops/customer/campaigns/${c.id}/approve`, { token: approver.token })).status).toBe(200);
 
     const fresh = () => t.app.orm.em.fork();

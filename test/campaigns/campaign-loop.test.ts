@@ -6,18 +6,14 @@ import { SmsBatchSchema } from '../../src/domain/outreach/sms-batch.entity.js';
 import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
 import { MemberSchema } from '../../src/domain/members/member.entity.js';
 import { MemberVisitSchema } from '../../src/domain/members/member-visit.entity.js';
-import { bootApp, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
+import type { FakeWecom } from '../support/fake-wecom.js';
 import { FakeTencentCloud } from '../support/fake-tencent-cloud.js';
-import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
-import { SAMPLE } from '../bot/wecom-samples.js';
-import { wecomSettings } from '../support/full-app.js';
 import { waitFor } from '../support/wait-for.js';
-import { smsSettings } from '../outreach/outreach-fixtures.js';
-import { CAMPAIGN_TEMPLATE } from './campaign-fixtures.js';
+import { addOutsider, bootCampaignApp, CAMPAIGN_TEMPLATE, LINK_BASE, stopCampaignApp } from './campaign-fixtures.js';
 
 const CALLBACK = 'cb-token-campaigns-0123456789';
-const LINK_BASE = 'https://s.example.cn/o/';
 
 /**
  * Issue 10 §4 end to end: a campaign for the regular segment is created, approved in chat, launched with
@@ -34,13 +30,7 @@ describe.each(DIALECTS)('segment campaign loop (%s)', (dialect) => {
   const phoneOf = (i: number) => `+86138000020${String(i).padStart(2, '0')}`;
 
   beforeAll(async () => {
-    await fake.start();
-    wecom = await startFakeWecom({ corpId: SAMPLE.corpId });
-    t = await bootApp(dialect, {
-      ...smsSettings(fake, CALLBACK),
-      ...wecomSettings(wecom),
-      CAMPAIGN_LINK_BASE: LINK_BASE,
-    });
+    ({ t, wecom } = await bootCampaignApp(dialect, fake, CALLBACK));
     creator = await t.staffWithToken('manager', { name: '创建经理', wecomUserId: 'mgrA' });
     await t.staffWithToken('manager', { name: '审批经理', wecomUserId: 'mgrB' });
     sales = await t.staffWithToken('sales');
@@ -55,14 +45,10 @@ describe.each(DIALECTS)('segment campaign loop (%s)', (dialect) => {
       recordConsent(em, { phone: phoneOf(i), channel: 'sms', state: 'granted', source: 'test' });
     }
     em.create(MemberSchema, { id: 'MEM_R_NOPHONE', name: '无号码', tier: 'basic', segment: 'regular', joinedAt: new Date('2025-01-01T00:00:00Z') });
-    em.create(MemberSchema, { id: 'MEM_VIP', name: '贵宾', phone: '+8613900009999', phoneLast8: '00009999', tier: 'gold', segment: 'VIP', joinedAt: new Date('2025-01-01T00:00:00Z') });
+    addOutsider(em);
     await em.flush();
   });
-  afterAll(async () => {
-    await t?.close();
-    await wecom?.close();
-    await fake.stop();
-  });
+  afterAll(() => stopCampaignApp(t, wecom, fake));
 
   it('runs from creation through chat approval, SMS, receipts, opens and visits to ROI with the holdout excluded', async () => {
     expect((await t.call('POST', '/api/ai-ops/customer/campaign', { token: sales.token, json: { segment: 'regular' } })).body).toMatchObject({ code: 403, error: 'FORBIDDEN' });

@@ -90,6 +90,71 @@ describe('switch events handled once across processes', () => {
     channel.hangup();
   });
 
+  /**
+   * A caller rings A while A's caller lookup is held (another connection write-locks `customers`, so the
+   * lookup waits on the server): `during` runs with the lookup seen waiting, then the lock is released.
+   */
+  async function whileLookingUp(uuid: string, mobile: string, during: (channel: FakeChannel) => Promise<void>): Promise<void> {
+    const e = em();
+    e.create(CustomerSchema, { id: `CUST_ONCE_${uuid.slice(0, 8)}`, name: '查找中客户', level: 'normal', segment: 'regular', tags: [], phone: mobile, phoneLast8: mobile.slice(-8), ownerStaff: ownerId });
+    await e.flush();
+    const target = a.db.target;
+    if (target.kind !== 'mysql') throw new Error('a MariaDB database');
+    const holder = await createConnection({ host: target.host, port: target.port, user: target.user, password: target.password, database: target.dbName });
+    try {
+      await holder.query('LOCK TABLES customers WRITE');
+      const channel = new FakeChannel(uuid, { 'Caller-Caller-ID-Number': encodeURIComponent(mobile), 'Caller-Destination-Number': '4008320160' }, (app) => (app === 'bridge' ? 'hangup' : {}));
+      await channel.connect(a.app.telephony!.socketPort()!);
+      await waitFor(async () => {
+        const [rows] = await holder.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE STATE LIKE 'Waiting for table%' AND INFO LIKE '%customers%'");
+        return Number((rows as Array<{ n: number }>)[0]!.n) >= 1;
+      }, 'the caller lookup to wait on the locked customers table');
+      await during(channel);
+    } finally {
+      await holder.query('UNLOCK TABLES').catch(() => undefined);
+      holder.destroy();
+    }
+  }
+
+  /** B has handled the event; A has received it (and, once the call is stored, handles it). */
+  const bSettledAReceived = (before: number[]) =>
+    waitFor(() => a.app.telephony!.events.stats.events >= before[0]! + 1 && b.app.telephony!.events.stats.events >= before[1]! + 1 && b.app.telephony!.events.stats.pending === 0, 'B to handle the event and A to receive it');
+
+  it('a caller who hangs up while the call is still being looked up: the call is completed with its callback todo', async () => {
+    const uuid = randomUUID();
+    let before: number[] = [];
+    await whileLookingUp(uuid, '+8613900007777', async (channel) => {
+      before = eventsSeen();
+      fs.emit(channelEvent('CHANNEL_HANGUP_COMPLETE', uuid, { variable_salesops_call: 'inbound', 'Hangup-Cause': 'ORIGINATOR_CANCEL' }));
+      channel.hangup();
+      await bSettledAReceived(before);
+    });
+    await bothSettled(before, 1);
+    await waitFor(() => em().findOne(CallSchema, { uuid }), `call ${uuid} stored`);
+    expect((await em().findOneOrFail(CallSchema, { uuid })).endedAt).toBeTruthy();
+    expect(await em().count(FollowUpTaskSchema, { relatedRecordId: uuid, reason: 'missed_call' })).toBe(1);
+    expect((await em().findOneOrFail(SwitchEventReceiptSchema, { eventKey: `${uuid}:CHANNEL_HANGUP_COMPLETE` })).handledBy).toBe('A');
+  });
+
+  it('a bridge reported before the call is stored: the call is answered by the salesperson, not left unanswered', async () => {
+    const uuid = randomUUID();
+    const agentMobile = '+8613800005555';
+    const agent = await a.staffWithToken('sales', { name: '接听销售', mobile: agentMobile });
+    let before: number[] = [];
+    await whileLookingUp(uuid, '+8613900006666', async (channel) => {
+      before = eventsSeen();
+      fs.emit(channelEvent('CHANNEL_BRIDGE', uuid, { variable_salesops_call: 'inbound', 'Other-Leg-Destination-Number': agentMobile }));
+      await bSettledAReceived(before);
+      channel.hangup();
+    });
+    await bothSettled(before, 1);
+    await waitFor(() => em().findOne(CallSchema, { uuid }), `call ${uuid} stored`);
+    const call = await em().findOneOrFail(CallSchema, { uuid });
+    expect(call.answeredAt).toBeTruthy();
+    expect(call.answeredBy).toBe(agent.id);
+    expect((await em().findOneOrFail(SwitchEventReceiptSchema, { eventKey: `${uuid}:CHANNEL_BRIDGE` })).handledBy).toBe('A');
+  });
+
   it('hands an event over when the process handling it dies before committing', async () => {
     const uuid = await missedCall(a, 2000);
     const target = a.db.target;

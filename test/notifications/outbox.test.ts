@@ -11,6 +11,8 @@ import { claimDue, outboxRow } from '../../src/domain/notifications/notification
 import { deliverDueNotifications, type OutboxSettings } from '../../src/domain/notifications/outbox-delivery.service.js';
 import type { Notifier } from '../../src/domain/ports/notifier.port.js';
 import { createStaff } from '../../src/domain/staff/staff.service.js';
+import { sendTodoReminders } from '../../src/domain/todos/todo-reminder.service.js';
+import { createTodo } from '../../src/domain/todos/todo.service.js';
 import { createWecomClient } from '../../src/gateways/wecom/wecom-client.js';
 import { createLogNotifier } from '../../src/gateways/log-notifier.js';
 import { start, type RunningApp } from '../../src/main.js';
@@ -212,6 +214,20 @@ describe.each(DIALECTS)('outbox delivery: retries, failures, leases (%s)', (dial
     expect(await deliver(new Date(t0.getTime() + SETTINGS.leaseMs + 1000))).toMatchObject({ sent: 1 });
     expect(await row(id)).toMatchObject({ status: 'sent', attempts: 2 });
     expect(wecom.sent.filter((m) => m.text?.content.includes('进程中断'))).toHaveLength(1);
+  });
+
+  it('a transport that sends at once: todo reminders go out after the commit, and one WeCom refused is counted failed', async () => {
+    const em = handle.orm.em.fork();
+    const due = new Date(Date.now() + 10 * 60_000);
+    createTodo(em, { title: `即时提醒甲 ${dialect}`, assignedTo: staffId, source: 'manual', dueAt: due, dueDate: '2026-06-01' });
+    createTodo(em, { title: `即时提醒乙 ${dialect}`, assignedTo: staffId, source: 'manual', dueAt: new Date(due.getTime() + 60_000), dueDate: '2026-06-01' });
+    await em.flush();
+    const before = wecom.sent.length;
+    wecom.failNextWith(40035);
+    expect(await sendTodoReminders(handle.orm.em.fork(), { notifier: chatSender(handle.orm, wecom), timeZone: 'Asia/Shanghai' })).toEqual({ reminded: 1, failed: 1 });
+    const cards = wecom.sent.slice(before).filter((m) => m.msgtype === 'template_card');
+    expect(cards).toHaveLength(1);
+    expect(JSON.stringify(cards[0]!.template_card)).toContain(`即时提醒乙 ${dialect}`);
   });
 });
 

@@ -197,6 +197,23 @@ describe.each(DIALECTS)('bulk import (%s)', (dialect) => {
     expect(readdirSync(join(t.app.config.dataDir, 'imports'))).toEqual([]);
   });
 
+  it('a batch whose results the database refuses to store fails the import as 保存数据出错 (a save error), not as a file it could not read', async () => {
+    const sql = (query: string) => t.app.orm.em.fork().getConnection().execute(query);
+    // The error list cannot be written (as a full disk or a lost connection would): the rejected row's batch cannot be saved.
+    await sql(
+      dialect === 'mysql'
+        ? `create trigger import_errors_down before insert on import_errors for each row signal sqlstate '45000' set message_text = 'import_errors down'`
+        : `create trigger import_errors_down before insert on import_errors begin select raise(abort, 'import_errors down'); end`,
+    );
+    try {
+      const job = await imported('customers', '存不进.csv', csv([['客户编号', '客户名称'], ['SAVE_1', '存得进'], ['bad id!', '编号不对']]));
+      expect(job).toMatchObject({ status: 'failed', error: expect.stringMatching(/^保存数据出错：/) });
+      expect(job.error).toContain('import_errors down');
+    } finally {
+      await sql('drop trigger import_errors_down');
+    }
+  });
+
   it('only the import route reads a multipart body; any other route answers 415 and stores nothing', async () => {
     const form = new FormData();
     form.set('name', '多部件');

@@ -26,7 +26,8 @@ function toPending(c: Campaign): PendingApproval {
       lines: [
         ['目标人群', `${audienceText(campaignAudience(c))}（${c.audienceSize} 人）`],
         ['渠道', (c.channels ?? ['sms']).map((ch) => CHANNEL_LABELS[ch]).join('、')],
-        ...(c.event ? [['邀约活动', c.event.id] as [string, string]] : []),
+        // The event as staff know it (its name), not its code.
+        ...(c.event ? [['邀约活动', c.event.getEntity().name] as [string, string]] : []),
         ['内容预览', preview(c.content)],
         ['预计成本', formatFen(c.estimatedCostFen)],
       ],
@@ -45,11 +46,11 @@ function toPending(c: Campaign): PendingApproval {
     label: '营销活动',
     permission: 'customer:campaign:approve',
     async listPending(em) {
-      const rows = await em.find(CampaignSchema, { status: 'pending_approval' }, { orderBy: { submittedAt: 'asc', id: 'asc' }, limit: 50 });
+      const rows = await em.find(CampaignSchema, { status: 'pending_approval' }, { orderBy: { submittedAt: 'asc', id: 'asc' }, limit: 50, populate: ['event'] });
       return rows.map(toPending);
     },
     async find(em, id) {
-      const c = await em.findOne(CampaignSchema, { id }, { disableIdentityMap: true });
+      const c = await em.findOne(CampaignSchema, { id }, { disableIdentityMap: true, populate: ['event'] });
       return c ? { ...toPending(c), status: c.status, pending: c.status === 'pending_approval', decidedBy: c.approvedBy ?? null, decidedAt: c.approvedAt ?? null } : null;
     },
     async approve(em, id, decidedBy) {

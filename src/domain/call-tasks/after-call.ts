@@ -15,9 +15,11 @@ export type AfterCallResult = { lead: 'key_1' | 'high_intention' | null; analysi
 /**
  * What follows an answered task call's hang-up (the job chained on it, so a hot lead reaches a person
  * within a minute): key 1 in robot mode makes the number a lead at once; the recording is analysed (seed
- * 004 §2.5) and a high-intention call makes it a lead too (once per number, whichever comes first).
+ * 004 §2.5) and a high-intention call makes it a lead too (once per number, whichever comes first). On the
+ * job's last try a speech or model service still down makes the analysis FAILED with the reason (so the
+ * task's completion card, which waits for every analysis, is sent).
  */
-export async function afterTaskCall(deps: AfterCallDeps, callRecordId: number): Promise<AfterCallResult> {
+export async function afterTaskCall(deps: AfterCallDeps, callRecordId: number, options: { lastTry?: boolean } = {}): Promise<AfterCallResult> {
   const { em } = deps;
   const call = await em.findOne(CallSchema, { id: callRecordId });
   if (!call?.task || !call.answeredAt) return { lead: null, analysis: 'none' };
@@ -25,10 +27,10 @@ export async function afterTaskCall(deps: AfterCallDeps, callRecordId: number): 
   let lead: AfterCallResult['lead'] = null;
   if (call.ivrChoice === '1' && (await makeTaskLead(leadDeps(), call.id, 'key_1'))) lead = 'key_1';
   if (call.analysisStatus !== 'PENDING' && call.analysisStatus !== 'PROCESSING') return { lead, analysis: 'none' };
-  const analysis = await analyseTaskCall({ em: em.fork(), transcriber: deps.transcriber, model: deps.model }, call.id);
+  const analysis = await analyseTaskCall({ em: em.fork(), transcriber: deps.transcriber, model: deps.model }, call.id, options);
   if (analysis?.intention === '高意向' && (await makeTaskLead(leadDeps(), call.id, 'high_intention'))) lead = 'high_intention';
   // The task ended while this call waited for its analysis: the completion card waited for it.
   const task = await em.fork().findOne(CallTaskSchema, { id: call.task });
-  if (task && (task.status === 'COMPLETED' || task.status === 'FAILED')) await notifyTaskFinished(em, deps.notifier, task.id);
+  if (task && (task.status === 'COMPLETED' || task.status === 'FAILED')) await notifyTaskFinished(em, deps.notifier, task.id, deps.now());
   return { lead, analysis: analysis ? 'completed' : 'failed' };
 }

@@ -38,6 +38,10 @@ export const CallTaskSchema = defineEntity({
     lastLineOkAt: p.datetime().nullable(),
     createdBy: () => p.manyToOne(StaffSchema).mapToPk().joinColumn('created_by').nullable(),
     startedTime: p.datetime().nullable(),
+    /** Leads handed out round-robin so far (an atomic increment gives each lead its turn, even two at once). */
+    leadTurns: p.integer().default(0),
+    /** When the creator's completion card was claimed (a conditional update: sent exactly once). */
+    completionCardAt: p.datetime().nullable(),
     completedTime: p.datetime().nullable(),
     ...timestamps(),
   },

@@ -22,12 +22,16 @@ export function analysesPending(em: EntityManager, taskId: number): Promise<numb
 /**
  * When a task ends (COMPLETED or FAILED), its creator gets a card: dialled / answered / abandoned /
  * intended / skipped with reasons. While answered calls still wait for their analysis the card waits too
- * (so "intended" counts their leads): the after-call job of the last of them sends it.
+ * (so "intended" counts their leads): the after-call job of the last of them sends it. Exactly once: the
+ * card is claimed by a conditional update of the ended task (`completion_card_at` still null), so of two
+ * processes finishing the last two calls at once only one sends it.
  */
-export async function notifyTaskFinished(em: EntityManager, notifier: Notifier, taskId: number): Promise<void> {
+export async function notifyTaskFinished(em: EntityManager, notifier: Notifier, taskId: number, now = new Date()): Promise<void> {
+  if (await analysesPending(em, taskId)) return;
+  const claimed = await em.fork().nativeUpdate(CallTaskSchema, { id: taskId, status: { $in: ['COMPLETED', 'FAILED'] }, completionCardAt: null, createdBy: { $ne: null } }, { completionCardAt: now });
+  if (claimed !== 1) return;
   const task = await em.fork().findOne(CallTaskSchema, { id: taskId });
   if (!task?.createdBy) return;
-  if (await analysesPending(em, taskId)) return;
   const stats = (await taskStats(em.fork(), [taskId])).get(taskId)!;
   const skipped = await em.fork().find(CallTaskPhoneSchema, { task: taskId, status: 'skipped' }, { fields: ['skipReason'] });
   const byReason = new Map<string, number>();

@@ -10,6 +10,8 @@ export class LineBook {
   /** The most calls ever in flight per device (the benchmark prints it). */
   readonly peak = new Map<number, number>();
   private waiters: Array<() => void> = [];
+  private readonly freeListeners = new Set<() => void>();
+  private readonly lastSentAt = new Map<number, number>();
   /** The dialler run of each task in this process (one at a time; a second run waits for the first). */
   readonly runs = new Map<number, Promise<unknown>>();
 
@@ -49,9 +51,18 @@ export class LineBook {
     if (device === undefined) return;
     this.deviceOf.delete(callId);
     this.inFlight.get(device)?.delete(callId);
+    // The diallers hear of it at once (synchronously, before anything else runs): a freed line is
+    // taken again by the first dialler with a number ready, without waiting for a poll.
+    for (const listener of [...this.freeListeners]) listener();
     const w = this.waiters;
     this.waiters = [];
     for (const wake of w) wake();
+  }
+
+  /** Calls `listener` each time a line frees (in this process); returns the unsubscribe function. */
+  onFree(listener: () => void): () => void {
+    this.freeListeners.add(listener);
+    return () => this.freeListeners.delete(listener);
   }
 
   /** Resolves when a line frees or after `ms`, whichever comes first. */
@@ -66,15 +77,20 @@ export class LineBook {
     });
   }
 
-  /** The earliest instant (ms) the device may originate again, without reserving it. */
-  nextSlot(deviceId: number): number {
-    return this.nextSlotAt.get(deviceId) ?? 0;
-  }
-
-  /** The earliest instant (ms) the device may originate again, reserving that slot (CPS per device). */
+  /** The earliest instant (ms, performance.now()) the device may originate again, reserving that slot (CPS per device). */
   reserveSlot(deviceId: number, now: number): number {
     const at = Math.max(now, this.nextSlotAt.get(deviceId) ?? 0);
     this.nextSlotAt.set(deviceId, at + 1000 / this.cps);
+    return at;
+  }
+
+  /**
+   * The instant (ms, performance.now()) this originate may leave, recorded as the device's last one: never closer than
+   * 1 / CPS to the previous originate of the device, whatever order the claims before them finished in.
+   */
+  sendAt(deviceId: number, now: number): number {
+    const at = Math.max(now, (this.lastSentAt.get(deviceId) ?? -Infinity) + 1000 / this.cps);
+    this.lastSentAt.set(deviceId, at);
     return at;
   }
 

@@ -79,9 +79,10 @@ async function fail(em: EntityManager, call: Call, reason: string): Promise<void
  * Seed 004 §2.5 for one answered task call: `PENDING → PROCESSING`, the recording transcribed, the
  * transcript analysed (sentiment, intention with a 0–1 score, keywords, summary; strict JSON, one retry),
  * stored in `t_call_analysis`, `→ COMPLETED`; or `→ FAILED` with the reason. A speech or model service
- * that is down throws TransientTaskAnalysisError (the job retries). Returns the analysis or null.
+ * that is down throws TransientTaskAnalysisError (the job retries); on the job's last try it is FAILED with
+ * that reason instead (never left PROCESSING). Returns the analysis or null.
  */
-export async function analyseTaskCall(deps: TaskAnalysisDeps, callRecordId: number): Promise<TaskCallAnalysis | null> {
+export async function analyseTaskCall(deps: TaskAnalysisDeps, callRecordId: number, options: { lastTry?: boolean } = {}): Promise<TaskCallAnalysis | null> {
   const { em } = deps;
   const call = await em.findOne(CallSchema, { id: callRecordId });
   if (!call || call.analysisStatus === 'COMPLETED' || call.analysisStatus === 'FAILED') return null;
@@ -93,13 +94,14 @@ export async function analyseTaskCall(deps: TaskAnalysisDeps, callRecordId: numb
   await em.flush();
   const heard = await deps.transcriber.transcribe({ path: call.recordingPath, language: 'zh' });
   if (!heard.ok) {
-    if (heard.code === 'TIMEOUT' || heard.code === 'UNAVAILABLE') throw new TransientTaskAnalysisError(`transcription ${heard.code}: ${heard.message}`);
-    await fail(em, call, `transcription ${heard.code}: ${heard.message}`);
+    const reason = `transcription ${heard.code}: ${heard.message}`;
+    if ((heard.code === 'TIMEOUT' || heard.code === 'UNAVAILABLE') && !options.lastTry) throw new TransientTaskAnalysisError(reason);
+    await fail(em, call, reason);
     return null;
   }
   const result = await analyseTranscript(deps.model, heard.text);
   if (!result.ok) {
-    if (result.transient) throw new TransientTaskAnalysisError(result.reason);
+    if (result.transient && !options.lastTry) throw new TransientTaskAnalysisError(result.reason);
     await fail(em, call, result.reason);
     return null;
   }

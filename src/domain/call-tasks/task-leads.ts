@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/core';
+import { raw, type EntityManager } from '@mikro-orm/core';
 import { CallAnalysisSchema } from '../calls/call-analysis.entity.js';
 import { CallSchema, type Call } from '../calls/call.entity.js';
 import { CustomerContactSchema } from '../customers/customer-contact.entity.js';
@@ -22,13 +22,18 @@ const FOLLOW_UP_MS = 2 * 3_600_000;
 
 /**
  * The owner of a task's lead: the task's creator; when the task names its sales staff, round-robin among
- * them (the n-th lead of the task goes to the n-th of them by id, and so on round).
+ * them (the n-th such lead of the task goes to the n-th of them by id, and so on round). The turn is an
+ * atomic increment of the task's `lead_turns` read back in the lead's transaction, so two leads made at the
+ * same moment (two after-call jobs) get consecutive turns, not the same person. A key-1 lead goes to the
+ * person who took the transfer and takes no turn.
  */
 async function leadOwner(em: EntityManager, task: CallTask): Promise<number | null> {
   const sales = [...task.salesStaffIds].sort((a, b) => a - b);
   if (sales.length === 0) return task.createdBy ?? null;
-  const leads = await em.count(CallTaskPhoneSchema, { task: task.id, intended: true });
-  return sales[(Math.max(1, leads) - 1) % sales.length]!;
+  // `em` is inside the lead's transaction (commitWithNotices): the increment holds the task row until it commits.
+  await em.nativeUpdate(CallTaskSchema, { id: task.id }, { leadTurns: raw('lead_turns + 1') });
+  const turn = (await em.findOneOrFail(CallTaskSchema, { id: task.id }, { refresh: true })).leadTurns;
+  return sales[(turn - 1) % sales.length]!;
 }
 
 /**

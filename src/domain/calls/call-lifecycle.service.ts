@@ -1,5 +1,6 @@
 import { customerNumber } from './call-party.js';
 import type { EntityManager } from '@mikro-orm/core';
+import { transactionNotices, type TransactionNotices } from '../notifications/notices.js';
 import type { JobQueue } from '../ports/job-queue.port.js';
 import type { Notifier } from '../ports/notifier.port.js';
 import { loadRoutingInput } from '../routing/routing-context.js';
@@ -16,14 +17,17 @@ import { CallSchema } from './call.entity.js';
 export const CALL_ANALYSIS_JOB = 'call-analysis';
 export const VOICEMAIL_JOB = 'voicemail-processing';
 
+export type AnsweredOutcome = 'unknown_call' | 'already_answered' | 'answered';
+
 /** A leg was bridged to the 400 caller: who answered (by the dialled extension or mobile) and when. */
-export async function markCallAnswered(em: EntityManager, input: { uuid: string; destination: string; at: Date }): Promise<boolean> {
+export async function markCallAnswered(em: EntityManager, input: { uuid: string; destination: string; at: Date }): Promise<AnsweredOutcome> {
   const record = await em.findOne(CallSchema, { uuid: input.uuid });
-  if (!record || record.answeredAt) return false;
+  if (!record) return 'unknown_call';
+  if (record.answeredAt) return 'already_answered';
   record.answeredAt = input.at;
   record.answeredBy = await staffByDestination(em, input.destination);
   await em.flush();
-  return true;
+  return 'answered';
 }
 
 async function staffByDestination(em: EntityManager, destination: string): Promise<number | null> {
@@ -59,23 +63,29 @@ export type LifecycleDeps = { em: EntityManager; jobs: JobQueue; notifier: Notif
  */
 export async function completeCall(deps: LifecycleDeps, facts: HangupFacts): Promise<HangupOutcome> {
   const ended = await recordHangup(deps, facts);
+  await ended.notices.afterCommit();
   await queueAfterHangup(deps.jobs, ended);
   return ended.outcome;
 }
 
-/** A recorded hangup: its outcome, and the job it calls for (an answered call's recording, a voicemail). */
-export type RecordedHangup = { outcome: HangupOutcome; recordId: number | null; follows: 'analysis' | 'voicemail' | null };
+/**
+ * A recorded hangup: its outcome, the job it calls for (an answered call's recording, a voicemail), and a
+ * missed call's notice (`notices.afterCommit()` once the caller committed: it sends or nudges the outbox).
+ */
+export type RecordedHangup = { outcome: HangupOutcome; recordId: number | null; follows: 'analysis' | 'voicemail' | null; notices: TransactionNotices };
 
 /**
- * The database part of completeCall — the record, and for a missed call its todo and the notice in the
- * outbox (`deps.em`'s unit of work: call `notifier.deliverSoon()` after the commit). Runs inside a
- * transaction (one process handles each hangup); the jobs follow after the commit (queueAfterHangup).
+ * The database part of completeCall — the record, and for a missed call its todo and its notice (in the
+ * outbox in `deps.em`'s unit of work; a transport that sends at once waits for `notices.afterCommit()`).
+ * Runs inside a transaction (one process handles each hangup); the jobs follow after the commit
+ * (queueAfterHangup). A retried transaction calls it again: each call has its own notices.
  */
 export async function recordHangup(deps: Omit<LifecycleDeps, 'jobs'>, facts: HangupFacts): Promise<RecordedHangup> {
   const { em } = deps;
+  const notices = transactionNotices(deps.notifier);
   const record = await em.findOne(CallSchema, { uuid: facts.uuid });
-  if (!record) return { outcome: 'unknown_call', recordId: null, follows: null };
-  if (record.endedAt) return { outcome: 'already_completed', recordId: record.id, follows: null };
+  if (!record) return { outcome: 'unknown_call', recordId: null, follows: null, notices };
+  if (record.endedAt) return { outcome: 'already_completed', recordId: record.id, follows: null, notices };
   if (!record.answeredAt && facts.bridgedAt) {
     record.answeredAt = facts.bridgedAt;
     record.answeredBy = facts.bridgedTo ? await staffByDestination(em, facts.bridgedTo) : null;
@@ -97,9 +107,9 @@ export async function recordHangup(deps: Omit<LifecycleDeps, 'jobs'>, facts: Han
     outcome = 'missed';
   }
   await em.flush();
-  if (outcome === 'missed') await missedCall(deps, record.id);
+  if (outcome === 'missed') await missedCall(deps, notices, record.id);
   const follows = outcome === 'voicemail' ? 'voicemail' : outcome === 'answered' && record.recordingPath ? 'analysis' : null;
-  return { outcome, recordId: record.id, follows };
+  return { outcome, recordId: record.id, follows, notices };
 }
 
 /** After a hangup is recorded: an answered, recorded call's analysis or a voicemail's processing (unique per call). */
@@ -110,7 +120,7 @@ export async function queueAfterHangup(jobs: JobQueue, ended: RecordedHangup): P
 }
 
 /** Seed item 9: unanswered and no voicemail → a callback todo for the owner or duty person, and a notice. */
-async function missedCall(deps: Omit<LifecycleDeps, 'jobs'>, recordId: number): Promise<void> {
+async function missedCall(deps: Omit<LifecycleDeps, 'jobs'>, notices: TransactionNotices, recordId: number): Promise<void> {
   const { em } = deps;
   const record = await em.findOneOrFail(CallSchema, { id: recordId });
   const customer = record.customer ? await em.findOne(CustomerSchema, { id: record.customer.id }) : null;
@@ -134,8 +144,8 @@ async function missedCall(deps: Omit<LifecycleDeps, 'jobs'>, recordId: number): 
   });
   await em.flush();
   if (assignee) {
-    // Queued with the call's unit of work (the caller commits it, then asks for delivery).
-    await deps.notifier.notifyStaff(assignee, {
+    // Queued with the call's unit of work (the caller commits it, then calls notices.afterCommit()).
+    await notices.add(em, { staffId: assignee, notification: {
       kind: 'todo',
       todoId: todo.id,
       title: `📵 未接来电 - ${who}`,
@@ -145,7 +155,7 @@ async function missedCall(deps: Omit<LifecycleDeps, 'jobs'>, recordId: number): 
         ['来电时间', `${localParts(record.startedAt, deps.timeZone).date} ${localParts(record.startedAt, deps.timeZone).hhmm}`],
         ['回电期限', `${localParts(due, deps.timeZone).date} ${localParts(due, deps.timeZone).hhmm}`],
       ],
-    }, { em });
+    } });
     await em.flush();
   }
 }

@@ -31,8 +31,7 @@ export async function sweepStaleCalls(deps: LifecycleDeps, now = new Date()): Pr
     });
     if (outcome !== 'already_completed' && outcome !== 'unknown_call') closed.push(record.uuid);
   }
-  // Missed calls' notices were queued in the outbox with each call's flush.
-  if (closed.length > 0) deps.notifier.deliverSoon?.();
+  // Each missed call's notice was queued (or sent) by completeCall.
   const requeued: number[] = [];
   const pending = await em.find(
     CallSchema,

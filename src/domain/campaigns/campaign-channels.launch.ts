@@ -3,6 +3,7 @@ import { checkCompliance } from '../compliance/compliance.service.js';
 import type { AudienceMember } from '../customers/audience.query.js';
 import { CustomerSchema } from '../customers/customer.entity.js';
 import { EventSchema } from '../events/event.entity.js';
+import type { TransactionNotices } from '../notifications/notices.js';
 import { InvitationSchema } from '../outreach/invitation.entity.js';
 import { newInvitation, openKey } from '../outreach/invitation.service.js';
 import { SmsBatchSchema } from '../outreach/sms-batch.entity.js';
@@ -116,14 +117,15 @@ export async function inviteCustomers(tx: EntityManager, campaign: Campaign, tre
 }
 
 /**
- * The WeCom channel: each owner gets one note (through the notification outbox, in this transaction)
+ * The WeCom channel: each owner gets one note (`notices`: the outbox writes it in this transaction, a
+ * transport that sends at once sends it after the commit — the caller's `notices.afterCommit()`)
  * listing their customers among the treated members — name, masked number, the offer — to follow up in
  * person. A personal WeCom contact is marketing too, so each member first passes the compliance rules for
  * the WeChat channel: a refused member (NO_CONSENT, OPTED_OUT, BLACKLISTED…) is left off the note and
  * recorded as skipped with the reason; a member outside the marketing hours is listed (the owner follows
  * up later). A member without an owner: NO_OWNER. Returns the number of notes.
  */
-export async function noteOwners(tx: EntityManager, campaign: Campaign, treated: TreatedMember[], deps: LaunchDeps, now: Date): Promise<number> {
+export async function noteOwners(tx: EntityManager, campaign: Campaign, treated: TreatedMember[], deps: LaunchDeps, notices: TransactionNotices, now: Date): Promise<number> {
   const owned = treated.filter((m) => m.ownerStaffId !== null);
   const deliveries: Delivery[] = treated.filter((m) => m.ownerStaffId === null).map((m) => ({ member: m.id, status: 'skipped', reason: 'NO_OWNER' }));
   const verdicts = owned.length
@@ -135,13 +137,15 @@ export async function noteOwners(tx: EntityManager, campaign: Campaign, treated:
     if (verdict.kind === 'refuse') deliveries.push({ member: m.id, status: 'skipped', reason: verdict.reason });
     else byOwner.set(m.ownerStaffId!, [...(byOwner.get(m.ownerStaffId!) ?? []), m]);
   });
-  const notifier = deps.notifier();
   for (const [staffId, members] of byOwner) {
     const lines = members.slice(0, NOTE_LINES).map((m) => `· ${m.name} ${maskPhone(m.phone)}`);
     if (members.length > NOTE_LINES) lines.push(`……等共 ${members.length} 位`);
     const text = `你负责的 ${members.length} 位客户在营销活动「${campaign.name}」中，优惠：${campaign.offer ?? '见活动'}。请在营销时段内跟进：\n${lines.join('\n')}`;
-    await notifier.notifyStaff(staffId, { kind: 'text', title: `营销活动跟进：${campaign.name}`, text }, { em: tx });
-    for (const m of members) deliveries.push({ member: m.id, status: 'sent', ref: `staff:${staffId}`, sentAt: now });
+    const result = await notices.add(tx, { staffId, notification: { kind: 'text', title: `营销活动跟进：${campaign.name}`, text } });
+    const ref = `staff:${staffId}`;
+    // The outbox answers in the transaction; a transport that sends at once only after the commit (queued until then).
+    const delivery: Omit<Delivery, 'member'> = !result ? { status: 'queued', ref } : result.ok ? { status: 'sent', ref, sentAt: now } : { status: 'failed', reason: result.reason.slice(0, 64), ref };
+    for (const m of members) deliveries.push({ member: m.id, ...delivery });
   }
   await recordDeliveries(tx, campaign.id, 'wecom', deliveries, now);
   return byOwner.size;

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { ComplianceSettings } from '../compliance/compliance.service.js';
 import { audienceMembers } from '../customers/audience.query.js';
+import { transactionNotices } from '../notifications/notices.js';
 import { OUTREACH_JOBS } from '../outreach/outreach-deps.js';
 import { INVITATION_SEND_JOB } from '../outreach/invitation.approvable.js';
 import type { Clock } from '../ports/clock.port.js';
@@ -57,6 +58,7 @@ export async function launchCampaign(newEm: () => EntityManager, deps: LaunchDep
   const audience = await audienceMembers(em, campaignAudience(campaign), now);
   const holdout = pickHoldout(audience.length, holdoutSize(audience.length, campaign.holdoutPercent));
   const channels = campaign.channels ?? ['sms'];
+  const notices = transactionNotices(deps.notifier());
   const launched = await em.transactional(async (tx) => {
     const moved = await tx.nativeUpdate(CampaignSchema, { id: campaignId, status: 'approved' }, { status: 'running', startedAt: now, updatedAt: now });
     if (moved !== 1) return null;
@@ -72,14 +74,15 @@ export async function launchCampaign(newEm: () => EntityManager, deps: LaunchDep
     if (treated.length === 0) return { batchId: null, invitationIds: [], ownerNotes: 0, treated: 0 };
     const batchId = channels.includes('sms') ? await sendSmsBatch(tx, campaign, treated, deps, now) : null;
     const invitationIds = channels.includes('invitation') ? await inviteCustomers(tx, campaign, treated, deps, now) : [];
-    const ownerNotes = channels.includes('wecom') ? await noteOwners(tx, campaign, treated, deps, now) : 0;
+    const ownerNotes = channels.includes('wecom') ? await noteOwners(tx, campaign, treated, deps, notices, now) : 0;
     return { batchId, invitationIds, ownerNotes, treated: treated.length };
   });
   if (!launched) return { state: 'skipped', status: 'running' };
-  // After the commit: the channels' own jobs (each finds its rows) and the outbox deliverer.
+  // After the commit: the channels' own jobs (each finds its rows), the owners' notes (a transport that sends
+  // at once sends them now) and the outbox deliverer.
   if (launched.batchId !== null) await deps.jobs.enqueue(OUTREACH_JOBS.batch, { batchId: launched.batchId }, { runAt: now, uniqueKey: `sms-batch-${launched.batchId}` });
   for (const invitationId of launched.invitationIds) await deps.jobs.enqueue(INVITATION_SEND_JOB, { invitationId }, { runAt: now, uniqueKey: `invitation-send-${invitationId}` });
-  if (launched.ownerNotes > 0) deps.notifier().deliverSoon?.();
+  await notices.afterCommit();
   return { state: 'launched', batchId: launched.batchId, invitations: launched.invitationIds.length, ownerNotes: launched.ownerNotes, treated: launched.treated, holdout: holdout.size };
 }
 

@@ -135,7 +135,9 @@ export async function runImport(em: EntityManager, reader: SpreadsheetReader, im
     if (writeFailed) throw writeFailed;
   } catch (err) {
     await writing;
-    return finish(em, job, 'failed', `读取文件出错：${(err as Error).message}`.slice(0, 500));
+    // A batch the database refused is not a file problem: staff read which one it was.
+    const what = err === writeFailed ? '保存数据出错' : '读取文件出错';
+    return finish(em, job, 'failed', `${what}：${(err as Error).message}`.slice(0, 500));
   }
   return finish(em, job, 'completed', null, totals);
 }

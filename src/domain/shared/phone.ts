@@ -50,7 +50,12 @@ export function maskPhone(phone: string): string {
   return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
 }
 
-/** The national digits of a stored E.164 number, as staff expect to read and dial it. */
+/**
+ * A stored E.164 number as staff read and dial it in China: mobiles and 400/800 numbers as they are,
+ * landlines with their trunk 0 back (+8657188881234 → 057188881234, +861012345678 → 01012345678).
+ */
 export function nationalNumber(e164: string): string {
-  return e164.startsWith('+86') ? e164.slice(3) : e164.replace(/^\+/, '');
+  if (!e164.startsWith('+86')) return e164.replace(/^\+/, '');
+  const digits = e164.slice(3);
+  return MAINLAND_MOBILE.test(digits) || /^(400|800)\d{7}$/.test(digits) ? digits : `0${digits}`;
 }

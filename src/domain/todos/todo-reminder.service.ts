@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { commitWithNotices, type Notice } from '../notifications/notices.js';
+import { commitNotifying, type Notice } from '../notifications/notices.js';
 import type { Notifier } from '../ports/notifier.port.js';
 import { localParts } from '../shared/business-time.js';
 import { FollowUpTaskSchema } from './follow-up-task.entity.js';
@@ -12,7 +12,8 @@ const PRIORITY_LABELS: Record<string, string> = { low: '低', medium: '中', hig
 /**
  * Reminds each assignee of open todos whose deadline is within the next hour or passed, once per todo:
  * the row is marked (a conditional update) in the transaction that queues the reminder, so two workers
- * never remind twice and a crash loses none. `failed` stays for callers: queuing in the outbox does not fail.
+ * never remind twice and a crash loses none. `failed`: reminders the notifier refused (the outbox, e.g. an
+ * unknown staff member) or a transport that sends at once failed after the commit; they are not retried.
  */
 export async function sendTodoReminders(em: EntityManager, deps: { notifier: Notifier; timeZone: string }, now = new Date()): Promise<{ reminded: number; failed: number }> {
   const due = await em.find(
@@ -21,10 +22,10 @@ export async function sendTodoReminders(em: EntityManager, deps: { notifier: Not
     { orderBy: { dueAt: 'asc' }, limit: 200 },
   );
   let reminded = 0;
-  const failed = 0;
+  let failed = 0;
   for (const todo of due) {
     // The mark and the reminder (outbox) commit together: a crash cannot leave a todo marked but never reminded.
-    const queued = await commitWithNotices(em, deps.notifier, async () => {
+    const { result: marked, notified } = await commitNotifying(em, deps.notifier, async () => {
       const claimed = await em.nativeUpdate(FollowUpTaskSchema, { id: todo.id, remindedAt: null }, { remindedAt: now });
       if (claimed !== 1) return { result: false, notices: [] };
       const dueAt = todo.dueAt!;
@@ -46,7 +47,9 @@ export async function sendTodoReminders(em: EntityManager, deps: { notifier: Not
       };
       return { result: true, notices: [reminder] };
     });
-    if (queued) reminded++;
+    if (!marked) continue;
+    if (notified) reminded++;
+    else failed++;
   }
   return { reminded, failed };
 }

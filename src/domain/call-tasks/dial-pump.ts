@@ -1,0 +1,376 @@
+import { randomUUID } from 'node:crypto';
+import { LockMode, type EntityManager } from '@mikro-orm/core';
+import { CallSchema } from '../calls/call.entity.js';
+import { outcomeFromCause } from '../calls/hangup-cause.js';
+import { checkCompliance } from '../compliance/compliance.service.js';
+import { nextCallingWindow } from '../compliance/compliance.policy.js';
+import type { OriginateResult } from '../ports/switch.port.js';
+import { normalizePhone } from '../shared/phone.js';
+import type { GatewayDevice } from '../voice-gateways/gateway-device.entity.js';
+import { GatewayLineSchema } from '../voice-gateways/gateway-line.entity.js';
+import { settleCall } from './attempt-outcome.js';
+import { CallTaskPhoneSchema, type CallTaskPhone } from './call-task-phone.entity.js';
+import { CallTaskSchema, type CallTask } from './call-task.entity.js';
+import { notifyTaskFinished } from './completion-card.js';
+import type { DiallerDeps } from './dialler.js';
+import { freeAgentCount } from './free-agents.js';
+import type { LineBook } from './line-book.js';
+import { callsToPlace } from './pacer.js';
+
+/** A screened number waits this long (task time) for a line at most; then it is screened again. */
+const READY_MAX_AGE_MS = 60_000;
+
+const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The number as the gateway dials it: mobiles and 400 numbers as they are, landlines with the trunk 0. */
+function dialString(e164: string): string {
+  const p = normalizePhone(e164);
+  if (!p) return e164.replace(/\D/g, '');
+  return p.kind === 'landline' ? `0${p.national}` : p.national;
+}
+
+type Ready = { phone: CallTaskPhone; screenedAt: number };
+type Claimed = { callId: string; attempt: number; callerId: string | null };
+
+/**
+ * The event-driven half of a task's dialler. It keeps a small look-ahead of the task's due numbers already
+ * screened by the compliance ledger (refilled in the background while lines are busy), and listens to the
+ * process's line book: the moment a line frees, the pacer is asked and a ready number is claimed and
+ * originated — no poll, no query before the claim. The claim stays the one transaction that records the
+ * attempt before the originate leaves.
+ */
+export class DialPump {
+  #ready: Ready[] = [];
+  /** Numbers taken from the look-ahead whose claim has not committed yet (a refill must not fetch them again). */
+  readonly #claiming = new Set<number>();
+  /** Dials between taking a line and the originate leaving (or the line given back). */
+  #dialling = 0;
+  #refill: Promise<void> | null = null;
+  #refillAgain = false;
+  #agents: Promise<void> | null = null;
+  #exhausted = false;
+  #halted = false;
+  #notRunning = false;
+  #devices: GatewayDevice[] = [];
+  #task: CallTask | undefined;
+  readonly #lineNumbers = new Map<number, string | null>();
+  /** Per device, the previous dial's originate leaving (or giving up): numbers leave in the order they were taken. */
+  readonly #sendChain = new Map<number, Promise<void>>();
+  readonly #unsubscribe: () => void;
+  #attention: Array<() => void> = [];
+  #idle: Array<() => void> = [];
+
+  constructor(
+    private readonly deps: DiallerDeps,
+    private readonly taskId: number,
+  ) {
+    this.#unsubscribe = deps.lines.onFree(() => this.pump());
+  }
+
+  /** The task as last read and the devices it may use (the control loop refreshes both). */
+  configure(task: CallTask, devices: GatewayDevice[]): void {
+    this.#task = task;
+    this.#devices = devices;
+  }
+
+  /** How many numbers to keep screened ahead: one per line of the task's devices. */
+  get #lookAhead(): number {
+    return Math.max(1, this.#devices.reduce((n, d) => n + d.lineCount, 0));
+  }
+
+  /** Nothing is due, nothing is screened ahead and no dial is under way: the control loop decides what next. */
+  get drained(): boolean {
+    return this.#exhausted && this.#ready.length === 0 && this.#dialling === 0 && !this.#refill;
+  }
+
+  /** A claim found the task no longer RUNNING (STOP, cancel, FAILED): no new dial starts. */
+  get notRunning(): boolean {
+    return this.#notRunning;
+  }
+
+  /** Resolves when the control loop should look again (drained, not running) or after `ms`. */
+  attention(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#attention.push(done);
+    });
+  }
+
+  /** Wakes the control loop when the pump becomes drained (once per time it does, not on every refill). */
+  #drainedSeen = false;
+  #maybeDrained(): void {
+    const drained = this.drained;
+    if (drained && !this.#drainedSeen) this.#notify();
+    this.#drainedSeen = drained;
+  }
+
+  #notify(): void {
+    const w = this.#attention;
+    this.#attention = [];
+    for (const wake of w) wake();
+  }
+
+  /** No new dial starts; resolves once every dial under way has left or given its line back. */
+  async halt(): Promise<void> {
+    this.#halted = true;
+    this.#unsubscribe();
+    if (this.#dialling > 0) await new Promise<void>((r) => this.#idle.push(r));
+  }
+
+  /**
+   * Places as many calls as the pacer allows on the free lines, now. Robot mode needs no query at all;
+   * agent mode asks who is free first (one pass at a time).
+   */
+  pump(): void {
+    const task = this.#task;
+    if (!task || this.#halted || this.#notRunning) return;
+    if (!this.deps.switch?.connected()) return;
+    const now = this.deps.clock.now();
+    if (nextCallingWindow(now, this.deps.compliance.timeZone, this.deps.compliance.window)) return;
+    if (task.mode === 'robot') {
+      this.#dispatch(callsToPlace({ freeLines: this.#freeLines(now.getTime()), freeAgents: null, answerRate: 1, abandonRate: 0 }));
+      return;
+    }
+    if (this.#agents) return;
+    this.#agents = (async () => {
+      // Calls being claimed are not in the database yet: each will need an agent as well.
+      const free = (await freeAgentCount(this.deps.fork(), task, now)) - this.#dialling;
+      this.#dispatch(callsToPlace({ freeLines: this.#freeLines(this.deps.clock.now().getTime()), freeAgents: Math.max(0, free), answerRate: 1, abandonRate: 0 }));
+    })()
+      .catch((err: unknown) => this.deps.log?.({ err, taskId: this.taskId }, 'counting free agents failed'))
+      .finally(() => (this.#agents = null));
+  }
+
+  #freeLines(nowMs: number): number {
+    return this.#devices.filter((d) => !this.deps.lines.failing(d.id, nowMs)).reduce((n, d) => n + Math.max(0, d.lineCount - this.deps.lines.busy(d.id)), 0);
+  }
+
+  #dispatch(want: number): void {
+    const nowMs = this.deps.clock.now().getTime();
+    this.#ready = this.#ready.filter((r) => nowMs - r.screenedAt <= READY_MAX_AGE_MS);
+    for (let placed = 0; placed < want && this.#ready.length > 0; placed++) {
+      const callId = randomUUID();
+      // The line is taken before any await, so no other dialler of the process can take it meanwhile.
+      const device = takeLine(this.deps.lines, this.#devices, nowMs, callId);
+      if (!device) break;
+      const { phone } = this.#ready.shift()!;
+      this.#claiming.add(phone.id);
+      this.#dialling += 1;
+      // The device's originate slot is planned now (CPS per device), in the order lines were taken.
+      const slot = this.deps.lines.reserveSlot(device.id, performance.now());
+      const previous = this.#sendChain.get(device.id) ?? Promise.resolve();
+      let sent!: () => void;
+      const mine = new Promise<void>((r) => (sent = r));
+      this.#sendChain.set(device.id, mine);
+      void this.#dial(phone, device, callId, slot, previous, sent)
+        .catch((err: unknown) => {
+          this.deps.lines.release(callId);
+          this.deps.log?.({ err, taskId: this.taskId }, 'placing a task call failed');
+        })
+        .finally(() => {
+          sent();
+          this.#claiming.delete(phone.id);
+          this.#dialling -= 1;
+          if (this.#dialling === 0) {
+            const idle = this.#idle;
+            this.#idle = [];
+            for (const r of idle) r();
+            this.#maybeDrained();
+          }
+        });
+    }
+    // Nothing was due at the last look: the control loop looks again on its tick (a retry time, a number
+    // given back), not every line freed (with SQLite's synchronous driver that would be a busy loop).
+    if (this.#ready.length < this.#lookAhead && !this.#exhausted) this.refill();
+  }
+
+  /**
+   * The control loop's look, once per tick: numbers may have become due since the last look found none
+   * (a retry time, a number given back). Resolves once that look is done, so `drained` is then current.
+   */
+  async look(): Promise<void> {
+    while (this.#refill) await this.#refill;
+    this.#exhausted = false;
+    this.refill();
+    while (this.#refill) await this.#refill;
+  }
+
+  /** Screens the next due numbers into the look-ahead (in the background; one refill at a time). */
+  refill(): void {
+    if (this.#halted) return;
+    if (this.#refill) {
+      this.#refillAgain = true;
+      return;
+    }
+    this.#refill = this.#fill()
+      .catch((err: unknown) => this.deps.log?.({ err, taskId: this.taskId }, 'screening the next numbers failed'))
+      .finally(() => {
+        this.#refill = null;
+        if (this.#refillAgain && !this.#exhausted) {
+          this.#refillAgain = false;
+          this.refill();
+        }
+        this.pump();
+        this.#maybeDrained();
+      });
+  }
+
+  async #fill(): Promise<void> {
+    for (;;) {
+      const want = this.#lookAhead - this.#ready.length;
+      if (want <= 0 || this.#halted) return;
+      const em = this.deps.fork();
+      const now = this.deps.clock.now();
+      const held = [...this.#ready.map((r) => r.phone.id), ...this.#claiming];
+      const due = await em.find(
+        CallTaskPhoneSchema,
+        { task: this.taskId, status: 'pending', ...(held.length ? { id: { $nin: held } } : {}), $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }] },
+        { orderBy: { id: 'asc' }, limit: want },
+      );
+      this.#exhausted = due.length === 0;
+      if (due.length === 0) return;
+      const allowed = await screen(this.deps, em, due, now);
+      for (const phone of allowed) this.#ready.push({ phone, screenedAt: now.getTime() });
+      // Every number screened was refused or deferred: look further at once; otherwise the look-ahead is full.
+      if (allowed.length > 0 || due.length < want) return;
+    }
+  }
+
+  async #dial(phone: CallTaskPhone, device: GatewayDevice, callId: string, slot: number, previous: Promise<void>, sent: () => void): Promise<void> {
+    const sleep = this.deps.sleep ?? sleepReal;
+    // Timers fire on whole milliseconds of a cached loop clock, sometimes a little early: wait until `at` has passed.
+    const waitUntil = async (at: number) => {
+      for (let left = at - performance.now(); left > 0; left = at - performance.now()) await sleep(Math.ceil(left));
+    };
+    // CPS: wait for the planned slot before claiming (a STOP meanwhile is seen by the claim).
+    await waitUntil(slot);
+    const task = this.#task!;
+    const claimed = this.#halted ? 'not_running' : await claimAttempt(this.deps, task, phone, device, callId, this.#lineNumbers);
+    if (claimed === 'not_running' || !claimed) {
+      if (claimed === 'not_running') {
+        this.#notRunning = true;
+        this.#notify();
+      }
+      this.deps.lines.release(callId);
+      return;
+    }
+    this.#claiming.delete(phone.id);
+    // In the order the lines were taken, and strict CPS as sent: never closer than 1 / CPS to the device's previous originate.
+    await previous;
+    await waitUntil(this.deps.lines.sendAt(device.id, performance.now()));
+    const result = this.deps.switch!.originate({
+      callId,
+      gateway: device.name,
+      number: dialString(phone.phone),
+      callerId: claimed.callerId,
+      timeoutSec: this.deps.ringSeconds,
+      vars: { salesops_task_id: task.id, salesops_mode: task.mode, salesops_attempt: claimed.attempt },
+      destination: this.deps.destination(task),
+    });
+    // The originate has left (the command is queued on the event socket synchronously): the next may follow.
+    sent();
+    void recordOriginate(this.deps, task, device, phone, claimed, result).catch((err: unknown) => this.deps.log?.({ err, taskId: task.id }, 'recording an originate result failed'));
+  }
+}
+
+/** Takes a line on the device with the most free lines that is not failing (ties: the lowest id). */
+function takeLine(lines: LineBook, devices: GatewayDevice[], nowMs: number, callId: string): GatewayDevice | null {
+  let best: GatewayDevice | null = null;
+  let bestFree = 0;
+  for (const d of devices) {
+    if (lines.failing(d.id, nowMs)) continue;
+    const free = d.lineCount - lines.busy(d.id);
+    if (free > bestFree) {
+      best = d;
+      bestFree = free;
+    }
+  }
+  return best && lines.tryTake(best.id, best.lineCount, callId) ? best : null;
+}
+
+/**
+ * Compliance through the one ledger on every dial: refused numbers are `skipped` with the reason (blacklisted,
+ * opted out, no consent, the monthly marketing call); the carrier caps defer a number to when its oldest call
+ * leaves the window. Returns the numbers that may be dialled now.
+ */
+async function screen(deps: DiallerDeps, em: EntityManager, due: CallTaskPhone[], now: Date): Promise<CallTaskPhone[]> {
+  const results = await checkCompliance(em, { phones: due.map((p) => p.phone), channel: 'call', purpose: 'marketing', subjectType: 'call_task_phone', subjectIds: due.map((p) => String(p.id)) }, deps.compliance, now);
+  const allowed: CallTaskPhone[] = [];
+  due.forEach((phone, i) => {
+    const v = results[i]!.verdict;
+    if (v.kind === 'allow') allowed.push(phone);
+    else if (v.kind === 'refuse') Object.assign(phone, { status: 'skipped', skipReason: v.reason });
+    else phone.nextAttemptAt = v.until;
+  });
+  await em.flush();
+  return allowed;
+}
+
+/**
+ * The attempt is claimed and recorded in one transaction before the originate leaves: the task must still
+ * be RUNNING (read under a share lock, so a STOP or cancel waits for this claim to commit and every claim
+ * after it sees the new status: no dial starts after STOP answered), the number moves `pending → dialing`
+ * only if it is still pending with the attempts we screened (a conditional update: two diallers never both
+ * claim it) and its `calls` row is written with our call id. A crash after this commit never redials: the
+ * number is `dialing` without a live dialler, and recovery settles it as `unknown`.
+ */
+async function claimAttempt(deps: DiallerDeps, task: CallTask, phone: CallTaskPhone, device: GatewayDevice, callId: string, lineNumbers: Map<number, string | null>): Promise<Claimed | 'not_running' | null> {
+  const now = deps.clock.now();
+  if (!task.callerId && !lineNumbers.has(device.id)) lineNumbers.set(device.id, await lineNumber(deps.fork(), device.id));
+  const callerId = task.callerId ?? lineNumbers.get(device.id) ?? deps.defaultCallerId;
+  const caller = callerId ? normalizePhone(callerId) : null;
+  return deps.fork().transactional(async (tx) => {
+    const running = await tx.findOne(CallTaskSchema, { id: task.id, status: 'RUNNING' }, { fields: ['id'], lockMode: LockMode.PESSIMISTIC_READ });
+    if (!running) return 'not_running' as const;
+    const attempt = phone.attempts + 1;
+    const n = await tx.nativeUpdate(CallTaskPhoneSchema, { id: phone.id, status: 'pending', attempts: phone.attempts }, { status: 'dialing', attempts: attempt, lastCallId: callId, lastAttemptAt: now, nextAttemptAt: null });
+    if (n !== 1) return null;
+    tx.create(CallSchema, {
+      uuid: callId,
+      direction: 'outbound',
+      source: 'task',
+      task: task.id,
+      taskPhone: phone.id,
+      attempt,
+      deviceId: device.id,
+      caller: caller?.e164 ?? null,
+      callerLast8: caller?.last8 ?? null,
+      callee: phone.phone,
+      calleeLast8: phone.phoneLast8,
+      startedAt: now,
+    });
+    await tx.flush();
+    return { callId, attempt, callerId: caller ? dialString(caller.e164) : null };
+  });
+}
+
+async function lineNumber(em: EntityManager, deviceId: number): Promise<string | null> {
+  const line = await em.findOne(GatewayLineSchema, { device: deviceId, number: { $ne: null } }, { orderBy: { port: 'asc' } });
+  return line?.number ?? null;
+}
+
+/** Records what the switch answered to an originate; a refused one gives its line back before it is settled. */
+async function recordOriginate(deps: DiallerDeps, task: CallTask, device: GatewayDevice, phone: CallTaskPhone, claimed: Claimed, pending: Promise<OriginateResult>): Promise<void> {
+  const result = await pending;
+  const em = deps.fork();
+  const now = deps.clock.now();
+  if (result.kind === 'answered') {
+    await em.nativeUpdate(CallSchema, { uuid: claimed.callId, answeredAt: null, endedAt: null }, { answeredAt: now });
+    return;
+  }
+  if (result.kind === 'unknown') {
+    await em.nativeUpdate(CallSchema, { uuid: claimed.callId, endedAt: null }, { outcome: 'unknown' });
+    await em.nativeUpdate(CallTaskPhoneSchema, { id: phone.id, status: 'dialing', lastCallId: claimed.callId }, { status: 'unknown' });
+    deps.log?.({ taskId: task.id, callId: claimed.callId, reason: result.reason }, 'originate result lost: the call is unknown until its channel reports');
+    return;
+  }
+  // The line is free the moment the switch refuses: a failing device rests first, then the next dial may take the line.
+  if (outcomeFromCause(result.cause, false) === 'line_failed') deps.lines.markFailing(device.id, now.getTime());
+  deps.lines.release(claimed.callId);
+  const settled = await settleCall(em, { callId: claimed.callId, endedAt: now, hangupCause: result.cause, answeredAt: null, recordingPath: null, digit: null, vars: {} }, now);
+  if (settled?.completed) await notifyTaskFinished(em, deps.notifier, task.id, now);
+}
