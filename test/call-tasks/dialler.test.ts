@@ -9,21 +9,9 @@ import { recordConsent } from '../../src/domain/compliance/consent-ledger.servic
 import { PERMISSIONS } from '../../src/domain/auth/permissions.js';
 import { DIALECTS } from '../support/database.js';
 import type { OriginateOutcome } from '../telephony/support/fake-switch.js';
-import { bootDiallerApp, type DiallerApp } from './support/dialler-app.js';
+import { beijingMorningClock, bootDiallerApp, type DiallerApp } from './support/dialler-app.js';
 import type { DiallingSwitch } from './support/dialling-switch.js';
 
-/**
- * Inside the carrier's 08:00–21:00 Beijing whatever hour the test runs at: the real time when it is inside,
- * else the next 10:00 Beijing (never behind the real clock, which the switch's hangup events carry).
- */
-function beijingMorningClock() {
-  const d = new Date();
-  const hour = d.getUTCHours();
-  const inside = hour < 12 || (hour === 12 && d.getUTCMinutes() < 50);
-  const target = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + (hour >= 2 ? 1 : 0), 2, 0, 0);
-  const offset = inside ? 0 : target - Date.now();
-  return { now: () => new Date(Date.now() + offset) };
-}
 
 const n = (i: number) => `1380000${String(i).padStart(4, '0')}`;
 

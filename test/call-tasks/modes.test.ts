@@ -27,17 +27,8 @@ import { waitFor } from '../support/wait-for.js';
 import { SAMPLE } from '../bot/wecom-samples.js';
 import { wecomSettings } from '../support/full-app.js';
 import type { FakeEventSocket, FakeOutboundCall } from '../telephony/support/fake-switch.js';
-import { bootDiallerApp, type DiallerApp } from './support/dialler-app.js';
+import { beijingMorningClock, bootDiallerApp, type DiallerApp } from './support/dialler-app.js';
 
-/** Inside the carrier's 08:00–21:00 Beijing whatever hour the test runs at (see dialler.test.ts). */
-function beijingMorningClock() {
-  const d = new Date();
-  const hour = d.getUTCHours();
-  const inside = hour < 12 || (hour === 12 && d.getUTCMinutes() < 50);
-  const target = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + (hour >= 2 ? 1 : 0), 2, 0, 0);
-  const offset = inside ? 0 : target - Date.now();
-  return { now: () => new Date(Date.now() + offset) };
-}
 
 const TONE = '%(1000,4000,450)';
 const analysis = (intention: string, score: number) => JSON.stringify({ sentiment: 'POSITIVE', intention, intentionScore: score, keywords: ['价格', '合作'], summary: `客户${intention}，询问了价格` });
