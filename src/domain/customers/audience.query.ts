@@ -7,49 +7,49 @@ const DAY = 86_400_000;
 
 type Where = { sql: string; params: unknown[] };
 
-/**
- * The conditions an audience puts on a member (`members m`): its own segment (the segmentation run
- * writes it), a tag it carries, its last visit (member_behavior).
- */
-function memberWhere(db: BehaviorSql, filter: AudienceFilter, now: Date): Where {
+/** The SQL of each audience criterion against one table (the parameter is bound where `?` stands). */
+type CriterionSql = { segment: string; lastVisitSince: string; tag: string };
+
+function audienceWhere(db: BehaviorSql, filter: AudienceFilter, now: Date, on: CriterionSql): Where {
   const parts: string[] = [];
   const params: unknown[] = [];
   if (filter.segments?.length) {
-    parts.push('m.segment in (?)');
+    parts.push(on.segment);
     params.push(filter.segments);
   }
   if (filter.lastVisitDays) {
-    parts.push('exists (select 1 from member_behavior b where b.member_id = m.id and b.last_visit_at >= ?)');
+    parts.push(on.lastVisitSince);
     params.push(db.date(new Date(now.getTime() - filter.lastVisitDays * DAY)));
   }
   if (filter.tags?.length) {
-    parts.push('exists (select 1 from member_tags t where t.member_id = m.id and t.tag in (?))');
+    parts.push(on.tag);
     params.push(filter.tags);
   }
   return { sql: parts.map((w) => ` and ${w}`).join(''), params };
 }
 
 /**
+ * The conditions an audience puts on a member (`members m`): its own segment (the segmentation run
+ * writes it), a tag it carries, its last visit (member_behavior).
+ */
+const ON_MEMBER: CriterionSql = {
+  segment: 'm.segment in (?)',
+  lastVisitSince: 'exists (select 1 from member_behavior b where b.member_id = m.id and b.last_visit_at >= ?)',
+  tag: 'exists (select 1 from member_tags t where t.member_id = m.id and t.tag in (?))',
+};
+
+/**
  * The conditions an audience puts on a CRM customer (`customers c`): its segment (the segmentation run
  * mirrors its best membership's), a tag one of its memberships carries, its last visit.
  */
-function customerWhere(db: BehaviorSql, filter: AudienceFilter, now: Date): Where {
-  const parts: string[] = [];
-  const params: unknown[] = [];
-  if (filter.segments?.length) {
-    parts.push('c.segment in (?)');
-    params.push(filter.segments);
-  }
-  if (filter.lastVisitDays) {
-    parts.push('c.last_visit_at >= ?');
-    params.push(db.date(new Date(now.getTime() - filter.lastVisitDays * DAY)));
-  }
-  if (filter.tags?.length) {
-    parts.push('exists (select 1 from members m join member_tags t on t.member_id = m.id where m.customer_id = c.id and t.tag in (?))');
-    params.push(filter.tags);
-  }
-  return { sql: parts.map((w) => ` and ${w}`).join(''), params };
-}
+const ON_CUSTOMER: CriterionSql = {
+  segment: 'c.segment in (?)',
+  lastVisitSince: 'c.last_visit_at >= ?',
+  tag: 'exists (select 1 from members m join member_tags t on t.member_id = m.id where m.customer_id = c.id and t.tag in (?))',
+};
+
+const memberWhere = (db: BehaviorSql, filter: AudienceFilter, now: Date): Where => audienceWhere(db, filter, now, ON_MEMBER);
+const customerWhere = (db: BehaviorSql, filter: AudienceFilter, now: Date): Where => audienceWhere(db, filter, now, ON_CUSTOMER);
 
 export type AudienceRecipient = { e164: string; last8: string; customerId: string | null };
 
