@@ -1,18 +1,21 @@
 /**
  * The call-task dialler at its line limit: N numbers (default 10,000) on 2 gateway devices × 4 lines, dialled
  * by the real dialler through the real event-socket client and telephony door (the app booted by the
- * composition root) to the fake FreeSWITCH, whose callees answer 60 % after 2–10 s of ringing (talk 1–5 s),
- * are busy 10 %, do not answer 20 % (ringing the full CALL_TASK_RING_SECONDS), and are invalid 10 %; busy and
- * no answer are retried after 30 minutes up to 3 attempts (the defaults).
+ * composition root) to the fake FreeSWITCH running in its own process (test/call-tasks/support/
+ * bench-switch.main.ts, ESL over TCP, as the SMS bench runs its carrier), whose callees answer 60 % after
+ * 2–10 s of ringing (talk 1–5 s), are busy 10 %, do not answer 20 % (ringing the full CALL_TASK_RING_SECONDS),
+ * and are invalid 10 %; busy and no answer are retried after 30 minutes up to 3 attempts (the defaults).
  *
- * Time is compressed `--speedup` times (default 100): the app runs on a clock that advances that much faster
- * than the wall clock, the fake callees ring and talk that much shorter, and the CPS limit of 1 originate per
- * second per device becomes `speedup` per real second. Figures in "sim" are in the compressed time (what the
- * production dialler would see); latencies in "real ms" are wall-clock (what the code costs).
- * Both dialects run one after the other in one invocation (SQLite first, then MariaDB), and the figures are
- * printed side by side with their ratio.
- *   npm run bench -- call-tasks [--numbers 10000] [--speedup 50] [--dialect both|mysql|sqlite]
+ * Time is compressed `--speedup` times (default 10, which this machine follows): the app runs on a clock that
+ * starts at 08:00 Beijing and advances that much faster than the wall clock, the fake callees ring and talk
+ * that much shorter, and the CPS limit of 1 originate per second per device becomes `speedup` per real
+ * second. Figures in "sim" are in the compressed time (what the production dialler would see); latencies in
+ * "real ms" are wall-clock (what the code costs). Both dialects run one after the other by default
+ * (SQLite first, then MariaDB), and the figures are printed side by side with their ratio.
+ *   npm run bench -- call-tasks [--numbers 10000] [--speedup 10] [--dialect both|mysql|sqlite]
  */
+import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { PERMISSIONS } from '../src/domain/auth/permissions.js';
 import { CallTaskPhoneSchema } from '../src/domain/call-tasks/call-task-phone.entity.js';
@@ -22,12 +25,14 @@ import { LineBook } from '../src/domain/call-tasks/line-book.js';
 import { ConsentSchema } from '../src/domain/compliance/consent.entity.js';
 import type { Clock } from '../src/domain/ports/clock.port.js';
 import type { Dialect } from '../test/support/database.js';
-import type { FakeOutboundCall, OriginateOutcome } from '../test/telephony/support/fake-switch.js';
-import { bootDiallerApp } from '../test/call-tasks/support/dialler-app.js';
+import { GatewayDeviceSchema } from '../src/domain/voice-gateways/gateway-device.entity.js';
+import { bootApp } from '../test/support/app.js';
+import { switchSettings } from '../test/call-tasks/support/dialler-app.js';
 import { recordingQueue } from '../test/call-tasks/support/movable-clock.js';
 
 export const description = 'call-task dialler: 10,000 numbers on 2 devices × 4 lines, in flight per device, CPS, line use, free→originate p50/p99, RSS';
 
+const GATEWAYS = ['bench-a', 'bench-b'] as const;
 const LINES = 4;
 const CPS = 1;
 const RING_SECONDS = 30;
@@ -36,19 +41,9 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]! : NaN;
 };
+/** Wall-clock ms comparable across processes (the switch process stamps its side the same way). */
+const wall = () => performance.timeOrigin + performance.now();
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-
-/** A small seeded generator: the same outcomes on every run. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A clock running `speedup` times faster than the wall clock from `start`. */
 function compressedClock(startAt: Date, speedup: number): Clock & { toReal(simMs: number): number } {
@@ -62,7 +57,7 @@ function compressedClock(startAt: Date, speedup: number): Clock & { toReal(simMs
 type Figures = { utilisation: number; p50: number; p99: number; beyondP99: number; originates: number; realMs: number; maxInFlight: number; cpsSent: number; peakRss: number; duplicates: number };
 
 export async function run(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { numbers: { type: 'string', default: '10000' }, speedup: { type: 'string', default: '50' }, dialect: { type: 'string', default: 'both' } } });
+  const { values } = parseArgs({ args, options: { numbers: { type: 'string', default: '10000' }, speedup: { type: 'string', default: '10' }, dialect: { type: 'string', default: 'both' } } });
   const total = Number(values.numbers);
   const speedup = Number(values.speedup);
   const dialects: Dialect[] = values.dialect === 'both' ? ['sqlite', 'mysql'] : [values.dialect as Dialect];
@@ -82,31 +77,67 @@ export async function run(args: string[]): Promise<void> {
   }
 }
 
-async function measure(dialect: Dialect, total: number, speedup: number): Promise<Figures> {
-  const random = rng(20261130);
-  const outcome = (): OriginateOutcome => {
-    const r = random();
-    const sim = (s: number) => Math.round((s * 1000) / speedup);
-    if (r < 0.6) return { kind: 'answer', afterMs: sim(2 + random() * 8), talkMs: sim(1 + random() * 4) };
-    if (r < 0.7) return { kind: 'busy', afterMs: sim(0.5 + random()) };
-    if (r < 0.9) return { kind: 'no_answer', ringMs: sim(RING_SECONDS) };
-    return { kind: 'invalid' };
-  };
+/** What the switch process saw (wall-clock ms comparable across processes). */
+type SwitchReport = {
+  originates: Array<{ at: number; gateway: string; uuid: string; destination: string; attempt: string }>;
+  ends: Array<{ at: number; uuid: string }>;
+  peak: Record<string, number>;
+  peakRss: number;
+};
 
-  // 08:00 Beijing tomorrow: the day's calling window is open for the whole run.
+/** The fake switch in its own process (test/call-tasks/support/bench-switch.main.ts), speaking ESL over TCP. */
+async function startSwitch(speedup: number): Promise<{ port: number; password: string; report(): Promise<SwitchReport>; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/call-tasks/support/bench-switch.main.ts', '--gateways', GATEWAYS.join(','), '--speedup', String(speedup), '--ring', String(RING_SECONDS)], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const first = await new Promise<{ port: number; password: string }>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n')) resolve(JSON.parse(line!) as { port: number; password: string });
+    });
+    child.once('exit', (code) => reject(new Error(`the switch process exited (${code}) before listening`)));
+  });
+  return {
+    ...first,
+    report: () =>
+      new Promise((resolve) => {
+        child.once('message', (m) => resolve(m as SwitchReport));
+        child.send({ kind: 'report' });
+      }),
+    async stop() {
+      if (child.exitCode === null) child.send({ kind: 'stop' });
+      await exited;
+    },
+  };
+}
+
+async function measure(dialect: Dialect, total: number, speedup: number): Promise<Figures> {
+  // 08:00 Beijing tomorrow: the day's calling window (08:00–21:00) is open for the whole run.
   const d = new Date();
   const clock = compressedClock(new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1, 0, 0, 0)), speedup);
-  const t = await bootDiallerApp(dialect, { gateways: ['bench-a', 'bench-b'], env: { CALL_TASK_CPS: String(CPS), CALL_TASK_RING_SECONDS: String(RING_SECONDS), LOG_LEVEL: 'silent' }, clock });
-  const { app, sw } = t;
-  const fs = sw.socket;
+  const sw = await startSwitch(speedup);
+  const t = await bootApp(dialect, { ...switchSettings({ socket: sw }), CALL_TASK_CPS: String(CPS), CALL_TASK_RING_SECONDS: String(RING_SECONDS), LOG_LEVEL: 'silent' }, { clock }).catch(async (err: unknown) => {
+    await sw.stop();
+    throw err;
+  });
+  const { app } = t;
+  await app.telephony!.events.ready();
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  const loads: number[] = [];
+  const loadSampler = setInterval(() => loads.push(loadavg()[0]!), 10_000);
   try {
     const phones = Array.from({ length: total }, (_, i) => `137${String(i).padStart(8, '0')}`);
-    // Every attempt's callee behaves anew (seeded: every run sees the same callees).
-    sw.script = () => outcome();
-    for (const x of phones) sw.first(x);
-    const devices = [await t.device('bench-a', LINES), await t.device('bench-b', LINES)];
+    const devices = [];
+    for (const name of GATEWAYS) {
+      const em = app.orm.em.fork();
+      const device = em.create(GatewayDeviceSchema, { name, host: '10.0.0.9', sipProfile: 'external', lineCount: LINES, status: 'online' });
+      await em.flush();
+      devices.push(device);
+    }
     for (let i = 0; i < phones.length; i += 2000) {
       await app.orm.em.fork().insertMany(
         ConsentSchema,
@@ -119,44 +150,17 @@ async function measure(dialect: Dialect, total: number, speedup: number): Promis
     const { taskId } = await createCallTask(app.orm.em.fork(), svc, actor, { name: '基准', phoneNumbers: phones, callScript: '您好', mode: 'robot', deviceIds: devices.map((x) => x.id) });
     await setCallTaskStatus(app.orm.em.fork(), svc, actor, taskId, 'START');
 
-    // The switch's view: every originate (real ms), the gateway's calls alive, every line freed.
-    type Seen = { at: number; gateway: string; call: FakeOutboundCall; attempt: string; first: boolean };
-    const originates: Seen[] = [];
-    const frees: Array<{ at: number; gateway: string; callId: string }> = [];
-    const alive = new Map<string, number>();
-    const maxAlive = new Map<string, number>();
-    const dialled = new Set<string>();
-    const endOf = new Map<FakeOutboundCall, number>();
-    let watching = true;
-    void (async () => {
-      for (let n = 1; watching; n++) {
-        const call = await fs.waitForOriginate(n);
-        if (!watching) return;
-        const at = performance.now();
-        const gateway = /^sofia\/gateway\/([^/]+)\//.exec(call.endpoint)?.[1] ?? '';
-        alive.set(gateway, (alive.get(gateway) ?? 0) + 1);
-        maxAlive.set(gateway, Math.max(maxAlive.get(gateway) ?? 0, alive.get(gateway)!));
-        originates.push({ at, gateway, call, attempt: `${call.destination}#${call.vars['salesops_attempt']}`, first: !dialled.has(call.destination) });
-        dialled.add(call.destination);
-        void call.ended.then(() => {
-          endOf.set(call, performance.now());
-          alive.set(gateway, alive.get(gateway)! - 1);
-          frees.push({ at: performance.now(), gateway, callId: call.uuid });
-        });
-      }
-    })();
-
     // The process's line book at the compressed pace (1 originate per simulated second per device).
     const lines = new LineBook(CPS * speedup);
     // Where a freed line's time goes: the hangup reaching the dialler (by call id), then the dialler's own part.
     const heardAt = new Map<string, number>();
     app.telephony!.switch.onCallEnded((ended) => {
-      heardAt.set(ended.callId, performance.now());
+      heardAt.set(ended.callId, wall());
       lines.release(ended.callId);
     });
     const sentById = new Map<string, number>();
     const jobs = recordingQueue();
-    // As sent: the instant each originate leaves the dialler (the switch's arrival adds event-loop jitter).
+    // As sent: the instant each originate leaves the dialler (the switch's arrival adds the socket and its event loop).
     const sent = new Map<string, number[]>();
     const port = app.telephony!.switch;
     const timed: typeof port = {
@@ -164,13 +168,14 @@ async function measure(dialect: Dialect, total: number, speedup: number): Promis
       originate: (req) => {
         const list = sent.get(req.gateway) ?? [];
         sent.set(req.gateway, list);
+        // The CPS check compares instants of this process (performance.now, as the line book paces them).
         list.push(performance.now());
-        sentById.set(req.callId, performance.now());
+        sentById.set(req.callId, wall());
         return port.originate(req);
       },
     };
     const deps = { ...app.callTasks.dialler(), lines, jobs, switch: timed };
-    const started = performance.now();
+    const started = wall();
     const simStarted = clock.now().getTime();
     let result: string;
     for (;;) {
@@ -180,19 +185,31 @@ async function measure(dialect: Dialect, total: number, speedup: number): Promis
       const waitReal = clock.toReal(next - clock.now().getTime());
       if (waitReal > 0) await new Promise((r) => setTimeout(r, waitReal));
     }
-    const realMs = performance.now() - started;
+    const realMs = wall() - started;
     const simMs = clock.now().getTime() - simStarted;
-    watching = false;
+    const simEnd = clock.now();
+
+    // The switch's view: every originate, its gateway and whether its number was dialled before, every line freed.
+    const report = await sw.report();
+    const endAt = new Map(report.ends.map((e) => [e.uuid, e.at]));
+    const gatewayOf = new Map(report.originates.map((o) => [o.uuid, o.gateway]));
+    const dialled = new Set<string>();
+    const originates = report.originates.map((o) => {
+      const first = !dialled.has(o.destination);
+      dialled.add(o.destination);
+      return { ...o, first, attempt: `${o.destination}#${o.attempt}`, end: endAt.get(o.uuid) };
+    });
+    const frees = report.ends.map((e) => ({ ...e, gateway: gatewayOf.get(e.uuid) ?? '' })).sort((x, y) => x.at - y.at);
 
     // Line use while numbers were never dialled yet (the first pass): busy line time / (8 lines × that span).
     const t0 = originates[0]!.at;
     const t1 = originates.filter((o) => o.first).at(-1)!.at;
     let busy = 0;
     for (const o of originates) {
-      const end = endOf.get(o.call) ?? t1;
+      const end = o.end ?? t1;
       busy += Math.max(0, Math.min(end, t1) - Math.max(o.at, t0));
     }
-    const utilisation = busy / (2 * LINES * (t1 - t0));
+    const utilisation = busy / (GATEWAYS.length * LINES * (t1 - t0));
 
     // Free → next originate on the same gateway, during the first pass (a number was always due).
     const gaps: number[] = [];
@@ -200,9 +217,9 @@ async function measure(dialect: Dialect, total: number, speedup: number): Promis
     const hearing: number[] = [];
     const dialling: number[] = [];
     const wire: number[] = [];
-    for (const g of ['bench-a', 'bench-b']) {
+    for (const g of GATEWAYS) {
       const mine = originates.filter((o) => o.gateway === g && o.at <= t1);
-      const freed = frees.filter((f) => f.gateway === g && f.at < t1).sort((a, b) => a.at - b.at);
+      const freed = frees.filter((f) => f.gateway === g && f.at < t1);
       let k = 0;
       for (const f of freed) {
         while (k < mine.length && mine[k]!.at < f.at) k++;
@@ -213,8 +230,8 @@ async function measure(dialect: Dialect, total: number, speedup: number): Promis
         // Less the wait the CPS limit imposes (the previous originate's slot), what the code itself took.
         const slot = prev ? prev.at + 1000 / (CPS * speedup) : f.at;
         gapsBeyondCps.push(next.at - Math.max(f.at, slot));
-        const heard = heardAt.get(f.callId);
-        const left = sentById.get(next.call.uuid);
+        const heard = heardAt.get(f.uuid);
+        const left = sentById.get(next.uuid);
         if (heard !== undefined && left !== undefined && left >= heard) {
           hearing.push(heard - f.at);
           dialling.push(left - heard);
@@ -226,7 +243,7 @@ async function measure(dialect: Dialect, total: number, speedup: number): Promis
 
     // CPS: the most originates in any simulated second, per device.
     const perSecond = (g: string, asSent = false) => {
-      const ts = asSent ? sent.get(g) ?? [] : originates.filter((o) => o.gateway === g).map((o) => o.at);
+      const ts = asSent ? (sent.get(g) ?? []) : originates.filter((o) => o.gateway === g).map((o) => o.at);
       let best = 0;
       for (let i = 0, j = 0; i < ts.length; i++) {
         while (ts[i]! - ts[j]! >= 1000 / speedup) j++;
@@ -235,21 +252,23 @@ async function measure(dialect: Dialect, total: number, speedup: number): Promis
       return best;
     };
     const attempts = originates.map((o) => o.attempt);
-    const uuids = originates.map((o) => o.call.uuid);
+    const uuids = originates.map((o) => o.uuid);
     const duplicates = attempts.length - new Set(attempts).size + (uuids.length - new Set(uuids).size);
     const final = await app.orm.em.fork().count(CallTaskPhoneSchema, { task: taskId, status: { $nin: ['pending', 'dialing', 'unknown'] } });
     const simRate = originates.length / (simMs / 1000);
+    const beijing = (at: Date) => at.toLocaleTimeString('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit' });
+    const load = loads.length ? `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (median ${pct(loads, 50).toFixed(1)})` : loadavg()[0]!.toFixed(1);
 
     console.log(
       [
-        `call-task dialler on ${dialect}: ${total.toLocaleString('en-US')} numbers, 2 devices × ${LINES} lines, time ×${speedup} (result ${result}, ${final.toLocaleString('en-US')} numbers final)`,
-        `  ${originates.length.toLocaleString('en-US')} originates in ${(realMs / 1000).toFixed(0)} s real = ${(simMs / 3_600_000).toFixed(2)} h simulated`,
-        `  most calls in flight per device: ${[...maxAlive.entries()].map(([g, n]) => `${g} ${n}`).join(', ')} (limit ${LINES}); line book peak ${[...lines.peak.values()].join(', ')}`,
-        `  originates per simulated second per device, as sent: max ${perSecond('bench-a', true)} / ${perSecond('bench-b', true)} (limit ${CPS}); as they reached the switch: max ${perSecond('bench-a')} / ${perSecond('bench-b')} (event-loop jitter at ×${speedup}); average ${simRate.toFixed(2)}/s for both`,
+        `call-task dialler on ${dialect}: ${total.toLocaleString('en-US')} numbers, ${GATEWAYS.length} devices × ${LINES} lines, time ×${speedup}, the fake switch in its own process (result ${result}, ${final.toLocaleString('en-US')} numbers final)`,
+        `  ${originates.length.toLocaleString('en-US')} originates in ${(realMs / 1000).toFixed(0)} s real = ${(simMs / 3_600_000).toFixed(2)} h simulated (08:00 → ${beijing(simEnd)} Beijing, inside the 08:00–21:00 window); load average during the run ${load}`,
+        `  most calls in flight per device: ${Object.entries(report.peak).map(([g, n]) => `${g} ${n}`).join(', ')} (limit ${LINES}); line book peak ${[...lines.peak.values()].join(', ')}`,
+        `  originates per simulated second per device, as sent: max ${perSecond(GATEWAYS[0], true)} / ${perSecond(GATEWAYS[1], true)} (limit ${CPS}); as they reached the switch: max ${perSecond(GATEWAYS[0])} / ${perSecond(GATEWAYS[1])}; average ${simRate.toFixed(2)}/s for both`,
         `  line utilisation while undialled numbers remain: ${(utilisation * 100).toFixed(1)} % (aim ≥ 90 %)`,
         `  line freed → next originate on it: p50 ${pct(gaps, 50).toFixed(1)} ms, p99 ${pct(gaps, 99).toFixed(1)} ms real (n=${gaps.length}); beyond the CPS wait: p50 ${pct(gapsBeyondCps, 50).toFixed(1)} ms, p99 ${pct(gapsBeyondCps, 99).toFixed(1)} ms (aim p99 ≤ 20 ms)`,
         `    of which (hang-ups the dialler heard, n=${hearing.length}) the hang-up reaching the dialler p50 ${pct(hearing, 50).toFixed(1)} / p99 ${pct(hearing, 99).toFixed(1)} ms, the dialler (CPS wait, claim, originate) p50 ${pct(dialling, 50).toFixed(1)} / p99 ${pct(dialling, 99).toFixed(1)} ms, the originate reaching the switch p50 ${pct(wire, 50).toFixed(1)} / p99 ${pct(wire, 99).toFixed(1)} ms`,
-        `  peak RSS ${mb(peakRss)}; duplicates (an attempt or call id originated twice): ${duplicates}`,
+        `  peak RSS: the app ${mb(peakRss)}, the switch process ${mb(report.peakRss)}; duplicates (an attempt or call id originated twice): ${duplicates}`,
       ].join('\n'),
     );
     return {
@@ -259,13 +278,15 @@ async function measure(dialect: Dialect, total: number, speedup: number): Promis
       beyondP99: pct(gapsBeyondCps, 99),
       originates: originates.length,
       realMs,
-      maxInFlight: Math.max(...maxAlive.values()),
-      cpsSent: Math.max(perSecond('bench-a', true), perSecond('bench-b', true)),
+      maxInFlight: Math.max(...Object.values(report.peak)),
+      cpsSent: Math.max(perSecond(GATEWAYS[0], true), perSecond(GATEWAYS[1], true)),
       peakRss,
       duplicates,
     };
   } finally {
     clearInterval(sampler);
+    clearInterval(loadSampler);
     await t.close();
+    await sw.stop();
   }
 }

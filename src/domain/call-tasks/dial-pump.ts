@@ -73,9 +73,12 @@ export class DialPump {
     this.#devices = devices;
   }
 
-  /** How many numbers to keep screened ahead: one per line of the task's devices. */
+  /**
+   * How many numbers to keep screened ahead: two per line of the task's devices, so lines freeing in a burst
+   * while a refill (a query and the compliance screen) is under way still find a number ready.
+   */
   get #lookAhead(): number {
-    return Math.max(1, this.#devices.reduce((n, d) => n + d.lineCount, 0));
+    return Math.max(2, 2 * this.#devices.reduce((n, d) => n + d.lineCount, 0));
   }
 
   /** Nothing is due, nothing is screened ahead and no dial is under way: the control loop decides what next. */
@@ -262,6 +265,7 @@ export class DialPump {
     // In the order the lines were taken, and strict CPS as sent: never closer than 1 / CPS to the device's previous originate.
     await previous;
     await waitUntil(this.deps.lines.sendAt(device.id, performance.now()));
+    this.deps.lines.sent(device.id, performance.now());
     const result = this.deps.switch!.originate({
       callId,
       gateway: device.name,

@@ -94,6 +94,14 @@ export class LineBook {
     return at;
   }
 
+  /**
+   * The originate actually left at `at` (ms, performance.now()): a timer that fired late moves the device's
+   * next slot with it, so two originates never leave closer than 1 / CPS as sent.
+   */
+  sent(deviceId: number, at: number): void {
+    this.lastSentAt.set(deviceId, Math.max(at, this.lastSentAt.get(deviceId) ?? -Infinity));
+  }
+
   /** A line or gateway failure: the device is left alone for a while so the retry goes to another one. */
   markFailing(deviceId: number, now: number, ms = 30_000): void {
     this.failingUntil.set(deviceId, now + ms);

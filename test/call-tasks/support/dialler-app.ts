@@ -11,7 +11,7 @@ export type DiallerApp = TestApp & {
 };
 
 /** The settings that point the app's telephony door at the fake switch (the dialler runs in the test, not as a job). */
-export function switchSettings(sw: DiallingSwitch): Record<string, string> {
+export function switchSettings(sw: { socket: { port: number; password: string } }): Record<string, string> {
   return {
     FREESWITCH_ESL_HOST: '127.0.0.1',
     FREESWITCH_ESL_PORT: String(sw.socket.port),

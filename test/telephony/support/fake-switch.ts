@@ -131,7 +131,7 @@ export class FakeEventSocket {
   onApi: (command: string) => string | undefined = () => undefined;
   readonly coreUuid = randomUUID();
   #outcomes = new Map<string, OriginateOutcome>();
-  #default: OriginateOutcome = { kind: 'answer', afterMs: 5, talkMs: 20 };
+  #default: OriginateOutcome | ((destination: string) => OriginateOutcome) = { kind: 'answer', afterMs: 5, talkMs: 20 };
   #server: Server | undefined;
   #conns = new Set<Conn>();
   #timers = new Set<NodeJS.Timeout>();
@@ -153,6 +153,12 @@ export class FakeEventSocket {
   outcome(destination: string | 'default', outcome: OriginateOutcome): this {
     if (destination === 'default') this.#default = outcome;
     else this.#outcomes.set(destination, outcome);
+    return this;
+  }
+
+  /** The default drawn anew for every originate to a number not scripted (e.g. a seeded mix of callees). */
+  outcomes(draw: (destination: string) => OriginateOutcome): this {
+    this.#default = draw;
     return this;
   }
 
@@ -426,7 +432,7 @@ export class FakeEventSocket {
     const { vars, endpoint, app, appArg } = parsed;
     const destination = endpoint.split('/').at(-1) ?? '';
     const uuid = vars['origination_uuid'] ?? randomUUID();
-    let outcome = this.#outcomes.get(destination) ?? this.#default;
+    let outcome = this.#outcomes.get(destination) ?? (typeof this.#default === 'function' ? this.#default(destination) : this.#default);
     const lost = outcome.kind === 'lost';
     if (outcome.kind === 'lost') outcome = outcome.then ?? { kind: 'answer', afterMs: 5, talkMs: 20 };
     const call = new FakeOutboundCall(job, uuid, endpoint, destination, vars, app, appArg, outcome);
