@@ -29,14 +29,20 @@ export function originateCommand(request: OriginateRequest): string {
  * later as BACKGROUND_JOB (`+OK <uuid>` once answered, `-ERR <CAUSE>`); a result that does not come in
  * time, or a dropped connection, is `unknown` — the channel's own events settle it.
  */
-export function createFreeSwitchSwitch(options: { events: Pick<EventClient, 'bgapi' | 'connected'>; resultTimeoutMs?: (req: OriginateRequest) => number }) {
+export function createFreeSwitchSwitch(options: {
+  events: Pick<EventClient, 'bgapi' | 'connected'>;
+  /** A connection for originates only (while it is up; otherwise they go on `events`). */
+  originates?: Pick<EventClient, 'bgapi' | 'connected'>;
+  resultTimeoutMs?: (req: OriginateRequest) => number;
+}) {
   const listeners = new Set<(ended: CallEnded) => void>();
   const port: SwitchPort & { emitCallEnded(ended: CallEnded): void } = {
     async originate(request): Promise<OriginateResult> {
       const timeoutMs = options.resultTimeoutMs?.(request) ?? (request.timeoutSec + 10) * 1000;
       let reply: string;
       try {
-        const { body } = await options.events.bgapi(originateCommand(request), timeoutMs);
+        const via = options.originates?.connected() ? options.originates : options.events;
+        const { body } = await via.bgapi(originateCommand(request), timeoutMs);
         reply = String(body['_body'] ?? '').trim();
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);

@@ -86,7 +86,12 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
       return onSwitchEvent(deps, log, event, sw, recordWritten);
     },
   });
-  const sw = createFreeSwitchSwitch({ events });
+  // The dialler's originates on a connection of their own: esl sends a connection's commands one after the
+  // previous one's reply, so an originate never waits behind an unrelated command (a uuid_exists sweep, an api
+  // check). FreeSWITCH sends BACKGROUND_JOB to every connection subscribed to it, this one included; HEARTBEAT
+  // keeps a quiet connection from looking dead.
+  const originates = createEventClient({ ...config.esl, logger: deps.logger.child({ connection: 'originate' }), events: ['HEARTBEAT', 'BACKGROUND_JOB'], onEvent: () => undefined });
+  const sw = createFreeSwitchSwitch({ events, originates });
   const voiceGateway = createFreeSwitchVoiceGateway({ events, gateway: config.gateway, callerId: config.callerId, tts: config.tts });
   let calls: CallServer | undefined;
   const answered = () => ({ em: deps.fork(), notifier: deps.notifier, timeZone: deps.timeZone, now: new Date(), agentSeconds: deps.agentSeconds });
@@ -148,9 +153,10 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
     async start() {
       calls = await listen();
       events.start();
+      originates.start();
     },
     async stop() {
-      await Promise.all([calls?.close(), events.stop()]);
+      await Promise.all([calls?.close(), events.stop(), originates.stop()]);
     },
     socketPort: () => calls?.port(),
     callsInFlight: () => {

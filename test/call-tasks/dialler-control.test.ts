@@ -288,12 +288,17 @@ describe.each(DIALECTS)('call-task dialler: control, limits and compliance (%s)'
     const one = await numbers(6);
     const two = await numbers(6);
     for (const x of [...one, ...two]) sw.socket.outcome(x, { kind: 'answer', afterMs: 20, talkMs: 40 });
+    // The first callee rings until a second call is up on the device (both lines in use once, however slow a claim is).
+    sw.socket.outcome(one[0]!, { kind: 'held' });
     const a = await createTask({ name: '并发A', phoneNumbers: one, deviceIds: [gw.id] });
     const b = await createTask({ name: '并发B', phoneNumbers: two, deviceIds: [gw.id] });
     await put(a, 'status', { action: 'START' });
     await put(b, 'status', { action: 'START' });
-    const results = await Promise.all([runCallTask(dialler(), a, { budgetMs: 120_000 }), runCallTask(dialler(), b, { budgetMs: 120_000 })]);
-    expect(results).toEqual(['completed', 'completed']);
+    const running = Promise.all([runCallTask(dialler(), a, { budgetMs: 120_000 }), runCallTask(dialler(), b, { budgetMs: 120_000 })]);
+    const held = await waitFor(() => sw.socket.calls.find((c) => c.destination === one[0]), 'the first callee ringing');
+    await waitFor(() => sw.peakPerGateway().get(gw.name) === 2, 'a second call up on the device');
+    held.pickUp!(40);
+    expect(await running).toEqual(['completed', 'completed']);
     expect(sw.peakPerGateway().get(gw.name)).toBe(2);
 
     // CPS: a line book of 5 originates per second per device (the process's book is at 50 in this suite).

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorize } from '../../src/domain/auth/actor.js';
 import { CallSchema } from '../../src/domain/calls/call.entity.js';
@@ -8,6 +9,7 @@ import { runCallTask } from '../../src/domain/call-tasks/dialler.js';
 import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
 import { PERMISSIONS } from '../../src/domain/auth/permissions.js';
 import { DIALECTS } from '../support/database.js';
+import { waitFor } from '../support/wait-for.js';
 import type { OriginateOutcome } from '../telephony/support/fake-switch.js';
 import { beijingMorningClock, bootDiallerApp, type DiallerApp } from './support/dialler-app.js';
 import type { DiallingSwitch } from './support/dialling-switch.js';
@@ -93,4 +95,21 @@ describe.each(DIALECTS)('call-task dialler through the switch (%s)', (dialect) =
     expect(calls.filter((c) => c.outcome === 'answered').length).toBe(9);
     expect(calls.every((c) => c.endedAt && c.outcome)).toBe(true);
   }, 180_000);
+
+  it("originates on a connection of their own: one leaves and gets its result while the main connection waits on a slow command's reply", async () => {
+    // esl sends a connection's commands one after the previous one's reply: on one connection this originate
+    // would wait behind the slow api command below until it answered.
+    let answer!: (body: string) => void;
+    sw.socket.onApi = (command) => (command === 'slow_probe' ? new Promise<string>((r) => (answer = r)) : undefined);
+    // Both connections up: the main one and the originate one (HEARTBEAT only on those two).
+    await waitFor(() => sw.socket.subscribers('HEARTBEAT') === 2 && sw.socket.subscribers('CHANNEL_HANGUP_COMPLETE') === 1, 'both event-socket connections');
+    const slow = t.app.telephony!.events.api('slow_probe', 120_000);
+    await sw.socket.waitForCommand(/^api slow_probe$/);
+    sw.socket.outcome(n(90), { kind: 'invalid' });
+    const result = await t.app.telephony!.switch.originate({ callId: randomUUID(), gateway: `gw-a-${dialect}`, number: n(90), callerId: null, timeoutSec: 10, destination: '&park()' });
+    expect(result).toEqual({ kind: 'failed', cause: 'UNALLOCATED_NUMBER' });
+    answer('done');
+    expect(await slow).toBe('done');
+    sw.socket.onApi = () => undefined;
+  });
 });

@@ -127,8 +127,11 @@ export class FakeEventSocket {
   readonly phones = new Map<string, BridgePhone>();
   /** Real milliseconds per second of `leg_timeout` while nobody answers a bridge (time compressed). */
   msPerRingSecond = 10;
-  /** For `api`/`bgapi` commands the fake does not know: return the body, or undefined for `-ERR … Command not found!`. */
-  onApi: (command: string) => string | undefined = () => undefined;
+  /**
+   * For `api`/`bgapi` commands the fake does not know: return the body (or a promise of it, for a command
+   * that takes its time), or undefined for `-ERR … Command not found!`.
+   */
+  onApi: (command: string) => string | undefined | Promise<string | undefined> = () => undefined;
   readonly coreUuid = randomUUID();
   #outcomes = new Map<string, OriginateOutcome>();
   #default: OriginateOutcome | ((destination: string) => OriginateOutcome) = { kind: 'answer', afterMs: 5, talkMs: 20 };
@@ -423,7 +426,7 @@ export class FakeEventSocket {
       default:
         break;
     }
-    return this.onApi(command) ?? `-ERR ${name} Command not found!\n`;
+    return (await this.onApi(command)) ?? `-ERR ${name} Command not found!\n`;
   }
 
   #originate(rest: string, job: string): Promise<string> {
