@@ -61,14 +61,10 @@ export async function runBehavior(em: EntityManager, options: BehaviorRunOptions
       const cuts = await loadCuts(db);
       if (!cuts) throw new Error('RFM cut points missing for an incremental run');
       const segmentRules = await rules();
-      let done = ids.filter((id) => id <= (run.cursor ?? '')).length;
-      for (const scope of listedScopes(ids, run.cursor ?? '', chunk)) {
-        await inChunkTransaction(em, db, async (tx, tem) => {
-          await refreshListed(tx, scope, cuts, segmentRules, clock);
-          await tem.nativeUpdate(BehaviorRunSchema, { id: run.id }, { cursor: scope.hi, processed: (done += scope.ids!.length) });
-        });
+      await eachChunk(db, run.cursor ?? '', chunk, ids, parallel, (scope) => inChunkTransaction(em, db, (tx) => refreshListed(tx, scope, cuts, segmentRules, clock)), async (scope, done) => {
+        await save({ cursor: scope.hi, processed: done });
         await options.onProgress?.(Math.floor((99 * Math.min(done, total)) / total));
-      }
+      });
     } else {
       if (run.step === 'behavior') {
         await eachChunk(db, run.cursor ?? '', chunk, ids, parallel, (scope) => inChunkTransaction(em, db, (tx) => recomputeBehavior(tx, scope, clock)), async (scope, done) => {
@@ -81,12 +77,10 @@ export async function runBehavior(em: EntityManager, options: BehaviorRunOptions
       }
       const cuts = await loadCuts(db);
       if (!cuts) throw new Error('RFM cut points missing after the behaviour step');
-      const segmentRules = await rules();
-      await eachChunk(db, run.cursor ?? '', chunk, ids, parallel, (scope) => inChunkTransaction(em, db, (tx) => scoreAndTag(tx, scope, cuts, segmentRules, clock)), async (scope, done) => {
+      await scoreEveryone(em, { cuts, rules: await rules(), clock, chunk, parallel, cursor: run.cursor ?? '', ids }, async (scope, done) => {
         await save({ cursor: scope.hi, processed: done });
         await options.onProgress?.(50 + Math.floor((49 * Math.min(done, total)) / total));
       });
-      await refreshSegmentStats(db, run.asOf);
     }
     await save({ step: 'done', status: 'completed', finishedAt: new Date(), error: null });
     await options.onProgress?.(100);
@@ -98,12 +92,28 @@ export async function runBehavior(em: EntityManager, options: BehaviorRunOptions
 }
 
 /**
+ * The scores step: scores, segment and tags of every member after `cursor` (only `ids` when given)
+ * against `cuts`, `parallel` chunks at a time, then segment_stats recounted.
+ */
+export async function scoreEveryone(
+  em: EntityManager,
+  o: { cuts: { r: Cuts; f: Cuts; m: Cuts }; rules: SegmentRuleData[]; clock: RunClock; chunk: number; parallel: number; cursor?: string; ids?: string[] },
+  commit: (scope: Scope, done: number) => Promise<void> = async () => {},
+): Promise<void> {
+  const db = new BehaviorSql(em);
+  await eachChunk(db, o.cursor ?? '', o.chunk, o.ids, o.parallel, (scope) => inChunkTransaction(em, db, (tx) => scoreAndTag(tx, scope, o.cuts, o.rules, o.clock)), commit);
+  await refreshSegmentStats(db, o.clock.asOf);
+}
+
+/**
  * Recomputes a listed scope's behaviour, scores, segment and tags against stored cut points, and moves
- * segment_stats by the difference (its members' totals before and after). `db` should be inside a
- * transaction so the figures and the stats change together.
+ * segment_stats by the difference (its members' totals before and after; the rows read before are locked
+ * on MariaDB, so two refreshes of one member take turns). `db` should be inside a transaction so the
+ * figures and the stats change together: segment_stats then always equals a recount, and a scope done
+ * again (a run resumed before it saved its cursor) moves it by nothing.
  */
 export async function refreshListed(db: BehaviorSql, scope: Scope, cuts: { r: Cuts; f: Cuts; m: Cuts }, rules: SegmentRuleData[], clock: RunClock): Promise<void> {
-  const before = await segmentTotals(db, scope);
+  const before = await segmentTotals(db, scope, true);
   await recomputeBehavior(db, scope, clock);
   await scoreAndTag(db, scope, cuts, rules, clock);
   await applySegmentDelta(db, before, await segmentTotals(db, scope), clock.asOf);

@@ -425,14 +425,16 @@ export async function refreshSegmentStats(db: BehaviorSql, at: Date): Promise<vo
 /** Per segment, the count and spending sums of a scope's members as member_behavior holds them now. */
 export type SegmentTotals = Array<{ segment: string; n: number; sum: number; sum365: number }>;
 
-export async function segmentTotals(db: BehaviorSql, scope: Scope): Promise<SegmentTotals> {
+export async function segmentTotals(db: BehaviorSql, scope: Scope, lock = false): Promise<SegmentTotals> {
   const s = inScope('member_id', scope);
-  const rows = await db.rows<{ segment: string; n: number; sum: number; sum365: number }>(
+  // Every row of the scope is read (and locked), the unsegmented ones too: a member without a segment
+  // now may have one after a refresh that would otherwise not wait for this one.
+  const rows = await db.rows<{ segment: string | null; n: number; sum: number; sum365: number }>(
     `select segment, count(*) as n, coalesce(sum(avg_spending_fen), 0) as sum, coalesce(sum(spending_365d_fen), 0) as sum365
-     from member_behavior where segment is not null and ${s.sql} group by segment`,
+     from member_behavior where ${s.sql} group by segment${lock && db.dialect === 'mysql' ? ' for update' : ''}`,
     s.params,
   );
-  return rows.map((r) => ({ segment: r.segment, n: Number(r.n), sum: Number(r.sum), sum365: Number(r.sum365) }));
+  return rows.filter((r) => r.segment !== null).map((r) => ({ segment: r.segment!, n: Number(r.n), sum: Number(r.sum), sum365: Number(r.sum365) }));
 }
 
 /**
@@ -449,7 +451,8 @@ export async function applySegmentDelta(db: BehaviorSql, before: SegmentTotals, 
   };
   add(before, -1);
   add(after, 1);
-  const changed = [...delta].filter(([, d]) => d.n || d.sum || d.sum365);
+  // In segment order, so that two scopes' transactions lock the rows in the same order.
+  const changed = [...delta].filter(([, d]) => d.n || d.sum || d.sum365).sort(([a], [b]) => (a < b ? -1 : 1));
   if (!changed.length) return;
   const have = new Set((await db.rows<{ segment: string }>('select segment from segment_stats')).map((r) => r.segment));
   for (const [segment, d] of changed) {
