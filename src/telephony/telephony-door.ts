@@ -262,6 +262,7 @@ async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwi
   const settled = handled.value;
   const em = deps.fork();
   if (settled?.taskId) deps.onTaskProgress?.(settled.taskId);
+  if (settled?.completed && settled.taskId) log.info({ taskId: settled.taskId }, 'call task ended');
   if (settled?.completed && settled.taskId) await notifyTaskFinished(em, deps.notifier, settled.taskId, deps.clock?.now());
   // An answered task call: its lead (key 1) and analysis follow at once, not in a nightly batch.
   if (settled && settled.call.source === 'task' && settled.call.answeredAt) {

@@ -372,5 +372,6 @@ async function recordOriginate(deps: DiallerDeps, task: CallTask, device: Gatewa
   if (outcomeFromCause(result.cause, false) === 'line_failed') deps.lines.markFailing(device.id, now.getTime());
   deps.lines.release(claimed.callId);
   const settled = await settleCall(em, { callId: claimed.callId, endedAt: now, hangupCause: result.cause, answeredAt: null, recordingPath: null, digit: null, vars: {} }, now);
+  if (settled?.completed) deps.log?.({ taskId: task.id }, 'call task ended');
   if (settled?.completed) await notifyTaskFinished(em, deps.notifier, task.id, now);
 }
