@@ -26,11 +26,16 @@ export async function afterTaskCall(deps: AfterCallDeps, callRecordId: number, o
   const leadDeps = () => ({ em: em.fork(), notifier: deps.notifier, timeZone: deps.timeZone, now: deps.now() });
   let lead: AfterCallResult['lead'] = null;
   if (call.ivrChoice === '1' && (await makeTaskLead(leadDeps(), call.id, 'key_1'))) lead = 'key_1';
-  if (call.analysisStatus !== 'PENDING' && call.analysisStatus !== 'PROCESSING') return { lead, analysis: 'none' };
-  const analysis = await analyseTaskCall({ em: em.fork(), transcriber: deps.transcriber, model: deps.model }, call.id, options);
-  if (analysis?.intention === '高意向' && (await makeTaskLead(leadDeps(), call.id, 'high_intention'))) lead = 'high_intention';
-  // The task ended while this call waited for its analysis: the completion card waited for it.
-  const task = await em.fork().findOne(CallTaskSchema, { id: call.task });
+  let analysed: AfterCallResult['analysis'] = 'none';
+  if (call.analysisStatus === 'PENDING' || call.analysisStatus === 'PROCESSING') {
+    const analysis = await analyseTaskCall({ em: em.fork(), transcriber: deps.transcriber, model: deps.model }, call.id, options);
+    if (analysis?.intention === '高意向' && (await makeTaskLead(leadDeps(), call.id, 'high_intention'))) lead = 'high_intention';
+    analysed = analysis ? 'completed' : 'failed';
+  }
+  // The task ended while this call waited for its analysis: the completion card waited for it. Also when
+  // the analysis was done by an earlier run of this job whose process died before this step (the job runs
+  // again): the claim in the card's transaction decides whether the card is still to be queued.
+  const task = await em.fork().findOne(CallTaskSchema, { id: call.task }, { fields: ['status'] });
   if (task && (task.status === 'COMPLETED' || task.status === 'FAILED')) await notifyTaskFinished(em, deps.notifier, task.id, deps.now());
-  return { lead, analysis: analysis ? 'completed' : 'failed' };
+  return { lead, analysis: analysed };
 }
