@@ -2,7 +2,7 @@
  * The call-task dialler at its line limit: N numbers (default 10,000) on 2 gateway devices × 4 lines, dialled
  * by the real dialler through the real event-socket client and telephony door (the app booted by the
  * composition root) to the fake FreeSWITCH running in its own process (test/call-tasks/support/
- * bench-switch.main.ts, ESL over TCP, as the SMS bench runs its carrier), whose callees answer 60 % after
+ * fake-switch.main.ts, ESL over TCP, as the SMS bench runs its carrier), whose callees answer 60 % after
  * 2–10 s of ringing (talk 1–5 s), are busy 10 %, do not answer 20 % (ringing the full CALL_TASK_RING_SECONDS),
  * and are invalid 10 %; busy and no answer are retried after 30 minutes up to 3 attempts (the defaults).
  *
@@ -85,9 +85,9 @@ type SwitchReport = {
   peakRss: number;
 };
 
-/** The fake switch in its own process (test/call-tasks/support/bench-switch.main.ts), speaking ESL over TCP. */
+/** The fake switch in its own process (test/call-tasks/support/fake-switch.main.ts), speaking ESL over TCP. */
 async function startSwitch(speedup: number): Promise<{ port: number; password: string; report(): Promise<SwitchReport>; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/call-tasks/support/bench-switch.main.ts', '--gateways', GATEWAYS.join(','), '--speedup', String(speedup), '--ring', String(RING_SECONDS)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/call-tasks/support/fake-switch.main.ts', '--gateways', GATEWAYS.join(','), '--speedup', String(speedup), '--ring', String(RING_SECONDS)], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -3,7 +3,7 @@
  * dialler's originates cross a real TCP event socket to a switch whose timers, events and the far ends of
  * the robot call flows do not share the app's event loop.
  *
- *   node --import tsx test/call-tasks/support/bench-switch.main.ts --gateways bench-a,bench-b --speedup 10 --seed 20261130 --ring 30
+ *   node --import tsx test/call-tasks/support/fake-switch.main.ts --gateways bench-a,bench-b --speedup 10 --seed 20261130 --ring 30
  *
  * Every originate draws its callee anew from a seeded mix: 60 % answer after 2–10 s of ringing and talk
  * 1–5 s, 10 % busy, 20 % no answer (ringing `--ring` s), 10 % invalid — each time divided by `--speedup`.
