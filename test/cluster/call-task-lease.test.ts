@@ -99,7 +99,8 @@ describe('one call task, two processes, the dialling one killed', () => {
     const actor = { staffId: staff.id, name: '经理', role: 'manager', permissions: new Set<string>(PERMISSIONS), channel: 'api' as const };
     scheduler = buildScheduler(createJobBackend({ mongodbUrl: undefined, orm }), new JobRegistry(), { workerName: 'test', processEveryMs: 60_000, maxConcurrency: 1, log: { info() {}, warn() {}, error() {} } });
     await scheduler.connect();
-    const svc = { jobs: createAgendaJobQueue(scheduler.agenda), clock: { now: () => new Date(clockStart) }, callerIds: async () => [], recordingSecret: 'lease-test' };
+    // START queues the run for now (the job store's time); the processes' own clocks are in the calling window.
+    const svc = { jobs: createAgendaJobQueue(scheduler.agenda), clock: { now: () => new Date() }, callerIds: async () => [], recordingSecret: 'lease-test' };
     const { taskId } = await createCallTask(orm.em.fork(), svc, actor, { name: '租约测试', phoneNumbers: numbers, callScript: '您好', mode: 'robot', deviceIds: [device.id] });
     const task = () => orm!.em.fork().findOneOrFail(CallTaskSchema, { id: taskId });
 
