@@ -81,7 +81,7 @@ export function wire(
     name: 'call-tasks',
     routes: { staff: [callTaskRoutes(options.deps)] },
     jobs: [
-      callTaskJob(dialler, { leaseMs: leases.leaseMs }),
+      callTaskJob(dialler),
       callTaskAfterCallJob({ fork: platform.fork, notifier: platform.notifier, transcriber: options.analysis.transcriber, model: options.analysis.model, timeZone: config.businessTimeZone, now: () => platform.clock.now() }),
       callTaskPromptsJob({ fork: platform.fork, speech: options.analysis.speech, recordingsDir: config.recordings.dir, log: (fields, message) => log.info(fields, message) }),
     ],

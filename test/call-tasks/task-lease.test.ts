@@ -65,16 +65,25 @@ describe.each(DIALECTS)('call-task lease (%s)', (dialect) => {
     expect((await task(id)).diallerOwner).toBeNull();
   });
 
-  it('a task another process dials is not dialled here; the run looks again when that lease would expire', async () => {
+  it('a task another process dials is not dialled here; its watch comes again while that process lives and takes the task over once its lease has expired', async () => {
     const { id, list } = await startedTask(2, 3);
     const until = new Date(Date.now() + 60_000);
     await t.app.orm.em.fork().nativeUpdate(CallTaskSchema, { id }, { diallerOwner: 'another-process', diallerLeaseUntil: until });
     const jobs = recordingQueue();
     expect(await runCallTask(dialler({ jobs }), id)).toBe('leased');
     expect(t.sw.socket.calls.filter((c) => list.includes(c.destination))).toHaveLength(0);
-    expect(jobs.queued).toHaveLength(1);
-    expect(jobs.queued[0]!.runAt!.getTime()).toBeGreaterThanOrEqual(until.getTime());
     expect((await task(id)).diallerOwner).toBe('another-process');
+    expect(jobs.queued).toHaveLength(1);
+    expect(jobs.queued[0]!.data).toMatchObject({ taskId: id, lookAgain: true });
+    expect(jobs.queued[0]!.runAt!.getTime()).toBeGreaterThan(until.getTime());
+    // The watch comes while that process still holds the task: it only comes again later.
+    expect(await runCallTask(dialler({ jobs }), id, { lookAgain: true })).toBe('leased');
+    expect(jobs.queued).toHaveLength(2);
+    // That process died: its lease expires and the watch takes the task over and dials it to the end.
+    await t.app.orm.em.fork().nativeUpdate(CallTaskSchema, { id }, { diallerLeaseUntil: new Date(Date.now() - 1000) });
+    expect(await runCallTask(dialler({ jobs }), id, { lookAgain: true, budgetMs: 120_000 })).toBe('completed');
+    expect(list.map((x) => t.sw.dialled(x))).toEqual(list.map(() => 1));
+    expect((await task(id)).diallerOwner).toBeNull();
   });
 
   it('taken over mid-dial: the claim checks the lease, so not one more number is dialled here; the calls in flight finish', async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
 import { PERMISSIONS } from '../../src/domain/auth/permissions.js';
 import { CallSchema } from '../../src/domain/calls/call.entity.js';
 import { CallTaskPhoneSchema } from '../../src/domain/call-tasks/call-task-phone.entity.js';
@@ -25,16 +25,19 @@ import { beijingTomorrow } from '../call-tasks/support/movable-clock.js';
 
 const LINES = 4;
 const NUMBERS = 20;
-const LEASE_SECONDS = 5;
+/** Long enough that a live process's heartbeat is not outrun on a loaded machine (it beats every quarter). */
+const LEASE_SECONDS = 12;
 
 /**
  * One call task, two app processes (A and B, each with its own line book and job worker) on one MariaDB
- * database and one switch. A dials the task (its `call-task.run` job); B asks to dial it too and is refused
- * by the task's lease. A is killed (SIGKILL) with four calls ringing; one of them ends while nobody dials the
- * task (B settles it from the hangup event). Once A's lease has expired, B's job worker runs A's job again
- * and takes the task over: A's calls keep their lines until they end, are settled from the switch (asked
- * with uuid_exists, then their hangup events), and B dials the rest. The switch never has more than four
- * calls on the device, no number and no call id is dialled twice, every number ends final.
+ * database and one switch. The process whose worker takes START's job dials the task; the other runs the
+ * same task's dialler too and is refused by the task's lease. The dialling process is killed (SIGKILL) with
+ * four calls ringing; one of them ends while nobody dials the task (the survivor settles it from the hangup
+ * event). Once the dead process's lease has expired, the task's watch (a `call-task.run` job the holder
+ * keeps queued one lease time ahead) runs in the survivor and takes the task over: the dead process's calls
+ * keep their lines until they end and are settled from the switch (asked with uuid_exists, then their
+ * hangup events), and the survivor dials the rest. The switch never has more than four calls on the device,
+ * no number and no call id is dialled twice, every number ends final.
  */
 describe('one call task, two processes, the dialling one killed', () => {
   const dirs: string[] = [];
@@ -83,6 +86,7 @@ describe('one call task, two processes, the dialling one killed', () => {
     const launch = async (name: string, extra?: Record<string, string>) => {
       const p = startServer(env(name, extra), { command: [process.execPath, '--import', 'tsx', 'test/cluster/support/dialler-worker.main.ts'] });
       procs.push(p);
+      onTestFailed(() => console.log(`--- ${name} ---\n${p.out().slice(-6000)}\n${p.err().slice(-2000)}`));
       await p.logged('dialler worker ready');
       return p;
     };
@@ -104,37 +108,42 @@ describe('one call task, two processes, the dialling one killed', () => {
     const { taskId } = await createCallTask(orm.em.fork(), svc, actor, { name: '租约测试', phoneNumbers: numbers, callScript: '您好', mode: 'robot', deviceIds: [device.id] });
     const task = () => orm!.em.fork().findOneOrFail(CallTaskSchema, { id: taskId });
 
-    // A alone: START queues the run, A's job worker runs it and fills the four lines.
-    const a = await launch('A');
+    // Both processes up; each will run the task's dialler: through the job START queues, or at once.
+    const apps = new Map<string, ServerProcess>();
+    await Promise.all(['A', 'B'].map(async (name) => apps.set(name, await launch(name, { RUN_TASK_ID: String(taskId) }))));
     await setCallTaskStatus(orm.em.fork(), svc, actor, taskId, 'START');
-    await Promise.race([sw.socket.waitForOriginate(LINES), a.exited.then(() => Promise.reject(new Error(`A exited:\n${a.out().slice(-3000)}`)))]);
-    expect((await task()).diallerOwner).toBe('A');
-
-    // B starts and runs the same task's dialler at once: the lease refuses it, and nothing more is dialled.
-    const b = await launch('B', { RUN_TASK_ID: String(taskId) });
-    expect((await b.logged('dialler run returned'))['result']).toBe('leased');
+    // Whichever process's worker took the job dials the task and fills the four lines.
+    await sw.socket.waitForOriginate(LINES);
+    const dialling = (await task()).diallerOwner!;
+    const other = dialling === 'A' ? 'B' : 'A';
+    const [x, y] = [apps.get(dialling)!, apps.get(other)!];
+    // The other runs the same task's dialler at once: the lease refuses it, and nothing more is dialled.
+    expect(await y.logged('dialler run returned')).toMatchObject({ result: 'leased', owner: dialling });
     expect(sw.socket.calls).toHaveLength(LINES);
-    expect((await task()).diallerOwner).toBe('A');
+    expect((await task()).diallerOwner).toBe(dialling);
 
-    // A dies with its four calls ringing.
-    a.child.kill('SIGKILL');
-    expect((await a.exited).signal).toBe('SIGKILL');
+    // The dialling process dies with its four calls ringing.
+    x.child.kill('SIGKILL');
+    expect((await x.exited).signal).toBe('SIGKILL');
     const killedAt = Date.now();
-    const byNumber = (x: string) => sw!.socket.calls.find((c) => c.destination === x) as FakeOutboundCall;
-    // The first callee answers while nobody dials the task: B hears the hangup and settles the call.
+    const commandsBefore = sw.socket.commands.length;
+    const byNumber = (n: string) => sw!.socket.calls.find((c) => c.destination === n) as FakeOutboundCall;
+    // The first callee answers while nobody dials the task: the survivor hears the hangup and settles the call.
     byNumber(held[0]!).pickUp!(10);
-    await waitFor(async () => (await orm!.em.fork().findOneOrFail(CallTaskPhoneSchema, { task: taskId, phone: `+86${held[0]}` })).status === 'answered', 'the first call settled by B from its hangup');
+    await waitFor(async () => (await orm!.em.fork().findOneOrFail(CallTaskPhoneSchema, { task: taskId, phone: `+86${held[0]}` })).status === 'answered', 'the first call settled from its hangup');
 
-    // B takes the task over once A's lease has expired: it asks the switch about A's calls still ringing…
-    for (const x of held.slice(1)) await sw.socket.waitForCommand(new RegExp(`uuid_exists ${byNumber(x).uuid}`));
+    // The task's watch takes it over once the dead process's lease has expired…
+    await waitFor(async () => (await task()).diallerOwner === other, 'the survivor to take the task over', 300_000);
     const tookOverMs = Date.now() - killedAt;
-    expect((await task()).diallerOwner).toBe('B');
-    // …which keep their lines: while they ring, B has one free line (the first call's).
-    await waitFor(() => sw!.socket.calls.length >= LINES + 1, 'B to dial on the free line');
-    for (const x of held.slice(1)) byNumber(x).pickUp!(20);
+    // …and asks the switch about the dead process's calls still ringing: they keep their lines.
+    const askedAbout = (n: string) => sw!.socket.commands.slice(commandsBefore).some((c) => c.includes(`uuid_exists ${byNumber(n).uuid}`));
+    await waitFor(() => held.slice(1).every(askedAbout), 'the survivor to ask the switch about the calls in flight');
+    // While they ring it dials on the one free line only (the first call's).
+    await waitFor(() => sw!.socket.calls.length >= LINES + 1, 'the survivor to dial on the free line');
+    for (const n of held.slice(1)) byNumber(n).pickUp!(20);
 
-    await waitFor(async () => (await task()).status === 'COMPLETED', 'the task completed by B', 600_000);
-    console.log(`call-task lease: lease ${LEASE_SECONDS}s, B took the task over ${tookOverMs} ms after A was killed; ${sw.socket.calls.length} originates, peak ${sw.peakPerGateway().get('lease-gw')} on ${LINES} lines`);
+    await waitFor(async () => (await task()).status === 'COMPLETED', 'the task completed by the survivor', 600_000);
+    console.log(`call-task lease: lease ${LEASE_SECONDS}s, ${other} took the task over ${tookOverMs} ms after ${dialling} was killed; ${sw.socket.calls.length} originates, peak ${sw.peakPerGateway().get('lease-gw')} on ${LINES} lines`);
 
     expect(sw.peakPerGateway().get('lease-gw')).toBeLessThanOrEqual(LINES);
     expect(sw.duplicates()).toBe(0);
@@ -144,7 +153,7 @@ describe('one call task, two processes, the dialling one killed', () => {
     const calls = await orm.em.fork().find(CallSchema, { task: taskId });
     expect(calls).toHaveLength(NUMBERS);
     expect(calls.every((c) => c.endedAt && c.outcome === 'answered')).toBe(true);
-    // B's run gave the task back when it ended.
+    // The survivor's run gave the task back when it ended.
     expect((await task()).diallerOwner).toBeNull();
   });
 });

@@ -46,8 +46,8 @@ export type RunResult = 'completed' | 'stopped' | 'cancelled' | 'failed' | 'wait
 
 export type RunOptions = {
   budgetMs?: number;
-  /** Renews the job's lock (Agenda's job.touch()), with the lease's heartbeat. */
-  touch?: () => Promise<unknown>;
+  /** The lease's watch (task-lease.ts): dials only to take over a task whose dialler died. */
+  lookAgain?: boolean;
 };
 
 /**
@@ -61,17 +61,21 @@ export async function runCallTask(deps: DiallerDeps, taskId: number, options: Ru
   // One run per task in a process: a START right after a STOP may queue a run while the previous one is
   // still finishing its loop; the new run waits for it (it then finds what is left, or the task done).
   // Across processes the task's lease decides (task-lease.ts); its heartbeat keeps the job's lock meanwhile.
+  if (options.lookAgain && (await deps.leases.lookAgain(deps.fork(), deps.jobs, taskId)) !== 'take-over') return 'leased';
   const previous = deps.lines.runs.get(taskId);
-  const lease = new RunLease(deps.leases, deps.fork, taskId, options.touch, deps.log);
+  const lease = new RunLease(deps.leases, deps.fork, taskId, deps.log);
   const run = (async () => {
     try {
       if (previous) await previous.catch(() => undefined);
       if (!(await lease.take())) {
-        const at = await lease.lookAgainAt();
-        if (at) await deps.jobs.enqueue(CALL_TASK_RUN_JOB, { taskId }, { runAt: at, uniqueKey: `call-task:${taskId}:lease:${at.getTime()}` });
-        deps.log?.({ taskId, lookAgainAt: at }, 'call task dialled by another process');
+        // Refused: the holder may still die; the watch then takes the task over.
+        const holder = await deps.fork().findOne(CallTaskSchema, { id: taskId }, { fields: ['diallerLeaseUntil'] });
+        await deps.leases.watch(deps.jobs, taskId, holder?.diallerLeaseUntil ?? new Date());
+        deps.log?.({ taskId }, 'call task dialled by another process');
         return 'leased' as const;
       }
+      if (options.lookAgain) deps.log?.({ taskId }, 'call task taken over from a dialler whose lease expired');
+      await deps.leases.watch(deps.jobs, taskId, new Date(Date.now() + deps.leases.leaseMs));
       const result = await runOnce(deps, taskId, options, lease);
       // A START after the STOP this run saw, its run refused while this one still held the task: run it again.
       if ((await lease.end()) && result === 'stopped') await deps.jobs.enqueue(CALL_TASK_RUN_JOB, { taskId }, { uniqueKey: `call-task:${taskId}:${Date.now()}` });
@@ -163,6 +167,8 @@ async function runOnce(deps: DiallerDeps, taskId: number, options: RunOptions, l
   } finally {
     await pump.halt();
   }
+  // The task is given back before its next run is queued: that run, in whichever process, takes it at once.
+  await lease.end();
   await deps.jobs.enqueue(CALL_TASK_RUN_JOB, { taskId }, { uniqueKey: `call-task:${taskId}:${Date.now()}` });
   return 'budget';
 }

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { CallSchema } from '../calls/call.entity.js';
+import type { JobQueue } from '../ports/job-queue.port.js';
+import { CALL_TASK_RUN_JOB } from './call-task-deps.js';
 import type { LineBook } from './line-book.js';
 import { CallTaskPhoneSchema } from './call-task-phone.entity.js';
 import { CallTaskSchema } from './call-task.entity.js';
@@ -7,12 +9,13 @@ import { CallTaskSchema } from './call-task.entity.js';
 /**
  * One dialler per task across every process of the deployment: a lease on the task's row
  * (`t_call_task.dialler_owner`, `dialler_lease_until`). A run takes it when it is free, expired or already
- * this process's, renews it every third of its time and gives it back when it ends. Each step is one
+ * this process's, renews it every quarter of its time and gives it back when it ends. Each step is one
  * conditional UPDATE (atomic on MariaDB with real parallel connections and on SQLite's single writer; no
  * transaction of its own, so it never waits on one of its caller's). Every claim of an attempt checks the
  * lease inside its transaction (`fence`): once another process has taken the task over, this one cannot
- * claim another number of it, whatever its heartbeat has seen. Times are the hosts' wall clock, not the
- * task clock.
+ * claim another number of it, whatever its heartbeat has seen. While a task is dialled, a watch run of its
+ * job (`lookAgain`) comes once per lease time: it takes the task over when the lease has expired (its
+ * holder died), else comes again. Times are the hosts' wall clock, not the task clock.
  */
 export class TaskLeases {
   constructor(
@@ -41,6 +44,29 @@ export class TaskLeases {
     await em.nativeUpdate(CallTaskSchema, { id: taskId, diallerOwner: this.owner }, { diallerOwner: null, diallerLeaseUntil: null });
   }
 
+  /**
+   * The watch of a dialled task, queued for the first multiple of the lease time after `after`: every watch
+   * queued meanwhile (by the holder, by refused runs) falls on that instant and shares one job (its unique key).
+   */
+  async watch(jobs: JobQueue, taskId: number, after: Date): Promise<void> {
+    const at = new Date(Math.ceil((after.getTime() + 1) / this.leaseMs) * this.leaseMs);
+    await jobs.enqueue(CALL_TASK_RUN_JOB, { taskId, lookAgain: true }, { runAt: at, uniqueKey: `call-task:${taskId}:watch:${at.getTime()}` });
+  }
+
+  /**
+   * A watch has come: `take-over` when the task is RUNNING and its holder's lease has expired (the caller then
+   * runs the dialler); when a live holder still has it, the next watch is queued. Nothing when nobody holds it
+   * (its holder gave it back and queued what comes next) or the task is not running.
+   */
+  async lookAgain(em: EntityManager, jobs: JobQueue, taskId: number): Promise<'take-over' | 'held' | 'idle'> {
+    const task = await em.findOne(CallTaskSchema, { id: taskId }, { fields: ['status', 'diallerOwner', 'diallerLeaseUntil'] });
+    if (!task || task.status !== 'RUNNING' || !task.diallerOwner) return 'idle';
+    const until = task.diallerLeaseUntil ?? new Date(0);
+    if (until.getTime() < Date.now()) return 'take-over';
+    await this.watch(jobs, taskId, until);
+    return 'held';
+  }
+
   /** The claim's condition on the task row: still ours. */
   fence(): { diallerOwner: string } {
     return { diallerOwner: this.owner };
@@ -58,18 +84,14 @@ export class RunLease {
   /** Lines this run holds for calls it did not place (a dead dialler's calls still on the switch). */
   readonly #adopted = new Set<string>();
 
-  /**
-   * Starts the heartbeat at once (every third of the lease time): `touch` keeps the job's lock as fresh as
-   * the lease, so the job of a process that dies is run again elsewhere once the lease has expired.
-   */
+  /** Starts the heartbeat at once (every quarter of the lease time; it renews the lease once taken). */
   constructor(
     private readonly leases: TaskLeases,
     private readonly fork: () => EntityManager,
     private readonly taskId: number,
-    private readonly touch?: () => Promise<unknown>,
     private readonly log?: (fields: Record<string, unknown>, message: string) => void,
   ) {
-    this.#timer = setInterval(() => void this.#beat(), Math.max(100, Math.floor(leases.leaseMs / 3)));
+    this.#timer = setInterval(() => void this.#beat(), Math.max(100, Math.floor(leases.leaseMs / 4)));
   }
 
   /** Another process took the task over: this run must stop dialling it. */
@@ -87,23 +109,10 @@ export class RunLease {
     return this.#held;
   }
 
-  /**
-   * After a refused take: when to look again (the holder may die without any job of its left to run), or
-   * null when the task is not running. Rounded up to a multiple of the lease time, so the runs refused
-   * meanwhile share one look (the job's unique key) instead of each keeping its own.
-   */
-  async lookAgainAt(): Promise<Date | null> {
-    const task = await this.fork().findOne(CallTaskSchema, { id: this.taskId }, { fields: ['status', 'diallerLeaseUntil'] });
-    if (!task || (task.status !== 'RUNNING' && task.status !== 'SCHEDULED')) return null;
-    const until = Math.max(Date.now(), task.diallerLeaseUntil?.getTime() ?? 0);
-    return new Date(Math.ceil((until + 1) / this.leases.leaseMs) * this.leases.leaseMs);
-  }
-
   async #beat(): Promise<void> {
     if (this.#beating) return;
     this.#beating = true;
     try {
-      await this.touch?.().catch((err: unknown) => this.log?.({ err, taskId: this.taskId }, 'renewing the dialler job lock failed'));
       if (!this.#held || this.#lost) return;
       if (await this.leases.renew(this.fork(), this.taskId)) return;
       this.#lost = true;
