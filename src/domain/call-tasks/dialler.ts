@@ -60,7 +60,7 @@ export type RunOptions = {
 export async function runCallTask(deps: DiallerDeps, taskId: number, options: RunOptions = {}): Promise<RunResult> {
   // One run per task in a process: a START right after a STOP may queue a run while the previous one is
   // still finishing its loop; the new run waits for it (it then finds what is left, or the task done).
-  // Across processes the task's lease decides (task-lease.ts); its heartbeat keeps the job's lock meanwhile.
+  // Across processes the task's lease decides (task-lease.ts); a watch only runs the dialler to take a dead one's task over.
   if (options.lookAgain && (await deps.leases.lookAgain(deps.fork(), deps.jobs, taskId)) !== 'take-over') return 'leased';
   const previous = deps.lines.runs.get(taskId);
   const lease = new RunLease(deps.leases, deps.fork, taskId, deps.log);
