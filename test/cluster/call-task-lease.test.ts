@@ -56,7 +56,7 @@ describe('one call task, two processes, the dialling one killed', () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('never more calls than lines, each number dialled once, the task taken over and finished by B', { timeout: 900_000 }, async () => {
+  it('never more calls than lines, each number dialled once, the task taken over and finished by the survivor', { timeout: 900_000 }, async () => {
     sw = await new DiallingSwitch().start(['lease-gw']);
     const db = await createMigratedOrm('mysql');
     orm = db.orm;
