@@ -11,7 +11,7 @@ import type { Notifier } from '../domain/ports/notifier.port.js';
 import type { SpeechSynthesizer } from '../domain/ports/speech-synthesizer.port.js';
 import type { Transcriber } from '../domain/ports/transcriber.port.js';
 import type { JobDefinition } from './job-registry.js';
-import { DEFAULT_RETRIES } from './retry-policy.js';
+import { isLastTry } from './retry-policy.js';
 
 const CallData = z.object({ callRecordId: z.number().int().positive() });
 const TaskData = z.object({ taskId: z.number().int().positive() });
@@ -24,9 +24,8 @@ export function callTaskAfterCallJob(deps: AfterCallJobDeps): JobDefinition<z.in
     name: CALL_TASK_AFTER_CALL_JOB,
     parse: (data) => CallData.parse(data),
     run: async ({ callRecordId }, job) => {
-      // The last try (every retry used): a service still down fails the analysis with the reason instead of throwing.
-      const lastTry = (job.attrs.failCount ?? 0) >= DEFAULT_RETRIES;
-      await afterTaskCall({ ...deps, em: deps.fork() }, callRecordId, { lastTry });
+      // The last try: a service still down fails the analysis with the reason instead of throwing.
+      await afterTaskCall({ ...deps, em: deps.fork() }, callRecordId, { lastTry: isLastTry(job) });
     },
     concurrency: 4,
     lockLifetimeMs: 10 * 60_000,

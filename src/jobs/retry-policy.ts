@@ -27,6 +27,11 @@ export function isPermanent(error: unknown): boolean {
 /** Retries after the first failure under DEFAULT_BACKOFF: a run whose job has failed this often is the last try. */
 export const DEFAULT_RETRIES = 5;
 
+/** Whether this run is the job's last under DEFAULT_BACKOFF (every retry used): it must end the work, not throw again. */
+export function isLastTry(job: { attrs: { failCount?: number | null } }): boolean {
+  return (job.attrs.failCount ?? 0) >= DEFAULT_RETRIES;
+}
+
 /** Default retry: 5 tries after the first failure, 10 s doubling to at most 10 min, ±20 % jitter. */
 export const DEFAULT_BACKOFF = exponential({ delay: 10_000, factor: 2, maxDelay: 600_000, maxRetries: DEFAULT_RETRIES, jitter: 0.2 });
 

@@ -19,7 +19,7 @@ import { FakeOpenAi } from '../support/fake-openai.js';
 import { wavBytes } from '../support/wav.js';
 import { waitFor } from '../support/wait-for.js';
 
-const analysis = JSON.stringify({ sentiment: 'NEUTRAL', intention: '低意向', intentionScore: 0.2, keywords: ['价格'], summary: '客户问了价格' });
+const analysis = JSON.stringify({ sentiment: 'NEUTRAL', intention: '低意向', intentionScore: 0.2, keywords: ['价格'], summary: '客户问了价格', intent: '询价' });
 
 /**
  * What follows the last calls of a finished task: the after-call job (the definition the scheduler runs)

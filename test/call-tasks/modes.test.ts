@@ -31,7 +31,7 @@ import { beijingMorningClock, bootDiallerApp, type DiallerApp } from './support/
 
 
 const TONE = '%(1000,4000,450)';
-const analysis = (intention: string, score: number) => JSON.stringify({ sentiment: 'POSITIVE', intention, intentionScore: score, keywords: ['价格', '合作'], summary: `客户${intention}，询问了价格` });
+const analysis = (intention: string, score: number) => JSON.stringify({ sentiment: 'POSITIVE', intention, intentionScore: score, keywords: ['价格', '合作'], summary: `客户${intention}，询问了价格`, intent: '询价' });
 
 describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis and leads (%s)', (dialect) => {
   let t: DiallerApp;

@@ -20,7 +20,7 @@ import { capturingLogger } from '../outreach/outreach-fixtures.js';
 import { channelEvent, FakeChannel, FakeEventSocket, jsonEvent } from './support/fake-switch.js';
 
 const ALL_WEEK = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-const INSIGHTS = { intent: '询价', intentDetail: 'PCR-ABS 批量价格', summary: '客户询问PCR-ABS批量采购价格', keyPoints: ['批量订单'], sentiment: 'neutral', followUps: ['发送报价单'], products: ['PCR-ABS'], price: 12.5, quantity: 2000, nextContact: '明天上午' };
+const INSIGHTS = { sentiment: 'NEUTRAL', intention: '中意向', intentionScore: 0.6, keywords: ['PCR-ABS', '批量'], intent: '询价', intentDetail: 'PCR-ABS 批量价格', summary: '客户询问PCR-ABS批量采购价格', keyPoints: ['批量订单'], followUps: ['发送报价单'], products: ['PCR-ABS'], price: 12.5, quantity: 2000, nextContact: '明天上午' };
 
 const until = <T>(fn: () => Promise<T | null | undefined | false>) => waitFor(fn, 'the call to be stored') as Promise<T>;
 
@@ -136,7 +136,7 @@ describe.each(DIALECTS)('400 call through the outbound socket and the event sock
     expect(channel.hangupCause).toBe('NORMAL_CLEARING');
     expect(existsSync(vm)).toBe(true);
     ai.onTranscribe = () => '我是奥克斯的张经理，紧急，设备坏了请尽快回电。';
-    ai.onChat = () => JSON.stringify({ ...INSIGHTS, intent: '技术支持', sentiment: 'negative', summary: '设备故障，要求尽快回电' });
+    ai.onChat = () => JSON.stringify({ ...INSIGHTS, intent: '技术支持', sentiment: 'NEGATIVE', summary: '设备故障，要求尽快回电' });
     fs.emit(channelEvent('CHANNEL_HANGUP_COMPLETE', uuid, { variable_salesops_call: 'inbound', variable_salesops_voicemail: vm, variable_record_seconds: '9', 'Hangup-Cause': 'NORMAL_CLEARING' }));
     const em = t.app.orm.em.fork();
     const done = await until(async () => ((await em.fork().findOne(CallSchema, { uuid }))?.analysisStatus === 'COMPLETED' ? true : null));

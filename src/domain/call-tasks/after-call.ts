@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { analyseCall } from '../calls/call-analysis.service.js';
 import { CallSchema } from '../calls/call.entity.js';
 import type { LanguageModel } from '../ports/language-model.port.js';
 import type { Notifier } from '../ports/notifier.port.js';
 import type { Transcriber } from '../ports/transcriber.port.js';
-import { analyseTaskCall } from './task-call-analysis.js';
 import { CallTaskSchema } from './call-task.entity.js';
 import { notifyTaskFinished } from './completion-card.js';
-import { makeTaskLead } from './task-leads.js';
+import { highIntentionLead, makeTaskLead } from './task-leads.js';
 
 export type AfterCallDeps = { em: EntityManager; notifier: Notifier; transcriber: Transcriber; model: LanguageModel; timeZone: string; now(): Date };
 
@@ -27,10 +27,11 @@ export async function afterTaskCall(deps: AfterCallDeps, callRecordId: number, o
   let lead: AfterCallResult['lead'] = null;
   if (call.ivrChoice === '1' && (await makeTaskLead(leadDeps(), call.id, 'key_1'))) lead = 'key_1';
   if (call.analysisStatus !== 'PENDING' && call.analysisStatus !== 'PROCESSING') return { lead, analysis: 'none' };
-  const analysis = await analyseTaskCall({ em: em.fork(), transcriber: deps.transcriber, model: deps.model }, call.id, options);
-  if (analysis?.intention === '高意向' && (await makeTaskLead(leadDeps(), call.id, 'high_intention'))) lead = 'high_intention';
+  // The calls' one analysis step; a high-intention call's lead is its follow-up (committed with it).
+  const followUp = highIntentionLead(deps, () => (lead = 'high_intention'));
+  const analysis = await analyseCall({ em: em.fork(), transcriber: deps.transcriber, model: deps.model, notifier: deps.notifier }, call.id, { ...options, followUp });
   // The task ended while this call waited for its analysis: the completion card waited for it.
   const task = await em.fork().findOne(CallTaskSchema, { id: call.task });
   if (task && (task.status === 'COMPLETED' || task.status === 'FAILED')) await notifyTaskFinished(em, deps.notifier, task.id, deps.now());
-  return { lead, analysis: analysis ? 'completed' : 'failed' };
+  return { lead, analysis: analysis.status === 'completed' ? 'completed' : analysis.status === 'failed' ? 'failed' : 'none' };
 }

@@ -2,6 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import { authorize, type Actor } from '../auth/actor.js';
 import { detailNumber, listedNumber } from '../auth/number-disclosure.js';
 import { CallAnalysisSchema } from '../calls/call-analysis.entity.js';
+import { customerNumber } from '../calls/call-party.js';
 import { CallSchema, type Call } from '../calls/call.entity.js';
 import { recordingLink } from '../calls/recording-link.js';
 import type { AnalysisStatus } from '../shared/vocabulary.js';
@@ -52,19 +53,25 @@ export async function listCallRecords(em: EntityManager, actor: Actor, q: Record
   };
 }
 
+/** Any call of the one call model (a task's, an outreach call, a 400 call): its detail shows its analysis, whichever source. */
 async function loadRecord(em: EntityManager, recordId: number): Promise<Call> {
-  const call = await em.findOne(CallSchema, { id: recordId, source: 'task' });
+  const call = await em.findOne(CallSchema, { id: recordId });
   if (!call) throw new DomainError('CALL_RECORD_NOT_FOUND', `通话记录 ${recordId} 不存在`);
   return call;
 }
 
-/** Seed 004 §2.5: one call with its full analysis (transcription, sentiment, intention and score, keywords, summary). */
+/**
+ * Seed 004 §2.5: one call with its full analysis (transcription, sentiment, intention and score, keywords,
+ * summary) or why it failed — a task call, and likewise a 400 or outreach call (`source`; `phoneNumber` is
+ * the customer's side).
+ */
 export async function callRecordDetail(em: EntityManager, actor: Actor, recordId: number) {
   authorize(actor, 'lead:call:record:view', '查看通话记录');
   const call = await loadRecord(em, recordId);
   const a = await em.findOne(CallAnalysisSchema, { call: call.id });
   return {
-    ...recordRow(call, detailNumber(actor, call.callee, 'callTask')!),
+    ...recordRow(call, detailNumber(actor, customerNumber(call), 'callTask') ?? ''),
+    source: call.source,
     analysisError: call.analysisError ?? null,
     ivrChoice: call.ivrChoice ?? null,
     analysisResult: a

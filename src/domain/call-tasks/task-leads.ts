@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { raw, type EntityManager } from '@mikro-orm/core';
 import { CallAnalysisSchema } from '../calls/call-analysis.entity.js';
+import type { AnalysisFollowUp } from '../calls/call-analysis.service.js';
 import { CallSchema, type Call } from '../calls/call.entity.js';
 import { CustomerContactSchema } from '../customers/customer-contact.entity.js';
 import { CustomerSchema } from '../customers/customer.entity.js';
@@ -47,57 +48,73 @@ export async function makeTaskLead(deps: LeadDeps, callRecordId: number, reason:
   const { em } = deps;
   const call = await em.findOne(CallSchema, { id: callRecordId });
   if (!call?.task || !call.taskPhone) return false;
-  const task = await em.findOne(CallTaskSchema, { id: call.task });
-  if (!task) return false;
   // The lead (number marked intended), its todo and the owner's card commit together.
-  return commitWithNotices(em, deps.notifier, async () => {
-    const won = await em.nativeUpdate(CallTaskPhoneSchema, { id: call.taskPhone, intended: false }, { intended: true });
-    if (won !== 1) return { result: false, notices: [] };
-    const owner = reason === 'key_1' && call.answeredBy ? call.answeredBy : await leadOwner(em, task);
-    const analysis = await em.findOne(CallAnalysisSchema, { call: call.id });
-    const customerId = await customerFor(em, call, task, owner);
-    call.customer = customerId ? em.getReference(CustomerSchema, customerId, { wrapped: true }) : null;
-    const due = new Date(deps.now.getTime() + FOLLOW_UP_MS);
-    const why = reason === 'key_1' ? '机器人外呼中按 1 要求转接' : `通话分析为${analysis?.intention ?? '高意向'}`;
-    const summary = analysis?.summary ?? (reason === 'key_1' ? '客户在机器人外呼中按 1，希望了解详情。' : '');
-    const todo = createTodo(em, {
-      title: `外呼意向客户回访：${maskPhone(call.callee)}（${task.name}）`,
-      customerId,
-      assignedTo: owner,
-      reason: `call_task_${reason}`,
-      source: 'call_task',
-      relatedRecordId: call.uuid,
-      priority: 'high',
-      dueAt: due,
-      dueDate: localParts(due, deps.timeZone).date,
-      notes: [why, summary].filter(Boolean).join('\n'),
-    });
-    await em.flush();
-    if (!owner) return { result: true, notices: [] };
-    const card: Notice = {
-      staffId: owner,
-      notification: {
-        kind: 'screen_pop',
-        callId: call.uuid,
-        title: `🔥 外呼意向客户 - ${task.name}`,
-        lines: [
-          ['📞 客户号码', maskPhone(call.callee)],
-          ['🎯 意向', why],
-          ...(analysis?.intentionScore != null ? [['📈 意向分数', Number(analysis.intentionScore).toFixed(2)] as [string, string]] : []),
-          ['📝 摘要', summary.slice(0, 300) || '无'],
-          ...(analysis?.keywords.length ? [['🔑 关键词', analysis.keywords.join('、')] as [string, string]] : []),
-          ['⏰ 跟进期限', `${localParts(due, deps.timeZone).date} ${localParts(due, deps.timeZone).hhmm}`],
-          ['📌 待办', `#${todo.id}`],
-        ],
-        urgency: 'high',
-        buttons: [
-          { key: `callback:call:${call.uuid}`, text: '回拨' },
-          { key: `handled:call:${call.uuid}`, text: '已处理' },
-        ],
-      },
-    };
-    return { result: true, notices: [card] };
+  return commitWithNotices(em, deps.notifier, () => leadOf(em, deps, call, reason));
+}
+
+/**
+ * The follow-up of a task call's analysis: a high-intention call makes its number a lead (makeTaskLead's
+ * rules), in the analysis's transaction; `made()` is told when it did.
+ */
+export function highIntentionLead(deps: { timeZone: string; now(): Date }, made: () => void): AnalysisFollowUp {
+  return async (tx, { call, insights }) => {
+    if (insights?.intention !== '高意向' || !call.task || !call.taskPhone) return [];
+    const lead = await leadOf(tx, { timeZone: deps.timeZone, now: deps.now() }, call, 'high_intention');
+    if (lead.result) made();
+    return lead.notices;
+  };
+}
+
+/** The lead's rows and the owner's card, written through `em` inside the caller's transaction. */
+async function leadOf(em: EntityManager, deps: Omit<LeadDeps, 'em' | 'notifier'>, call: Call, reason: LeadReason): Promise<{ result: boolean; notices: Notice[] }> {
+  const task = await em.findOne(CallTaskSchema, { id: call.task! });
+  if (!task) return { result: false, notices: [] };
+  const won = await em.nativeUpdate(CallTaskPhoneSchema, { id: call.taskPhone, intended: false }, { intended: true });
+  if (won !== 1) return { result: false, notices: [] };
+  const owner = reason === 'key_1' && call.answeredBy ? call.answeredBy : await leadOwner(em, task);
+  const analysis = await em.findOne(CallAnalysisSchema, { call: call.id });
+  const customerId = await customerFor(em, call, task, owner);
+  call.customer = customerId ? em.getReference(CustomerSchema, customerId, { wrapped: true }) : null;
+  const due = new Date(deps.now.getTime() + FOLLOW_UP_MS);
+  const why = reason === 'key_1' ? '机器人外呼中按 1 要求转接' : `通话分析为${analysis?.intention ?? '高意向'}`;
+  const summary = analysis?.summary ?? (reason === 'key_1' ? '客户在机器人外呼中按 1，希望了解详情。' : '');
+  const todo = createTodo(em, {
+    title: `外呼意向客户回访：${maskPhone(call.callee)}（${task.name}）`,
+    customerId,
+    assignedTo: owner,
+    reason: `call_task_${reason}`,
+    source: 'call_task',
+    relatedRecordId: call.uuid,
+    priority: 'high',
+    dueAt: due,
+    dueDate: localParts(due, deps.timeZone).date,
+    notes: [why, summary].filter(Boolean).join('\n'),
   });
+  await em.flush();
+  if (!owner) return { result: true, notices: [] };
+  const card: Notice = {
+    staffId: owner,
+    notification: {
+      kind: 'screen_pop',
+      callId: call.uuid,
+      title: `🔥 外呼意向客户 - ${task.name}`,
+      lines: [
+        ['📞 客户号码', maskPhone(call.callee)],
+        ['🎯 意向', why],
+        ...(analysis?.intentionScore != null ? [['📈 意向分数', Number(analysis.intentionScore).toFixed(2)] as [string, string]] : []),
+        ['📝 摘要', summary.slice(0, 300) || '无'],
+        ...(analysis?.keywords.length ? [['🔑 关键词', analysis.keywords.join('、')] as [string, string]] : []),
+        ['⏰ 跟进期限', `${localParts(due, deps.timeZone).date} ${localParts(due, deps.timeZone).hhmm}`],
+        ['📌 待办', `#${todo.id}`],
+      ],
+      urgency: 'high',
+      buttons: [
+        { key: `callback:call:${call.uuid}`, text: '回拨' },
+        { key: `handled:call:${call.uuid}`, text: '已处理' },
+      ],
+    },
+  };
+  return { result: true, notices: [card] };
 }
 
 /** The customer the number belongs to (by the one phone rule), or a new customer with a contact for it. */

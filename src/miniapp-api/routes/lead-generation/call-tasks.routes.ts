@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CALL_OUTCOMES } from '../../../domain/calls/call.entity.js';
+import { CALL_OUTCOMES, CALL_SOURCES } from '../../../domain/calls/call.entity.js';
 import { CALL_SENTIMENTS } from '../../../domain/calls/call-analysis.entity.js';
 import type { CallTaskDeps } from '../../../domain/call-tasks/call-task-deps.js';
 import { CALL_TASK_MODES, CALL_TASK_STATUSES } from '../../../domain/call-tasks/call-task.entity.js';
@@ -93,6 +93,7 @@ const recordRow = z.object({
 });
 const listRecord = recordRow.extend({ analysisResult: z.object({ sentiment: z.enum(CALL_SENTIMENTS).nullable(), intention: z.string().nullable() }).nullable() });
 const recordDetail = recordRow.extend({
+  source: z.enum(CALL_SOURCES).meta({ description: '来源：400 来电 / outreach 外呼 / task 外呼任务' }),
   analysisError: z.string().nullable(),
   ivrChoice: z.string().nullable(),
   analysisResult: z
