@@ -16,7 +16,8 @@ import { createFreeSwitchVoiceGateway } from './freeswitch-voice-gateway.js';
 import { createFreeSwitchSwitch, type FreeSwitchSwitch } from './freeswitch-switch.js';
 import { checkTtsEngine } from './tts-check.js';
 import { settleCall } from '../domain/call-tasks/attempt-outcome.js';
-import { notifyTaskFinished } from '../domain/call-tasks/completion-card.js';
+import { claimCompletionCard } from '../domain/call-tasks/completion-card.js';
+import { transactionNotices } from '../domain/notifications/notices.js';
 import { abandonTaskCall, answerTaskCall, robotKey } from '../domain/call-tasks/answered-call.js';
 import { CALL_TASK_AFTER_CALL_JOB } from '../domain/call-tasks/call-task-deps.js';
 import { preparedPrompt } from '../domain/call-tasks/prompt-audio.js';
@@ -257,12 +258,19 @@ async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwi
   };
   // The line is free as soon as the switch says so: the dialler (in whichever process placed the call) hears it before the call is settled.
   sw.emitCallEnded(ended);
-  const handled = await once((em) => settleCall(em, ended, deps.clock?.now()));
+  const now = deps.clock?.now() ?? new Date();
+  const handled = await once(async (em) => {
+    const settled = await settleCall(em, ended, now);
+    // The last number final: the task ended in this transaction, and its completion card is claimed and queued in it.
+    const notices = transactionNotices(deps.notifier);
+    if (settled?.completed && settled.taskId) for (const card of await claimCompletionCard(em, settled.taskId, now)) await notices.add(em, card);
+    return { settled, notices };
+  });
   if (!handled.ran) return;
-  const settled = handled.value;
-  const em = deps.fork();
+  const { settled, notices } = handled.value;
+  await notices.afterCommit();
   if (settled?.taskId) deps.onTaskProgress?.(settled.taskId);
-  if (settled?.completed && settled.taskId) await notifyTaskFinished(em, deps.notifier, settled.taskId, deps.clock?.now());
+  if (settled?.completed && settled.taskId) log.info({ taskId: settled.taskId }, 'call task ended');
   // An answered task call: its lead (key 1) and analysis follow at once, not in a nightly batch.
   if (settled && settled.call.source === 'task' && settled.call.answeredAt) {
     await deps.jobs.enqueue(CALL_TASK_AFTER_CALL_JOB, { callRecordId: settled.call.id }, { uniqueKey: `call-task-after-call:${settled.call.id}` });

@@ -13,6 +13,7 @@ import { CallTaskSchema } from '../../src/domain/call-tasks/call-task.entity.js'
 import { createCallTask } from '../../src/domain/call-tasks/call-task.service.js';
 import { NotificationOutboxSchema } from '../../src/domain/notifications/notification-outbox.entity.js';
 import { DEFAULT_RETRIES } from '../../src/jobs/retry-policy.js';
+import { start, type RunningApp } from '../../src/main.js';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { FakeOpenAi } from '../support/fake-openai.js';
@@ -24,11 +25,15 @@ const analysis = JSON.stringify({ sentiment: 'NEUTRAL', intention: '低意向', 
 /**
  * What follows the last calls of a finished task: the after-call job (the definition the scheduler runs)
  * analyses each answered call; when the speech service is still down on the job's last try the analysis
- * is FAILED with the reason (never left PROCESSING), and the creator's completion card is sent exactly once
- * even when the last two analyses finish at the same moment.
+ * is FAILED with the reason (never left PROCESSING), and the creator's completion card is queued exactly
+ * once even when the last two analyses finish at the same moment in two workers (on MariaDB two app
+ * instances, each with its own connections; SQLite has one writer), and also when the process that
+ * analysed the last call died before the card (the job's next run queues it).
  */
 describe.each(DIALECTS)('call-task after-call: analysis on the last try, one completion card (%s)', (dialect) => {
   let t: TestApp;
+  /** The second worker: on MariaDB another app instance on the same database; on SQLite the same app. */
+  let worker2: RunningApp;
   let ai: FakeOpenAi;
   let dir: string;
   let manager: Actor;
@@ -42,11 +47,14 @@ describe.each(DIALECTS)('call-task after-call: analysis on the last try, one com
     ai.onTranscribe = (req) => (speechDown.has(basename(req.fileName, '.wav')) ? { status: 503, body: { error: { message: 'overloaded', type: 'server_error', code: null } } } : '客户：多少钱？');
     ai.onChat = () => ({ hold: gate, content: analysis });
     dir = mkdtempSync(join(tmpdir(), 'after-call-'));
-    t = await bootApp(dialect, { OPENAI_BASE_URL: ai.baseUrl, OPENAI_API_KEY: 'test', RECORDINGS_DIR: dir, JOBS_ENABLED: 'false' });
+    const env = { OPENAI_BASE_URL: ai.baseUrl, OPENAI_API_KEY: 'test', RECORDINGS_DIR: dir, JOBS_ENABLED: 'false' };
+    t = await bootApp(dialect, env);
+    worker2 = dialect === 'mysql' ? await start({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: t.app.config.dataDir, DATABASE_URL: t.db.url, ...env }) : t.app;
     const mgr = await t.staffWithToken('manager', { name: '经理' });
     manager = { staffId: mgr.id, name: '经理', role: 'manager', permissions: new Set<string>(PERMISSIONS), channel: 'api' };
   }, 180_000);
   afterAll(async () => {
+    if (worker2 && worker2 !== t?.app) await worker2.stop();
     await t?.close();
     await ai?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -72,21 +80,21 @@ describe.each(DIALECTS)('call-task after-call: analysis on the last try, one com
     return { taskId, callIds: calls.map((c) => c.id), uuids: calls.map((c) => c.uuid) };
   }
 
-  /** One run of the after-call job as the scheduler makes it, after `failCount` failed runs. */
-  function runJob(callRecordId: number, failCount = 0): Promise<void> {
-    const def = t.app.callTasks.jobs!.find((j) => j.name === CALL_TASK_AFTER_CALL_JOB)!;
+  /** One run of the after-call job as the scheduler of `app` makes it, after `failCount` failed runs. */
+  function runJob(callRecordId: number, failCount = 0, app: RunningApp = t.app): Promise<void> {
+    const def = app.callTasks.jobs!.find((j) => j.name === CALL_TASK_AFTER_CALL_JOB)!;
     return def.run(def.parse({ callRecordId }), { attrs: { name: CALL_TASK_AFTER_CALL_JOB, data: { callRecordId }, failCount } } as unknown as Job<unknown>);
   }
   const completionCards = async (taskId: number) =>
     (await t.app.orm.em.fork().find(NotificationOutboxSchema, { staffId: manager.staffId })).filter((n) => n.payload.title.includes('外呼任务') && JSON.stringify(n.payload).includes(`任务编号：${taskId}`));
 
-  it('the last two analyses finish at the same moment: the creator gets exactly one completion card', async () => {
+  it('the last two analyses finish at the same moment in two workers: the creator gets exactly one completion card', async () => {
     for (let round = 0; round < 3; round++) {
       const { taskId, callIds } = await finishedTask(2);
       let release!: () => void;
       gate = new Promise<void>((r) => (release = r));
       const before = ai.chats.length;
-      const runs = callIds.map((id) => runJob(id));
+      const runs = [runJob(callIds[0]!, 0, t.app), runJob(callIds[1]!, 0, worker2)];
       // Both models' answers are held until both calls are being analysed, then released together.
       await waitFor(() => ai.chats.length - before >= 2, 'both analyses at the model');
       release();
@@ -117,6 +125,17 @@ describe.each(DIALECTS)('call-task after-call: analysis on the last try, one com
     expect(call.analysisError).toMatch(/^transcription UNAVAILABLE/);
     expect(await completionCards(taskId)).toHaveLength(1);
     await runJob(callIds[0]!, DEFAULT_RETRIES + 1);
+    expect(await completionCards(taskId)).toHaveLength(1);
+  }, 180_000);
+
+  it('the process that analysed the last call died before the card: the job runs again and queues it, once', async () => {
+    const { taskId, callIds } = await finishedTask(1);
+    // What a run killed between the analysis's commit and the card left: the analysis done, no card claimed.
+    await t.app.orm.em.fork().nativeUpdate(CallSchema, { id: callIds[0]! }, { analysisStatus: 'COMPLETED' });
+    expect(await completionCards(taskId)).toHaveLength(0);
+    await runJob(callIds[0]!, 1);
+    expect(await completionCards(taskId)).toHaveLength(1);
+    await runJob(callIds[0]!, 2);
     expect(await completionCards(taskId)).toHaveLength(1);
   }, 180_000);
 });

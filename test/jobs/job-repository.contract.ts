@@ -19,7 +19,6 @@ export type ContractDatabase = {
 };
 
 const quiet: SchedulerLog = { info() {}, warn() {}, error() {} };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const waitFor = (what: string, check: () => boolean | Promise<boolean>) => waitUntil(check, what, 60_000);
 
 const job = (over: Partial<JobParameters> & { name: string }): JobParameters => ({
@@ -217,7 +216,8 @@ export function jobRepositoryContract(label: string, open: () => Promise<Contrac
         parse: (d) => d as { seq: number },
         run: async ({ seq }) => {
           runs.set(seq, [...(runs.get(seq) ?? []), who]);
-          await sleep(2);
+          // Give the other worker's claims a turn while this run is under way (no timer: nothing waits on time).
+          await new Promise<void>((r) => setImmediate(r));
         },
       });
       const a = await worker([counting('a')], { maxConcurrency: 10, lockLimit: 10 });

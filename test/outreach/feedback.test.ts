@@ -5,7 +5,7 @@ import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { FakeOpenAi } from '../support/fake-openai.js';
 import { DAY, HOUR, addCustomer, capturingLogger } from './outreach-fixtures.js';
-import { waitFor } from '../support/wait-for.js';
+import { gate, waitFor } from '../support/wait-for.js';
 
 const FEEDBACK = '/api/ai-ops/outreach/feedback';
 
@@ -105,7 +105,9 @@ describe.each(DIALECTS)('feedback with a model on %s', (dialect) => {
 
   beforeAll(async () => {
     await fake.start();
-    t = await bootApp(dialect, { OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'x', OPENAI_TIMEOUT_MS: '500' });
+    // 5 s: long enough that a 503 or an over-long answer is never taken for a timeout on a loaded box; the
+    // timeout case holds the model's answer until ours is in, so it waits these 5 s and no more.
+    t = await bootApp(dialect, { OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'x', OPENAI_TIMEOUT_MS: '5000' });
     staff = await t.staffWithToken('sales');
   });
   afterAll(async () => {
@@ -123,10 +125,14 @@ describe.each(DIALECTS)('feedback with a model on %s', (dialect) => {
 
   it('falls back to the lexicon on invalid JSON, bad scores or a timeout', async () => {
     const c = await addCustomer(t.app.orm.em.fork(), { ownerStaff: staff.id });
-    for (const reply of ['好评', '{"positive": 0.9, "negative": 0.9, "neutral": 0.9}', '{"positive": "high"}', { delayMs: 2000, content: '{}' }]) {
+    // The last answer is valid but held until ours is in: only the configured timeout can end that wait.
+    const late = gate();
+    const valid = '{"positive": 0.1, "negative": 0.8, "neutral": 0.1}';
+    for (const reply of ['好评', '{"positive": 0.9, "negative": 0.9, "neutral": 0.9}', '{"positive": "high"}', { hold: late.passed, content: valid }]) {
       fake.onChat = () => reply;
       const d = (await t.call('POST', FEEDBACK, { token: staff.token, json: { customerId: c.id, contactId: 'C', type: 'satisfaction', content: '服务很好，环境不错' } })).body.data;
       expect(d).toMatchObject({ sentimentSource: 'lexicon', sentimentLabel: 'positive', followUpRequired: false });
     }
+    late.open();
   });
 });

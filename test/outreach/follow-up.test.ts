@@ -155,7 +155,7 @@ describe.each(DIALECTS)('follow-up scripts from a model on %s', (dialect) => {
 
   beforeAll(async () => {
     await fake.start();
-    t = await bootApp(dialect, { OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'x', OPENAI_MODEL: 'qwen-plus', OPENAI_TIMEOUT_MS: '500' });
+    t = await bootApp(dialect, { OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'x', OPENAI_MODEL: 'qwen-plus', OPENAI_TIMEOUT_MS: '5000' });
     sales = await t.staffWithToken('sales');
     customerId = (await addCustomer(t.app.orm.em.fork(), { name: '王芳', segment: 'loyal' })).id;
   });

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const oxlint = (paths: string[]) => {
@@ -50,5 +51,19 @@ describe('architecture rules', () => {
     } finally {
       rmSync(probe, { force: true });
     }
+  });
+
+  it('tests wait on events through one helper: no test or support file arms a timer of its own (fakes may, to play the real system\'s delays)', () => {
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const path = join(dir, name);
+        return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+      });
+    const own = files('test').filter((f) => f !== join('test', 'support', 'wait-for.ts') && !basename(f).startsWith('fake-'));
+    const timers = own.filter((f) => /\bset(Timeout|Interval)\(|timers\/promises/.test(readFileSync(f, 'utf8')));
+    expect(timers).toEqual([]);
+    // Waiting helpers are imported from wait-for.ts, never written again (a local name for it is fine).
+    const copies = own.filter((f) => /(function|const|let)\s+(waitFor|waitUntil|sleep|delay|poll|eventually)\s*(=\s*(async\s*)?\(|\(|<)/.test(readFileSync(f, 'utf8')) && !/from '(\.\.?\/)+(support\/)?wait-for\.js'/.test(readFileSync(f, 'utf8')));
+    expect(copies).toEqual([]);
   });
 });

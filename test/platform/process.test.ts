@@ -70,6 +70,24 @@ describe('server process', () => {
     expect(s.err()).not.toMatch(/\n\s+at /);
   }, 2 * PROCESS_START_MS);
 
+  it('in production, refuses to start without carriers unless OUTREACH_DRY_RUN=true is said explicitly', async () => {
+    const prod = { NODE_ENV: 'production', APP_SECRET: 'p'.repeat(40), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+    const refusedStart = startServer(env('prod-no-carrier', prod));
+    expect((await refusedStart.exited).code).toBe(1);
+    expect(refusedStart.err()).toMatch(/NODE_ENV=production needs an SMS carrier/);
+    expect(refusedStart.err()).toMatch(/NODE_ENV=production needs a voice carrier/);
+    expect(refusedStart.err()).toContain('OUTREACH_DRY_RUN=true');
+
+    const dry = startServer(env('prod-dry-run', { ...prod, OUTREACH_DRY_RUN: 'true' }));
+    started.push(dry.child.pid!);
+    await dry.listening;
+    // Built before it listens: the dry run is said in the log, for SMS and for calls.
+    const warned = dry.out().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { dryRun?: boolean; msg: string }).filter((l) => l.dryRun === true).map((l) => l.msg);
+    expect(warned).toEqual([expect.stringMatching(/^SMS dry run: .*\(OUTREACH_DRY_RUN=true\)$/), expect.stringMatching(/^outreach calls dry run: .*\(OUTREACH_DRY_RUN=true\)$/)]);
+    dry.child.kill('SIGTERM');
+    expect(await dry.exited).toEqual({ code: 0, signal: null });
+  }, 3 * PROCESS_START_MS);
+
   it('drains and exits 0 on SIGTERM, finishing a request already in flight', async () => {
     const s = startServer(env('drain', { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' }));
     started.push(s.child.pid!);

@@ -5,9 +5,10 @@ import { basename, join } from 'node:path';
 import type { Job } from 'agenda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallAnalysisSchema } from '../../src/domain/calls/call-analysis.entity.js';
-import { CALL_ANALYSIS_JOB } from '../../src/domain/calls/call-lifecycle.service.js';
+import { CALL_ANALYSIS_JOB, VOICEMAIL_JOB } from '../../src/domain/calls/call-lifecycle.service.js';
 import { CallSchema, type CallSource } from '../../src/domain/calls/call.entity.js';
 import { CustomerCommunicationSchema } from '../../src/domain/customers/customer-communication.entity.js';
+import { FollowUpTaskSchema } from '../../src/domain/todos/follow-up-task.entity.js';
 import { DEFAULT_RETRIES } from '../../src/jobs/retry-policy.js';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
@@ -48,7 +49,7 @@ describe.each(DIALECTS)('400 and outreach call analysis (%s)', (dialect) => {
   });
 
   /** An answered, recorded call of the source, its analysis PENDING (as the hangup leaves it). */
-  async function recordedCall(source: Exclude<CallSource, 'task'>): Promise<{ id: number; uuid: string }> {
+  async function recordedCall(source: Exclude<CallSource, 'task'>, voicemail = false): Promise<{ id: number; uuid: string }> {
     const uuid = randomUUID();
     const path = join(dir, `${uuid}.wav`);
     writeFileSync(path, wavBytes(8000));
@@ -57,15 +58,16 @@ describe.each(DIALECTS)('400 and outreach call analysis (%s)', (dialect) => {
     const parties = source === '400'
       ? { direction: 'inbound' as const, caller: '+8613812340001', callerLast8: '12340001', callee: '+864008320160', calleeLast8: '08320160' }
       : { direction: 'outbound' as const, callee: '+8613812340002', calleeLast8: '12340002' };
-    const call = em.create(CallSchema, { uuid, source, ...parties, startedAt: now, answeredAt: now, endedAt: now, duration: 30, outcome: 'answered', recordingPath: path, analysisStatus: 'PENDING' });
+    const ending = voicemail ? { voicemail: true, outcome: 'voicemail' as const } : { answeredAt: now, duration: 30, outcome: 'answered' as const };
+    const call = em.create(CallSchema, { uuid, source, ...parties, startedAt: now, endedAt: now, ...ending, recordingPath: path, analysisStatus: 'PENDING' });
     await em.flush();
     return { id: call.id, uuid };
   }
 
-  /** One run of the call-analysis job through the scheduler's definition of it, after `failCount` failed runs. */
-  async function runJob(callRecordId: number, failCount = 0): Promise<void> {
-    const job = { attrs: { name: CALL_ANALYSIS_JOB, data: { callRecordId }, failCount } } as unknown as Job<unknown>;
-    await t.app.scheduler.agenda.definitions[CALL_ANALYSIS_JOB]!.fn(job, undefined as never);
+  /** One run of the job through the scheduler's definition of it, after `failCount` failed runs. */
+  async function runJob(callRecordId: number, failCount = 0, name = CALL_ANALYSIS_JOB): Promise<void> {
+    const job = { attrs: { name, data: { callRecordId }, failCount } } as unknown as Job<unknown>;
+    await t.app.scheduler.agenda.definitions[name]!.fn(job, undefined as never);
   }
   const status = async (id: number) => (await t.app.orm.em.fork().findOneOrFail(CallSchema, { id })).analysisStatus;
   const detail = (id: number) => t.call('GET', `${BASE}/call-records/${id}`, { token: viewer.token });
@@ -108,5 +110,21 @@ describe.each(DIALECTS)('400 and outreach call analysis (%s)', (dialect) => {
     expect(comm).toMatchObject({ intentCategory: '询价', sentiment: 'positive', priceDiscussedFen: 1250, channel: '400电话' });
     // The model was told what kind of call it reads.
     expect(ai.chats.at(-1)!.messages[0]!.content).toContain('打进 400 热线');
+  }, 120_000);
+
+  it('a voicemail goes through the same step: without the model it is still handled from its transcript; without speech it ends FAILED on the last try', async () => {
+    const heard = await recordedCall('400', true);
+    modelDown.add(heard.uuid);
+    await runJob(heard.id, 0, VOICEMAIL_JOB);
+    const res = await detail(heard.id);
+    expect(res.body.data).toMatchObject({ source: '400', analysisStatus: 'COMPLETED', analysisError: expect.stringMatching(/^model UNAVAILABLE: /) });
+    expect(res.body.data.analysisResult).toMatchObject({ sentiment: null, transcription: `客户：PCR-ABS 多少钱？(${heard.uuid})` });
+    expect(await t.app.orm.em.fork().findOneOrFail(FollowUpTaskSchema, { relatedRecordId: heard.uuid, reason: 'voicemail' })).toMatchObject({ source: '400_phone' });
+
+    const silent = await recordedCall('400', true);
+    speechDown.add(silent.uuid);
+    await expect(runJob(silent.id, 0, VOICEMAIL_JOB)).rejects.toThrow(/transcription UNAVAILABLE/);
+    await runJob(silent.id, DEFAULT_RETRIES, VOICEMAIL_JOB);
+    expect((await detail(silent.id)).body.data).toMatchObject({ analysisStatus: 'FAILED', analysisError: expect.stringMatching(/^transcription UNAVAILABLE: /) });
   }, 120_000);
 });

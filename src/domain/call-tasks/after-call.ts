@@ -26,12 +26,17 @@ export async function afterTaskCall(deps: AfterCallDeps, callRecordId: number, o
   const leadDeps = () => ({ em: em.fork(), notifier: deps.notifier, timeZone: deps.timeZone, now: deps.now() });
   let lead: AfterCallResult['lead'] = null;
   if (call.ivrChoice === '1' && (await makeTaskLead(leadDeps(), call.id, 'key_1'))) lead = 'key_1';
-  if (call.analysisStatus !== 'PENDING' && call.analysisStatus !== 'PROCESSING') return { lead, analysis: 'none' };
-  // The calls' one analysis step; a high-intention call's lead is its follow-up (committed with it).
-  const followUp = highIntentionLead(deps, () => (lead = 'high_intention'));
-  const analysis = await analyseCall({ em: em.fork(), transcriber: deps.transcriber, model: deps.model, notifier: deps.notifier }, call.id, { ...options, followUp });
-  // The task ended while this call waited for its analysis: the completion card waited for it.
-  const task = await em.fork().findOne(CallTaskSchema, { id: call.task });
+  let analysed: AfterCallResult['analysis'] = 'none';
+  if (call.analysisStatus === 'PENDING' || call.analysisStatus === 'PROCESSING') {
+    // The calls' one analysis step; a high-intention call's lead is its follow-up (committed with it).
+    const followUp = highIntentionLead(deps, () => (lead = 'high_intention'));
+    const analysis = await analyseCall({ em: em.fork(), transcriber: deps.transcriber, model: deps.model, notifier: deps.notifier }, call.id, { ...options, followUp });
+    analysed = analysis.status === 'completed' ? 'completed' : analysis.status === 'failed' ? 'failed' : 'none';
+  }
+  // The task ended while this call waited for its analysis: the completion card waited for it. Also when
+  // the analysis was done by an earlier run of this job whose process died before this step (the job runs
+  // again): the claim in the card's transaction decides whether the card is still to be queued.
+  const task = await em.fork().findOne(CallTaskSchema, { id: call.task }, { fields: ['status'] });
   if (task && (task.status === 'COMPLETED' || task.status === 'FAILED')) await notifyTaskFinished(em, deps.notifier, task.id, deps.now());
-  return { lead, analysis: analysis.status === 'completed' ? 'completed' : analysis.status === 'failed' ? 'failed' : 'none' };
+  return { lead, analysis: analysed };
 }

@@ -20,7 +20,7 @@ export type TaskStats = {
   abandonRate: number;
 };
 
-/** Live counts per task: calls placed, calls answered (from `calls`), intended and skipped numbers (from the task's numbers). */
+/** Live counts per task: calls placed, calls answered (from `calls`), intended and skipped numbers (from the task's numbers); in `em`'s transaction when it holds one. */
 export async function taskStats(em: EntityManager, taskIds: number[]): Promise<Map<number, TaskStats>> {
   const out = new Map<number, TaskStats>(taskIds.map((id) => [id, { totalCalls: 0, successfulCalls: 0, intendedCustomers: 0, skipped: 0, pendingNumbers: 0, abandonedCalls: 0, abandonRate: 0 }]));
   if (taskIds.length === 0) return out;
@@ -31,6 +31,8 @@ export async function taskStats(em: EntityManager, taskIds: number[]): Promise<M
             sum(case when outcome = 'abandoned' then 1 else 0 end) as abandoned
        from calls where task_id in (${marks}) group by task_id`,
     taskIds,
+    'all',
+    em.getTransactionContext(),
   );
   for (const r of calls) {
     const answered = Number(r.answered ?? 0);
@@ -42,6 +44,8 @@ export async function taskStats(em: EntityManager, taskIds: number[]): Promise<M
             sum(case when status in ('pending', 'dialing', 'unknown') then 1 else 0 end) as pending
        from t_call_task_phones where task_id in (${marks}) group by task_id`,
     taskIds,
+    'all',
+    em.getTransactionContext(),
   );
   for (const r of phones) Object.assign(out.get(Number(r.task_id))!, { intendedCustomers: Number(r.intended ?? 0), skipped: Number(r.skipped ?? 0), pendingNumbers: Number(r.pending ?? 0) });
   return out;

@@ -11,7 +11,7 @@ import { GatewayLineSchema } from '../voice-gateways/gateway-line.entity.js';
 import { settleCall } from './attempt-outcome.js';
 import { CallTaskPhoneSchema, type CallTaskPhone } from './call-task-phone.entity.js';
 import { CallTaskSchema, type CallTask } from './call-task.entity.js';
-import { notifyTaskFinished } from './completion-card.js';
+import { endTaskWithCard } from './completion-card.js';
 import type { DiallerDeps } from './dialler.js';
 import { freeAgentCount } from './free-agents.js';
 import type { LineBook } from './line-book.js';
@@ -371,6 +371,10 @@ async function recordOriginate(deps: DiallerDeps, task: CallTask, device: Gatewa
   // The line is free the moment the switch refuses: a failing device rests first, then the next dial may take the line.
   if (outcomeFromCause(result.cause, false) === 'line_failed') deps.lines.markFailing(device.id, now.getTime());
   deps.lines.release(claimed.callId);
-  const settled = await settleCall(em, { callId: claimed.callId, endedAt: now, hangupCause: result.cause, answeredAt: null, recordingPath: null, digit: null, vars: {} }, now);
-  if (settled?.completed) await notifyTaskFinished(em, deps.notifier, task.id, now);
+  // The last number final: the task ends, and its completion card is queued, in this one transaction.
+  const settled = await endTaskWithCard(em, deps.notifier, now, async (tx) => {
+    const s = await settleCall(tx, { callId: claimed.callId, endedAt: now, hangupCause: result.cause, answeredAt: null, recordingPath: null, digit: null, vars: {} }, now);
+    return { result: s, ended: s?.completed ? task.id : null };
+  });
+  if (settled?.completed) deps.log?.({ taskId: task.id }, 'call task ended');
 }

@@ -12,7 +12,7 @@ import { CALL_TASK_RUN_JOB } from './call-task-deps.js';
 import { CallTaskDeviceSchema } from './call-task-device.entity.js';
 import { CallTaskPhoneSchema } from './call-task-phone.entity.js';
 import { CallTaskSchema, type CallTask } from './call-task.entity.js';
-import { notifyTaskFinished } from './completion-card.js';
+import { endTaskWithCard } from './completion-card.js';
 import { DialPump } from './dial-pump.js';
 import type { LineBook } from './line-book.js';
 
@@ -109,7 +109,12 @@ async function runOnce(deps: DiallerDeps, taskId: number, options: { budgetMs?: 
         const open = await em.find(CallTaskPhoneSchema, { task: task.id, status: { $in: ['pending', 'dialing', 'unknown'] } }, { fields: ['status', 'nextAttemptAt'], orderBy: { nextAttemptAt: 'asc' } });
         if (open.length === 0) {
           await pump.halt();
-          if (await completeIfDone(em, task.id, now)) await notifyTaskFinished(em, deps.notifier, task.id, now);
+          // COMPLETED and the completion card queued in one transaction.
+          const ended = await endTaskWithCard(em, deps.notifier, now, async (tx) => {
+            const done = await completeIfDone(tx, task.id, now);
+            return { result: done, ended: done ? task.id : null };
+          });
+          if (ended) deps.log?.({ taskId: task.id }, 'call task ended');
           return 'completed';
         }
         if (open.every((p) => p.status === 'pending' && p.nextAttemptAt && p.nextAttemptAt > now)) {
@@ -123,8 +128,12 @@ async function runOnce(deps: DiallerDeps, taskId: number, options: { budgetMs?: 
       const usable = connected ? devices.filter((d) => !deps.lines.failing(d.id, now.getTime())) : [];
       if (usable.length === 0 && !pump.drained && now.getTime() - (task.lastLineOkAt ?? task.startedTime ?? now).getTime() > NO_LINE_FAIL_MS) {
         await pump.halt();
-        const failed = await em.nativeUpdate(CallTaskSchema, { id: task.id, status: 'RUNNING' }, { status: 'FAILED', completedTime: now, failureReason: connected ? '10 分钟内没有可用线路（网关或线路故障）' : '10 分钟内交换机不可用' });
-        if (failed === 1) await notifyTaskFinished(em, deps.notifier, task.id, now);
+        const failureReason = connected ? '10 分钟内没有可用线路（网关或线路故障）' : '10 分钟内交换机不可用';
+        const failed = await endTaskWithCard(em, deps.notifier, now, async (tx) => {
+          const n = await tx.nativeUpdate(CallTaskSchema, { id: task.id, status: 'RUNNING' }, { status: 'FAILED', completedTime: now, failureReason });
+          return { result: n === 1, ended: n === 1 ? task.id : null };
+        });
+        if (failed) deps.log?.({ taskId: task.id, failureReason }, 'call task ended');
         return 'failed';
       }
       await pump.attention(connected ? 1000 : 2000);
@@ -173,9 +182,13 @@ async function settleUnknowns(deps: DiallerDeps, em: EntityManager, taskId: numb
     }
     if (exists === false) {
       const now = deps.clock.now();
-      const settled = await settleCall(deps.fork(), { callId: p.lastCallId, endedAt: now, hangupCause: 'OUTCOME_UNKNOWN', answeredAt: call?.answeredAt ?? null, recordingPath: null, digit: null, vars: {} }, now);
-      deps.lines.release(p.lastCallId);
-      if (settled?.completed) await notifyTaskFinished(em, deps.notifier, taskId, now);
+      const callId = p.lastCallId;
+      const settled = await endTaskWithCard(deps.fork(), deps.notifier, now, async (tx) => {
+        const s = await settleCall(tx, { callId, endedAt: now, hangupCause: 'OUTCOME_UNKNOWN', answeredAt: call?.answeredAt ?? null, recordingPath: null, digit: null, vars: {} }, now);
+        return { result: s, ended: s?.completed ? taskId : null };
+      });
+      deps.lines.release(callId);
+      if (settled?.completed) deps.log?.({ taskId }, 'call task ended');
     }
   }
 }
