@@ -4,16 +4,21 @@
  * (cut points + scores + segments + tags), an incremental run after 10,000 members had a new visit,
  * GET …/segment p99 (the service the route calls), peak RSS, and the same behaviour computed member by
  * member in JavaScript over 10,000 members, extrapolated, as the ratio to beat.
- *   npm run bench -- segments [--members 100000] [--chunk 20000] [--loop 10000] [--db <name>] [--buffer-pool-mb 4096] [--redo-log-mb 1024]
+ *   npm run bench -- segments [--members 100000] [--chunk 20000] [--parallel 2] [--loop 10000] [--db <name>] [--compare] [--buffer-pool-mb 4096] [--redo-log-mb 1024]
+ * --compare also times, in the same run, what the code did before: the nightly run one chunk at a time
+ * (--parallel 1), the cut points by sorting (three window numberings over the active members) and the
+ * whole segment_stats recount an incremental run used to end with; it checks both cut points agree and
+ * that the stats the incremental run moved by differences equal a recount.
  * The issue's scale is --members 1000000 (≈ 10M visits; generating them takes 5-40 min on the shared dev box).
  * --db keeps the generated data (--data-only: generate and stop) in that database for later runs.
  * The run raises the server's InnoDB buffer pool and redo log to the given sizes when smaller (0: leave it) and restores them.
  */
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createConnection, type Connection } from 'mysql2/promise';
-import { BehaviorSql, computeCuts, loadCuts, nextChunkEnd, refreshSegmentStats, scoreAndTag, storeCuts } from '../src/domain/customers/behavior.query.js';
-import { runBehavior, utcOffsetMinutes } from '../src/domain/customers/behavior-run.service.js';
-import { churnRisk, usualInterval } from '../src/domain/customers/rfm.policy.js';
+import { BehaviorSql, computeCuts, loadCuts, refreshSegmentStats, storeCuts } from '../src/domain/customers/behavior.query.js';
+import { runBehavior, scoreEveryone, utcOffsetMinutes } from '../src/domain/customers/behavior-run.service.js';
+import { churnRisk, cutPositions, usualInterval } from '../src/domain/customers/rfm.policy.js';
 import { SegmentRuleSchema } from '../src/domain/customers/segment-rule.entity.js';
 import { segmentOverview } from '../src/domain/customers/segments.service.js';
 import type { SegmentRuleData } from '../src/domain/customers/rfm.policy.js';
@@ -74,6 +79,8 @@ export async function run(args: string[]): Promise<void> {
     options: {
       members: { type: 'string', default: '100000' },
       chunk: { type: 'string', default: '20000' },
+      parallel: { type: 'string', default: '2' },
+      compare: { type: 'boolean', default: false },
       loop: { type: 'string', default: '10000' },
       db: { type: 'string' },
       'data-only': { type: 'boolean', default: false },
@@ -83,6 +90,7 @@ export async function run(args: string[]): Promise<void> {
   });
   const members = Number(values.members);
   const chunk = Number(values.chunk);
+  const parallel = Number(values.parallel);
   const loopMembers = Math.min(Number(values.loop), members);
   const opened = values.db ? await keptDatabase(values.db) : await createMigratedOrm('mysql').then(({ orm, db, close }) => ({ orm, target: db.target, close }));
   const { orm, close } = opened;
@@ -138,30 +146,39 @@ export async function run(args: string[]): Promise<void> {
     console.log(`${members.toLocaleString()} members, ${Number(visits).toLocaleString()} visits`);
     if (values['data-only']) return;
 
-    // 2. Nightly recompute: behaviour + RFM + segments + tags.
-    const t0 = performance.now();
-    let behaviourMs = 0;
-    const onProgress = async (percent: number) => void (percent >= 50 && !behaviourMs && (behaviourMs = performance.now() - t0));
-    const full = await runBehavior(orm.em.fork(), { mode: 'full', now, timeZone: TZ, chunkSize: chunk, onProgress });
-    const nightlyMs = performance.now() - t0;
-    console.log(`nightly recompute (full, chunk ${chunk}): ${secs(nightlyMs)}  (${full.members.toLocaleString()} members; behaviour step ${secs(behaviourMs)}, cut points + scores + segments + tags ${secs(nightlyMs - behaviourMs)})   aim ≤ 60 s`);
+    // 2. Nightly recompute: behaviour + RFM + segments + tags (with --compare first one chunk at a time, as before).
+    const nightly = async (par: number) => {
+      const t0 = performance.now();
+      let behaviourMs = 0;
+      const onProgress = async (percent: number) => void (percent >= 50 && !behaviourMs && (behaviourMs = performance.now() - t0));
+      const full = await runBehavior(orm.em.fork(), { mode: 'full', now, timeZone: TZ, chunkSize: chunk, parallel: par, onProgress });
+      const ms = performance.now() - t0;
+      console.log(`nightly recompute (full, chunk ${chunk}, ${par} at a time): ${secs(ms)}  (${full.members.toLocaleString()} members; behaviour step ${secs(behaviourMs)}, cut points + scores + segments + tags ${secs(ms - behaviourMs)})   aim ≤ 60 s   load ${loadavg()[0]!.toFixed(1)}`);
+      return ms;
+    };
+    const sequentialMs = values.compare && parallel !== 1 ? await nightly(1) : null;
+    const nightlyMs = await nightly(parallel);
+    if (sequentialMs) console.log(`  parallel ${parallel} against 1 in this run: ×${(sequentialMs / nightlyMs).toFixed(2)} faster`);
 
     // 3. RFM alone: cut points, scores, segments, memberships, tags, segment stats over everyone.
     const sql = new BehaviorSql(orm.em.fork());
     const rules = (await orm.em.fork().find(SegmentRuleSchema, {})) as SegmentRuleData[];
     const clock = { asOf: now, offsetMinutes: utcOffsetMinutes(now, TZ) };
     const t1 = performance.now();
-    await storeCuts(sql, await computeCuts(sql), now);
+    const computed = await computeCuts(sql);
+    const cutsMs = performance.now() - t1;
+    await storeCuts(sql, computed, now);
     const cuts = (await loadCuts(sql))!;
-    for (let lo = ''; ; ) {
-      const hi = await nextChunkEnd(sql, lo, chunk);
-      if (hi === null) break;
-      await scoreAndTag(sql, { lo, hi }, cuts, rules, clock);
-      lo = hi;
-    }
-    await refreshSegmentStats(sql, now);
+    await scoreEveryone(orm.em.fork(), { cuts, rules, clock, chunk, parallel });
     const rfmMs = performance.now() - t1;
-    console.log(`RFM alone (cut points + scores + segments + tags): ${secs(rfmMs)}   aim ≤ 20 s`);
+    console.log(`RFM alone (cut points + scores + segments + tags): ${secs(rfmMs)} (cut points ${secs(cutsMs)})   aim ≤ 20 s   load ${loadavg()[0]!.toFixed(1)}`);
+    if (values.compare) {
+      const t = performance.now();
+      const sorted = await cutsBySorting(sql);
+      const sortedMs = performance.now() - t;
+      const same = JSON.stringify(sorted) === JSON.stringify(computed);
+      console.log(`  cut points by sorting (before): ${secs(sortedMs)}, from grouped counts: ${secs(cutsMs)} (×${(sortedMs / cutsMs).toFixed(1)}); ${same ? 'the same cut points' : `DIFFERENT: ${JSON.stringify(sorted)} against ${JSON.stringify(computed)}`}`);
+    }
 
     // 4. Incremental after 10,000 members had a new visit.
     const changed = Math.min(10_000, members);
@@ -171,9 +188,18 @@ export async function run(args: string[]): Promise<void> {
       [nowSql, nowSql, changed],
     );
     const t2 = performance.now();
-    const inc = await runBehavior(orm.em.fork(), { mode: 'incremental', now: new Date(now.getTime() + 60_000), timeZone: TZ, chunkSize: chunk });
+    const inc = await runBehavior(orm.em.fork(), { mode: 'incremental', now: new Date(now.getTime() + 60_000), timeZone: TZ, chunkSize: chunk, parallel });
     const incMs = performance.now() - t2;
-    console.log(`incremental after ${inc.members.toLocaleString()} members changed: ${(incMs / 1000).toFixed(2)} s   aim ≤ 2 s`);
+    console.log(`incremental after ${inc.members.toLocaleString()} members changed: ${(incMs / 1000).toFixed(2)} s   aim ≤ 2 s   load ${loadavg()[0]!.toFixed(1)}`);
+    if (values.compare) {
+      const kept = await sql.rows<Record<string, unknown>>('select segment, members, spending_sum_fen, spending365d_sum_fen, avg_spending_fen, avg_spending365d_fen from segment_stats order by segment');
+      const t = performance.now();
+      await refreshSegmentStats(sql, new Date(now.getTime() + 60_000));
+      const recountMs = performance.now() - t;
+      const recounted = await sql.rows<Record<string, unknown>>('select segment, members, spending_sum_fen, spending365d_sum_fen, avg_spending_fen, avg_spending365d_fen from segment_stats order by segment');
+      const same = JSON.stringify(kept) === JSON.stringify(recounted);
+      console.log(`  segment_stats recount (what the incremental run did before, now the nightly's): ${secs(recountMs)}; the stats moved by differences ${same ? 'equal the recount' : `DIFFER from the recount: ${JSON.stringify(kept)} against ${JSON.stringify(recounted)}`}`);
+    }
 
     // 5. GET …/segment: the service the route calls.
     const actor: Actor = { staffId: 1, name: 'bench', role: 'admin', permissions: new Set(PERMISSIONS), channel: 'api' };
@@ -214,10 +240,33 @@ export async function run(args: string[]): Promise<void> {
     const extrapolated = (loopMs * members) / loopMembers;
     console.log(`per-member loop (behaviour only) over ${loopMembers.toLocaleString()} members: ${secs(loopMs)} → ${secs(extrapolated)} for ${members.toLocaleString()}; set-based nightly (behaviour + RFM + segments + tags) is ×${(extrapolated / nightlyMs).toFixed(1)} faster`);
     clearInterval(sample);
+    console.log(`load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${cpus().length} CPUs`);
     console.log(`peak RSS ${(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1024 / 1024).toFixed(0)} MB   aim < 300 MB`);
   } finally {
     clearInterval(sample);
     await restoreSettings();
     await close();
   }
+}
+
+/**
+ * The cut points as computed before (the reference for --compare): the active members numbered in each
+ * dimension's order by three window functions, the rows at the cut positions kept.
+ */
+async function cutsBySorting(db: BehaviorSql) {
+  const active = `from member_behavior b join members m on m.id = b.member_id where m.status = 'active' and b.visits_365d > 0`;
+  const dims = [['r', 'recency_days'], ['f', 'visits_365d'], ['m', 'spending_365d_fen']] as const;
+  const [count] = await db.rows<{ n: number }>(`select count(*) as n ${active}`);
+  const population = Number(count?.n ?? 0);
+  const positions = cutPositions(population);
+  const rows = population
+    ? await db.rows<Record<string, number>>(
+        `select * from (select ${dims.map(([d, col]) => `b.${col} as ${d}, row_number() over (order by b.${col}) as ${d}_rn`).join(', ')} ${active}) t
+         where ${dims.map(([d]) => `${d}_rn in (?)`).join(' or ')}`,
+        dims.map(() => positions),
+      )
+    : [];
+  const at = (d: string, pos: number) => Number(rows.find((r) => Number(r[`${d}_rn`]) === pos)?.[d] ?? 0);
+  const cuts = Object.fromEntries(dims.map(([d]) => [d, { p20: at(d, positions[0]), p40: at(d, positions[1]), p60: at(d, positions[2]), p80: at(d, positions[3]) }]));
+  return { population, r: cuts.r, f: cuts.f, m: cuts.m };
 }

@@ -2,9 +2,8 @@ import type { EntityManager } from '@mikro-orm/core';
 import { authorize, type Actor } from '../auth/actor.js';
 import { DomainError } from '../shared/domain-error.js';
 import { MemberSchema } from '../members/member.entity.js';
-import { runBehavior, type BehaviorRunOptions } from './behavior-run.service.js';
-import { BehaviorSql, listedScopes, loadCuts, recomputeBehavior, scoreAndTag, type RunClock } from './behavior.query.js';
-import { utcOffsetMinutes } from './behavior-run.service.js';
+import { inChunkTransaction, refreshListed, runBehavior, utcOffsetMinutes, type BehaviorRunOptions } from './behavior-run.service.js';
+import { BehaviorSql, listedScopes, loadCuts, type RunClock } from './behavior.query.js';
 import type { SegmentRuleData } from './rfm.policy.js';
 import { SegmentRuleSchema } from './segment-rule.entity.js';
 import { TAG_RULES } from './tag-rules.js';
@@ -24,7 +23,7 @@ export async function tagCounts(em: EntityManager, actor: Actor) {
 /**
  * POST …/tags for members: recomputes the behaviour and tags of the named members (up to 1000) from
  * their visits now, in the same SQL as the nightly run, scored against the stored RFM cut points (a full
- * run first when there are none yet), and answers each member's tags with the rule that gave it.
+ * run first when there are none yet), moves the segment counts by the difference, and answers each member's tags with the rule that gave it.
  * Unknown ids: 404 MEMBER_NOT_FOUND listing them. (For everyone the door queues the behaviour job.)
  */
 export async function tagMembers(em: EntityManager, actor: Actor, memberIds: string[], options: Omit<BehaviorRunOptions, 'mode'>) {
@@ -39,10 +38,7 @@ export async function tagMembers(em: EntityManager, actor: Actor, memberIds: str
   else {
     const clock: RunClock = { asOf: options.now, offsetMinutes: utcOffsetMinutes(options.now, options.timeZone) };
     const rules = (await em.find(SegmentRuleSchema, {}, { disableIdentityMap: true })) as SegmentRuleData[];
-    for (const scope of listedScopes(ids, '', ids.length)) {
-      await recomputeBehavior(db, scope, clock);
-      await scoreAndTag(db, scope, cuts, rules, clock);
-    }
+    for (const scope of listedScopes(ids, '', ids.length)) await inChunkTransaction(em, db, (tx) => refreshListed(tx, scope, cuts, rules, clock));
   }
   const rows = await db.rows<{ member_id: string; tag: string }>('select member_id, tag from member_tags where member_id in (?) order by id', [ids]);
   const order = new Map(TAG_RULES.map((t, i) => [t.tag, i]));

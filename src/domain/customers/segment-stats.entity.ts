@@ -20,7 +20,11 @@ export const RfmThresholdSchema = defineEntity({
   },
 });
 
-/** Per segment: member count and averages as of the last run, so GET …/segment reads six rows. */
+/**
+ * Per segment: member count, spending sums and their averages as of the last run, so GET …/segment reads
+ * six rows. A full run rewrites them; an incremental run (and POST …/tags) adds the difference its
+ * members made, so the sums are kept to derive the averages from.
+ */
 export const SegmentStatSchema = defineEntity({
   name: 'SegmentStat',
   tableName: 'segment_stats',
@@ -30,6 +34,10 @@ export const SegmentStatSchema = defineEntity({
     members: p.integer(),
     avgSpendingFen: p.integer(),
     avgSpending365dFen: p.integer(),
+    /** Sum of the members' avg_spending_fen. */
+    spendingSumFen: p.bigint('number').default(0),
+    /** Sum of the members' spending_365d_fen. */
+    spending365dSumFen: p.bigint('number').default(0),
     computedAt: p.datetime(),
   },
 });
