@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { CallTaskDeps } from '../domain/call-tasks/call-task-deps.js';
 import type { DiallerDeps } from '../domain/call-tasks/dialler.js';
 import { LineBook } from '../domain/call-tasks/line-book.js';
+import { TaskLeases } from '../domain/call-tasks/task-lease.js';
 import type { SwitchPort } from '../domain/ports/switch.port.js';
 import { GatewayLineSchema } from '../domain/voice-gateways/gateway-line.entity.js';
 import { normalizePhone } from '../domain/shared/phone.js';
@@ -55,12 +58,15 @@ export function wire(
   const { config } = platform;
   const lines = new LineBook(config.callTasks.cps);
   options.switch?.onCallEnded((ended) => lines.release(ended.callId));
+  // One dialler per task across the deployment's processes; named like the job worker when it has a name.
+  const leases = new TaskLeases(config.jobs.workerName ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`, config.callTasks.leaseSeconds * 1000);
   const log = platform.logger.child({ component: 'dialler' });
   const defaultCallerId = fallbackCallerId(platform);
   const dialler = (): DiallerDeps => ({
     fork: platform.fork,
     switch: options.switch,
     lines,
+    leases,
     clock: platform.clock,
     compliance: { timeZone: config.businessTimeZone, window: config.outreach.marketingWindow },
     jobs: platform.jobs,

@@ -13,6 +13,8 @@ export const callTasksSection = defineSection({
     CALL_TASK_RING_SECONDS: z.coerce.number().int().min(10).max(120).default(30),
     /** How long an agent's phone rings before the callee hears the apology and the attempt is abandoned. */
     CALL_TASK_AGENT_SECONDS: z.coerce.number().int().min(5).max(60).default(15),
+    /** How long a process's hold on a task lasts without its heartbeat: a dead dialler's task is taken over after this. */
+    CALL_TASK_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
   },
   check(e) {
     return e.CALL_TASK_CALLER_IDS.split(',').map((s) => s.trim()).filter(Boolean).filter((n) => !normalizePhone(n)).map((n) => `CALL_TASK_CALLER_IDS: not a phone number: ${n}`);
@@ -23,6 +25,7 @@ export const callTasksSection = defineSection({
       cps: e.CALL_TASK_CPS,
       ringSeconds: e.CALL_TASK_RING_SECONDS,
       agentSeconds: e.CALL_TASK_AGENT_SECONDS,
+      leaseSeconds: e.CALL_TASK_LEASE_SECONDS,
     };
   },
 });

@@ -43,6 +43,9 @@ export const CallTaskSchema = defineEntity({
     /** When the creator's completion card was claimed (a conditional update: sent exactly once). */
     completionCardAt: p.datetime().nullable(),
     completedTime: p.datetime().nullable(),
+    /** The process dialling the task now and until when its lease holds (task-lease.ts): one dialler per task. */
+    diallerOwner: p.string().length(100).nullable(),
+    diallerLeaseUntil: p.datetime().nullable(),
     ...timestamps(),
   },
   indexes: [{ properties: ['createdAt'] }],

@@ -324,7 +324,8 @@ async function claimAttempt(deps: DiallerDeps, task: CallTask, phone: CallTaskPh
   const callerId = task.callerId ?? lineNumbers.get(device.id) ?? deps.defaultCallerId;
   const caller = callerId ? normalizePhone(callerId) : null;
   return deps.fork().transactional(async (tx) => {
-    const running = await tx.findOne(CallTaskSchema, { id: task.id, status: 'RUNNING' }, { fields: ['id'], lockMode: LockMode.PESSIMISTIC_READ });
+    // …and still this process's to dial (task-lease.ts): a process whose task was taken over claims nothing more.
+    const running = await tx.findOne(CallTaskSchema, { id: task.id, status: 'RUNNING', ...deps.leases.fence() }, { fields: ['id'], lockMode: LockMode.PESSIMISTIC_READ });
     if (!running) return 'not_running' as const;
     const attempt = phone.attempts + 1;
     const n = await tx.nativeUpdate(CallTaskPhoneSchema, { id: phone.id, status: 'pending', attempts: phone.attempts }, { status: 'dialing', attempts: attempt, lastCallId: callId, lastAttemptAt: now, nextAttemptAt: null });

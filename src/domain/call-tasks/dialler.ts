@@ -15,12 +15,15 @@ import { CallTaskSchema, type CallTask } from './call-task.entity.js';
 import { endTaskWithCard } from './completion-card.js';
 import { DialPump } from './dial-pump.js';
 import type { LineBook } from './line-book.js';
+import { RunLease, type TaskLeases } from './task-lease.js';
 
 export type DiallerDeps = {
   fork(): EntityManager;
   /** Undefined when telephony is off: a running task waits (and FAILs after 10 minutes without a line). */
   switch: SwitchPort | undefined;
   lines: LineBook;
+  /** One dialler per task across processes (task-lease.ts). */
+  leases: TaskLeases;
   clock: Clock;
   compliance: ComplianceSettings;
   jobs: JobQueue;
@@ -38,7 +41,14 @@ export type DiallerDeps = {
 /** No originate has reached the network for this long while numbers wait → the task FAILs. */
 export const NO_LINE_FAIL_MS = 10 * 60_000;
 
-export type RunResult = 'completed' | 'stopped' | 'cancelled' | 'failed' | 'waiting' | 'budget' | 'missing';
+/** `leased`: another live process dials the task (or took it over from this run). */
+export type RunResult = 'completed' | 'stopped' | 'cancelled' | 'failed' | 'waiting' | 'budget' | 'missing' | 'leased';
+
+export type RunOptions = {
+  budgetMs?: number;
+  /** The lease's watch (task-lease.ts): dials only to take over a task whose dialler died. */
+  lookAgain?: boolean;
+};
 
 /**
  * One run of a task's dialler (the Agenda job `call-task.run`): while the task is RUNNING and inside the
@@ -47,13 +57,32 @@ export type RunResult = 'completed' | 'stopped' | 'cancelled' | 'failed' | 'wait
  * transaction — before the originate leaves. Returns when the task ends, stops, must wait (window, retry
  * time; the next run is queued) or the budget is used up (the next run is queued at once).
  */
-export async function runCallTask(deps: DiallerDeps, taskId: number, options: { budgetMs?: number } = {}): Promise<RunResult> {
+export async function runCallTask(deps: DiallerDeps, taskId: number, options: RunOptions = {}): Promise<RunResult> {
   // One run per task in a process: a START right after a STOP may queue a run while the previous one is
   // still finishing its loop; the new run waits for it (it then finds what is left, or the task done).
+  // Across processes the task's lease decides (task-lease.ts); a watch only runs the dialler to take a dead one's task over.
+  if (options.lookAgain && (await deps.leases.lookAgain(deps.fork(), deps.jobs, taskId)) !== 'take-over') return 'leased';
   const previous = deps.lines.runs.get(taskId);
+  const lease = new RunLease(deps.leases, deps.fork, taskId, deps.log);
   const run = (async () => {
-    if (previous) await previous.catch(() => undefined);
-    return runOnce(deps, taskId, options);
+    try {
+      if (previous) await previous.catch(() => undefined);
+      if (!(await lease.take())) {
+        // Refused: the holder may still die; the watch then takes the task over.
+        const holder = await deps.fork().findOne(CallTaskSchema, { id: taskId }, { fields: ['diallerLeaseUntil'] });
+        await deps.leases.watch(deps.jobs, taskId, holder?.diallerLeaseUntil ?? new Date());
+        deps.log?.({ taskId }, 'call task dialled by another process');
+        return 'leased' as const;
+      }
+      if (options.lookAgain) deps.log?.({ taskId }, 'call task taken over from a dialler whose lease expired');
+      await deps.leases.watch(deps.jobs, taskId, new Date(Date.now() + deps.leases.leaseMs));
+      const result = await runOnce(deps, taskId, options, lease);
+      // A START after the STOP this run saw, its run refused while this one still held the task: run it again.
+      if ((await lease.end()) && result === 'stopped') await deps.jobs.enqueue(CALL_TASK_RUN_JOB, { taskId }, { uniqueKey: `call-task:${taskId}:${Date.now()}` });
+      return result;
+    } finally {
+      await lease.end().catch(() => undefined);
+    }
   })();
   deps.lines.runs.set(taskId, run);
   try {
@@ -63,11 +92,15 @@ export async function runCallTask(deps: DiallerDeps, taskId: number, options: { 
   }
 }
 
-async function runOnce(deps: DiallerDeps, taskId: number, options: { budgetMs?: number }): Promise<RunResult> {
+async function runOnce(deps: DiallerDeps, taskId: number, options: RunOptions, lease: RunLease): Promise<RunResult> {
   const started = Date.now();
   const budget = options.budgetMs ?? 4 * 60_000;
   await recoverLostAttempts(deps, taskId);
+  // A dead dialler's calls still on the switch keep their lines here until they end.
+  const adopted = await lease.adoptInFlight(deps.lines);
+  if (adopted > 0) deps.log?.({ taskId, adopted }, 'lines of a dead dialler\'s calls held until they end');
   const pump = new DialPump(deps, taskId);
+  lease.onLost(() => void pump.halt());
   // Whatever way the run ends, no dial of it is left under way (its originate has left or its line is back).
   const end = async (result: RunResult) => (await pump.halt(), result);
   let lastUnknownSweep = 0;
@@ -78,6 +111,7 @@ async function runOnce(deps: DiallerDeps, taskId: number, options: { budgetMs?: 
       const em = deps.fork();
       const task = await em.findOne(CallTaskSchema, { id: taskId });
       if (!task) return await end('missing');
+      if (lease.lost || task.diallerOwner !== deps.leases.owner) return await end('leased');
       const now = deps.clock.now();
       if (task.status === 'SCHEDULED') {
         await em.nativeUpdate(CallTaskSchema, { id: task.id, status: 'SCHEDULED' }, { status: 'RUNNING', startedTime: now, lastLineOkAt: now });
@@ -94,6 +128,7 @@ async function runOnce(deps: DiallerDeps, taskId: number, options: { budgetMs?: 
       if (Date.now() - lastUnknownSweep > 2000) {
         lastUnknownSweep = Date.now();
         await settleUnknowns(deps, em, taskId);
+        await lease.sweep(deps.lines);
       }
       // The task's devices are read again every few seconds (a device disabled meanwhile), not on every line freed.
       if (!devices || Date.now() - devicesReadAt > 5000) {
@@ -141,6 +176,8 @@ async function runOnce(deps: DiallerDeps, taskId: number, options: { budgetMs?: 
   } finally {
     await pump.halt();
   }
+  // The task is given back before its next run is queued: that run, in whichever process, takes it at once.
+  await lease.end();
   await deps.jobs.enqueue(CALL_TASK_RUN_JOB, { taskId }, { uniqueKey: `call-task:${taskId}:${Date.now()}` });
   return 'budget';
 }

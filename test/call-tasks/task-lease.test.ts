@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CallTaskPhoneSchema } from '../../src/domain/call-tasks/call-task-phone.entity.js';
+import { CallTaskSchema } from '../../src/domain/call-tasks/call-task.entity.js';
+import { runCallTask, type DiallerDeps } from '../../src/domain/call-tasks/dialler.js';
+import { TaskLeases } from '../../src/domain/call-tasks/task-lease.js';
+import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
+import { DIALECTS } from '../support/database.js';
+import { waitFor } from '../support/wait-for.js';
+import { bootDiallerApp, type DiallerApp } from './support/dialler-app.js';
+import { beijingTomorrow, MovableClock, recordingQueue } from './support/movable-clock.js';
+
+const BASE = '/api/v1/lead-generation';
+
+/**
+ * The task lease on both dialects, inside one process (the two-process run with a kill is
+ * test/cluster/call-task-lease.test.ts): take / renew / release, a run refused while another process holds
+ * the task, and a run whose task is taken over mid-dial claims nothing more.
+ */
+describe.each(DIALECTS)('call-task lease (%s)', (dialect) => {
+  let t: DiallerApp;
+  let token: string;
+  const clock = new MovableClock(beijingTomorrow('10:00'));
+  let serial = 0;
+
+  beforeAll(async () => {
+    t = await bootDiallerApp(dialect, { clock });
+    token = (await t.staffWithToken('manager')).token;
+  }, 180_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function startedTask(lines: number, count: number): Promise<{ id: number; list: string[] }> {
+    const gw = await t.device(`lease-${dialect}-${++serial}`, lines);
+    const list = Array.from({ length: count }, (_, i) => `1370${String(serial * 100 + i).padStart(7, '0')}`);
+    const em = t.app.orm.em.fork();
+    for (const phone of list) recordConsent(em, { phone, channel: 'call', state: 'granted', source: 'import' });
+    await em.flush();
+    const res = await t.call('POST', `${BASE}/call-tasks`, { token, json: { name: `租约${serial}`, callScript: '您好', mode: 'robot', phoneNumbers: list, deviceIds: [gw.id] } });
+    expect(res.status).toBe(201);
+    const id = res.body.data.taskId as number;
+    expect((await t.call('PUT', `${BASE}/call-tasks/${id}/status`, { token, json: { action: 'START' } })).status).toBe(200);
+    return { id, list };
+  }
+  const task = (id: number) => t.app.orm.em.fork().findOneOrFail(CallTaskSchema, { id });
+  const dialler = (extra: Partial<DiallerDeps> = {}): DiallerDeps => ({ ...t.app.callTasks.dialler(), jobs: recordingQueue(), ...extra });
+
+  it('one holder at a time: taken when free or expired, renewed and released only by its holder', async () => {
+    const { id } = await startedTask(1, 1);
+    const em = () => t.app.orm.em.fork();
+    const a = new TaskLeases('A', 60_000);
+    const b = new TaskLeases('B', 60_000);
+    expect(await a.take(em(), id)).toBe(true);
+    expect(await b.take(em(), id)).toBe(false);
+    expect(await a.take(em(), id)).toBe(true);
+    expect(await b.renew(em(), id)).toBe(false);
+    await b.release(em(), id);
+    expect((await task(id)).diallerOwner).toBe('A');
+    // A's heartbeat stopped: once its time has passed, B takes the task and A can no longer renew it.
+    await em().nativeUpdate(CallTaskSchema, { id }, { diallerLeaseUntil: new Date(Date.now() - 1000) });
+    expect(await b.take(em(), id)).toBe(true);
+    expect(await a.renew(em(), id)).toBe(false);
+    expect(await b.renew(em(), id)).toBe(true);
+    await b.release(em(), id);
+    expect((await task(id)).diallerOwner).toBeNull();
+  });
+
+  it('a task another process dials is not dialled here; its watch comes again while that process lives and takes the task over once its lease has expired', async () => {
+    const { id, list } = await startedTask(2, 3);
+    const until = new Date(Date.now() + 60_000);
+    await t.app.orm.em.fork().nativeUpdate(CallTaskSchema, { id }, { diallerOwner: 'another-process', diallerLeaseUntil: until });
+    const jobs = recordingQueue();
+    expect(await runCallTask(dialler({ jobs }), id)).toBe('leased');
+    expect(t.sw.socket.calls.filter((c) => list.includes(c.destination))).toHaveLength(0);
+    expect((await task(id)).diallerOwner).toBe('another-process');
+    expect(jobs.queued).toHaveLength(1);
+    expect(jobs.queued[0]!.data).toMatchObject({ taskId: id, lookAgain: true });
+    expect(jobs.queued[0]!.runAt!.getTime()).toBeGreaterThan(until.getTime());
+    // The watch comes while that process still holds the task: it only comes again later.
+    expect(await runCallTask(dialler({ jobs }), id, { lookAgain: true })).toBe('leased');
+    expect(jobs.queued).toHaveLength(2);
+    // That process died: its lease expires and the watch takes the task over and dials it to the end.
+    await t.app.orm.em.fork().nativeUpdate(CallTaskSchema, { id }, { diallerLeaseUntil: new Date(Date.now() - 1000) });
+    expect(await runCallTask(dialler({ jobs }), id, { lookAgain: true, budgetMs: 120_000 })).toBe('completed');
+    expect(list.map((x) => t.sw.dialled(x))).toEqual(list.map(() => 1));
+    expect((await task(id)).diallerOwner).toBeNull();
+  });
+
+  it('taken over mid-dial: the claim checks the lease, so not one more number is dialled here; the calls in flight finish', async () => {
+    const { id, list } = await startedTask(2, 6);
+    for (const x of list) t.sw.socket.outcome(x, { kind: 'held' });
+    const run = runCallTask(dialler(), id, { budgetMs: 120_000 });
+    await waitFor(() => t.sw.socket.calls.filter((c) => list.includes(c.destination)).length === 2, 'both lines ringing');
+    // Another process takes the task over (as after this one's lease expired).
+    await t.app.orm.em.fork().nativeUpdate(CallTaskSchema, { id }, { diallerOwner: 'another-process', diallerLeaseUntil: new Date(Date.now() + 60_000) });
+    // A line frees: the pump claims the next number at once — and the claim is refused.
+    t.sw.socket.calls.find((c) => c.destination === list[0])!.pickUp!(10);
+    expect(await run).toBe('leased');
+    expect(t.sw.socket.calls.filter((c) => list.includes(c.destination))).toHaveLength(2);
+    const phones = await t.app.orm.em.fork().find(CallTaskPhoneSchema, { task: id }, { orderBy: { id: 'asc' } });
+    expect(phones.slice(2).every((p) => p.status === 'pending' && p.attempts === 0)).toBe(true);
+    // The run did not give away a lease it no longer held.
+    expect((await task(id)).diallerOwner).toBe('another-process');
+    t.sw.socket.calls.find((c) => c.destination === list[1])!.pickUp!(10);
+  });
+});
