@@ -1,5 +1,5 @@
 import type { Notifier } from '../domain/ports/notifier.port.js';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/sql';
 import type * as PUPPET from 'wechaty-puppet';
@@ -230,6 +230,13 @@ async function startApp(app: Omit<BuiltApp, 'start'>): Promise<RunningApp> {
     }
 
     const server = app.http.listen(config.http.port, config.http.host);
+    // An idle keep-alive socket stays open longer than any client or proxy keeps one (undici 4 s, load
+    // balancers 60 s): the server closing first races a request sent on that socket, which the client
+    // sees as ECONNRESET (nodejs/undici#3141) — on a loaded box even a 4 s client timer fires late.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+    // Once closing, a socket whose last answer went out is idle: close it then, not 65 s later.
+    server.on('request', (_req, res: ServerResponse) => res.once('finish', () => !server.listening && setImmediate(() => server.closeIdleConnections())));
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);

@@ -9,7 +9,7 @@ export const READY_MS = 60_000;
  * connection made) — never for a fixed time. The deadline only turns a hang into a readable failure; it
  * is generous (the suite runs on a loaded 2-core machine) and never decides a passing result.
  */
-export async function waitFor<T>(probe: () => T | Promise<T>, what = 'condition', timeoutMs = 20_000): Promise<Truthy<T>> {
+export async function waitFor<T>(probe: () => T | Promise<T>, what = 'condition', timeoutMs = 60_000): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -20,7 +20,7 @@ export async function waitFor<T>(probe: () => T | Promise<T>, what = 'condition'
 }
 
 /** Resolves with the first value `subscribe` hands to its callback (an event), or fails after the deadline. */
-export function nextOf<T>(subscribe: (deliver: (value: T) => void) => void, what: string, timeoutMs = 20_000): Promise<T> {
+export function nextOf<T>(subscribe: (deliver: (value: T) => void) => void, what: string, timeoutMs = 60_000): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
     subscribe((value) => {

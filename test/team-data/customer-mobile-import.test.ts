@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CustomerContactSchema } from '../../src/domain/customers/customer-contact.entity.js';
 import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
+import { MobileClaimSchema } from '../../src/domain/customers/mobile-claim.entity.js';
 import { resolvePhone } from '../../src/domain/customers/phone-resolution.js';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
@@ -49,5 +51,28 @@ describe.each(DIALECTS)('a mobile belongs to one customer, also through an impor
     // …and a customer the import created holds its mobile against the API too.
     const api = await t.call('POST', '/api/customers', { token: manager.token, json: { name: '后来者', contacts: [{ name: '后来者', mobile: '13960000002' }] } });
     expect(api.body).toMatchObject({ error: 'CUSTOMER_MOBILE_TAKEN', details: { customerId: 'CUST_I2' } });
+  });
+
+  it('takes over a stale claim (its customer no longer carries the number) as the API does', async () => {
+    for (const [id, mobile] of [['CUST_STALE1', '13960000011'], ['CUST_STALE2', '13960000012']]) {
+      expect((await t.call('POST', '/api/customers', { token: manager.token, json: { id, name: '旧主', contacts: [{ name: '旧主', mobile }] } })).status).toBe(201);
+    }
+    // A door that does not release claims (older code, an import of a changed contact) changed the numbers.
+    const em = t.app.orm.em.fork();
+    for (const [id, mobile] of [['CUST_STALE1', '+8613960000091'], ['CUST_STALE2', '+8613960000092']] as const) {
+      await em.nativeUpdate(CustomerContactSchema, { customer: id }, { mobile, mobileLast8: mobile.slice(-8) });
+    }
+    const claimOf = async (mobile: string) => (await t.app.orm.em.fork().findOne(MobileClaimSchema, { mobile }, { disableIdentityMap: true }))?.customer.id;
+    expect(await claimOf('+8613960000011')).toBe('CUST_STALE1');
+
+    const job = await importCsv(['客户编号,客户名称,联系人,联系人手机', 'CUST_NEW1,新主,新主,13960000011', ''].join('\r\n'));
+    expect(job).toMatchObject({ status: 'completed', processed: 1, created: 1, rejected: 0 });
+    expect(await claimOf('+8613960000011')).toBe('CUST_NEW1');
+    expect((await resolvePhone(t.app.orm.em.fork(), '13960000011')).ranked.map((c) => c.customerId)).toEqual(['CUST_NEW1']);
+    // The API, the same rule: it takes the other stale claim over, and now refuses the number the import took.
+    expect((await t.call('POST', '/api/customers', { token: manager.token, json: { id: 'CUST_NEW2', name: '新主二', contacts: [{ name: '新主二', mobile: '13960000012' }] } })).status).toBe(201);
+    expect(await claimOf('+8613960000012')).toBe('CUST_NEW2');
+    const taken = await t.call('POST', '/api/customers', { token: manager.token, json: { name: '后来者', contacts: [{ name: '后来者', mobile: '13960000011' }] } });
+    expect(taken.body).toMatchObject({ error: 'CUSTOMER_MOBILE_TAKEN', details: { customerId: 'CUST_NEW1' } });
   });
 });

@@ -33,25 +33,29 @@ export async function mobileTaken(em: EntityManager, e164: string, ownerId: stri
 
 /**
  * Claims each mobile for the customer inside the caller's transaction: the one rule "a mobile belongs to
- * one customer". A mobile another customer carries is refused (409 naming that customer); a claim whose
- * customer no longer carries the number is taken over; a number nobody has claimed but an older record
- * (written before claims, or by an import) carries counts as that customer's. Two transactions claiming
- * the same mobile at once meet on the claim's primary key: the second waits and then fails, and
- * `withMobileRule` turns that into the same 409.
+ * one customer". A claim is live while its customer carries the number (own number, a contact, a
+ * membership); a stale claim (its customer no longer carries it) counts as no claim and is taken over. A
+ * mobile with a live claim of another customer is refused (409 naming that customer); so is a mobile with
+ * no live claim that another customer's record carries (written before claims, or by an older import).
+ * Two transactions claiming the same mobile at once meet on the claim's primary key (a new claim) or on the
+ * take-over's guard (a stale one): the second fails, and `withMobileRule` turns that into the same 409. The
+ * bulk doors follow the same rule (`mobileOwners`, `writeClaims`).
  */
 export async function claimMobiles(tx: EntityManager, customerId: string, mobiles: readonly string[]): Promise<void> {
   for (const mobile of mobiles) {
     const claim = await tx.findOne(MobileClaimSchema, { mobile }, { disableIdentityMap: true });
     if (claim?.customer.id === customerId) continue;
-    if (claim) {
-      if (await holds(tx, claim.customer.id, mobile)) throw await mobileTaken(tx, mobile, claim.customer.id);
-      await tx.nativeUpdate(MobileClaimSchema, { mobile }, { customer: customerId, claimedAt: new Date() });
-      continue;
-    }
-    const other = (await resolvePhone(tx, normalizePhone(mobile)!)).ranked.find((c) => c.exact && c.customerId !== customerId);
-    if (other) throw await mobileTaken(tx, mobile, other.customerId);
-    await tx.insert(MobileClaimSchema, { mobile, customer: customerId, claimedAt: new Date() });
+    const carriers = (await resolvePhone(tx, normalizePhone(mobile)!)).ranked.filter((c) => c.exact).map((c) => c.customerId);
+    const owner = claim && carriers.includes(claim.customer.id) ? claim.customer.id : carriers.find((id) => id !== customerId);
+    if (owner) throw await mobileTaken(tx, mobile, owner);
+    if (!claim) await tx.insert(MobileClaimSchema, { mobile, customer: customerId, claimedAt: new Date() });
+    else if ((await takeOver(tx, mobile, claim.customer.id, customerId, new Date())) === 0) throw await mobileTaken(tx, mobile, null);
   }
+}
+
+/** Moves a stale claim to `to`, only while it still names `from` (a take-over another door made first wins). */
+function takeOver(tx: EntityManager, mobile: string, from: string, to: string, at: Date): Promise<number> {
+  return tx.nativeUpdate(MobileClaimSchema, { mobile, customer: from }, { customer: to, claimedAt: at });
 }
 
 /** Drops the customer's claims on numbers none of its records carries any more (after an edit or a removal). */
@@ -76,38 +80,50 @@ export async function withMobileRule<T>(em: EntityManager, mobiles: readonly str
   }
 }
 
-/** Whose a mobile is, for a bulk door: the customer, and whether a claim (rather than an older record) says so. */
-export type MobileOwner = { customerId: string; claimed: boolean };
+/**
+ * Whose a mobile is, for a bulk door: the customer, and whether a live claim (rather than an older record)
+ * says so; `staleClaimOf` names the customer of a stale claim on the number (the door takes it over).
+ */
+export type MobileOwner = { customerId: string | null; claimed: boolean; staleClaimOf?: string };
 
 /**
- * The customer each of many mobiles (E.164) belongs to, in two statements whatever their count (bulk
- * doors such as the import): the claim when there is one, else the customer whose own number, contact
- * or membership carries it exactly (the smallest id when older data has it twice). Mobiles nobody has
- * are absent.
+ * The owner of each of many mobiles (E.164) by `claimMobiles`' rule, in two statements whatever their count
+ * (bulk doors such as the import): a live claim (its customer still carries the number) decides; else the
+ * customer whose own number, contact or membership carries it exactly (the smallest id when older data has
+ * it twice). A stale claim with no such carrier leaves `customerId` null. Mobiles nobody has are absent.
  */
 export async function mobileOwners(em: EntityManager, mobiles: readonly string[]): Promise<Map<string, MobileOwner>> {
   const owners = new Map<string, MobileOwner>();
   const wanted = new Set(mobiles);
   if (wanted.size === 0) return owners;
   const claims = await em.find(MobileClaimSchema, { mobile: { $in: [...wanted] } }, { fields: ['mobile', 'customer'], disableIdentityMap: true });
-  for (const claim of claims) owners.set(claim.mobile, { customerId: claim.customer.id, claimed: true });
-  const unclaimed = [...wanted].filter((m) => !owners.has(m));
-  for (const h of await holdersOf(em, unclaimed.map((m) => m.slice(-8)))) {
-    if (!h.number || !wanted.has(h.number) || owners.get(h.number)?.claimed) continue;
-    const seen = owners.get(h.number);
-    if (!seen || h.customerId < seen.customerId) owners.set(h.number, { customerId: h.customerId, claimed: false });
+  const carriers = new Map<string, Set<string>>();
+  for (const h of await holdersOf(em, [...wanted].map((m) => m.slice(-8)))) {
+    if (h.number && wanted.has(h.number)) carriers.set(h.number, (carriers.get(h.number) ?? new Set()).add(h.customerId));
+  }
+  const claimOf = new Map(claims.map((c) => [c.mobile, c.customer.id]));
+  for (const mobile of wanted) {
+    const claimed = claimOf.get(mobile);
+    const carrying = [...(carriers.get(mobile) ?? [])].sort();
+    if (claimed !== undefined && carrying.includes(claimed)) owners.set(mobile, { customerId: claimed, claimed: true });
+    else if (claimed !== undefined) owners.set(mobile, { customerId: carrying[0] ?? null, claimed: false, staleClaimOf: claimed });
+    else if (carrying.length) owners.set(mobile, { customerId: carrying[0]!, claimed: false });
   }
   return owners;
 }
 
 /**
- * Claims many mobiles at once (the bulk form of `claimMobiles`, for a door that has already refused the
- * numbers `mobileOwners` gives to another customer): one multi-row INSERT in the caller's transaction.
- * A claim another transaction made meanwhile makes the database refuse the statement (duplicate key, after
- * that transaction commits), so the caller's batch fails and its retry sees the claim — two doors never
- * both give one mobile to two customers.
+ * Writes many claims at once (the bulk form of `claimMobiles`, for a door that has already refused the
+ * numbers `mobileOwners` gives to another customer) in the caller's transaction: new claims in one
+ * multi-row INSERT, stale ones taken over (one guarded UPDATE each; they are rare). A claim another
+ * transaction made or took over meanwhile makes this fail (duplicate key after that transaction commits,
+ * or a take-over that finds the claim moved), so the caller's batch fails and its retry sees the claim —
+ * two doors never both give one mobile to two customers.
  */
-export async function insertClaims(tx: EntityManager, claims: ReadonlyArray<{ mobile: string; customerId: string }>, at: Date): Promise<void> {
-  if (claims.length === 0) return;
-  await tx.insertMany(MobileClaimSchema, claims.map((c) => ({ mobile: c.mobile, customer: c.customerId, claimedAt: at })) as never[]);
+export async function writeClaims(tx: EntityManager, claims: ReadonlyArray<{ mobile: string; customerId: string; staleClaimOf?: string }>, at: Date): Promise<void> {
+  const fresh = claims.filter((c) => c.staleClaimOf === undefined);
+  if (fresh.length) await tx.insertMany(MobileClaimSchema, fresh.map((c) => ({ mobile: c.mobile, customer: c.customerId, claimedAt: at })) as never[]);
+  for (const c of claims) {
+    if (c.staleClaimOf !== undefined && (await takeOver(tx, c.mobile, c.staleClaimOf, c.customerId, at)) === 0) throw await mobileTaken(tx, c.mobile, null);
+  }
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { consentStates } from '../compliance/consent-ledger.service.js';
 import type { ConsentState } from '../compliance/consent.entity.js';
-import { insertConsentOnce } from '../compliance/consent.query.js';
-import { customerIdForPhone } from '../customers/phone-resolution.js';
+import { insertConsentsOnce, type ConsentRow } from '../compliance/consent.query.js';
+import { customerIdsForPhones } from '../customers/phone-resolution.js';
 import { CustomerSchema } from '../customers/customer.entity.js';
 import type { NormalizedPhone } from '../shared/phone.js';
 import { CONTACT_CHANNELS, type ContactChannel } from '../shared/vocabulary.js';
@@ -22,7 +22,8 @@ const stateOf = oneOf<ConsentState>({
  * A row is one number, one channel (or 全部: every channel), one state, with its source (default
  * `import`), evidence (default: this file and line) and time. Each ledger row carries a de-duplication
  * key over number, channel, state, time and source, so importing the same records again adds nothing.
- * A grant for a number blacklisted on that channel is refused, as by the API.
+ * A grant for a number blacklisted on that channel is refused, as by the API. A row without a 客户编号 is
+ * linked to the customer its number belongs to (the customers module's rule, one lookup for the batch).
  */
 export const consentsImporter = (timeZone: string): Importer => ({
   kind: 'consents',
@@ -45,8 +46,9 @@ export const consentsImporter = (timeZone: string): Importer => ({
     }
     const named = [...new Set(rows.flatMap((r) => (r.values.customerId ? [r.values.customerId as string] : [])))];
     const known = new Set(named.length ? (await em.find(CustomerSchema, { id: { $in: named } }, { fields: ['id'], disableIdentityMap: true })).map((c) => c.id) : []);
-    let created = 0;
-    let unchanged = 0;
+    const unnamed = rows.flatMap((r) => (r.values.customerId ? [] : [r.values.phone as NormalizedPhone]));
+    const owners = unnamed.length ? await customerIdsForPhones(em, unnamed) : new Map<string, string>();
+    const ledger: Array<ConsentRow & { line: number }> = [];
     for (const row of rows) {
       const v = row.values;
       const p = v.phone as NormalizedPhone;
@@ -61,11 +63,10 @@ export const consentsImporter = (timeZone: string): Importer => ({
       }
       const source = (v.source as string | undefined) ?? 'import';
       const at = (v.at as Date | undefined) ?? null;
-      const customer = (v.customerId as string | undefined) ?? (await customerIdForPhone(em, p));
-      let inserted = false;
+      const customer = (v.customerId as string | undefined) ?? owners.get(p.e164) ?? null;
       for (const channel of channels) {
-        const dedupKey = createHash('sha256').update(['import', p.e164, channel, v.state, at?.toISOString() ?? '', source].join('|')).digest('hex');
-        const fresh = await insertConsentOnce(em, {
+        ledger.push({
+          line: row.line,
           customer,
           phone: p.e164,
           phoneLast8: p.last8,
@@ -77,14 +78,18 @@ export const consentsImporter = (timeZone: string): Importer => ({
           textVersion: null,
           recordedBy: null,
           recordedAt: at ?? ctx.now,
-          dedupKey,
+          dedupKey: createHash('sha256').update(['import', p.e164, channel, v.state, at?.toISOString() ?? '', source].join('|')).digest('hex'),
         });
-        inserted ||= fresh;
-        if (fresh && v.state === 'blacklisted') blacklisted.get(channel)!.add(p.e164);
+        if (v.state === 'blacklisted') blacklisted.get(channel)!.add(p.e164);
       }
-      if (inserted) created += 1;
-      else unchanged += 1;
     }
+    const added = await insertConsentsOnce(em, ledger.map(({ line: _, ...entry }) => entry));
+    const lines = new Set(ledger.map((e) => e.line));
+    // A key added once counts for the first row that carried it; a later row repeating it is unchanged.
+    const firstOf = new Map<string, number>();
+    for (const e of ledger) if (!firstOf.has(e.dedupKey)) firstOf.set(e.dedupKey, e.line);
+    const created = new Set(ledger.filter((e) => added.has(e.dedupKey) && firstOf.get(e.dedupKey) === e.line).map((e) => e.line)).size;
+    const unchanged = lines.size - created;
     return { created, updated: 0, unchanged, rejected };
   },
 });

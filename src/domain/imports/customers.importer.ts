@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { insertClaims, mobileOwners } from '../customers/mobile-ownership.js';
+import { mobileOwners, writeClaims } from '../customers/mobile-ownership.js';
 import { customerIdsForPhones } from '../customers/phone-resolution.js';
 import { CustomerContactSchema } from '../customers/customer-contact.entity.js';
 import { CustomerSchema } from '../customers/customer.entity.js';
@@ -118,7 +118,7 @@ export const customersImporter = (timeZone: string): Importer => ({
     }
     if (newCustomers.length) await em.insertMany(CustomerSchema, newCustomers as never[]);
     await upsertRows(em, CustomerSchema, changedCustomers, 'id', [...CUSTOMER_FIELDS, 'updatedAt']);
-    await insertClaims(em, claims, now);
+    await writeClaims(em, claims, now);
     if (newContacts.length) await em.insertMany(CustomerContactSchema, newContacts as never[]);
     await upsertRows(em, CustomerContactSchema, changedContacts, 'id', [...CONTACT_FIELDS, 'updatedAt']);
     return { created: newCustomers.length, updated, unchanged, rejected };
@@ -161,18 +161,19 @@ async function storedContacts(em: EntityManager, customerIds: string[]): Promise
 const MOBILE_FIELDS = ['contactMobile', 'contactPhone', 'phone'] as const;
 
 /**
- * The customers module's rule "a mobile belongs to one customer": a row that would give a customer a
- * mobile another customer has (stored, or an earlier row of this batch) is rejected, naming that customer.
- * Returns the claims the kept rows add (their mobiles no claim names yet), for `insertClaims`.
+ * The customers module's rule "a mobile belongs to one customer" (`mobileOwners`): a row that would give a
+ * customer a mobile another customer has (stored, or an earlier row of this batch) is rejected, naming that
+ * customer; a stale claim (its customer no longer carries the number) is taken over, as by the API.
+ * Returns the claims the kept rows write (their mobiles no live claim names yet), for `writeClaims`.
  */
-async function refuseOthersMobiles(em: EntityManager, kept: Map<string, Keyed>, rejected: RowIssue[]): Promise<Array<{ mobile: string; customerId: string }>> {
+async function refuseOthersMobiles(em: EntityManager, kept: Map<string, Keyed>, rejected: RowIssue[]): Promise<Array<{ mobile: string; customerId: string; staleClaimOf?: string }>> {
   const mobileOf = (row: ParsedRow, field: (typeof MOBILE_FIELDS)[number]) => {
     const p = row.values[field] as NormalizedPhone | undefined;
     return p?.kind === 'mobile' ? p.e164 : null;
   };
   const mobilesOf = (row: ParsedRow) => [...new Set(MOBILE_FIELDS.map((f) => mobileOf(row, f)).filter((m): m is string => m !== null))];
   const owners = await mobileOwners(em, [...kept.values()].flatMap(mobilesOf));
-  const claims: Array<{ mobile: string; customerId: string }> = [];
+  const claims: Array<{ mobile: string; customerId: string; staleClaimOf?: string }> = [];
   for (const [id, row] of kept) {
     const field = MOBILE_FIELDS.find((f) => {
       const m = mobileOf(row, f);
@@ -185,7 +186,8 @@ async function refuseOthersMobiles(em: EntityManager, kept: Map<string, Keyed>, 
       continue;
     }
     for (const mobile of mobilesOf(row)) {
-      if (!owners.get(mobile)?.claimed) claims.push({ mobile, customerId: id });
+      const owner = owners.get(mobile);
+      if (!owner?.claimed && owner?.staleClaimOf !== id) claims.push({ mobile, customerId: id, staleClaimOf: owner?.staleClaimOf });
       owners.set(mobile, { customerId: id, claimed: true });
     }
   }

@@ -1,4 +1,4 @@
-import { customerIdForPhone } from '../customers/phone-resolution.js';
+import { customerIdsForPhones } from '../customers/phone-resolution.js';
 import { CustomerSchema } from '../customers/customer.entity.js';
 import { MemberSchema, type Member } from '../members/member.entity.js';
 import type { NormalizedPhone } from '../shared/phone.js';
@@ -12,7 +12,8 @@ export const memberPhoneColumn = { field: 'phone', label: '手机号', headers: 
 /**
  * Loyalty members upserted by their member id; a row without one is matched by its number among the
  * members (a member's own number), and a number nobody has yet gets MEM_<national number>. A new member
- * is linked to a customer: the 客户编号 column, or the customers module's phone → customer rule.
+ * is linked to a customer: the 客户编号 column, or the customers module's phone → customer rule (one
+ * lookup for the batch's numbers, `customerIdsForPhones`).
  */
 export const membersImporter = (timeZone: string): Importer => ({
   kind: 'members',
@@ -40,6 +41,8 @@ export const membersImporter = (timeZone: string): Importer => ({
     const existing = new Map((await em.find(MemberSchema, { id: { $in: [...kept.keys()] } }, { disableIdentityMap: true })).map((m) => [m.id, m]));
     const named = [...new Set([...kept.values()].flatMap((r) => (r.values.customerId ? [r.values.customerId as string] : [])))];
     const known = new Set(named.length ? (await em.find(CustomerSchema, { id: { $in: named } }, { fields: ['id'], disableIdentityMap: true })).map((c) => c.id) : []);
+    const unlinked = [...kept].flatMap(([id, r]) => (!r.values.customerId && !existing.get(id)?.customer && r.values.phone ? [r.values.phone as NormalizedPhone] : []));
+    const owners = unlinked.length ? await customerIdsForPhones(em, unlinked) : new Map<string, string>();
     const inserts: Array<Partial<Member>> = [];
     let updated = 0;
     let unchanged = repeated;
@@ -52,7 +55,7 @@ export const membersImporter = (timeZone: string): Importer => ({
       }
       const current = existing.get(id);
       let customer = v.customerId as string | undefined;
-      if (!customer && !current?.customer && p) customer = (await customerIdForPhone(em, p)) ?? undefined;
+      if (!customer && !current?.customer && p) customer = owners.get(p.e164);
       const fields = definedOnly({ name: v.name, phone: p?.e164, phoneLast8: p?.last8, tier: v.tier, points: v.points, status: v.status, joinedAt: v.joinedAt, tags: v.tags, customer });
       if (!current) {
         inserts.push({ tier: 'normal', points: 0, status: 'active', tags: [], joinedAt: ctx.now, ...fields, id, createdAt: ctx.now, updatedAt: ctx.now } as Partial<Member>);
