@@ -8,6 +8,8 @@ import { PERMISSIONS } from '../../src/domain/auth/permissions.js';
 import type { Actor } from '../../src/domain/auth/actor.js';
 import { CallSchema } from '../../src/domain/calls/call.entity.js';
 import { CALL_TASK_AFTER_CALL_JOB } from '../../src/domain/call-tasks/call-task-deps.js';
+import { settleCall } from '../../src/domain/call-tasks/attempt-outcome.js';
+import { endTaskWithCard } from '../../src/domain/call-tasks/completion-card.js';
 import { CallTaskPhoneSchema } from '../../src/domain/call-tasks/call-task-phone.entity.js';
 import { CallTaskSchema } from '../../src/domain/call-tasks/call-task.entity.js';
 import { createCallTask } from '../../src/domain/call-tasks/call-task.service.js';
@@ -60,8 +62,8 @@ describe.each(DIALECTS)('call-task after-call: analysis on the last try, one com
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A task whose every number was answered and hung up (COMPLETED), each call's analysis still PENDING. */
-  async function finishedTask(count: number): Promise<{ taskId: number; callIds: number[]; uuids: string[] }> {
+  /** A task whose every number was answered and hung up (COMPLETED unless `running`), each call's analysis still PENDING. */
+  async function finishedTask(count: number, options: { running?: boolean } = {}): Promise<{ taskId: number; callIds: number[]; uuids: string[] }> {
     const base = ++seq * 10;
     const phones = Array.from({ length: count }, (_, i) => `1381234${String(base + i).padStart(4, '0')}`);
     const em = t.app.orm.em.fork();
@@ -76,7 +78,7 @@ describe.each(DIALECTS)('call-task after-call: analysis on the last try, one com
       return em.create(CallSchema, { uuid, direction: 'outbound', source: 'task', task: taskId, taskPhone: row.id, attempt: 1, callee: row.phone, calleeLast8: row.phoneLast8, startedAt: now, answeredAt: now, endedAt: now, outcome: 'answered', recordingPath: path, analysisStatus: 'PENDING' });
     });
     await em.flush();
-    await em.nativeUpdate(CallTaskSchema, { id: taskId }, { status: 'COMPLETED', startedTime: now, completedTime: now });
+    await em.nativeUpdate(CallTaskSchema, { id: taskId }, options.running ? { status: 'RUNNING', startedTime: now } : { status: 'COMPLETED', startedTime: now, completedTime: now });
     return { taskId, callIds: calls.map((c) => c.id), uuids: calls.map((c) => c.uuid) };
   }
 
@@ -136,6 +138,39 @@ describe.each(DIALECTS)('call-task after-call: analysis on the last try, one com
     await runJob(callIds[0]!, 1);
     expect(await completionCards(taskId)).toHaveLength(1);
     await runJob(callIds[0]!, 2);
+    expect(await completionCards(taskId)).toHaveLength(1);
+  }, 180_000);
+
+  // MariaDB only: on SQLite the transaction that ends the task holds the one connection, so nothing runs between its statements.
+  it.runIf(dialect === 'mysql')('an analysis finishing while the transaction that ends the task is open: one card, queued by that transaction', async () => {
+    gate = Promise.resolve();
+    const { taskId, callIds, uuids } = await finishedTask(2, { running: true });
+    // The second number is still ringing: its hangup (number does not exist) will end the task.
+    const em = t.app.orm.em.fork();
+    await em.nativeUpdate(CallSchema, { id: callIds[1]! }, { answeredAt: null, endedAt: null, outcome: null, recordingPath: null, analysisStatus: null });
+    await em.nativeUpdate(CallTaskPhoneSchema, { lastCallId: uuids[1]! }, { status: 'dialing' });
+    let reachedHold!: () => void;
+    const held = new Promise<void>((r) => (reachedHold = r));
+    let release!: () => void;
+    const hold = new Promise<void>((r) => (release = r));
+    const now = new Date();
+    // The hangup's transaction: the call settled and the task COMPLETED (its first read fixed the transaction's snapshot), held there, then the card.
+    const ending = endTaskWithCard(t.app.orm.em.fork(), t.app.callTasks.dialler().notifier, now, async (tx) => {
+      const settled = await settleCall(tx, { callId: uuids[1]!, endedAt: now, hangupCause: 'UNALLOCATED_NUMBER', answeredAt: null, recordingPath: null, digit: null, vars: {} }, now);
+      reachedHold();
+      await hold;
+      return { result: settled, ended: settled?.completed ? taskId : null };
+    });
+    await held;
+    // Meanwhile the first call's analysis finishes; its job finds the task still RUNNING (the end is not committed).
+    await runJob(callIds[0]!);
+    expect((await t.app.orm.em.fork().findOneOrFail(CallSchema, { id: callIds[0]! })).analysisStatus).toBe('COMPLETED');
+    expect(await completionCards(taskId)).toHaveLength(0);
+    release();
+    expect((await ending)?.completed).toBe(true);
+    // The ending transaction saw the finished analysis (a locking read, not its older snapshot): the card is queued with the end.
+    expect(await completionCards(taskId)).toHaveLength(1);
+    await runJob(callIds[0]!, 1);
     expect(await completionCards(taskId)).toHaveLength(1);
   }, 180_000);
 });
