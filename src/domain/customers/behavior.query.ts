@@ -273,54 +273,26 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
 const DIMENSIONS = { r: 'recency_days', f: 'visits_365d', m: 'spending_365d_fen' } as const;
 const ACTIVE = `from member_behavior b join members m on m.id = b.member_id where m.status = 'active' and b.visits_365d > 0`;
 
-/** Width in fen of the M histogram's buckets (R and F are whole days and visits, counted value by value). */
-const M_BUCKET_FEN = 100;
-
 /**
- * The 20/40/60/80th percentile cut points of R, F and M over active members (a visit within 365 days),
- * without sorting them: one grouped pass per dimension counts the members at each value (R, F) or in each
- * 100-fen bucket (M), the cut positions are found in the running counts, and only the members in the
- * (at most four) M buckets holding a cut are read back and ordered to find the exact amount.
+ * The 20/40/60/80th percentile cut points of R, F and M over active members (a visit within 365 days):
+ * one pass over them numbering each dimension in its own order, keeping the rows at the cut positions.
  */
 export async function computeCuts(db: BehaviorSql): Promise<{ population: number; r: Cuts; f: Cuts; m: Cuts }> {
-  const bucket = db.dialect === 'sqlite' ? `b.spending_365d_fen / ${M_BUCKET_FEN}` : `b.spending_365d_fen div ${M_BUCKET_FEN}`;
-  const hist = await db.rows<{ d: keyof typeof DIMENSIONS; k: number; n: number }>(
-    `select 'r' as d, b.recency_days as k, count(*) as n ${ACTIVE} group by b.recency_days
-     union all select 'f' as d, b.visits_365d as k, count(*) as n ${ACTIVE} group by b.visits_365d
-     union all select 'm' as d, ${bucket} as k, count(*) as n ${ACTIVE} group by ${bucket}`,
-  );
-  const population = hist.filter((h) => h.d === 'r').reduce((sum, h) => sum + Number(h.n), 0);
-  if (!population) return { population, r: ZERO_CUTS, f: ZERO_CUTS, m: ZERO_CUTS };
+  const [count] = await db.rows<{ n: number }>(`select count(*) as n ${ACTIVE}`);
+  const population = Number(count?.n ?? 0);
   const positions = cutPositions(population);
-  /** Per cut position: the value (bucket) holding it and the 1-based rank inside it. */
-  const locate = (d: keyof typeof DIMENSIONS) => {
-    const sorted = hist.filter((h) => h.d === d).map((h) => ({ k: Number(h.k), n: Number(h.n) })).sort((a, b) => a.k - b.k);
-    return positions.map((pos) => {
-      let before = 0;
-      for (const h of sorted) {
-        if (before + h.n >= pos) return { k: h.k, rank: pos - before };
-        before += h.n;
-      }
-      return { k: sorted.at(-1)!.k, rank: sorted.at(-1)!.n };
-    });
-  };
-  const asCuts = (v: number[]): Cuts => ({ p20: v[0]!, p40: v[1]!, p60: v[2]!, p80: v[3]! });
-  const mAt = locate('m');
-  const buckets = [...new Set(mAt.map((x) => x.k))];
-  const amounts = await db.rows<{ v: number }>(
-    `select b.spending_365d_fen as v ${ACTIVE} and (${buckets.map(() => '(b.spending_365d_fen >= ? and b.spending_365d_fen < ?)').join(' or ')})`,
-    buckets.flatMap((k) => [k * M_BUCKET_FEN, (k + 1) * M_BUCKET_FEN]),
-  );
-  const inBucket = (k: number) => amounts.map((a) => Number(a.v)).filter((v) => Math.floor(v / M_BUCKET_FEN) === k).sort((a, b) => a - b);
-  return {
-    population,
-    r: asCuts(locate('r').map((x) => x.k)),
-    f: asCuts(locate('f').map((x) => x.k)),
-    m: asCuts(mAt.map((x) => inBucket(x.k)[x.rank - 1]!)),
-  };
+  const dims = Object.entries(DIMENSIONS) as Array<[keyof typeof DIMENSIONS, string]>;
+  const rows = population
+    ? await db.rows<Record<string, number>>(
+        `select * from (select ${dims.map(([d, col]) => `b.${col} as ${d}, row_number() over (order by b.${col}) as ${d}_rn`).join(', ')} ${ACTIVE}) t
+         where ${dims.map(([d]) => `${d}_rn in (?)`).join(' or ')}`,
+        dims.map(() => positions),
+      )
+    : [];
+  const at = (d: keyof typeof DIMENSIONS, pos: number) => Number(rows.find((r) => Number(r[`${d}_rn`]) === pos)?.[d] ?? 0);
+  const cuts = Object.fromEntries(dims.map(([d]) => [d, { p20: at(d, positions[0]), p40: at(d, positions[1]), p60: at(d, positions[2]), p80: at(d, positions[3]) }])) as Record<keyof typeof DIMENSIONS, Cuts>;
+  return { population, ...cuts };
 }
-
-const ZERO_CUTS: Cuts = { p20: 0, p40: 0, p60: 0, p80: 0 };
 
 /** Stores the cut points (rfm_thresholds) the scores are given against. */
 export async function storeCuts(db: BehaviorSql, cuts: { population: number; r: Cuts; f: Cuts; m: Cuts }, at: Date): Promise<void> {
