@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ownerNoteRef } from '../../src/domain/campaigns/campaign-channels.launch.js';
 import { CampaignDeliverySchema } from '../../src/domain/campaigns/campaign-delivery.entity.js';
 import { CampaignTrackingSchema } from '../../src/domain/campaigns/campaign-tracking.entity.js';
 import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
@@ -6,6 +7,7 @@ import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
 import { CustomerContactSchema } from '../../src/domain/customers/customer-contact.entity.js';
 import { EventSchema } from '../../src/domain/events/event.entity.js';
 import { MemberSchema } from '../../src/domain/members/member.entity.js';
+import { NotificationOutboxSchema } from '../../src/domain/notifications/notification-outbox.entity.js';
 import { InvitationSchema } from '../../src/domain/outreach/invitation.entity.js';
 import { SmsBatchSchema } from '../../src/domain/outreach/sms-batch.entity.js';
 import { maskPhone } from '../../src/domain/shared/phone.js';
@@ -143,11 +145,13 @@ describe.each(DIALECTS)('campaign channel mix with compliance (%s)', (dialect) =
       else expect([i, invitation!.status, invitation!.failureReason ?? null]).toEqual([i, reached ? 'sent' : 'failed', reached ? null : REASON[standing(i) as Exclude<Standing, 'consent'>]]);
     }
 
-    // The tracking refresh brings each channel's outcome into the deliveries and the performance.
+    // The tracking refresh brings each channel's outcome into the deliveries and the performance (the
+    // owner note's once the deliverer has settled its outbox row).
+    await waitFor(async () => (await fresh().count(NotificationOutboxSchema, { ref: ownerNoteRef(c.id, owner.id), status: 'sent' })) === 1, 'the owner note settled', 30_000);
     await t.app.jobQueue.enqueue(CAMPAIGN_TRACK_JOB, {});
     const perf = await waitFor(async () => {
       const r = await t.call('GET', `/api/ai-ops/customer/performance?campaignId=${c.id}`, { token: creator.token });
-      return r.body.data.sent === consenting.length && r.body.data.channels[1].queued === 0 ? r.body.data : undefined;
+      return r.body.data.sent === consenting.length && r.body.data.channels[1].queued === 0 && r.body.data.channels[2].queued === 0 ? r.body.data : undefined;
     }, 'the tracking job counted the channels', 30_000);
     const byReason = (kinds: Standing[], reasonOf: (s: Standing) => string) => {
       const out: Record<string, number> = {};

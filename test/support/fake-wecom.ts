@@ -18,6 +18,11 @@ export type FakeWecom = {
    */
   oauthCodes: Map<string, { userid: string } | { openid: string; external_userid?: string }>;
   getuserinfoCalls: number;
+  /**
+   * User ids that are not members of the corp: a message/send to only such users answers 81013 (user &
+   * party & tag all invalid), as WeCom does; to some of them, errcode 0 listing them in `invaliduser`.
+   */
+  unknownUsers: Set<string>;
   /** The next API call answers this errcode (e.g. 42001 token expired) once. */
   failNextWith(errcode: number): void;
   /** Makes the current token invalid, as if WeCom had rotated it. */
@@ -59,6 +64,7 @@ export async function startFakeWecom(options: { corpId?: string; secret?: string
     getuserinfoCalls: 0,
     tokenDelayMs: 0,
     received: [],
+    unknownUsers: new Set(),
     holdSends() {
       let open!: () => void;
       gate ??= { promise: new Promise<void>((r) => (open = r)), open: () => open() };
@@ -109,9 +115,12 @@ export async function startFakeWecom(options: { corpId?: string; secret?: string
       if (!body.touser || !body.msgtype || !body.agentid) return reply({ errcode: 40035, errmsg: 'invalid parameter' });
       fake.received.push(body);
       if (gate) await gate.promise;
+      const users = String(body.touser).split('|');
+      const invalid = users.filter((u) => fake.unknownUsers.has(u));
+      if (invalid.length === users.length) return reply({ errcode: 81013, errmsg: 'user & party & tag all invalid' });
       fake.sent.push(body);
       const msgid = `msg-${++msgSeq}`;
-      return reply({ errcode: 0, errmsg: 'ok', invaliduser: '', msgid, ...(body.msgtype === 'template_card' ? { response_code: `rc-${msgSeq}` } : {}) });
+      return reply({ errcode: 0, errmsg: 'ok', invaliduser: invalid.join('|'), msgid, ...(body.msgtype === 'template_card' ? { response_code: `rc-${msgSeq}` } : {}) });
     }
     if (url.pathname === '/cgi-bin/message/update_template_card') {
       if (!body.response_code) return reply({ errcode: 40035, errmsg: 'invalid parameter' });

@@ -116,6 +116,9 @@ export async function inviteCustomers(tx: EntityManager, campaign: Campaign, tre
   return created.map((r) => r.id);
 }
 
+/** The ref a campaign's note to one owner carries on its outbox row and on the members' WeCom deliveries. */
+export const ownerNoteRef = (campaignId: string, staffId: number) => `campaign:${campaignId}:staff:${staffId}`;
+
 /**
  * The WeCom channel: each owner gets one note (`notices`: the outbox writes it in this transaction, a
  * transport that sends at once sends it after the commit — the caller's `notices.afterCommit()`)
@@ -123,7 +126,9 @@ export async function inviteCustomers(tx: EntityManager, campaign: Campaign, tre
  * person. A personal WeCom contact is marketing too, so each member first passes the compliance rules for
  * the WeChat channel: a refused member (NO_CONSENT, OPTED_OUT, BLACKLISTED…) is left off the note and
  * recorded as skipped with the reason; a member outside the marketing hours is listed (the owner follows
- * up later). A member without an owner: NO_OWNER. Returns the number of notes.
+ * up later). A member without an owner: NO_OWNER. The members' deliveries stay `queued` until the outbox
+ * delivers the note: they carry its ref (`ownerNoteRef`), and the tracking refresh makes them `sent` or
+ * `failed` with the outbox's reason. Returns the number of notes.
  */
 export async function noteOwners(tx: EntityManager, campaign: Campaign, treated: TreatedMember[], deps: LaunchDeps, notices: TransactionNotices, now: Date): Promise<number> {
   const owned = treated.filter((m) => m.ownerStaffId !== null);
@@ -141,10 +146,10 @@ export async function noteOwners(tx: EntityManager, campaign: Campaign, treated:
     const lines = members.slice(0, NOTE_LINES).map((m) => `· ${m.name} ${maskPhone(m.phone)}`);
     if (members.length > NOTE_LINES) lines.push(`……等共 ${members.length} 位`);
     const text = `你负责的 ${members.length} 位客户在营销活动「${campaign.name}」中，优惠：${campaign.offer ?? '见活动'}。请在营销时段内跟进：\n${lines.join('\n')}`;
-    const result = await notices.add(tx, { staffId, notification: { kind: 'text', title: `营销活动跟进：${campaign.name}`, text } });
-    const ref = `staff:${staffId}`;
-    // The outbox answers in the transaction; a transport that sends at once only after the commit (queued until then).
-    const delivery: Omit<Delivery, 'member'> = !result ? { status: 'queued', ref } : result.ok ? { status: 'sent', ref, sentAt: now } : { status: 'failed', reason: result.reason.slice(0, 64), ref };
+    const ref = ownerNoteRef(campaign.id, staffId);
+    const result = await notices.add(tx, { staffId, notification: { kind: 'text', title: `营销活动跟进：${campaign.name}`, text }, ref });
+    // Queued in the outbox: the tracking refresh follows the outbox row (sent, or failed with the reason).
+    const delivery: Omit<Delivery, 'member'> = result && !result.ok ? { status: 'failed', reason: result.reason.slice(0, 64), ref } : { status: 'queued', ref };
     for (const m of members) deliveries.push({ member: m.id, ...delivery });
   }
   await recordDeliveries(tx, campaign.id, 'wecom', deliveries, now);

@@ -14,7 +14,8 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 /**
  * What one channel did for one treated member of a campaign (issue 10 §4): one row per member and channel
  * of the campaign's mix, written at launch and brought up to date by the tracking refresh from the channel's
- * own records (`ref`: the SMS batch recipient's number, the invitation id, the owner's staff id for WeCom).
+ * own records (`ref`: the SMS batch recipient's number, the invitation id, for WeCom the owner note's
+ * outbox ref, `campaign:<id>:staff:<owner's staff id>`).
  * Holdout members have none: they receive nothing.
  */
 export const CampaignDeliverySchema = defineEntity({

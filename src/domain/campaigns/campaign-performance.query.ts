@@ -27,7 +27,8 @@ export function attributionWindow(c: Pick<Campaign, 'startedAt' | 'attributionDa
  * Brings one campaign's delivery and tracking rows up to date in set-based statements (no per-member loop).
  * Deliveries from each channel's own records: SMS from its batch's recipients (carrier receipts; a
  * compliance skip keeps its reason), invitations from the invitation rows (sent, or failed with the send
- * job's reason — a compliance refusal counts as skipped). A member's `sent` is their first SMS or
+ * job's reason — a compliance refusal counts as skipped), WeCom notes from the notification outbox row
+ * their ref names (sent when it was delivered, failed with its last error). A member's `sent` is their first SMS or
  * invitation that went out (a WeCom note goes to the owner, not to the member), `delivered` their SMS
  * receipt. Conversion = the member's first visit in the attribution window (treated members only once
  * something went out to them), revenue = that visit's spend, cost = the messages (SMS and SMS
@@ -68,6 +69,15 @@ async function refreshStatements(em: EntityManager, campaign: Campaign, window: 
        reason = (select i.failure_reason ${invitation}),
        sent_at = (select i.sent_at ${invitation})
      where campaign_id = ? and channel = 'invitation' and status in ('queued', 'sent', 'failed')`,
+    [campaign.id],
+  );
+  const note = `from notification_outbox o where o.ref = campaign_deliveries.ref`;
+  await run(
+    `update campaign_deliveries set
+       status = coalesce((select case o.status when 'pending' then 'queued' else o.status end ${note}), status),
+       reason = coalesce((select case when o.status = 'failed' then substr(coalesce(o.last_error, 'UNKNOWN'), 1, 64) end ${note}), reason),
+       sent_at = coalesce((select o.sent_at ${note} and o.status = 'sent'), sent_at)
+     where campaign_id = ? and channel = 'wecom' and status in ('queued', 'sent', 'failed') and ref is not null`,
     [campaign.id],
   );
   const delivery = `from campaign_deliveries d where d.campaign_id = campaign_tracking.campaign_id and d.member_id = campaign_tracking.member_id`;

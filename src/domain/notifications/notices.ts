@@ -1,8 +1,11 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Notifier, NotifyResult, StaffNotification } from '../ports/notifier.port.js';
 
-/** A notification for one staff member that follows from a state change. */
-export type Notice = { staffId: number; notification: StaffNotification };
+/**
+ * A notification for one staff member that follows from a state change; `ref` names what its outcome
+ * belongs to (stored on the outbox row, so that domain can follow whether it was sent or failed).
+ */
+export type Notice = { staffId: number; notification: StaffNotification; ref?: string };
 
 /**
  * The notices of one transaction. With the outbox (`joinsTransactions`) each is written in the
@@ -24,7 +27,7 @@ export function transactionNotices(notifier: Notifier | undefined) {
         later.push(notice);
         return null;
       }
-      const result = await notifier.notifyStaff(notice.staffId, notice.notification, { em: tx });
+      const result = await notifier.notifyStaff(notice.staffId, notice.notification, { em: tx, ref: notice.ref });
       ok = result.ok && ok;
       return result;
     },

@@ -27,12 +27,17 @@ export const NotificationOutboxSchema = defineEntity({
     leaseToken: p.string().length(36).nullable(),
     /** The last failure (WeCom code and message, or why it was given up). */
     lastError: p.string().length(500).nullable(),
+    /**
+     * What the row is the outcome of, for the domain that wrote it (a campaign's note to an owner: the
+     * campaign deliveries carry the same ref and follow this row's status, see campaign-performance.query).
+     */
+    ref: p.string().length(64).nullable(),
     /** Where it went: wecom, wechaty, log. */
     transport: p.string().length(16).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     sentAt: p.datetime().nullable(),
   },
-  indexes: [{ properties: ['status', 'nextAttemptAt'] }, { properties: ['leaseToken'] }],
+  indexes: [{ properties: ['status', 'nextAttemptAt'] }, { properties: ['leaseToken'] }, { properties: ['ref'] }],
 });
 
 export type NotificationOutbox = InferEntity<typeof NotificationOutboxSchema>;

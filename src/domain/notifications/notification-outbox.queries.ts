@@ -3,9 +3,9 @@ import { raw, type EntityManager } from '@mikro-orm/core';
 import type { StaffNotification } from '../ports/notifier.port.js';
 import { NotificationOutboxSchema, type NotificationOutbox } from './notification-outbox.entity.js';
 
-/** A row ready to be written: pending, due at once. */
-export function outboxRow(staffId: number, notification: StaffNotification, now: Date) {
-  return { staffId, kind: notification.kind, payload: notification, status: 'pending' as const, attempts: 0, nextAttemptAt: now, createdAt: now };
+/** A row ready to be written: pending, due at once; `ref` names what it is the outcome of (or null). */
+export function outboxRow(staffId: number, notification: StaffNotification, now: Date, ref: string | null = null) {
+  return { staffId, kind: notification.kind, payload: notification, status: 'pending' as const, attempts: 0, nextAttemptAt: now, createdAt: now, ref };
 }
 
 /** The stored notification as the domain wrote it (JSON turns the todo's `dueAt` into a string). */

@@ -11,8 +11,8 @@ import { outboxRow } from './notification-outbox.queries.js';
 export function createOutboxNotifier(deps: { fork(): EntityManager; wake(): void; now?: () => Date }): Notifier {
   const now = deps.now ?? (() => new Date());
   return {
-    async notifyStaff(staffId: number, notification: StaffNotification, options?: { em?: EntityManager }): Promise<NotifyResult> {
-      const row = outboxRow(staffId, notification, now());
+    async notifyStaff(staffId: number, notification: StaffNotification, options?: { em?: EntityManager; ref?: string }): Promise<NotifyResult> {
+      const row = outboxRow(staffId, notification, now(), options?.ref ?? null);
       if (options?.em) {
         // Written by the caller's flush / transaction, together with its decision.
         options.em.create(NotificationOutboxSchema, row);

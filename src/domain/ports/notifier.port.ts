@@ -12,8 +12,9 @@ export interface Notifier {
    * Hands one notification for one staff member on: the outbox resolves once it is stored (queued), a
    * transport once it was delivered. With `em`, the outbox writes it in that unit of work (the caller's
    * flush or transaction commits it together with the decision); call `deliverSoon()` after the commit.
+   * `ref` (outbox only) is stored on the row so the caller's domain can follow its outcome (sent, failed).
    */
-  notifyStaff(staffId: number, notification: StaffNotification, options?: { em?: EntityManager }): Promise<NotifyResult>;
+  notifyStaff(staffId: number, notification: StaffNotification, options?: { em?: EntityManager; ref?: string }): Promise<NotifyResult>;
   /** Asks the deliverer to look at the outbox now (after a transaction that queued notifications committed). */
   deliverSoon?(): void;
   /**
