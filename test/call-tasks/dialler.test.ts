@@ -11,7 +11,8 @@ import { PERMISSIONS } from '../../src/domain/auth/permissions.js';
 import { DIALECTS } from '../support/database.js';
 import { waitFor } from '../support/wait-for.js';
 import type { OriginateOutcome } from '../telephony/support/fake-switch.js';
-import { beijingMorningClock, bootDiallerApp, type DiallerApp } from './support/dialler-app.js';
+import { beijingMorningClock } from '../support/beijing-morning-clock.js';
+import { bootDiallerApp, type DiallerApp } from './support/dialler-app.js';
 import type { DiallingSwitch } from './support/dialling-switch.js';
 
 

@@ -27,7 +27,8 @@ import { waitFor } from '../support/wait-for.js';
 import { SAMPLE } from '../bot/wecom-samples.js';
 import { wecomSettings } from '../support/full-app.js';
 import type { FakeEventSocket, FakeOutboundCall } from '../telephony/support/fake-switch.js';
-import { beijingMorningClock, bootDiallerApp, type DiallerApp } from './support/dialler-app.js';
+import { beijingMorningClock } from '../support/beijing-morning-clock.js';
+import { bootDiallerApp, type DiallerApp } from './support/dialler-app.js';
 
 
 const TONE = '%(1000,4000,450)';

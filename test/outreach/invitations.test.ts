@@ -7,6 +7,7 @@ import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
 import { CustomerContactSchema } from '../../src/domain/customers/customer-contact.entity.js';
 import { EventSchema } from '../../src/domain/events/event.entity.js';
 import type { ContactChannel, CustomerSegment } from '../../src/domain/shared/vocabulary.js';
+import { beijingMorningClock } from '../support/beijing-morning-clock.js';
 import { closedWindow } from '../support/closed-window.js';
 import { capturingLogger } from './outreach-fixtures.js';
 import { waitFor } from '../support/wait-for.js';
@@ -45,7 +46,9 @@ describe.each(DIALECTS)('invitations and outreach calls on %s', (dialect) => {
       TENCENT_VMS_SDK_APP_ID: '1400000002',
       TENCENT_VMS_TEMPLATE_ID: '200001',
       MARKETING_HOURS: '00:00-24:00',
-    }, { logger: captured.logger });
+      // Calls wait for the carrier's 08:00–21:00 Beijing whatever MARKETING_HOURS says: the app's clock is
+      // inside it at any hour the suite runs.
+    }, { logger: captured.logger, clock: beijingMorningClock() });
     sales = await t.staffWithToken('sales');
     manager = await t.staffWithToken('manager');
     manager2 = await t.staffWithToken('manager');
