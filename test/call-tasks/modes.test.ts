@@ -45,6 +45,8 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
   let seq = 0;
   /** The transcript the fake speech service hears for a recording, by call uuid (default: a plain reply). */
   const transcripts = new Map<string, string>();
+  /** The dialler's clock: inside the calling window whatever the hour (after 20:50 Beijing, tomorrow morning). */
+  const clock = beijingMorningClock();
 
   beforeAll(async () => {
     ai = await new FakeOpenAi().start();
@@ -73,7 +75,8 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
     agentC = (await t.staffWithToken('sales', { wecomUserId: `agent-c-${dialect}`, name: '销售C' })).id;
     const offDuty = (await t.staffWithToken('sales', { wecomUserId: `agent-b-${dialect}`, name: '销售B' })).id;
     const em = t.app.orm.em.fork();
-    const later = new Date(Date.now() + 6 * 3_600_000);
+    // Statuses expire on the dialler's clock, which may already be tomorrow morning.
+    const later = new Date(clock.now().getTime() + 6 * 3_600_000);
     for (const [id, ext, status] of [[agentA, '8101', 'in_office'], [agentC, '8102', 'in_office'], [offDuty, '8103', 'off_duty']] as const) {
       await em.nativeUpdate(StaffSchema, { id }, { officeExt: ext });
       em.create(StaffStatusSchema, { staff: id, status, expiresAt: later });
@@ -90,7 +93,6 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
   });
 
   const number = () => `1390000${String(++seq).padStart(4, '0')}`;
-  const clock = beijingMorningClock();
 
   /** Creates a task for tomorrow (so no scheduled run races the test's own) and runs its dialler now. */
   async function runTask(input: Omit<CreateCallTaskInput, 'name' | 'callScript'> & { callScript?: string; grant?: string[]; promptsFail?: boolean }, during?: (call: FakeOutboundCall) => Promise<void>) {
@@ -262,7 +264,7 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
     // No sales named: the creator (the manager) takes the call and owns the lead.
     await t.app.orm.em.fork().nativeUpdate(StaffSchema, { id: manager.staffId }, { officeExt: '8101' });
     const em = t.app.orm.em.fork();
-    em.create(StaffStatusSchema, { staff: manager.staffId, status: 'in_office', expiresAt: new Date(Date.now() + 3_600_000) });
+    em.create(StaffStatusSchema, { staff: manager.staffId, status: 'in_office', expiresAt: new Date(clock.now().getTime() + 3_600_000) });
     await em.flush();
     const { taskId, calls } = await runTask({ phoneNumbers: [phone], mode: 'agent' }, async (c) => {
       transcripts.set(c.uuid, '客户：HOT 这个价格可以，我们想合作，请尽快联系我。');
