@@ -9,6 +9,7 @@ import { smsSettings } from '../outreach/outreach-fixtures.js';
 import { readmeSteps, shellSession } from '../support/readme-steps.js';
 import { PROCESS_START_MS, startServer, type ServerProcess } from '../support/server-process.js';
 import { waitFor } from '../support/wait-for.js';
+import { nextCallingWindow } from '../../src/domain/compliance/compliance.policy.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** Lines of the block that are not steps of a fresh install's first ten minutes: the server this test started, the demo seed. */
@@ -115,8 +116,18 @@ describe('README: first ten minutes, as written', () => {
       expect(json('/approve').data).toEqual({ invitationId: invitation, status: 'approved' });
       expect(json('invitations/$INVITATION ').data).toMatchObject({ id: invitation, customerId: 'C002', channel: 'sms', status: 'sent' });
       expect(sent('SendSms')).toContain('+8613900000002');
-      expect(json('/api/ai-ops/outreach/call').data).toMatchObject({ status: 'initiated', dryRun: false });
-      await waitFor(() => sent('SendTtsVoice').includes('+8613900000002'), 'the outreach call to reach the carrier', 120_000);
+      // The carrier allows calls 08:00–21:00 Beijing only (whatever MARKETING_HOURS says): inside it the call
+      // goes out; outside it the answer says it waits for the next opening (this test runs at any hour).
+      const call = json('/api/ai-ops/outreach/call').data;
+      const opening = nextCallingWindow(new Date(), 'Asia/Shanghai', { start: '00:00', end: '24:00' });
+      if (opening === null) {
+        expect(call).toMatchObject({ status: 'initiated', dryRun: false });
+        await waitFor(() => sent('SendTtsVoice').includes('+8613900000002'), 'the outreach call to reach the carrier', 120_000);
+      } else {
+        expect(call).toMatchObject({ status: 'deferred', dryRun: false });
+        expect(new Date(call.deferredUntil).getTime()).toBeGreaterThan(Date.now());
+        expect(sent('SendTtsVoice')).not.toContain('+8613900000002');
+      }
       // 6. Chat-ops in the terminal
       expect(answer('chat --as 1 "客户 13900000001"')).toContain('华东贸易');
       passed = true;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
 import { bootApp, type TestApp } from '../support/app.js';
+import { beijingMorningClock } from '../support/beijing-morning-clock.js';
 import { DIALECTS } from '../support/database.js';
 import { waitFor } from '../support/wait-for.js';
 import { FakeEventSocket } from './support/fake-switch.js';
@@ -29,7 +30,8 @@ describe.each(DIALECTS)('outreach calls through the switch (%s)', (dialect) => {
       FREESWITCH_ESL_PORT: String(fs.port),
       FREESWITCH_ESL_PASSWORD: fs.password,
       FREESWITCH_SOCKET_PORT: '0',
-    });
+      // Calls wait for the carrier's 08:00–21:00 Beijing: the app's clock is inside it at any hour.
+    }, { clock: beijingMorningClock() });
     await t.app.telephony!.events.ready(20_000);
     manager = await t.staffWithToken('manager');
     const em = t.app.orm.em.fork();
