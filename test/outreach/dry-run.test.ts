@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootApp, type TestApp } from '../support/app.js';
+import { beijingMorningClock } from '../support/beijing-morning-clock.js';
 import { DIALECTS } from '../support/database.js';
 import { FakeTencentCloud } from '../support/fake-tencent-cloud.js';
 import { capturingLogger, tencentOutreachDeps } from './outreach-fixtures.js';
@@ -33,7 +34,8 @@ describe.each(DIALECTS)('outreach without a carrier outside production is a dry 
 
   beforeAll(async () => {
     await fake.start();
-    t = await bootApp(dialect, { JOBS_ENABLED: 'false', MARKETING_HOURS: '00:00-24:00' }, { logger: captured.logger });
+    // The call must be placed now, not deferred: the app's clock is inside the carrier's 08:00–21:00 Beijing at any hour.
+    t = await bootApp(dialect, { JOBS_ENABLED: 'false', MARKETING_HOURS: '00:00-24:00' }, { logger: captured.logger, clock: beijingMorningClock() });
     manager = await setUp(t);
     const em = t.app.orm.em.fork();
     em.create(CustomerSchema, { id: 'CUST_DRY', name: '王先生', phone: '+8613900009001', phoneLast8: '00009001', level: 'normal', tags: [] });
