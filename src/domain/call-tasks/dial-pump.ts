@@ -16,6 +16,7 @@ import type { DiallerDeps } from './dialler.js';
 import { freeAgentCount } from './free-agents.js';
 import type { LineBook } from './line-book.js';
 import { callsToPlace } from './pacer.js';
+import { WakeUp } from './wake-up.js';
 
 /** A screened number waits this long (task time) for a line at most; then it is screened again. */
 const READY_MAX_AGE_MS = 60_000;
@@ -57,7 +58,7 @@ export class DialPump {
   /** Per device, the previous dial's originate leaving (or giving up): numbers leave in the order they were taken. */
   readonly #sendChain = new Map<number, Promise<void>>();
   readonly #unsubscribe: () => void;
-  #attention: Array<() => void> = [];
+  readonly #attention = new WakeUp();
   #idle: Array<() => void> = [];
 
   constructor(
@@ -93,15 +94,9 @@ export class DialPump {
 
   /** Resolves when the control loop should look again (drained, not running) or after `ms`. */
   attention(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.#attention.push(done);
-    });
+    return this.#attention.wait(ms);
   }
+
 
   /** Wakes the control loop when the pump becomes drained (once per time it does, not on every refill). */
   #drainedSeen = false;
@@ -112,9 +107,7 @@ export class DialPump {
   }
 
   #notify(): void {
-    const w = this.#attention;
-    this.#attention = [];
-    for (const wake of w) wake();
+    this.#attention.wakeAll();
   }
 
   /** No new dial starts; resolves once every dial under way has left or given its line back. */

@@ -1,3 +1,5 @@
+import { WakeUp } from './wake-up.js';
+
 /**
  * The calls in flight per gateway device in this process, and each device's originate pace (calls per
  * second). Every dialler of the process shares one book, so two tasks on one device never exceed its lines.
@@ -9,7 +11,7 @@ export class LineBook {
   private readonly failingUntil = new Map<number, number>();
   /** The most calls ever in flight per device (the benchmark prints it). */
   readonly peak = new Map<number, number>();
-  private waiters: Array<() => void> = [];
+  private readonly waiters = new WakeUp();
   private readonly freeListeners = new Set<() => void>();
   private readonly lastSentAt = new Map<number, number>();
   /** The dialler run of each task in this process (one at a time; a second run waits for the first). */
@@ -54,9 +56,7 @@ export class LineBook {
     // The diallers hear of it at once (synchronously, before anything else runs): a freed line is
     // taken again by the first dialler with a number ready, without waiting for a poll.
     for (const listener of [...this.freeListeners]) listener();
-    const w = this.waiters;
-    this.waiters = [];
-    for (const wake of w) wake();
+    this.waiters.wakeAll();
   }
 
   /** Calls `listener` each time a line frees (in this process); returns the unsubscribe function. */
@@ -67,15 +67,9 @@ export class LineBook {
 
   /** Resolves when a line frees or after `ms`, whichever comes first. */
   waitForLine(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.waiters.push(done);
-    });
+    return this.waiters.wait(ms);
   }
+
 
   /** The earliest instant (ms, performance.now()) the device may originate again, reserving that slot (CPS per device). */
   reserveSlot(deviceId: number, now: number): number {
