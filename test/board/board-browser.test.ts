@@ -7,6 +7,7 @@ import { FakeEventSocket } from '../telephony/support/fake-switch.js';
 import { READY_MS } from '../support/wait-for.js';
 import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
 import { EventSchema } from '../../src/domain/events/event.entity.js';
+import { DutyScheduleSchema } from '../../src/domain/routing/duty-schedule.entity.js';
 
 /** Debian's chromium package (.ci/run installs it); CHROMIUM_PATH points elsewhere. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -44,8 +45,11 @@ describe.skipIf(!hasBrowser)('the live board in headless Chromium (MariaDB, fake
     for (const [id, mobile] of [['CUST_B1', '13900002001'], ['CUST_B2', '13900002002']] as const) {
       em.create(CustomerSchema, { id, name: `客户${id.slice(-1)}`, level: 'normal', segment: 'regular', tags: [], phone: `+86${mobile}`, phoneLast8: mobile.slice(-8) });
     }
-    // The caller is 王小明's customer: the owner is rung first, whatever the time of day.
+    // The caller is 王小明's customer: in working hours the owner is rung first. At night, on Sundays and on
+    // holidays the seed's rules ring the duty person instead: 王小明 is on the duty roster around the clock,
+    // so he is rung whatever the hour the suite runs at.
     em.create(CustomerSchema, { id: 'CUST_CALLER', name: '张总', level: 'vip', segment: 'VIP', tags: [], phone: '+8613800138000', phoneLast8: '00138000', ownerStaff: sales.id });
+    em.create(DutyScheduleSchema, { staff: sales.id, days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'holiday'], startTime: '00:00', endTime: '24:00' });
     await em.flush();
     for (const customerId of ['CUST_B1', 'CUST_B2']) {
       const res = await t.call('POST', '/api/ai-ops/outreach/invitation', { token: sales.token, json: { customerId, eventId: 'EVENT_BOARD' } });
