@@ -252,7 +252,7 @@ export class DialPump {
     const claimed = this.#halted ? 'not_running' : await claimAttempt(this.deps, task, phone, device, callId, this.#lineNumbers);
     if (claimed === 'no_line') {
       // Other processes' calls fill the device: the number goes back to the front of the look-ahead.
-      if (this.deps.lines.fullElsewhere(callId, this.deps.clock.now().getTime())) this.deps.log?.({ taskId: task.id, deviceId: device.id }, "lines of the device all carry other processes' calls: the number waits");
+      if (this.deps.lines.fullElsewhere(callId, this.deps.clock.now().getTime())) this.deps.log?.({ taskId: task.id, deviceId: device.id }, 'lines of the device all carry other processes\' calls: the number waits');
       this.#ready.unshift(ready);
       return;
     }
