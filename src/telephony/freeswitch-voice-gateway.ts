@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { PlaceCallRequest, PlaceCallResult, VoiceGateway } from '../domain/ports/voice-gateway.port.js';
+import { localParts } from '../domain/shared/business-time.js';
 import { normalizePhone } from '../domain/shared/phone.js';
 import { SwitchCommandError, type EventClient } from './event-client.js';
 
@@ -12,6 +14,11 @@ export type FreeSwitchVoiceOptions = {
   defaultTimeoutMs?: number;
   /** How long past the ring timeout the BACKGROUND_JOB may take before the outcome is unknown (default 5 s). */
   resultGraceMs?: number;
+  /**
+   * Where the answered call is recorded (`<dir>/calls/<day>/<uuid>.wav`, as 400 and task calls are), so its
+   * hangup carries the recording and the call is analysed; without it the call is not recorded.
+   */
+  recording?: { dir: string; timeZone: string };
 };
 
 const CAUSE_TO_CODE: Record<string, Extract<PlaceCallResult, { ok: false }>['code']> = {
@@ -49,6 +56,7 @@ export function createFreeSwitchVoiceGateway(options: FreeSwitchVoiceOptions): V
         `originate_timeout=${Math.ceil(timeoutMs / 1000)}`,
         'ignore_early_media=true',
         ...(options.callerId ? [`origination_caller_id_number=${options.callerId}`] : []),
+        ...recordingVars(options.recording, uuid),
       ];
       const text = request.script.replace(/[\r\n]+/g, ' ').replace(/[|(){}[\]'",\\]/g, ' ').trim().slice(0, 500);
       const command = `originate {${vars.join(',')}}sofia/gateway/${options.gateway}/${phone.national} &speak(${options.tts}|${text})`;
@@ -69,4 +77,15 @@ export function createFreeSwitchVoiceGateway(options: FreeSwitchVoiceOptions): V
       return { ok: false, code: CAUSE_TO_CODE[cause] ?? 'UNAVAILABLE', message: `外呼失败: ${cause}` };
     },
   };
+}
+
+/**
+ * The recording of an answered outreach call: `record_session` started by the switch on answer
+ * (`execute_on_answer`; quoted, as originate splits its arguments on spaces outside quotes) and its path
+ * as `salesops_recording`, which the hangup event carries to the call model (settleOutboundCall).
+ */
+function recordingVars(recording: FreeSwitchVoiceOptions['recording'], uuid: string): string[] {
+  if (!recording) return [];
+  const path = join(recording.dir, 'calls', localParts(new Date(), recording.timeZone).date, `${uuid}.wav`);
+  return [`salesops_recording=${path}`, `execute_on_answer='record_session ${path}'`];
 }

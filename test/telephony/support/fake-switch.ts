@@ -498,6 +498,7 @@ export class FakeEventSocket {
     call.pickUp = undefined;
     this.#pending.delete(call);
     this.#channelEvent(call, 'CHANNEL_ANSWER');
+    this.#executeOnAnswer(call);
     finish(`+OK ${call.uuid}\n`);
     call.press = (digit) => {
       if (call.hangupCause) return;
@@ -508,6 +509,24 @@ export class FakeEventSocket {
     this.#runApp(call);
     for (const key of dtmf) this.#later(key.atMs, () => call.press?.(key.digit));
     this.#later(talkMs, () => call.hangupCause || this.#hangup(call, 'NORMAL_CLEARING'));
+  }
+
+  /**
+   * `execute_on_answer` (`<app> <args>`, a `{}` variable of the originate): the switch runs the application when the
+   * callee answers. `record_session` creates its folders and the recording.
+   */
+  #executeOnAnswer(call: FakeOutboundCall): void {
+    const spec = call.vars['execute_on_answer']?.trim();
+    if (!spec) return;
+    const [app = '', ...rest] = spec.split(/\s+/);
+    const arg = rest.join(' ');
+    this.#channelEvent(call, 'CHANNEL_EXECUTE', { Application: app, 'Application-Data': arg });
+    if (app === 'record_session') {
+      const path = rest[0]!;
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, wavBytes(8000));
+    }
+    this.#channelEvent(call, 'CHANNEL_EXECUTE_COMPLETE', { Application: app, 'Application-Data': arg, 'Application-Response': '_none_' });
   }
 
   /** The far end (or the network) hangs up `call` now, with `cause`. */
