@@ -93,7 +93,7 @@ export function createTelephony(deps: TelephonyDeps): TelephonyDoor {
   // keeps a quiet connection from looking dead.
   const originates = createEventClient({ ...config.esl, logger: deps.logger.child({ connection: 'originate' }), events: ['HEARTBEAT', 'BACKGROUND_JOB'], onEvent: () => undefined });
   const sw = createFreeSwitchSwitch({ events, originates });
-  const voiceGateway = createFreeSwitchVoiceGateway({ events, gateway: config.gateway, callerId: config.callerId, tts: config.tts });
+  const voiceGateway = createFreeSwitchVoiceGateway({ events, gateway: config.gateway, callerId: config.callerId, tts: config.tts, recording: { dir: config.recordingsDir, timeZone: deps.timeZone } });
   let calls: CallServer | undefined;
   const answered = () => ({ em: deps.fork(), notifier: deps.notifier, timeZone: deps.timeZone, now: new Date(), agentSeconds: deps.agentSeconds });
   const taskCalls: TaskCallHooks = {
@@ -280,6 +280,10 @@ async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwi
   // An answered task call: its lead (key 1) and analysis follow at once, not in a nightly batch.
   if (settled && settled.call.source === 'task' && settled.call.answeredAt) {
     await deps.jobs.enqueue(CALL_TASK_AFTER_CALL_JOB, { callRecordId: settled.call.id }, { uniqueKey: `call-task-after-call:${settled.call.id}` });
+  }
+  // An answered, recorded outreach call: its analysis at once, as a 400 call's (by this process only: the one that handled the hangup).
+  if (settled && settled.call.source === 'outreach' && settled.call.analysisStatus === 'PENDING') {
+    await queueAfterHangup(deps.jobs, { recordId: settled.call.id, follows: 'analysis' });
   }
   log.info({ callId: ended.callId, cause: ended.hangupCause, outcome: settled?.call.outcome ?? 'not ours' }, 'outbound call ended');
 }

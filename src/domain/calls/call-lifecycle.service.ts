@@ -112,8 +112,11 @@ export async function recordHangup(deps: Omit<LifecycleDeps, 'jobs'>, facts: Han
   return { outcome, recordId: record.id, follows, notices };
 }
 
-/** After a hangup is recorded: an answered, recorded call's analysis or a voicemail's processing (unique per call). */
-export async function queueAfterHangup(jobs: JobQueue, ended: RecordedHangup): Promise<void> {
+/**
+ * After a hangup is recorded: an answered, recorded call's analysis (a 400 or an outreach call) or a voicemail's
+ * processing, queued at once (unique per call; the calls sweep only re-queues one whose job was lost).
+ */
+export async function queueAfterHangup(jobs: JobQueue, ended: Pick<RecordedHangup, 'recordId' | 'follows'>): Promise<void> {
   if (ended.recordId === null || !ended.follows) return;
   const [job, key] = ended.follows === 'analysis' ? [CALL_ANALYSIS_JOB, 'call-analysis'] : [VOICEMAIL_JOB, 'voicemail'];
   await jobs.enqueue(job, { callRecordId: ended.recordId }, { uniqueKey: `${key}:${ended.recordId}` });
