@@ -55,8 +55,12 @@ export type EventClient = {
   /** Resolves once subscribed (the first time, or again after a reconnect). */
   ready(timeoutMs?: number): Promise<void>;
   connected(): boolean;
-  /** bgapi over the live connection: the BACKGROUND_JOB event, or a SwitchCommandError saying why not. */
-  bgapi(command: string, timeoutMs: number): Promise<{ body: Record<string, unknown>; jobUuid: string }>;
+  /**
+   * bgapi over the live connection: the BACKGROUND_JOB event, or a SwitchCommandError saying why not.
+   * `onAccepted` is called once the switch's reply to the command itself (`+OK Job-UUID`) was read, or the
+   * command failed before one came: from then on the switch has the command, or never will.
+   */
+  bgapi(command: string, timeoutMs: number, onAccepted?: () => void): Promise<{ body: Record<string, unknown>; jobUuid: string }>;
   /** A short `api` command's reply body (e.g. `module_exists mod_flite` → `true`); throws when not connected, on `-ERR` or after timeoutMs. */
   api(command: string, timeoutMs: number): Promise<string>;
   stats: EventClientStats;
@@ -216,14 +220,17 @@ export function createEventClient(options: EventClientOptions): EventClient {
         throw new SwitchCommandError('refused', `api ${command.split(' ')[0]} failed: ${describe(err)}`);
       }
     },
-    async bgapi(command, timeoutMs) {
+    async bgapi(command, timeoutMs, onAccepted) {
       const conn = current;
       const verb = command.split(' ')[0];
-      if (!conn?.subscribed) throw new SwitchCommandError('unavailable', 'event socket not connected');
+      if (!conn?.subscribed) {
+        onAccepted?.();
+        throw new SwitchCommandError('unavailable', 'event socket not connected');
+      }
       // Our own Job-UUID (FreeSWITCH takes it from the header), so the result can be awaited before it is sent.
       const jobUuid = randomUUID();
       try {
-        await withTimeout(conn.call.send(`bgapi ${command}`, { 'Job-UUID': jobUuid }, stepTimeout), stepTimeout + 500, `bgapi ${verb} reply`);
+        await withTimeout(conn.call.send(`bgapi ${command}`, { 'Job-UUID': jobUuid }, stepTimeout), stepTimeout + 500, `bgapi ${verb} reply`).finally(() => onAccepted?.());
       } catch (err) {
         if (err instanceof FreeSwitchError && err.args['when'] === 'command reply') throw new SwitchCommandError('refused', `switch refused bgapi ${verb}: ${String(err.args['reply'])}`, jobUuid);
         if (err instanceof FreeSwitchError && /closed socket/.test(String(err.args['when']))) throw new SwitchCommandError('unavailable', 'event socket closed', jobUuid);

@@ -39,15 +39,23 @@ export function createFreeSwitchSwitch(options: {
   const port: SwitchPort & { emitCallEnded(ended: CallEnded): void } = {
     async originate(request): Promise<OriginateResult> {
       const timeoutMs = options.resultTimeoutMs?.(request) ?? (request.timeoutSec + 10) * 1000;
+      let acknowledged = false;
+      const accepted = () => {
+        if (acknowledged) return;
+        acknowledged = true;
+        request.accepted?.();
+      };
       let reply: string;
       try {
         const via = options.originates?.connected() ? options.originates : options.events;
-        const { body } = await via.bgapi(originateCommand(request), timeoutMs);
+        const { body } = await via.bgapi(originateCommand(request), timeoutMs, accepted);
         reply = String(body['_body'] ?? '').trim();
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         if (/not connected/.test(message)) return { kind: 'failed', cause: 'SWITCH_NOT_CONNECTED' };
         return { kind: 'unknown', reason: message.slice(0, 200) };
+      } finally {
+        accepted();
       }
       const ok = /^\+OK\s+(\S+)/.exec(reply);
       if (ok) return { kind: 'answered', channelUuid: ok[1]! };

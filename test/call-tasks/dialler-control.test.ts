@@ -318,6 +318,33 @@ describe.each(DIALECTS)('call-task dialler: control, limits and compliance (%s)'
     expect(lines.peak.get(paced.id)).toBeLessThanOrEqual(4);
   }, 180_000);
 
+  it('CPS at the switch: a slow acknowledgement of one originate does not let the next ones reach the switch together', async () => {
+    // The switch takes 600 ms to acknowledge the first originate (1 / CPS is 200 ms here). esl writes a command only
+    // after the reply to the previous one: originates handed over 200 ms apart while it waits would reach the
+    // switch back to back; paced from the acknowledgement they stay 200 ms apart at the switch.
+    const paced = await device(4);
+    const list = await numbers(4);
+    for (const x of list) sw.socket.outcome(x, { kind: 'answer', afterMs: 5, talkMs: 2000 });
+    sw.socket.bgapiReplyAfterMs = (command) => (command.includes(`/${list[0]!}`) ? 600 : 0);
+    const lines = new LineBook(5);
+    const off = t.app.telephony!.switch.onCallEnded((ended) => lines.release(ended.callId));
+    const c = await createTask({ name: '慢确认', phoneNumbers: list, deviceIds: [paced.id] });
+    await put(c, 'status', { action: 'START' });
+    try {
+      expect(await runCallTask(dialler({ lines }), c, { budgetMs: 120_000 })).toBe('completed');
+    } finally {
+      off();
+      sw.socket.bgapiReplyAfterMs = () => 0;
+    }
+    const arrivals = sw.spans.filter((s) => s.gateway === paced.name).map((s) => s.start).sort((x, y) => x - y);
+    expect(arrivals.length).toBe(4);
+    // Date.now() stamps: whole milliseconds.
+    const gaps = arrivals.slice(1).map((at, i) => at - arrivals[i]!);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(200 - 1);
+    // The second waited for the first one's acknowledgement.
+    expect(gaps[0]).toBeGreaterThanOrEqual(600 + 200 - 1);
+  }, 180_000);
+
   it('outside the calling window the task waits and resumes at the next opening, dropping nothing', async () => {
     const gw = await device(2);
     const list = await numbers(3);

@@ -265,11 +265,9 @@ export class DialPump {
       return;
     }
     this.#claiming.delete(phone.id);
-    // In the order the lines were taken, and strict CPS as sent: never closer than 1 / CPS to the device's previous originate.
+    // In the order the lines were taken, and strict CPS at the switch: 1 / CPS after the switch acknowledged the device's previous originate.
     await previous;
-    await waitUntil(this.deps.lines.sendAt(device.id, performance.now()));
-    this.deps.lines.sent(device.id, performance.now());
-    const result = this.deps.switch!.originate({
+    const request = {
       callId,
       gateway: device.name,
       number: dialString(phone.phone),
@@ -277,8 +275,10 @@ export class DialPump {
       timeoutSec: this.deps.ringSeconds,
       vars: { salesops_task_id: task.id, salesops_mode: task.mode, salesops_attempt: claimed.attempt },
       destination: this.deps.destination(task),
-    });
-    // The originate has left (the command is queued on the event socket synchronously): the next may follow.
+    };
+    await this.deps.lines.sendTurn(device.id, sleep);
+    const result = this.deps.switch!.originate({ ...request, accepted: this.deps.lines.sending(device.id) });
+    // The originate is handed over: the next of this run may plan its turn (sendTurn waits for the acknowledgement).
     sent();
     void recordOriginate(this.deps, task, device, phone, claimed, result).catch((err: unknown) => this.deps.log?.({ err, taskId: task.id }, 'recording an originate result failed'));
   }

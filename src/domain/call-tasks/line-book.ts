@@ -15,7 +15,10 @@ export class LineBook {
   readonly peak = new Map<number, number>();
   private readonly waiters = new WakeUp();
   private readonly freeListeners = new Set<() => void>();
-  private readonly lastSentAt = new Map<number, number>();
+  /** Per device, its originate handed to the switch and not acknowledged yet. */
+  private readonly inTransit = new Map<number, Promise<void>>();
+  /** Per device, when the switch acknowledged its last originate (ms, performance.now()). */
+  private readonly acknowledgedAt = new Map<number, number>();
   /** The dialler run of each task in this process (one at a time; a second run waits for the first). */
   readonly runs = new Map<number, Promise<unknown>>();
 
@@ -88,21 +91,43 @@ export class LineBook {
   }
 
   /**
-   * The instant (ms, performance.now()) this originate may leave, recorded as the device's last one: never closer than
-   * 1 / CPS to the previous originate of the device, whatever order the claims before them finished in.
+   * Resolves at the first instant the device may hand the switch its next originate: once the switch has
+   * acknowledged the device's previous originate (any task of this process), and 1 / CPS after that
+   * acknowledgement. Paced from the acknowledgement, not from when the command was handed over: the event
+   * socket writes a command only after the reply to the one before it, so commands handed over 1 / CPS apart
+   * can still reach the switch together; the switch receives this one after we read that reply, so 1 / CPS
+   * after it received the previous one at least. `sending` must follow in the same tick.
    */
-  sendAt(deviceId: number, now: number): number {
-    const at = Math.max(now, (this.lastSentAt.get(deviceId) ?? -Infinity) + 1000 / this.cps);
-    this.lastSentAt.set(deviceId, at);
-    return at;
+  async sendTurn(deviceId: number, sleep: (ms: number) => Promise<void>): Promise<void> {
+    for (;;) {
+      const unacknowledged = this.inTransit.get(deviceId);
+      if (unacknowledged) {
+        await unacknowledged;
+        continue;
+      }
+      // Timers fire on whole milliseconds of a cached loop clock, sometimes a little early: wait until the instant has passed.
+      const left = (this.acknowledgedAt.get(deviceId) ?? -Infinity) + 1000 / this.cps - performance.now();
+      if (left <= 0) return;
+      await sleep(Math.ceil(left));
+    }
   }
 
   /**
-   * The originate actually left at `at` (ms, performance.now()): a timer that fired late moves the device's
-   * next slot with it, so two originates never leave closer than 1 / CPS as sent.
+   * The device's originate is handed to the switch now (after `sendTurn`, in the same tick); returns the function
+   * to call once the switch acknowledged it, or cannot (the device's next originate waits for it).
    */
-  sent(deviceId: number, at: number): void {
-    this.lastSentAt.set(deviceId, Math.max(at, this.lastSentAt.get(deviceId) ?? -Infinity));
+  sending(deviceId: number): () => void {
+    let done!: () => void;
+    const acknowledged = new Promise<void>((resolve) => (done = resolve));
+    this.inTransit.set(deviceId, acknowledged);
+    let called = false;
+    return () => {
+      if (called) return;
+      called = true;
+      this.acknowledgedAt.set(deviceId, performance.now());
+      if (this.inTransit.get(deviceId) === acknowledged) this.inTransit.delete(deviceId);
+      done();
+    };
   }
 
   /** A line or gateway failure: the device is left alone for a while so the retry goes to another one. */

@@ -17,6 +17,11 @@ export type OriginateRequest = {
   vars?: Record<string, string | number>;
   /** Where the answered leg goes: a dialplan extension (`<ext> XML <context>`) or an inline app (`&park()`). */
   destination: string;
+  /**
+   * Called once, as soon as the switch has acknowledged the command (it has it and starts the call) or it
+   * cannot (not sent, no reply): the dialler paces the device's next originate from this instant.
+   */
+  accepted?: () => void;
 };
 
 export type OriginateResult =

@@ -132,6 +132,11 @@ export class FakeEventSocket {
    * that takes its time), or undefined for `-ERR … Command not found!`.
    */
   onApi: (command: string) => string | undefined | Promise<string | undefined> = () => undefined;
+  /**
+   * How long the switch takes to reply to a `bgapi` command (`+OK Job-UUID`), by command (a busy switch): the
+   * job itself starts when the command arrives. Commands on one connection wait for the previous one's reply.
+   */
+  bgapiReplyAfterMs: (command: string) => number = () => 0;
   readonly coreUuid = randomUUID();
   #outcomes = new Map<string, OriginateOutcome>();
   #default: OriginateOutcome | ((destination: string) => OriginateOutcome) = { kind: 'answer', afterMs: 5, talkMs: 20 };
@@ -364,8 +369,10 @@ export class FakeEventSocket {
         return void this.#api(args.join(' ')).then((body) => socket.write(apiResponse(body)));
       case 'bgapi': {
         const job = cmd.headers['Job-UUID'] ?? randomUUID();
-        socket.write(reply(`+OK Job-UUID: ${job}`, { 'Job-UUID': job }));
         const command = args.join(' ');
+        const replyAfter = this.bgapiReplyAfterMs(command);
+        if (replyAfter > 0) this.#later(replyAfter, () => socket.write(reply(`+OK Job-UUID: ${job}`, { 'Job-UUID': job })));
+        else socket.write(reply(`+OK Job-UUID: ${job}`, { 'Job-UUID': job }));
         void this.#api(command, job).then((body) => {
           if (body === LOST) return;
           this.emit({ 'Event-Name': 'BACKGROUND_JOB', 'Core-UUID': this.coreUuid, 'Event-Date-Timestamp': micros(), 'Job-UUID': job, 'Job-Command': command.split(' ')[0]!, 'Job-Command-Arg': command.split(' ').slice(1).join(' '), _body: body });
