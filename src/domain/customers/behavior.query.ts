@@ -10,7 +10,11 @@ import { TAG_RULES } from './tag-rules.js';
  * (date arithmetic, JSON unnesting, string concatenation, multi-table UPDATE) are the `Sql` helpers below.
  */
 
-/** A chunk of members: ids in (lo, hi], optionally only the listed ones (an incremental run). */
+/**
+ * A chunk of members: ids in (lo, hi], or only the listed ones (an incremental run, POST …/tags). The
+ * statements read a listed scope's ids from the temporary table `scope_members` (withListedScope), not
+ * from bound lists: MariaDB spent over a second optimising a statement's four 5,000-id lists.
+ */
 export type Scope = { lo: string; hi: string; ids?: string[] };
 
 type Dialect = 'mysql' | 'sqlite';
@@ -94,18 +98,60 @@ export class BehaviorSql {
     return this.dialect === 'sqlite' ? 'c.value' : 'c.category';
   }
 
-  /** FROM-clause items: member_visits as `visit`, each of its JSON categories as `c` (column `category`). */
+  /** FROM-clause items after member_visits `visit`: each of its JSON categories as `c` (column `category`). */
   unnestCategories(visit: string): string {
-    return this.dialect === 'sqlite'
-      ? `member_visits ${visit} cross join json_each(${visit}.categories) c`
-      : `member_visits ${visit} cross join json_table(${visit}.categories, '$[*]' columns (category varchar(64) path '$')) c`;
+    return this.dialect === 'sqlite' ? `cross join json_each(${visit}.categories) c` : `cross join json_table(${visit}.categories, '$[*]' columns (category varchar(64) path '$')) c`;
   }
 }
 
-/** `col > ? and col <= ?` (and `col in (?)` for a listed chunk) with its parameters. */
+/**
+ * `col > ? and col <= ?` with its parameters, or for a listed scope `col in (select … scope_members)`
+ * (MariaDB turns it into a join starting from the listed ids — a "table pullout" — in SELECTs and in
+ * multi-table UPDATE/DELETE; no single-table UPDATE/DELETE on MariaDB takes a listed scope).
+ */
 function inScope(col: string, scope: Scope): { sql: string; params: unknown[] } {
-  if (scope.ids) return { sql: `${col} > ? and ${col} <= ? and ${col} in (?)`, params: [scope.lo, scope.hi, scope.ids] };
+  if (scope.ids) return { sql: `${col} in (select member_id from ${SCOPE_TABLE})`, params: [] };
   return { sql: `${col} > ? and ${col} <= ?`, params: [scope.lo, scope.hi] };
+}
+
+/**
+ * `table alias` for a FROM clause and its scope condition (`true` for a listed scope): a listed scope's
+ * rows are read starting from its ids, member by member through `col`'s index (MariaDB: STRAIGHT_JOIN).
+ * With `in (select …)` MariaDB read a per-member aggregate's whole covering index in member order
+ * instead, to save the grouping's sort.
+ */
+function scopedFrom(db: BehaviorSql, tableAlias: string, col: string, scope: Scope): { from: string; sql: string; params: unknown[] } {
+  if (!scope.ids) return { from: tableAlias, ...inScope(col, scope) };
+  return { from: `${SCOPE_TABLE} sc ${db.dialect === 'sqlite' ? 'join' : 'straight_join'} ${tableAlias} on ${col} = sc.member_id`, sql: '1 = 1', params: [] };
+}
+
+const SCOPE_TABLE = 'scope_members';
+const SCOPE_INSERT_ROWS = 1000;
+
+/**
+ * Runs `fn` with a listed scope's ids in the temporary table `scope_members` (created empty first, so
+ * no earlier scope's ids on a pooled connection remain; dropped after). A temporary table lives on one
+ * connection: `db` must be inside a transaction (inChunkTransaction). A range scope runs `fn` as it is.
+ */
+export async function withListedScope<T>(db: BehaviorSql, scope: Scope, fn: () => Promise<T>): Promise<T> {
+  if (!scope.ids) return fn();
+  const drop = db.dialect === 'sqlite' ? `drop table if exists temp.${SCOPE_TABLE}` : `drop temporary table if exists ${SCOPE_TABLE}`;
+  await db.run(drop);
+  // The id column copied from members.id, so its type and collation are the ones it is compared with.
+  await db.run(
+    db.dialect === 'sqlite'
+      ? `create temp table ${SCOPE_TABLE} (member_id text primary key)`
+      : `create temporary table ${SCOPE_TABLE} (primary key (member_id)) as select id as member_id from members limit 0`,
+  );
+  for (let i = 0; i < scope.ids.length; i += SCOPE_INSERT_ROWS) {
+    const part = scope.ids.slice(i, i + SCOPE_INSERT_ROWS);
+    await db.run(`insert into ${SCOPE_TABLE} (member_id) values ${part.map(() => '(?)').join(', ')}`, part);
+  }
+  try {
+    return await fn();
+  } finally {
+    await db.run(drop);
+  }
 }
 
 /** The most ids one listed scope binds (an incremental run's changed members, POST …/tags). */
@@ -165,23 +211,23 @@ function rankedNames(db: BehaviorSql, items: Array<{ name: string; count: string
 }
 
 /**
- * Recomputes member_behavior for the chunk: one DELETE and one INSERT … SELECT with two passes over the
- * chunk's visits. The first reads only the (member_id, visited_at, spending_fen) index: counts,
- * spending, first/last visit, the 90- and 365-day windows and the 365-day visits per time slot. The
- * second unnests the 365-day visits' categories (member_visit_categories when kept, else the JSON) and keeps each
- * member's three most frequent. Favourite categories and preferred time slots (≥ 30 % of the 365-day
+ * Recomputes member_behavior for the chunk: one SELECT with two passes over the chunk's visits into a
+ * temporary table, then one UPDATE of the chunk's rows and one INSERT of the missing ones. The first
+ * pass reads only the (member_id, visited_at, spending_fen) index: counts, spending, first/last visit,
+ * the 90- and 365-day windows and the 365-day visits per time slot. The second unnests the 365-day
+ * visits' categories (the JSON) and keeps each member's three most frequent. Favourite categories and preferred time slots (≥ 30 % of the 365-day
  * visits, most first) are then decided per row against the first pass's 365-day count; campaign
  * responses come from campaign_tracking (holdout rows received nothing and do not count); recency,
  * usual interval and churn risk (rfm.policy.ts) are derived in the same SELECT.
  */
-export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: RunClock): Promise<number> {
+export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: RunClock): Promise<void> {
   const asOf = db.date(clock.asOf);
   const since90 = db.date(new Date(clock.asOf.getTime() - FREQUENCY_WINDOW_DAYS * DAY_MS));
   const since365 = db.date(new Date(clock.asOf.getTime() - RFM_WINDOW_DAYS * DAY_MS));
   const off = clock.offsetMinutes;
   const members = inScope('m.id', scope);
-  const visits = inScope('v.member_id', scope);
-  const tracking = inScope('t.member_id', scope);
+  const visits = scopedFrom(db, 'member_visits v', 'v.member_id', scope);
+  const tracking = scopedFrom(db, 'campaign_tracking t', 't.member_id', scope);
   const hour = db.localHour('v.visited_at');
   const inSlot = (s: (typeof SLOTS)[number]) => (s.from < s.to ? `h.hr >= ${s.from} and h.hr < ${s.to}` : `(h.hr >= ${s.from} or h.hr < ${s.to})`);
   const lastOrJoined = 'coalesce(a.last_at, m.joined_at)';
@@ -218,7 +264,7 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
           sum(case when h.visited_at >= ? then 1 else 0 end) as v365,
           sum(case when h.visited_at >= ? then h.spending_fen else 0 end) as s365,
           ${SLOTS.map((s) => `sum(case when h.visited_at >= ? and ${inSlot(s)} then 1 else 0 end) as slot_${s.name}`).join(',\n          ')}
-        from (select v.member_id, v.visited_at, v.spending_fen, ${hour} as hr from member_visits v where ${visits.sql} and v.visited_at <= ?) h
+        from (select v.member_id, v.visited_at, v.spending_fen, ${hour} as hr from ${visits.from} where ${visits.sql} and v.visited_at <= ?) h
         group by h.member_id
       ) a on a.member_id = m.id
       left join (
@@ -227,7 +273,7 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
           select cc.member_id, cc.category, cc.n, row_number() over (partition by cc.member_id order by cc.n desc, cc.category) as rn
           from (
             select v.member_id, ${db.category} as category, count(*) as n
-            from ${db.unnestCategories('v')}
+            from ${visits.from} ${db.unnestCategories('v')}
             where ${visits.sql} and v.visited_at >= ? and v.visited_at <= ?
             group by v.member_id, ${db.category}
           ) cc
@@ -237,7 +283,7 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
       ) f on f.member_id = m.id
       left join (
         select t.member_id, count(*) as sent, sum(case when t.status in ('opened', 'clicked', 'converted') then 1 else 0 end) as responded
-        from campaign_tracking t where ${tracking.sql} and t.holdout = 0
+        from ${tracking.from} where ${tracking.sql} and t.holdout = 0
         group by t.member_id
       ) r on r.member_id = m.id
       where ${members.sql}
@@ -258,17 +304,30 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
   const dropTemp = db.dialect === 'sqlite' ? `drop table if exists ${temp}` : `drop temporary table if exists ${temp}`;
   await db.run(dropTemp);
   await db.run(`create temporary table ${db.dialect === 'sqlite' ? 'behavior_chunk' : temp} as ${select}`, params);
-  const del = inScope('member_id', scope);
-  await db.run(`delete from member_behavior where ${del.sql}`, del.params);
-  const written = await db.run(
-    `insert into member_behavior (member_id, visit_frequency, avg_spending_fen, last_visit_date, total_spending_fen, favorite_categories, preferred_time_slots, response_rate, churn_risk,
-       visits_365d, spending_365d_fen, visit_count, first_visit_at, last_visit_at, recency_days, usual_interval_days, night_share, campaigns_received, updated_at)
-     select q.*, ? from ${temp} q`,
-    [db.date(new Date())],
+  // Rows are updated in place, new members' rows inserted: scores and segment stay as they were until
+  // the scores step gives them again, and a row whose scores do not change is not written twice a night
+  // (replaced rows came back without scores, so the scores UPDATE rewrote every row and every segment
+  // index entry).
+  const updatedAt = db.date(new Date());
+  const sets = BEHAVIOR_COLUMNS.map(([col, from]) => (db.dialect === 'sqlite' ? `${col} = q.${from}` : `b.${col} = q.${from}`)).join(', ');
+  if (db.dialect === 'sqlite') await db.run(`update member_behavior set ${sets}, updated_at = ? from ${temp} q where q.member_id = member_behavior.member_id`, [updatedAt]);
+  else await db.run(`update member_behavior b join ${temp} q on q.member_id = b.member_id set ${sets}, b.updated_at = ?`, [updatedAt]);
+  await db.run(
+    `insert into member_behavior (member_id, ${BEHAVIOR_COLUMNS.map(([col]) => col).join(', ')}, updated_at)
+     select q.member_id, ${BEHAVIOR_COLUMNS.map(([, from]) => `q.${from}`).join(', ')}, ? from ${temp} q
+     where not exists (select 1 from member_behavior b where b.member_id = q.member_id)`,
+    [updatedAt],
   );
   await db.run(dropTemp);
-  return written;
 }
+
+/** member_behavior's computed columns and the chunk table's column each comes from. */
+const BEHAVIOR_COLUMNS = [
+  ['visit_frequency', 'v90'], ['avg_spending_fen', 'avg_spend'], ['last_visit_date', 'last_date'], ['total_spending_fen', 'total'],
+  ['favorite_categories', 'favs'], ['preferred_time_slots', 'slots'], ['response_rate', 'rate'], ['churn_risk', 'churn'],
+  ['visits_365d', 'v365'], ['spending_365d_fen', 's365'], ['visit_count', 'n'], ['first_visit_at', 'first_at'], ['last_visit_at', 'last_at'],
+  ['recency_days', 'recency'], ['usual_interval_days', 'usual'], ['night_share', 'night'], ['campaigns_received', 'sent'],
+] as const;
 
 const DIMENSIONS = { r: 'recency_days', f: 'visits_365d', m: 'spending_365d_fen' } as const;
 const ACTIVE = `from member_behavior b join members m on m.id = b.member_id where m.status = 'active' and b.visits_365d > 0`;

@@ -1,0 +1,46 @@
+import type { AbstractSqlConnection } from '@mikro-orm/sql';
+import { escape } from 'mysql2';
+
+/** Turns the behaviour run's statements back into what they were before (bench --compare only). */
+export type Legacy = { enabled: boolean };
+
+/**
+ * Wraps a MikroORM connection's execute so that, while `enabled`, the behaviour run sends the statements
+ * it sent before this change, on MariaDB, for a same-run comparison:
+ * - a chunk's rows were replaced, not updated in place: the UPDATE … JOIN behavior_chunk becomes the
+ *   DELETE of the chunk's rows, and the INSERT of the missing rows then inserts every row (without
+ *   scores, so the scores step writes every row again);
+ * - a listed scope's ids were bound lists, `col > lo and col <= hi and col in (…)` in every statement,
+ *   not the temporary table `scope_members`: its CREATE, INSERTs and DROP are not sent, the ids they
+ *   carried go into the statements instead.
+ */
+export function legacyBehavior(conn: AbstractSqlConnection): Legacy {
+  const legacy: Legacy = { enabled: false };
+  const listed = new WeakMap<object, string[]>();
+  let outside: string[] = [];
+  const idsOf = (ctx: unknown) => (ctx && typeof ctx === 'object' ? (listed.get(ctx) ?? []) : outside);
+  const setIds = (ctx: unknown, ids: string[]) => (ctx && typeof ctx === 'object' ? listed.set(ctx, ids) : (outside = ids));
+  const execute = conn.execute.bind(conn) as (...a: unknown[]) => Promise<unknown>;
+  conn.execute = (async (query: unknown, params?: unknown, method?: unknown, ctx?: unknown, ...rest: unknown[]) => {
+    if (!legacy.enabled || typeof query !== 'string') return execute(query, params, method, ctx, ...rest);
+    let sql = query;
+    if (/(create|drop) temporary table (if exists )?scope_members/.test(sql)) {
+      if (sql.includes('create')) setIds(ctx, []);
+      return method === 'all' ? [] : { affectedRows: 0, insertId: 0, rows: [] };
+    }
+    if (/insert into scope_members/.test(sql)) {
+      setIds(ctx, [...idsOf(ctx), ...(params as string[])]);
+      return { affectedRows: (params as string[]).length, insertId: 0, rows: [] };
+    }
+    sql = sql.replace(/update member_behavior b join behavior_chunk q on q\.member_id = b\.member_id set .*$/s, () => {
+      params = [];
+      return 'delete b from member_behavior b join behavior_chunk q on q.member_id = b.member_id';
+    });
+    sql = sql.replace(/([\w.]+) in \(select member_id from scope_members\)/g, (_, col: string) => {
+      const ids = idsOf(ctx);
+      return `${col} >= ${escape(ids[0] ?? '')} and ${col} <= ${escape(ids.at(-1) ?? '')} and ${col} in (${ids.map((id) => escape(id)).join(', ')})`;
+    });
+    return execute(sql, params, method, ctx, ...rest);
+  }) as typeof conn.execute;
+  return legacy;
+}
