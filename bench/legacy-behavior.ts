@@ -11,8 +11,8 @@ export type Legacy = { enabled: boolean };
  *   DELETE of the chunk's rows, and the INSERT of the missing rows then inserts every row (without
  *   scores, so the scores step writes every row again);
  * - a listed scope's ids were bound lists, `col > lo and col <= hi and col in (…)` in every statement,
- *   not the temporary table `scope_members`: its CREATE, INSERTs and DROP are not sent, the ids they
- *   carried go into the statements instead.
+ *   not the temporary table `scope_members` (`in (select …)` or a STRAIGHT_JOIN from it): its CREATE,
+ *   INSERTs and DROP are not sent, the ids they carried go into the statements instead.
  */
 export function legacyBehavior(conn: AbstractSqlConnection): Legacy {
   const legacy: Legacy = { enabled: false };
@@ -36,10 +36,13 @@ export function legacyBehavior(conn: AbstractSqlConnection): Legacy {
       params = [];
       return 'delete b from member_behavior b join behavior_chunk q on q.member_id = b.member_id';
     });
-    sql = sql.replace(/([\w.]+) in \(select member_id from scope_members\)/g, (_, col: string) => {
+    const listed = (col: string) => {
       const ids = idsOf(ctx);
       return `${col} >= ${escape(ids[0] ?? '')} and ${col} <= ${escape(ids.at(-1) ?? '')} and ${col} in (${ids.map((id) => escape(id)).join(', ')})`;
-    });
+    };
+    sql = sql.replace(/scope_members sc straight_join (\w+ \w+) on ([\w.]+) = sc\.member_id(.*?)where 1 = 1/gs, (_, table: string, col: string, between: string) => `${table}${between}where ${listed(col)}`);
+    sql = sql.replace(/([\w.]+) in \(select member_id from scope_members\)/g, (_, col: string) => listed(col));
+    if (sql.includes('scope_members')) throw new Error(`legacy rewrite missed a listed scope: ${sql.slice(0, 200)}`);
     return execute(sql, params, method, ctx, ...rest);
   }) as typeof conn.execute;
   return legacy;

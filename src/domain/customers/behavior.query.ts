@@ -46,8 +46,8 @@ export class BehaviorSql {
    * On MariaDB each statement runs with its own limits (SET STATEMENT, nothing stays on the pooled
    * connection): in-memory temporary tables up to 256 MB (a chunk's per-member, per-category groups
    * outgrow the 16 MB default and went to disk), a 32 MB sort buffer for the cut points' window sorts,
-   * and IN lists kept as index ranges (converted to a subquery, a listed scope's UPDATE or DELETE tested
-   * it row by row), and no per-member ("lateral") grouping of a chunk's visits: grouping the chunk's
+   * bound IN lists kept as index ranges (converted to a subquery, an UPDATE or DELETE tested it row by
+   * row; listed scopes no longer bind theirs, see withListedScope), and no per-member ("lateral") grouping of a chunk's visits: grouping the chunk's
    * index range once took 1.7 s for 20,000 members at 1M, looking each member up and grouping it alone 2.2 s
    * plus a temporary table per member (the whole behaviour statement: 21.9 s against 12.9 s under load 30).
    */
@@ -154,7 +154,7 @@ export async function withListedScope<T>(db: BehaviorSql, scope: Scope, fn: () =
   }
 }
 
-/** The most ids one listed scope binds (an incremental run's changed members, POST …/tags). */
+/** The most ids one listed scope holds (an incremental run's changed members, POST …/tags): a scope is one transaction. */
 export const MAX_LISTED = 5000;
 
 /** The sorted `ids` after `after` as consecutive listed scopes of at most min(size, MAX_LISTED) ids. */
