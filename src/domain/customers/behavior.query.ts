@@ -115,14 +115,14 @@ function inScope(col: string, scope: Scope): { sql: string; params: unknown[] } 
 }
 
 /**
- * `table alias` for a FROM clause and its scope condition (`true` for a listed scope): a listed scope's
- * rows are read starting from its ids, member by member through `col`'s index (MariaDB: STRAIGHT_JOIN).
- * With `in (select …)` MariaDB read a per-member aggregate's whole covering index in member order
- * instead, to save the grouping's sort.
+ * `table alias` for a FROM clause and its scope condition (`1 = 1` for a listed scope): a listed scope's
+ * rows are read starting from its ids, member by member through `col`'s index (MariaDB: STRAIGHT_JOIN,
+ * SQLite: CROSS JOIN, both keep that order). With `in (select …)` MariaDB read a per-member aggregate's
+ * whole covering index in member order instead, to save the grouping's sort; SQLite did the same.
  */
 function scopedFrom(db: BehaviorSql, tableAlias: string, col: string, scope: Scope): { from: string; sql: string; params: unknown[] } {
   if (!scope.ids) return { from: tableAlias, ...inScope(col, scope) };
-  return { from: `${SCOPE_TABLE} sc ${db.dialect === 'sqlite' ? 'join' : 'straight_join'} ${tableAlias} on ${col} = sc.member_id`, sql: '1 = 1', params: [] };
+  return { from: `${SCOPE_TABLE} sc ${db.dialect === 'sqlite' ? 'cross join' : 'straight_join'} ${tableAlias} on ${col} = sc.member_id`, sql: '1 = 1', params: [] };
 }
 
 const SCOPE_TABLE = 'scope_members';
