@@ -12,7 +12,9 @@ export type Legacy = { enabled: boolean };
  *   scores, so the scores step writes every row again);
  * - a listed scope's ids were bound lists, `col > lo and col <= hi and col in (…)` in every statement,
  *   not the temporary table `scope_members` (`in (select …)` or a STRAIGHT_JOIN from it): its CREATE,
- *   INSERTs and DROP are not sent, the ids they carried go into the statements instead.
+ *   INSERTs and DROP are not sent, the ids they carried go into the statements instead;
+ * - the scores step's statements read member_behavior by its member_id, not the chunk's members by
+ *   their primary key first (STRAIGHT_JOIN).
  */
 export function legacyBehavior(conn: AbstractSqlConnection): Legacy {
   const legacy: Legacy = { enabled: false };
@@ -40,9 +42,19 @@ export function legacyBehavior(conn: AbstractSqlConnection): Legacy {
       const ids = idsOf(ctx);
       return `${col} >= ${escape(ids[0] ?? '')} and ${col} <= ${escape(ids.at(-1) ?? '')} and ${col} in (${ids.map((id) => escape(id)).join(', ')})`;
     };
-    sql = sql.replace(/scope_members sc straight_join (\w+ \w+) on ([\w.]+) = sc\.member_id(.*?)where 1 = 1/gs, (_, table: string, col: string, between: string) => `${table}${between}where ${listed(col)}`);
+    sql = sql.replace(/scope_members sc straight_join (\w+(?: \w)?) on ([\w.]+) = sc\.member_id(.*?)where 1 = 1/gs, (_, table: string, col: string, between: string) => `${table}${between}where ${listed(col)}`);
     sql = sql.replace(/([\w.]+) in \(select member_id from scope_members\)/g, (_, col: string) => listed(col));
     if (sql.includes('scope_members')) throw new Error(`legacy rewrite missed a listed scope: ${sql.slice(0, 200)}`);
+    // The scores step read member_behavior first, by its member_id, not the chunk's members by their key.
+    const fromMembers = 'from members m straight_join member_behavior b on b.member_id = m.id';
+    if (sql.includes(fromMembers)) {
+      sql = sql
+        .replace(/from members m straight_join member_behavior b on b\.member_id = m\.id straight_join (\(select \? as tag.*?\)) g left join/s, 'from member_behavior b cross join $1 g left join')
+        .replace(fromMembers, 'from member_behavior b join members m on m.id = b.member_id')
+        .replace(/\bm\.id (>=|>|<=|in) /g, 'b.member_id $1 ');
+    }
+    sql = sql.replace(/update members straight_join member_behavior b on b\.member_id = members\.id /, 'update members join member_behavior b on b.member_id = members.id ');
+    if (sql.includes('straight_join')) throw new Error(`legacy rewrite missed a STRAIGHT_JOIN: ${sql.slice(0, 200)}`);
     return execute(sql, params, method, ctx, ...rest);
   }) as typeof conn.execute;
   return legacy;

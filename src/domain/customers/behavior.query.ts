@@ -379,13 +379,21 @@ export async function loadCuts(db: BehaviorSql): Promise<{ r: Cuts; f: Cuts; m: 
 export async function scoreAndTag(db: BehaviorSql, scope: Scope, cuts: { r: Cuts; f: Cuts; m: Cuts }, rules: SegmentRuleData[], clock: RunClock): Promise<void> {
   const above = (col: string) => `(${col} > ?) + (${col} > ?) + (${col} > ?) + (${col} > ?)`;
   const cutParams = (c: Cuts) => [c.p20, c.p40, c.p60, c.p80];
-  const bs = inScope('b.member_id', scope);
+  // Each statement starts from the chunk's members (their primary key) and looks their behaviour rows
+  // up (MariaDB: STRAIGHT_JOIN, SQLite: CROSS JOIN). Left to itself, MariaDB read all of member_behavior
+  // for a chunk of a fifth of the members or more, and parallel chunks then deadlocked on its rows.
+  const inOrder = db.dialect === 'sqlite' ? 'cross join' : 'straight_join';
+  const fromMembers = (members: string, then: string) => {
+    const ms = scopedFrom(db, members, `${members.split(' ').at(-1)}.id`, scope);
+    return { sql: `${ms.from} ${inOrder} ${then} where ${ms.sql}`, params: ms.params };
+  };
+  const bs = fromMembers('members m', 'member_behavior b on b.member_id = m.id');
   const scores = `select b.member_id,
       case when m.status = 'active' then 5 - (${above('b.recency_days')}) end as r,
       case when m.status = 'active' then 1 + ${above('b.visits_365d')} end as f,
       case when m.status = 'active' then 1 + ${above('b.spending_365d_fen')} end as m,
       coalesce(b.first_visit_at, m.joined_at) as first_seen
-    from member_behavior b join members m on m.id = b.member_id where ${bs.sql}`;
+    from ${bs.sql}`;
   const scoreParams = [...cutParams(cuts.r), ...cutParams(cuts.f), ...cutParams(cuts.m), ...bs.params];
   const ordered = [...rules].sort((x, y) => x.priority - y.priority);
   const whens = ordered.map((r) => `when s.r between ? and ? and s.f between ? and ? and s.m between ? and ?${r.firstVisitWithinDays === null ? '' : ' and s.first_seen >= ?'} then ?`);
@@ -395,13 +403,14 @@ export async function scoreAndTag(db: BehaviorSql, scope: Scope, cuts: { r: Cuts
     ...(r.firstVisitWithinDays === null ? [] : [db.date(new Date(clock.asOf.getTime() - r.firstVisitWithinDays * DAY_MS))]),
     r.segment,
   ]);
-  const m = inScope('members.id', scope);
   if (db.dialect === 'sqlite') {
+    const m = inScope('members.id', scope);
     await db.run(`update member_behavior set r_score = s.r, f_score = s.f, m_score = s.m, segment = ${segment} from (${scores}) s where s.member_id = member_behavior.member_id`, [...segmentParams, ...scoreParams]);
     await db.run(`update members set segment = b.segment from member_behavior b where b.member_id = members.id and ${m.sql}`, m.params);
   } else {
     await db.run(`update member_behavior u join (${scores}) s on s.member_id = u.member_id set u.r_score = s.r, u.f_score = s.f, u.m_score = s.m, u.segment = ${segment}`, [...scoreParams, ...segmentParams]);
-    await db.run(`update members join member_behavior b on b.member_id = members.id set members.segment = b.segment where ${m.sql}`, m.params);
+    const mb = fromMembers('members', 'member_behavior b on b.member_id = members.id');
+    await db.run(`update ${mb.sql.replace(/ where (.*)$/s, ' set members.segment = b.segment where $1')}`, mb.params);
   }
 
   const holds = (tag: string) => `case ${tag} ${TAG_RULES.map((rule) => `when ? then (${rule.sql})`).join(' ')} else 0 end`;
@@ -418,12 +427,12 @@ export async function scoreAndTag(db: BehaviorSql, scope: Scope, cuts: { r: Cuts
     await db.run(`delete t from member_tags t left join member_behavior b on b.member_id = t.member_id where ${ts.sql} and ${stale}`, [...ts.params, ...tagParams]);
   }
   const tagList = TAG_RULES.map(() => 'select ? as tag').join(' union all ');
+  const tagged = fromMembers('members m', `member_behavior b on b.member_id = m.id ${inOrder} (${tagList}) g left join member_tags t on t.member_id = b.member_id and t.tag = g.tag`);
   await db.run(
     `insert into member_tags (member_id, tag, created_at)
-     select b.member_id, g.tag, ? from member_behavior b cross join (${tagList}) g
-     left join member_tags t on t.member_id = b.member_id and t.tag = g.tag
-     where ${bs.sql} and b.r_score is not null and coalesce(${holds('g.tag')}, 0) <> 0 and t.id is null`,
-    [db.date(new Date()), ...tagParams, ...bs.params, ...tagParams],
+     select b.member_id, g.tag, ? from ${tagged.sql}
+       and b.r_score is not null and coalesce(${holds('g.tag')}, 0) <> 0 and t.id is null`,
+    [db.date(new Date()), ...tagParams, ...tagged.params, ...tagParams],
   );
 
   // The customers' segment mirrors their best active membership (customer-standing.ts SEGMENT_RANK).
