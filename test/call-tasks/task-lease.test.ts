@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CallTaskPhoneSchema } from '../../src/domain/call-tasks/call-task-phone.entity.js';
 import { CallTaskSchema } from '../../src/domain/call-tasks/call-task.entity.js';
 import { runCallTask, type DiallerDeps } from '../../src/domain/call-tasks/dialler.js';
@@ -63,6 +63,44 @@ describe.each(DIALECTS)('call-task lease (%s)', (dialect) => {
     expect(await b.renew(em(), id)).toBe(true);
     await b.release(em(), id);
     expect((await task(id)).diallerOwner).toBeNull();
+  });
+
+  /** Runs `step` on a host whose clock is `skewMs` off (the process's Date, as `new Date()` reads it). */
+  async function onHostClock<T>(skewMs: number, step: () => Promise<T>): Promise<T> {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + skewMs });
+    try {
+      return await step();
+    } finally {
+      vi.useRealTimers();
+    }
+  }
+
+  it('lease times are the database clock: holders whose clocks disagree by more than the lease never both hold it, and an expired lease is taken over', async () => {
+    const { id } = await startedTask(1, 1);
+    const em = () => t.app.orm.em.fork();
+    const leaseMs = 2000;
+    const skew = 3 * leaseMs;
+    const slow = new TaskLeases('slow-host', leaseMs);
+    const fast = new TaskLeases('fast-host', leaseMs);
+    // The slow host holds the task: the fast one, its clock six lease times ahead, does not see the lease expired.
+    expect(await onHostClock(-skew, () => slow.take(em(), id))).toBe(true);
+    expect(await onHostClock(skew, () => fast.take(em(), id))).toBe(false);
+    expect(await onHostClock(-skew, () => slow.renew(em(), id))).toBe(true);
+    const renewedAt = performance.now();
+    expect(await onHostClock(skew, () => fast.take(em(), id))).toBe(false);
+    expect((await task(id)).diallerOwner).toBe('slow-host');
+    // The slow host stops renewing: its lease expires after the lease time (real time), and the fast host takes the task over.
+    await waitFor(() => onHostClock(skew, () => fast.take(em(), id)), 'the fast host to take the expired lease over', 30_000);
+    // MariaDB keeps the lease in whole seconds: it may end up to a second early, never later.
+    expect(performance.now() - renewedAt).toBeGreaterThan(leaseMs - 1100);
+    expect(await onHostClock(-skew, () => slow.renew(em(), id))).toBe(false);
+    expect(await onHostClock(-skew, () => slow.take(em(), id))).toBe(false);
+    // Now the fast host dies: the slow host takes the task over one lease time later, not when its own clock catches up.
+    const lastBeat = performance.now();
+    await waitFor(() => onHostClock(-skew, () => slow.take(em(), id)), 'the slow host to take the expired lease over', leaseMs + 5000);
+    expect(performance.now() - lastBeat).toBeGreaterThan(leaseMs - 1100);
+    expect(await onHostClock(skew, () => fast.renew(em(), id))).toBe(false);
+    expect((await task(id)).diallerOwner).toBe('slow-host');
   });
 
   it('a task another process dials is not dialled here; its watch comes again while that process lives and takes the task over once its lease has expired', async () => {

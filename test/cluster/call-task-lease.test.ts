@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '../../src/domain/auth/permissions.js';
 import { CallSchema } from '../../src/domain/calls/call.entity.js';
 import { CallTaskPhoneSchema } from '../../src/domain/call-tasks/call-task-phone.entity.js';
@@ -16,12 +13,12 @@ import { JobRegistry } from '../../src/jobs/job-registry.js';
 import { buildScheduler, type BuiltScheduler } from '../../src/jobs/scheduler.js';
 import type { Orm } from '../../src/db/orm.js';
 import { createMigratedOrm } from '../support/database.js';
-import { startServer, type ServerProcess } from '../support/server-process.js';
+import type { ServerProcess } from '../support/server-process.js';
 import { waitFor } from '../support/wait-for.js';
 import type { FakeOutboundCall } from '../telephony/support/fake-switch.js';
-import { switchSettings } from '../call-tasks/support/dialler-app.js';
 import { DiallingSwitch } from '../call-tasks/support/dialling-switch.js';
 import { beijingTomorrow } from '../call-tasks/support/movable-clock.js';
+import { diallerWorkers, type DiallerWorkers } from './support/dialler-workers.js';
 
 const LINES = 4;
 const NUMBERS = 20;
@@ -40,20 +37,17 @@ const LEASE_SECONDS = 12;
  * no number and no call id is dialled twice, every number ends final.
  */
 describe('one call task, two processes, the dialling one killed', () => {
-  const dirs: string[] = [];
-  const procs: ServerProcess[] = [];
+  let workers: DiallerWorkers | undefined;
   let sw: DiallingSwitch | undefined;
   let orm: Orm | undefined;
   let close: (() => Promise<void>) | undefined;
   let scheduler: BuiltScheduler | undefined;
 
   afterAll(async () => {
-    for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-    await Promise.all(procs.map((p) => p.exited));
+    await workers?.stop();
     await scheduler?.stop({ timeoutMs: 5000 });
     await close?.();
     await sw?.stop();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
   it('never more calls than lines, each number dialled once, the task taken over and finished by the survivor', { timeout: 900_000 }, async () => {
@@ -61,35 +55,19 @@ describe('one call task, two processes, the dialling one killed', () => {
     const db = await createMigratedOrm('mysql');
     orm = db.orm;
     close = db.close;
-    const clockStart = beijingTomorrow('10:00').getTime();
-    const env = (name: string, extra: Record<string, string> = {}): Record<string, string> => {
-      const dir = mkdtempSync(join(tmpdir(), `task-lease-${name}-`));
-      dirs.push(dir);
-      return {
-        NODE_ENV: 'test',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        DATA_DIR: dir,
-        DATABASE_URL: db.db.url,
-        ...switchSettings(sw!),
+    workers = diallerWorkers({
+      sw,
+      databaseUrl: db.db.url,
+      clockStart: beijingTomorrow('10:00').getTime(),
+      env: {
         JOBS_ENABLED: 'true',
         JOBS_PROCESS_EVERY_MS: '200',
-        JOBS_WORKER_NAME: name,
         CALL_TASK_LEASE_SECONDS: String(LEASE_SECONDS),
         // A's calls ring on until the test answers them, whatever the machine's load.
         CALL_TASK_RING_SECONDS: '120',
-        CLOCK_START_MS: String(clockStart),
-        ...extra,
-      };
-    };
-    const launch = async (name: string, extra?: Record<string, string>) => {
-      const p = startServer(env(name, extra), { command: [process.execPath, '--import', 'tsx', 'test/cluster/support/dialler-worker.main.ts'] });
-      procs.push(p);
-      onTestFailed(() => console.log(`--- ${name} ---\n${p.out().slice(-6000)}\n${p.err().slice(-2000)}`));
-      await p.logged('dialler worker ready');
-      return p;
-    };
+      },
+    });
+    const launch = workers.launch;
 
     // The task: 20 numbers with consent on one 4-line device; the first four ring until the test answers them.
     const em = orm.em.fork();

@@ -12,6 +12,7 @@ import { settleCall } from './attempt-outcome.js';
 import { CallTaskPhoneSchema, type CallTaskPhone } from './call-task-phone.entity.js';
 import { CallTaskSchema, type CallTask } from './call-task.entity.js';
 import { endTaskWithCard } from './completion-card.js';
+import { claimIsolation, deviceLineFree } from './device-lines.js';
 import type { DiallerDeps } from './dialler.js';
 import { freeAgentCount } from './free-agents.js';
 import type { LineBook } from './line-book.js';
@@ -38,7 +39,8 @@ type Claimed = { callId: string; attempt: number; callerId: string | null };
  * screened by the compliance ledger (refilled in the background while lines are busy), and listens to the
  * process's line book: the moment a line frees, the pacer is asked and a ready number is claimed and
  * originated — no poll, no query before the claim. The claim stays the one transaction that records the
- * attempt before the originate leaves.
+ * attempt before the originate leaves; it also counts the device's calls of other processes, and when they
+ * fill its lines the number waits in the look-ahead until a line frees here or the run's next look.
  */
 export class DialPump {
   #ready: Ready[] = [];
@@ -142,7 +144,7 @@ export class DialPump {
   }
 
   #freeLines(nowMs: number): number {
-    return this.#devices.filter((d) => !this.deps.lines.failing(d.id, nowMs)).reduce((n, d) => n + Math.max(0, d.lineCount - this.deps.lines.busy(d.id)), 0);
+    return this.#devices.filter((d) => !this.deps.lines.failing(d.id, nowMs) && !this.deps.lines.full(d.id, nowMs)).reduce((n, d) => n + Math.max(0, d.lineCount - this.deps.lines.busy(d.id)), 0);
   }
 
   #dispatch(want: number): void {
@@ -153,7 +155,8 @@ export class DialPump {
       // The line is taken before any await, so no other dialler of the process can take it meanwhile.
       const device = takeLine(this.deps.lines, this.#devices, nowMs, callId);
       if (!device) break;
-      const { phone } = this.#ready.shift()!;
+      const ready = this.#ready.shift()!;
+      const { phone } = ready;
       this.#claiming.add(phone.id);
       this.#dialling += 1;
       // The device's originate slot is planned now (CPS per device), in the order lines were taken.
@@ -162,7 +165,7 @@ export class DialPump {
       let sent!: () => void;
       const mine = new Promise<void>((r) => (sent = r));
       this.#sendChain.set(device.id, mine);
-      void this.#dial(phone, device, callId, slot, previous, sent)
+      void this.#dial(ready, device, callId, slot, previous, sent)
         .catch((err: unknown) => {
           this.deps.lines.release(callId);
           this.deps.log?.({ err, taskId: this.taskId }, 'placing a task call failed');
@@ -236,7 +239,8 @@ export class DialPump {
     }
   }
 
-  async #dial(phone: CallTaskPhone, device: GatewayDevice, callId: string, slot: number, previous: Promise<void>, sent: () => void): Promise<void> {
+  async #dial(ready: Ready, device: GatewayDevice, callId: string, slot: number, previous: Promise<void>, sent: () => void): Promise<void> {
+    const { phone } = ready;
     const sleep = this.deps.sleep ?? sleepReal;
     // Timers fire on whole milliseconds of a cached loop clock, sometimes a little early: wait until `at` has passed.
     const waitUntil = async (at: number) => {
@@ -246,6 +250,12 @@ export class DialPump {
     await waitUntil(slot);
     const task = this.#task!;
     const claimed = this.#halted ? 'not_running' : await claimAttempt(this.deps, task, phone, device, callId, this.#lineNumbers);
+    if (claimed === 'no_line') {
+      // Other processes' calls fill the device: the number goes back to the front of the look-ahead.
+      if (this.deps.lines.fullElsewhere(callId, this.deps.clock.now().getTime())) this.deps.log?.({ taskId: task.id, deviceId: device.id }, 'lines of the device all carry other processes\' calls: the number waits');
+      this.#ready.unshift(ready);
+      return;
+    }
     if (claimed === 'not_running' || !claimed) {
       if (claimed === 'not_running') {
         this.#notRunning = true;
@@ -274,12 +284,12 @@ export class DialPump {
   }
 }
 
-/** Takes a line on the device with the most free lines that is not failing (ties: the lowest id). */
+/** Takes a line on the device with the most free lines that is neither failing nor full with other processes' calls (ties: the lowest id). */
 function takeLine(lines: LineBook, devices: GatewayDevice[], nowMs: number, callId: string): GatewayDevice | null {
   let best: GatewayDevice | null = null;
   let bestFree = 0;
   for (const d of devices) {
-    if (lines.failing(d.id, nowMs)) continue;
+    if (lines.failing(d.id, nowMs) || lines.full(d.id, nowMs)) continue;
     const free = d.lineCount - lines.busy(d.id);
     if (free > bestFree) {
       best = d;
@@ -312,18 +322,21 @@ async function screen(deps: DiallerDeps, em: EntityManager, due: CallTaskPhone[]
  * be RUNNING (read under a share lock, so a STOP or cancel waits for this claim to commit and every claim
  * after it sees the new status: no dial starts after STOP answered), the number moves `pending → dialing`
  * only if it is still pending with the attempts we screened (a conditional update: two diallers never both
- * claim it) and its `calls` row is written with our call id. A crash after this commit never redials: the
- * number is `dialing` without a live dialler, and recovery settles it as `unknown`.
+ * claim it) and its `calls` row is written with our call id. The device row is locked and its calls of every
+ * process counted first (device-lines.ts): `no_line` when they fill its lines. A crash after this commit
+ * never redials: the number is `dialing` without a live dialler, and recovery settles it as `unknown`.
  */
-async function claimAttempt(deps: DiallerDeps, task: CallTask, phone: CallTaskPhone, device: GatewayDevice, callId: string, lineNumbers: Map<number, string | null>): Promise<Claimed | 'not_running' | null> {
+async function claimAttempt(deps: DiallerDeps, task: CallTask, phone: CallTaskPhone, device: GatewayDevice, callId: string, lineNumbers: Map<number, string | null>): Promise<Claimed | 'not_running' | 'no_line' | null> {
   const now = deps.clock.now();
   if (!task.callerId && !lineNumbers.has(device.id)) lineNumbers.set(device.id, await lineNumber(deps.fork(), device.id));
   const callerId = task.callerId ?? lineNumbers.get(device.id) ?? deps.defaultCallerId;
   const caller = callerId ? normalizePhone(callerId) : null;
-  return deps.fork().transactional(async (tx) => {
+  const em = deps.fork();
+  return em.transactional(async (tx) => {
     // …and still this process's to dial (task-lease.ts): a process whose task was taken over claims nothing more.
     const running = await tx.findOne(CallTaskSchema, { id: task.id, status: 'RUNNING', ...deps.leases.fence() }, { fields: ['id'], lockMode: LockMode.PESSIMISTIC_READ });
     if (!running) return 'not_running' as const;
+    if (!(await deviceLineFree(tx, { deviceId: device.id, owner: deps.leases.owner, held: () => deps.lines.held(device.id), now }))) return 'no_line' as const;
     const attempt = phone.attempts + 1;
     const n = await tx.nativeUpdate(CallTaskPhoneSchema, { id: phone.id, status: 'pending', attempts: phone.attempts }, { status: 'dialing', attempts: attempt, lastCallId: callId, lastAttemptAt: now, nextAttemptAt: null });
     if (n !== 1) return null;
@@ -343,7 +356,7 @@ async function claimAttempt(deps: DiallerDeps, task: CallTask, phone: CallTaskPh
     });
     await tx.flush();
     return { callId, attempt, callerId: caller ? dialString(caller.e164) : null };
-  });
+  }, claimIsolation(em));
 }
 
 async function lineNumber(em: EntityManager, deviceId: number): Promise<string | null> {

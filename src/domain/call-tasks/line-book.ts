@@ -2,13 +2,15 @@ import { WakeUp } from './wake-up.js';
 
 /**
  * The calls in flight per gateway device in this process, and each device's originate pace (calls per
- * second). Every dialler of the process shares one book, so two tasks on one device never exceed its lines.
+ * second). Every dialler of the process shares one book, so two tasks on one device never exceed its lines
+ * here, without a query; other processes' calls on the device are counted by the claim (device-lines.ts).
  */
 export class LineBook {
   private readonly inFlight = new Map<number, Set<string>>();
   private readonly deviceOf = new Map<string, number>();
   private readonly nextSlotAt = new Map<number, number>();
   private readonly failingUntil = new Map<number, number>();
+  private readonly fullUntil = new Map<number, number>();
   /** The most calls ever in flight per device (the benchmark prints it). */
   readonly peak = new Map<number, number>();
   private readonly waiters = new WakeUp();
@@ -21,6 +23,11 @@ export class LineBook {
 
   busy(deviceId: number): number {
     return this.inFlight.get(deviceId)?.size ?? 0;
+  }
+
+  /** The call ids holding lines of the device here. */
+  held(deviceId: number): string[] {
+    return [...(this.inFlight.get(deviceId) ?? [])];
   }
 
   /**
@@ -53,6 +60,8 @@ export class LineBook {
     if (device === undefined) return;
     this.deviceOf.delete(callId);
     this.inFlight.get(device)?.delete(callId);
+    // A line of the device is free here, whatever other processes hold: the next claim counts again.
+    this.fullUntil.delete(device);
     // The diallers hear of it at once (synchronously, before anything else runs): a freed line is
     // taken again by the first dialler with a number ready, without waiting for a poll.
     for (const listener of [...this.freeListeners]) listener();
@@ -103,5 +112,25 @@ export class LineBook {
 
   failing(deviceId: number, now: number): boolean {
     return (this.failingUntil.get(deviceId) ?? 0) > now;
+  }
+
+  /**
+   * The call's claim found the device's lines all carrying calls, other processes' among them: its line is
+   * given back (no dialler is woken: no line has freed) and no dial here takes a line of the device until
+   * one of its calls here ends or `ms` has passed (the task runs' next look). True when the device was not
+   * marked full already.
+   */
+  fullElsewhere(callId: string, now: number, ms = 1000): boolean {
+    const device = this.deviceOf.get(callId);
+    if (device === undefined) return false;
+    this.deviceOf.delete(callId);
+    this.inFlight.get(device)?.delete(callId);
+    const fresh = !this.full(device, now);
+    this.fullUntil.set(device, now + ms);
+    return fresh;
+  }
+
+  full(deviceId: number, now: number): boolean {
+    return (this.fullUntil.get(deviceId) ?? 0) > now;
   }
 }

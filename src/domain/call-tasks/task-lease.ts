@@ -1,4 +1,5 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { raw, type EntityManager } from '@mikro-orm/core';
+import { SqlitePlatform } from '@mikro-orm/sql';
 import { CallSchema } from '../calls/call.entity.js';
 import type { JobQueue } from '../ports/job-queue.port.js';
 import { CALL_TASK_RUN_JOB } from './call-task-deps.js';
@@ -15,7 +16,9 @@ import { CallTaskSchema } from './call-task.entity.js';
  * lease inside its transaction (`fence`): once another process has taken the task over, this one cannot
  * claim another number of it, whatever its heartbeat has seen. While a task is dialled, a watch run of its
  * job (`lookAgain`) comes once per lease time: it takes the task over when the lease has expired (its
- * holder died), else comes again. Times are the hosts' wall clock, not the task clock.
+ * holder died), else comes again. Lease times are the database's clock, never a host's: two hosts whose
+ * clocks disagree still agree on whether a lease has expired (`databaseNow`). Only the watch's job time is
+ * this host's clock (the job store runs it; a watch that comes early finds the lease alive and comes again).
  */
 export class TaskLeases {
   constructor(
@@ -27,15 +30,14 @@ export class TaskLeases {
 
   /** Takes the task's lease when nobody holds it, it has expired or it is already ours; false when another process dials the task. */
   async take(em: EntityManager, taskId: number): Promise<boolean> {
-    const now = new Date();
-    const free = [{ diallerOwner: null }, { diallerOwner: this.owner }, { diallerLeaseUntil: null }, { diallerLeaseUntil: { $lt: now } }];
-    const taken = await em.nativeUpdate(CallTaskSchema, { id: taskId, $or: free }, { diallerOwner: this.owner, diallerLeaseUntil: new Date(now.getTime() + this.leaseMs) });
+    const free = [{ diallerOwner: null }, { diallerOwner: this.owner }, { diallerLeaseUntil: null }, { diallerLeaseUntil: { $lt: databaseNow(em) } }];
+    const taken = await em.nativeUpdate(CallTaskSchema, { id: taskId, $or: free }, { diallerOwner: this.owner, diallerLeaseUntil: databaseNow(em, this.leaseMs) });
     return taken === 1;
   }
 
   /** Extends our lease; false when another process has taken the task over meanwhile. */
   async renew(em: EntityManager, taskId: number): Promise<boolean> {
-    const renewed = await em.nativeUpdate(CallTaskSchema, { id: taskId, diallerOwner: this.owner }, { diallerLeaseUntil: new Date(Date.now() + this.leaseMs) });
+    const renewed = await em.nativeUpdate(CallTaskSchema, { id: taskId, diallerOwner: this.owner }, { diallerLeaseUntil: databaseNow(em, this.leaseMs) });
     return renewed === 1;
   }
 
@@ -61,9 +63,10 @@ export class TaskLeases {
   async lookAgain(em: EntityManager, jobs: JobQueue, taskId: number): Promise<'take-over' | 'held' | 'idle'> {
     const task = await em.findOne(CallTaskSchema, { id: taskId }, { fields: ['status', 'diallerOwner', 'diallerLeaseUntil'] });
     if (!task || task.status !== 'RUNNING' || !task.diallerOwner) return 'idle';
-    const until = task.diallerLeaseUntil ?? new Date(0);
-    if (until.getTime() < Date.now()) return 'take-over';
-    await this.watch(jobs, taskId, until);
+    const expired = await em.count(CallTaskSchema, { id: taskId, $or: [{ diallerLeaseUntil: null }, { diallerLeaseUntil: { $lt: databaseNow(em) } }] });
+    if (expired === 1) return 'take-over';
+    // Never before this host's now: a watch run early by this host's clock must not queue itself again for the same instant.
+    await this.watch(jobs, taskId, new Date(Math.max(task.diallerLeaseUntil?.getTime() ?? 0, Date.now())));
     return 'held';
   }
 
@@ -71,6 +74,17 @@ export class TaskLeases {
   fence(): { diallerOwner: string } {
     return { diallerOwner: this.owner };
   }
+}
+
+/**
+ * The database's clock (plus `plusMs`) as SQL, written as the dialect stores a datetime: on MariaDB a UTC
+ * `DATETIME` (UTC_TIMESTAMP, whatever the session's time zone; the app writes UTC), on SQLite the epoch
+ * milliseconds MikroORM stores (src/db/bound-sqlite.ts), from julianday('now').
+ */
+function databaseNow(em: EntityManager, plusMs = 0) {
+  const ms = Math.round(plusMs);
+  if (em.getPlatform() instanceof SqlitePlatform) return raw(`(cast(round((julianday('now') - 2440587.5) * 86400000) as integer) + ?)`, [ms]);
+  return raw('(utc_timestamp(3) + interval ? microsecond)', [ms * 1000]);
 }
 
 /** The lease of one run: renewed on a timer (with the job's own lock) until the run ends or loses it. */

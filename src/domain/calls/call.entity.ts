@@ -68,7 +68,8 @@ export const CallSchema = defineEntity({
     analysisError: p.string().length(255).nullable(),
     ...timestamps(),
   },
-  indexes: [{ properties: ['calleeLast8', 'startedAt'] }],
+  // The calls in flight on a gateway device (the call-task claim counts them under the device's lock).
+  indexes: [{ properties: ['calleeLast8', 'startedAt'] }, { properties: ['deviceId', 'endedAt'] }],
 });
 
 export type Call = InferEntity<typeof CallSchema>;

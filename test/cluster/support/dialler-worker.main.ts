@@ -3,7 +3,8 @@
  * with a clock starting at CLOCK_START_MS, so the calling window is open whatever hour the suite runs.
  * Logs `dialler worker ready` once connected to the switch. With RUN_TASK_ID it also runs that task's
  * dialler once, outside the job worker, as soon as another process dials the task (seen in the task's
- * lease), and logs `dialler run returned` with the result. Everything else comes from the environment.
+ * lease), and logs `dialler run returned` with the result. With DIAL_TASK_ID it runs that task's dialler at
+ * once (to its end) and logs the same. Everything else comes from the environment.
  */
 import { start } from '../../../src/composition/root.js';
 import { CallTaskSchema } from '../../../src/domain/call-tasks/call-task.entity.js';
@@ -29,4 +30,8 @@ if (process.env.RUN_TASK_ID) {
     const result = await runCallTask(app.callTasks.dialler(), taskId);
     say({ msg: 'dialler run returned', result, owner });
   }
+}
+if (process.env.DIAL_TASK_ID) {
+  const result = await runCallTask(app.callTasks.dialler(), Number(process.env.DIAL_TASK_ID));
+  say({ msg: 'dialler run returned', result });
 }

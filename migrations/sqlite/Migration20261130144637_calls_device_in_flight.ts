@@ -1,0 +1,15 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261130144637_calls_device_in_flight extends Migration {
+
+  override name = 'Migration20261130144637_calls_device_in_flight';
+
+  override up(): void | Promise<void> {
+    this.addSql(`create index \`calls_device_id_ended_at_index\` on \`calls\` (\`device_id\`, \`ended_at\`);`);
+  }
+
+  override down(): void | Promise<void> {
+    this.addSql(`drop index \`calls_device_id_ended_at_index\`;`);
+  }
+
+}
