@@ -57,7 +57,7 @@ export const BEHAVIOR_STEPS: Step[] = [
   { label: 'cut points', test: /row_number\(\) over|^select count\(\*\) as n from member_behavior b join members/i },
   { label: 'cut points: store/load', test: /rfm_thresholds/i },
   { label: 'scores + segment (update member_behavior)', test: /^update member_behavior/i },
-  { label: 'members.segment mirror', test: /^update members/i },
+  { label: 'members.segment mirror', test: /^update (scope_members sc straight_join )?members/i },
   { label: 'tags: delete stale', test: /^delete (t )?from member_tags/i },
   { label: 'tags: insert missing', test: /^insert into member_tags/i },
   { label: 'customers.segment mirror', test: /^update customers/i },
