@@ -53,7 +53,8 @@ export async function taskStats(em: EntityManager, taskIds: number[]): Promise<M
 
 /** A task's skipped numbers per reason, most frequent first; in `em`'s transaction when it holds one. */
 export async function skipReasons(em: EntityManager, taskId: number): Promise<Array<{ reason: string | null; n: number }>> {
-  const rows = await em.getConnection().execute<Array<{ reason: string | null; n: number | string }>>(
+  type Row = { reason: string | null; n: number | string };
+  const rows: Row[] = await em.getConnection().execute(
     `select skip_reason as reason, count(*) as n from t_call_task_phones where task_id = ? and status = 'skipped' group by skip_reason order by count(*) desc, skip_reason`,
     [taskId],
     'all',
