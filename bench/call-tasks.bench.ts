@@ -57,7 +57,7 @@ function compressedClock(startAt: Date, speedup: number): Clock & { toReal(simMs
 
 /**
  * The line book the bench hands the dialler, recording per device the instants the CPS rule governs: each
- * originate handed to the switch (`sending`, right after `sendTurn`) and the switch's acknowledgement of it,
+ * originate handed to the switch (`sending`: the turn `sendTurn` takes) and the switch's acknowledgement of it,
  * which the device's next originate is paced from (LineBook.sendTurn).
  */
 class PacedLineBook extends LineBook {

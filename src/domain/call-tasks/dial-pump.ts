@@ -276,8 +276,8 @@ export class DialPump {
       vars: { salesops_task_id: task.id, salesops_mode: task.mode, salesops_attempt: claimed.attempt },
       destination: this.deps.destination(task),
     };
-    await this.deps.lines.sendTurn(device.id, sleep);
-    const result = this.deps.switch!.originate({ ...request, accepted: this.deps.lines.sending(device.id) });
+    const acknowledged = await this.deps.lines.sendTurn(device.id, sleep);
+    const result = this.deps.switch!.originate({ ...request, accepted: acknowledged });
     // The originate is handed over: the next of this run may plan its turn (sendTurn waits for the acknowledgement).
     sent();
     void recordOriginate(this.deps, task, device, phone, claimed, result).catch((err: unknown) => this.deps.log?.({ err, taskId: task.id }, 'recording an originate result failed'));

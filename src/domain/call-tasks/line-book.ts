@@ -91,14 +91,16 @@ export class LineBook {
   }
 
   /**
-   * Resolves at the first instant the device may hand the switch its next originate: once the switch has
+   * Waits for the first instant the device may hand the switch its next originate — once the switch has
    * acknowledged the device's previous originate (any task of this process), and 1 / CPS after that
-   * acknowledgement. Paced from the acknowledgement, not from when the command was handed over: the event
-   * socket writes a command only after the reply to the one before it, so commands handed over 1 / CPS apart
-   * can still reach the switch together; the switch receives this one after we read that reply, so 1 / CPS
-   * after it received the previous one at least. `sending` must follow in the same tick.
+   * acknowledgement — and takes that turn (`sending`) in the same tick, so no other dial of the device passes
+   * meanwhile; resolves with the function to call once the switch acknowledged this originate, or cannot.
+   * Paced from the acknowledgement, not from when the command was handed over: the event socket writes a
+   * command only after the reply to the one before it, so commands handed over 1 / CPS apart can still reach
+   * the switch together; the switch receives this one after we read that reply, so at least 1 / CPS after it
+   * received the previous one.
    */
-  async sendTurn(deviceId: number, sleep: (ms: number) => Promise<void>): Promise<void> {
+  async sendTurn(deviceId: number, sleep: (ms: number) => Promise<void>): Promise<() => void> {
     for (;;) {
       const unacknowledged = this.inTransit.get(deviceId);
       if (unacknowledged) {
@@ -107,14 +109,14 @@ export class LineBook {
       }
       // Timers fire on whole milliseconds of a cached loop clock, sometimes a little early: wait until the instant has passed.
       const left = (this.acknowledgedAt.get(deviceId) ?? -Infinity) + 1000 / this.cps - performance.now();
-      if (left <= 0) return;
+      if (left <= 0) return this.sending(deviceId);
       await sleep(Math.ceil(left));
     }
   }
 
   /**
-   * The device's originate is handed to the switch now (after `sendTurn`, in the same tick); returns the function
-   * to call once the switch acknowledged it, or cannot (the device's next originate waits for it).
+   * The device's originate is handed to the switch now (`sendTurn` takes the turn); returns the function to call
+   * once the switch acknowledged it, or cannot (the device's next originate waits for it).
    */
   sending(deviceId: number): () => void {
     let done!: () => void;
