@@ -4,12 +4,16 @@
  * (cut points + scores + segments + tags), an incremental run after 10,000 members had a new visit,
  * GET …/segment p99 (the service the route calls), peak RSS, and the same behaviour computed member by
  * member in JavaScript over 10,000 members, extrapolated, as the ratio to beat.
- *   npm run bench -- segments [--members 100000] [--chunk 20000] [--parallel 2] [--loop 10000] [--db <name>] [--compare] [--compare-nightly] [--buffer-pool-mb 4096] [--redo-log-mb 1024]
- * --compare also times, in the same run, what the code did before: the cut points by sorting (three window numberings over the active members) and the
+ *   npm run bench -- segments [--members 100000] [--chunk 20000] [--parallel 2] [--loop 10000] [--db <name>] [--compare [--rounds 1]] [--compare-nightly] [--buffer-pool-mb 4096] [--redo-log-mb 1024]
+ * Each step prints its statements' time by kind (statement-timer.ts): seconds, share, count.
+ * --compare also times, in the same run, what the code did before: the nightly and the incremental run with the statements
+ * before the third round (legacy-behavior.ts: chunk rows replaced, listed ids bound), each from the same saved state as the
+ * new ones, `--rounds` times alternating, and checks both wrote the same (behavior-snapshot.ts); the cut points by sorting (three window numberings over the active members) and the
  * whole segment_stats recount an incremental run used to end with; it checks both cut points agree and
  * that the stats the incremental run moved by differences equal a recount; --compare-nightly runs the
  * nightly recompute one chunk at a time (--parallel 1) first, as before, for the ratio.
  * The issue's scale is --members 1000000 (≈ 10M visits; generating them takes 5-40 min on the shared dev box).
+ * On fresh data a first nightly (as of the day before) writes every row, as a first night would; the nightly measured is the next one.
  * --db keeps the generated data (--data-only: generate and stop) in that database for later runs.
  * The run raises the server's InnoDB buffer pool and redo log to the given sizes when smaller (0: leave it) and restores them.
  */
@@ -29,6 +33,10 @@ import { PERMISSIONS } from '../src/domain/auth/permissions.js';
 import { createMigratedOrm, mysqlServerUrl } from '../test/support/database.js';
 import { connectOrm, ensureMysqlDatabase, migrateUp, type Orm } from '../src/db/orm.js';
 import { parseDatabaseUrl, type DatabaseTarget } from '../src/db/database-url.js';
+import type { AbstractSqlConnection } from '@mikro-orm/sql';
+import { BEHAVIOR_STEPS, timeStatements } from './statement-timer.js';
+import { legacyBehavior } from './legacy-behavior.js';
+import { dropSnapshot, fingerprint, restore as restoreSnapshot, snapshot } from './behavior-snapshot.js';
 
 export const description = 'behaviour + RFM + segments + tags over 1M members / 10M visits on MariaDB: nightly, RFM, incremental, GET p99, RSS, vs a per-member loop';
 
@@ -82,6 +90,7 @@ export async function run(args: string[]): Promise<void> {
       parallel: { type: 'string', default: '2' },
       compare: { type: 'boolean', default: false },
       'compare-nightly': { type: 'boolean', default: false },
+      rounds: { type: 'string', default: '1' },
       loop: { type: 'string', default: '10000' },
       db: { type: 'string' },
       'data-only': { type: 'boolean', default: false },
@@ -92,6 +101,7 @@ export async function run(args: string[]): Promise<void> {
   const members = Number(values.members);
   const chunk = Number(values.chunk);
   const parallel = Number(values.parallel);
+  const rounds = Math.max(1, Number(values.rounds));
   const loopMembers = Math.min(Number(values.loop), members);
   const opened = values.db ? await keptDatabase(values.db) : await createMigratedOrm('mysql').then(({ orm, db, close }) => ({ orm, target: db.target, close }));
   const { orm, close } = opened;
@@ -146,25 +156,62 @@ export async function run(args: string[]): Promise<void> {
     const [[{ visits }]] = (await conn.query('SELECT COUNT(*) AS visits FROM member_visits')) as any;
     console.log(`${members.toLocaleString()} members, ${Number(visits).toLocaleString()} visits`);
     if (values['data-only']) return;
+    const ormConn = orm.em.getConnection() as AbstractSqlConnection;
+    const timer = timeStatements(ormConn, BEHAVIOR_STEPS);
+    const legacy = legacyBehavior(ormConn);
+    /** Runs `work` with the statements before this change, then with the new ones, from the same state; prints the ratio and whether both wrote the same. */
+    const oldAgainstNew = async (what: string, work: () => Promise<number>): Promise<number> => {
+      await snapshot(conn);
+      let oldMs = 0;
+      let newMs = 0;
+      let same = true;
+      for (let round = 1; round <= rounds; round++) {
+        if (round > 1) await restoreSnapshot(conn);
+        legacy.enabled = true;
+        console.log(`  ${what}, the statements before this change (--compare, round ${round} of ${rounds}):`);
+        oldMs += await work().finally(() => (legacy.enabled = false));
+        const oldPrint = await fingerprint(conn);
+        await restoreSnapshot(conn);
+        console.log(`  ${what}, the new statements, from the same state:`);
+        newMs += await work();
+        same &&= oldPrint === (await fingerprint(conn));
+      }
+      await dropSnapshot(conn);
+      console.log(
+        `  ${what}: before ${secs(oldMs / rounds)}, now ${secs(newMs / rounds)} (mean of ${rounds}, alternating, in this run): ×${(oldMs / newMs).toFixed(2)} faster; ${same ? 'the same behaviour, scores, segments, tags, stats and cut points' : 'RESULTS DIFFER'}`,
+      );
+      if (!same) process.exitCode = 1;
+      return newMs / rounds;
+    };
 
-    // 2. Nightly recompute: behaviour + RFM + segments + tags (with --compare first one chunk at a time, as before).
+    // 2. Nightly recompute: behaviour + RFM + segments + tags (with --compare-nightly first one chunk at a time, as before).
+    //    On fresh data a first run writes every row (as the first night in production); the run measured is the next one.
+    const [[{ rows: behaviourRows }]] = (await conn.query('SELECT COUNT(*) AS `rows` FROM member_behavior')) as any;
+    if (Number(behaviourRows) === 0) {
+      const t0 = performance.now();
+      await runBehavior(orm.em.fork(), { mode: 'full', now: new Date(now.getTime() - DAY), timeZone: TZ, chunkSize: chunk, parallel });
+      console.log(`first nightly on fresh data (every row inserted), as of the day before: ${secs(performance.now() - t0)}`);
+    }
     const nightly = async (par: number) => {
+      timer.reset();
       const t0 = performance.now();
       let behaviourMs = 0;
       const onProgress = async (percent: number) => void (percent >= 50 && !behaviourMs && (behaviourMs = performance.now() - t0));
       const full = await runBehavior(orm.em.fork(), { mode: 'full', now, timeZone: TZ, chunkSize: chunk, parallel: par, onProgress });
       const ms = performance.now() - t0;
       console.log(`nightly recompute (full, chunk ${chunk}, ${par} at a time): ${secs(ms)}  (${full.members.toLocaleString()} members; behaviour step ${secs(behaviourMs)}, cut points + scores + segments + tags ${secs(ms - behaviourMs)})   aim ≤ 60 s   load ${loadavg()[0]!.toFixed(1)}`);
+      console.log(timer.report('nightly'));
       return ms;
     };
     const sequentialMs = values['compare-nightly'] && parallel !== 1 ? await nightly(1) : null;
-    const nightlyMs = await nightly(parallel);
+    const nightlyMs = values.compare ? await oldAgainstNew('nightly', () => nightly(parallel)) : await nightly(parallel);
     if (sequentialMs) console.log(`  parallel ${parallel} against 1 in this run: ×${(sequentialMs / nightlyMs).toFixed(2)} faster`);
 
     // 3. RFM alone: cut points, scores, segments, memberships, tags, segment stats over everyone.
     const sql = new BehaviorSql(orm.em.fork());
     const rules = (await orm.em.fork().find(SegmentRuleSchema, {})) as SegmentRuleData[];
     const clock = { asOf: now, offsetMinutes: utcOffsetMinutes(now, TZ) };
+    timer.reset();
     const t1 = performance.now();
     const computed = await computeCuts(sql);
     const cutsMs = performance.now() - t1;
@@ -173,6 +220,7 @@ export async function run(args: string[]): Promise<void> {
     await scoreEveryone(orm.em.fork(), { cuts, rules, clock, chunk, parallel });
     const rfmMs = performance.now() - t1;
     console.log(`RFM alone (cut points + scores + segments + tags): ${secs(rfmMs)} (cut points ${secs(cutsMs)})   aim ≤ 20 s   load ${loadavg()[0]!.toFixed(1)}`);
+    console.log(timer.report('RFM alone'));
     if (values.compare) {
       const t = performance.now();
       const sorted = await cutsBySorting(sql);
@@ -188,10 +236,17 @@ export async function run(args: string[]): Promise<void> {
        SELECT id, ?, 8800, '["beer"]', ? FROM members WHERE id IN (SELECT id FROM (SELECT id FROM members ORDER BY CRC32(id) LIMIT ?) t)`,
       [nowSql, nowSql, changed],
     );
-    const t2 = performance.now();
-    const inc = await runBehavior(orm.em.fork(), { mode: 'incremental', now: new Date(now.getTime() + 60_000), timeZone: TZ, chunkSize: chunk, parallel });
-    const incMs = performance.now() - t2;
-    console.log(`incremental after ${inc.members.toLocaleString()} members changed: ${(incMs / 1000).toFixed(2)} s   aim ≤ 2 s   load ${loadavg()[0]!.toFixed(1)}`);
+    const incremental = async () => {
+      timer.reset();
+      const t2 = performance.now();
+      const inc = await runBehavior(orm.em.fork(), { mode: 'incremental', now: new Date(now.getTime() + 60_000), timeZone: TZ, chunkSize: chunk, parallel });
+      const incMs = performance.now() - t2;
+      console.log(`incremental after ${inc.members.toLocaleString()} members changed: ${(incMs / 1000).toFixed(2)} s   aim ≤ 2 s   load ${loadavg()[0]!.toFixed(1)}`);
+      console.log(timer.report('incremental'));
+      return incMs;
+    };
+    if (values.compare) await oldAgainstNew('incremental', incremental);
+    else await incremental();
     if (values.compare) {
       const kept = await sql.rows<Record<string, unknown>>('select segment, members, spending_sum_fen, spending365d_sum_fen, avg_spending_fen, avg_spending365d_fen from segment_stats order by segment');
       const t = performance.now();

@@ -10,6 +10,8 @@ import { channelEvent, FakeEventSocket, jsonEvent } from './support/fake-switch.
 
 const logger = createLogger('silent');
 const until = (check: () => boolean) => waitFor(check, 'the expected events');
+/** These tests count every event a connection gets: no periodic HEARTBEAT (a loaded run can outlast 20 s). */
+const exactSwitch = () => Object.assign(new FakeEventSocket(), { heartbeatMs: 0 });
 
 /** A logger whose lines the test can read (e.g. the backoff the client chose). */
 function capturingLogger() {
@@ -23,7 +25,7 @@ describe('ESL event client against a fake FreeSWITCH event socket', () => {
   let received: SwitchEvent[];
 
   beforeEach(async () => {
-    fs = await new FakeEventSocket().start();
+    fs = await exactSwitch().start();
     received = [];
     client = createEventClient({ host: '127.0.0.1', port: fs.port, password: fs.password, logger, onEvent: (e) => void received.push(e), maxBackoffMs: 500 });
   });
@@ -117,6 +119,22 @@ describe('ESL event client against a fake FreeSWITCH event socket', () => {
     expect(Math.max(...delays)).toBeLessThan(3000);
   });
 
+  it('stays connected to a quiet switch: its heartbeats (every 20 s on FreeSWITCH) keep the idle watchdog from dropping the connection', async () => {
+    const quiet = new FakeEventSocket();
+    quiet.heartbeatMs = 40;
+    await quiet.start();
+    const beats: SwitchEvent[] = [];
+    const watched = createEventClient({ host: '127.0.0.1', port: quiet.port, password: quiet.password, logger, onEvent: (e) => void (e.name === 'HEARTBEAT' && beats.push(e)), idleTimeoutMs: 200 });
+    watched.start();
+    await watched.ready(READY_MS);
+    // Twelve heartbeats span more than twice the idle timeout, with nothing else on the wire.
+    await until(() => beats.length >= 12);
+    expect(quiet.commands.filter((c) => c.startsWith('auth ')).length).toBe(1);
+    expect(watched.connected()).toBe(true);
+    await watched.stop();
+    await quiet.stop();
+  });
+
   it('keeps retrying while the switch is down (backoff capped below 3 s) and connects when it is back', async () => {
     const cap = capturingLogger();
     const port = fs.port;
@@ -126,7 +144,7 @@ describe('ESL event client against a fake FreeSWITCH event socket', () => {
     client.start();
     // Several failed attempts: enough for the doubling backoff to reach its cap.
     await waitFor(() => cap.lines.filter((l) => l['reason'] === 'connect failed').length >= 6, 'six failed connection attempts', 60_000);
-    fs = await new FakeEventSocket().start(port);
+    fs = await exactSwitch().start(port);
     await client.ready(READY_MS);
     const delays = cap.lines.filter((l) => l['reason'] === 'connect failed').map((l) => l['retryInMs'] as number);
     expect(Math.max(...delays)).toBeLessThan(3000);
@@ -148,7 +166,7 @@ describe('FreeSWITCH voice gateway (originate over bgapi)', () => {
   const place = (to = '13800138000', timeoutMs = 30_000, resultGraceMs = 5000) =>
     createFreeSwitchVoiceGateway({ events: client, gateway: 'dag1000', tts: 'x|y', resultGraceMs }).placeCall({ callId: `c-${to}`, to, script: 'hi', timeoutMs });
   beforeEach(async () => {
-    fs = await new FakeEventSocket().start();
+    fs = await exactSwitch().start();
     received = [];
     client = createEventClient({ host: '127.0.0.1', port: fs.port, password: fs.password, logger, onEvent: (e) => void received.push(e) });
   });
@@ -225,7 +243,7 @@ describe('the fake switch is as strict as FreeSWITCH 1.10', () => {
   let fs: FakeEventSocket;
   const open: FreeSwitchResponse[] = [];
   beforeEach(async () => {
-    fs = await new FakeEventSocket().start();
+    fs = await exactSwitch().start();
   });
   afterEach(async () => {
     for (const c of open.splice(0)) c.end();

@@ -51,6 +51,18 @@ export async function taskStats(em: EntityManager, taskIds: number[]): Promise<M
   return out;
 }
 
+/** A task's skipped numbers per reason, most frequent first; in `em`'s transaction when it holds one. */
+export async function skipReasons(em: EntityManager, taskId: number): Promise<Array<{ reason: string | null; n: number }>> {
+  type Row = { reason: string | null; n: number | string };
+  const rows: Row[] = await em.getConnection().execute(
+    `select skip_reason as reason, count(*) as n from t_call_task_phones where task_id = ? and status = 'skipped' group by skip_reason order by count(*) desc, skip_reason`,
+    [taskId],
+    'all',
+    em.getTransactionContext(),
+  );
+  return rows.map((r) => ({ reason: r.reason, n: Number(r.n) }));
+}
+
 export type TaskListQuery = { name?: string; status?: CallTaskStatus; startTime?: Date; endTime?: Date; page: number; size: number; sort: 'createTime' | 'scheduledTime' | 'name' | 'status'; order: 'asc' | 'desc' };
 
 const TASK_SORT = { createTime: 'createdAt', scheduledTime: 'scheduledTime', name: 'name', status: 'status' } as const;

@@ -3,7 +3,7 @@ import { CallSchema } from '../calls/call.entity.js';
 import { commitWithNotices, type Notice } from '../notifications/notices.js';
 import type { Notifier } from '../ports/notifier.port.js';
 import { CallTaskSchema } from './call-task.entity.js';
-import { taskStats } from './call-task.queries.js';
+import { skipReasons, taskStats } from './call-task.queries.js';
 
 const REASONS: Record<string, string> = {
   BLACKLISTED: '黑名单',
@@ -35,13 +35,8 @@ export async function claimCompletionCard(tx: EntityManager, taskId: number, now
   const task = await tx.findOneOrFail(CallTaskSchema, { id: taskId }, { refresh: true });
   // Read in the transaction: the figures include what the transaction that ends the task wrote.
   const stats = (await taskStats(tx, [taskId])).get(taskId)!;
-  const skipped: Array<{ reason: string | null; n: number | string }> = await tx.getConnection().execute(
-    `select skip_reason as reason, count(*) as n from t_call_task_phones where task_id = ? and status = 'skipped' group by skip_reason order by count(*) desc, skip_reason`,
-    [taskId],
-    'all',
-    tx.getTransactionContext(),
-  );
-  const reasons = skipped.map((r) => `${REASONS[r.reason ?? ''] ?? r.reason ?? '其他'} ${Number(r.n)}`).join('，') || '无';
+  const skipped = await skipReasons(tx, taskId);
+  const reasons = skipped.map((r) => `${REASONS[r.reason ?? ''] ?? r.reason ?? '其他'} ${r.n}`).join('，') || '无';
   const failed = task.status === 'FAILED';
   return [
     {

@@ -2,7 +2,7 @@ import { DeadlockException, IsolationLevel, type EntityManager } from '@mikro-or
 import { localParts } from '../shared/business-time.js';
 import { BehaviorRunSchema, type BehaviorRun, type BehaviorRunMode } from '../members/behavior-run.entity.js';
 import {
-  BehaviorSql, applySegmentDelta, computeCuts, listedScopes, loadCuts, maxVisitId, membersWithNewVisits, nextChunkEnd, recomputeBehavior, refreshSegmentStats, scoreAndTag, segmentTotals, storeCuts,
+  BehaviorSql, applySegmentDelta, computeCuts, listedScopes, loadCuts, maxVisitId, membersWithNewVisits, nextChunkEnd, recomputeBehavior, refreshSegmentStats, scoreAndTag, segmentTotals, storeCuts, withListedScope,
   type RunClock, type Scope,
 } from './behavior.query.js';
 import type { Cuts } from './rfm.policy.js';
@@ -67,7 +67,7 @@ export async function runBehavior(em: EntityManager, options: BehaviorRunOptions
       });
     } else {
       if (run.step === 'behavior') {
-        await eachChunk(db, run.cursor ?? '', chunk, ids, parallel, (scope) => inChunkTransaction(em, db, (tx) => recomputeBehavior(tx, scope, clock)), async (scope, done) => {
+        await eachChunk(db, run.cursor ?? '', chunk, ids, parallel, (scope) => inChunkTransaction(em, db, (tx) => withListedScope(tx, scope, () => recomputeBehavior(tx, scope, clock))), async (scope, done) => {
           await save({ cursor: scope.hi, processed: done });
           await options.onProgress?.(Math.floor((50 * Math.min(done, total)) / total));
         });
@@ -101,7 +101,7 @@ export async function scoreEveryone(
   commit: (scope: Scope, done: number) => Promise<void> = async () => {},
 ): Promise<void> {
   const db = new BehaviorSql(em);
-  await eachChunk(db, o.cursor ?? '', o.chunk, o.ids, o.parallel, (scope) => inChunkTransaction(em, db, (tx) => scoreAndTag(tx, scope, o.cuts, o.rules, o.clock)), commit);
+  await eachChunk(db, o.cursor ?? '', o.chunk, o.ids, o.parallel, (scope) => inChunkTransaction(em, db, (tx) => withListedScope(tx, scope, () => scoreAndTag(tx, scope, o.cuts, o.rules, o.clock))), commit);
   await refreshSegmentStats(db, o.clock.asOf);
 }
 
@@ -113,10 +113,12 @@ export async function scoreEveryone(
  * again (a run resumed before it saved its cursor) moves it by nothing.
  */
 export async function refreshListed(db: BehaviorSql, scope: Scope, cuts: { r: Cuts; f: Cuts; m: Cuts }, rules: SegmentRuleData[], clock: RunClock): Promise<void> {
-  const before = await segmentTotals(db, scope, true);
-  await recomputeBehavior(db, scope, clock);
-  await scoreAndTag(db, scope, cuts, rules, clock);
-  await applySegmentDelta(db, before, await segmentTotals(db, scope), clock.asOf);
+  await withListedScope(db, scope, async () => {
+    const before = await segmentTotals(db, scope, true);
+    await recomputeBehavior(db, scope, clock);
+    await scoreAndTag(db, scope, cuts, rules, clock);
+    await applySegmentDelta(db, before, await segmentTotals(db, scope), clock.asOf);
+  });
 }
 
 async function startRun(em: EntityManager, db: BehaviorSql, options: BehaviorRunOptions): Promise<BehaviorRun> {

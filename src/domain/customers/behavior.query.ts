@@ -10,7 +10,11 @@ import { TAG_RULES } from './tag-rules.js';
  * (date arithmetic, JSON unnesting, string concatenation, multi-table UPDATE) are the `Sql` helpers below.
  */
 
-/** A chunk of members: ids in (lo, hi], optionally only the listed ones (an incremental run). */
+/**
+ * A chunk of members: ids in (lo, hi], or only the listed ones (an incremental run, POST …/tags). The
+ * statements read a listed scope's ids from the temporary table `scope_members` (withListedScope), not
+ * from bound lists: MariaDB spent over a second optimising a statement's four 5,000-id lists.
+ */
 export type Scope = { lo: string; hi: string; ids?: string[] };
 
 type Dialect = 'mysql' | 'sqlite';
@@ -42,8 +46,8 @@ export class BehaviorSql {
    * On MariaDB each statement runs with its own limits (SET STATEMENT, nothing stays on the pooled
    * connection): in-memory temporary tables up to 256 MB (a chunk's per-member, per-category groups
    * outgrow the 16 MB default and went to disk), a 32 MB sort buffer for the cut points' window sorts,
-   * and IN lists kept as index ranges (converted to a subquery, a listed scope's UPDATE or DELETE tested
-   * it row by row), and no per-member ("lateral") grouping of a chunk's visits: grouping the chunk's
+   * bound IN lists kept as index ranges (converted to a subquery, an UPDATE or DELETE tested it row by
+   * row; listed scopes no longer bind theirs, see withListedScope), and no per-member ("lateral") grouping of a chunk's visits: grouping the chunk's
    * index range once took 1.7 s for 20,000 members at 1M, looking each member up and grouping it alone 2.2 s
    * plus a temporary table per member (the whole behaviour statement: 21.9 s against 12.9 s under load 30).
    */
@@ -94,21 +98,63 @@ export class BehaviorSql {
     return this.dialect === 'sqlite' ? 'c.value' : 'c.category';
   }
 
-  /** FROM-clause items: member_visits as `visit`, each of its JSON categories as `c` (column `category`). */
+  /** FROM-clause items after member_visits `visit`: each of its JSON categories as `c` (column `category`). */
   unnestCategories(visit: string): string {
-    return this.dialect === 'sqlite'
-      ? `member_visits ${visit} cross join json_each(${visit}.categories) c`
-      : `member_visits ${visit} cross join json_table(${visit}.categories, '$[*]' columns (category varchar(64) path '$')) c`;
+    return this.dialect === 'sqlite' ? `cross join json_each(${visit}.categories) c` : `cross join json_table(${visit}.categories, '$[*]' columns (category varchar(64) path '$')) c`;
   }
 }
 
-/** `col > ? and col <= ?` (and `col in (?)` for a listed chunk) with its parameters. */
+/**
+ * `col > ? and col <= ?` with its parameters, or for a listed scope `col in (select … scope_members)`
+ * (MariaDB turns it into a join starting from the listed ids — a "table pullout" — in SELECTs and in
+ * multi-table UPDATE/DELETE; no single-table UPDATE/DELETE on MariaDB takes a listed scope).
+ */
 function inScope(col: string, scope: Scope): { sql: string; params: unknown[] } {
-  if (scope.ids) return { sql: `${col} > ? and ${col} <= ? and ${col} in (?)`, params: [scope.lo, scope.hi, scope.ids] };
+  if (scope.ids) return { sql: `${col} in (select member_id from ${SCOPE_TABLE})`, params: [] };
   return { sql: `${col} > ? and ${col} <= ?`, params: [scope.lo, scope.hi] };
 }
 
-/** The most ids one listed scope binds (an incremental run's changed members, POST …/tags). */
+/**
+ * `table alias` for a FROM clause and its scope condition (`1 = 1` for a listed scope): a listed scope's
+ * rows are read starting from its ids, member by member through `col`'s index (MariaDB: STRAIGHT_JOIN,
+ * SQLite: CROSS JOIN, both keep that order). With `in (select …)` MariaDB read a per-member aggregate's
+ * whole covering index in member order instead, to save the grouping's sort; SQLite did the same.
+ */
+function scopedFrom(db: BehaviorSql, tableAlias: string, col: string, scope: Scope): { from: string; sql: string; params: unknown[] } {
+  if (!scope.ids) return { from: tableAlias, ...inScope(col, scope) };
+  return { from: `${SCOPE_TABLE} sc ${db.dialect === 'sqlite' ? 'cross join' : 'straight_join'} ${tableAlias} on ${col} = sc.member_id`, sql: '1 = 1', params: [] };
+}
+
+const SCOPE_TABLE = 'scope_members';
+const SCOPE_INSERT_ROWS = 1000;
+
+/**
+ * Runs `fn` with a listed scope's ids in the temporary table `scope_members` (created empty first, so
+ * no earlier scope's ids on a pooled connection remain; dropped after). A temporary table lives on one
+ * connection: `db` must be inside a transaction (inChunkTransaction). A range scope runs `fn` as it is.
+ */
+export async function withListedScope<T>(db: BehaviorSql, scope: Scope, fn: () => Promise<T>): Promise<T> {
+  if (!scope.ids) return fn();
+  const drop = db.dialect === 'sqlite' ? `drop table if exists temp.${SCOPE_TABLE}` : `drop temporary table if exists ${SCOPE_TABLE}`;
+  await db.run(drop);
+  // The id column copied from members.id, so its type and collation are the ones it is compared with.
+  await db.run(
+    db.dialect === 'sqlite'
+      ? `create temp table ${SCOPE_TABLE} (member_id text primary key)`
+      : `create temporary table ${SCOPE_TABLE} (primary key (member_id)) as select id as member_id from members limit 0`,
+  );
+  for (let i = 0; i < scope.ids.length; i += SCOPE_INSERT_ROWS) {
+    const part = scope.ids.slice(i, i + SCOPE_INSERT_ROWS);
+    await db.run(`insert into ${SCOPE_TABLE} (member_id) values ${part.map(() => '(?)').join(', ')}`, part);
+  }
+  try {
+    return await fn();
+  } finally {
+    await db.run(drop);
+  }
+}
+
+/** The most ids one listed scope holds (an incremental run's changed members, POST …/tags): a scope is one transaction. */
 export const MAX_LISTED = 5000;
 
 /** The sorted `ids` after `after` as consecutive listed scopes of at most min(size, MAX_LISTED) ids. */
@@ -165,23 +211,23 @@ function rankedNames(db: BehaviorSql, items: Array<{ name: string; count: string
 }
 
 /**
- * Recomputes member_behavior for the chunk: one DELETE and one INSERT … SELECT with two passes over the
- * chunk's visits. The first reads only the (member_id, visited_at, spending_fen) index: counts,
- * spending, first/last visit, the 90- and 365-day windows and the 365-day visits per time slot. The
- * second unnests the 365-day visits' categories (member_visit_categories when kept, else the JSON) and keeps each
- * member's three most frequent. Favourite categories and preferred time slots (≥ 30 % of the 365-day
+ * Recomputes member_behavior for the chunk: one SELECT with two passes over the chunk's visits into a
+ * temporary table, then one UPDATE of the chunk's rows and one INSERT of the missing ones. The first
+ * pass reads only the (member_id, visited_at, spending_fen) index: counts, spending, first/last visit,
+ * the 90- and 365-day windows and the 365-day visits per time slot. The second unnests the 365-day
+ * visits' categories (the JSON) and keeps each member's three most frequent. Favourite categories and preferred time slots (≥ 30 % of the 365-day
  * visits, most first) are then decided per row against the first pass's 365-day count; campaign
  * responses come from campaign_tracking (holdout rows received nothing and do not count); recency,
  * usual interval and churn risk (rfm.policy.ts) are derived in the same SELECT.
  */
-export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: RunClock): Promise<number> {
+export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: RunClock): Promise<void> {
   const asOf = db.date(clock.asOf);
   const since90 = db.date(new Date(clock.asOf.getTime() - FREQUENCY_WINDOW_DAYS * DAY_MS));
   const since365 = db.date(new Date(clock.asOf.getTime() - RFM_WINDOW_DAYS * DAY_MS));
   const off = clock.offsetMinutes;
   const members = inScope('m.id', scope);
-  const visits = inScope('v.member_id', scope);
-  const tracking = inScope('t.member_id', scope);
+  const visits = scopedFrom(db, 'member_visits v', 'v.member_id', scope);
+  const tracking = scopedFrom(db, 'campaign_tracking t', 't.member_id', scope);
   const hour = db.localHour('v.visited_at');
   const inSlot = (s: (typeof SLOTS)[number]) => (s.from < s.to ? `h.hr >= ${s.from} and h.hr < ${s.to}` : `(h.hr >= ${s.from} or h.hr < ${s.to})`);
   const lastOrJoined = 'coalesce(a.last_at, m.joined_at)';
@@ -218,7 +264,7 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
           sum(case when h.visited_at >= ? then 1 else 0 end) as v365,
           sum(case when h.visited_at >= ? then h.spending_fen else 0 end) as s365,
           ${SLOTS.map((s) => `sum(case when h.visited_at >= ? and ${inSlot(s)} then 1 else 0 end) as slot_${s.name}`).join(',\n          ')}
-        from (select v.member_id, v.visited_at, v.spending_fen, ${hour} as hr from member_visits v where ${visits.sql} and v.visited_at <= ?) h
+        from (select v.member_id, v.visited_at, v.spending_fen, ${hour} as hr from ${visits.from} where ${visits.sql} and v.visited_at <= ?) h
         group by h.member_id
       ) a on a.member_id = m.id
       left join (
@@ -227,7 +273,7 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
           select cc.member_id, cc.category, cc.n, row_number() over (partition by cc.member_id order by cc.n desc, cc.category) as rn
           from (
             select v.member_id, ${db.category} as category, count(*) as n
-            from ${db.unnestCategories('v')}
+            from ${visits.from} ${db.unnestCategories('v')}
             where ${visits.sql} and v.visited_at >= ? and v.visited_at <= ?
             group by v.member_id, ${db.category}
           ) cc
@@ -237,7 +283,7 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
       ) f on f.member_id = m.id
       left join (
         select t.member_id, count(*) as sent, sum(case when t.status in ('opened', 'clicked', 'converted') then 1 else 0 end) as responded
-        from campaign_tracking t where ${tracking.sql} and t.holdout = 0
+        from ${tracking.from} where ${tracking.sql} and t.holdout = 0
         group by t.member_id
       ) r on r.member_id = m.id
       where ${members.sql}
@@ -258,17 +304,30 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
   const dropTemp = db.dialect === 'sqlite' ? `drop table if exists ${temp}` : `drop temporary table if exists ${temp}`;
   await db.run(dropTemp);
   await db.run(`create temporary table ${db.dialect === 'sqlite' ? 'behavior_chunk' : temp} as ${select}`, params);
-  const del = inScope('member_id', scope);
-  await db.run(`delete from member_behavior where ${del.sql}`, del.params);
-  const written = await db.run(
-    `insert into member_behavior (member_id, visit_frequency, avg_spending_fen, last_visit_date, total_spending_fen, favorite_categories, preferred_time_slots, response_rate, churn_risk,
-       visits_365d, spending_365d_fen, visit_count, first_visit_at, last_visit_at, recency_days, usual_interval_days, night_share, campaigns_received, updated_at)
-     select q.*, ? from ${temp} q`,
-    [db.date(new Date())],
+  // Rows are updated in place, new members' rows inserted: scores and segment stay as they were until
+  // the scores step gives them again, and a row whose scores do not change is not written twice a night
+  // (replaced rows came back without scores, so the scores UPDATE rewrote every row and every segment
+  // index entry).
+  const updatedAt = db.date(new Date());
+  const sets = BEHAVIOR_COLUMNS.map(([col, from]) => (db.dialect === 'sqlite' ? `${col} = q.${from}` : `b.${col} = q.${from}`)).join(', ');
+  if (db.dialect === 'sqlite') await db.run(`update member_behavior set ${sets}, updated_at = ? from ${temp} q where q.member_id = member_behavior.member_id`, [updatedAt]);
+  else await db.run(`update member_behavior b join ${temp} q on q.member_id = b.member_id set ${sets}, b.updated_at = ?`, [updatedAt]);
+  await db.run(
+    `insert into member_behavior (member_id, ${BEHAVIOR_COLUMNS.map(([col]) => col).join(', ')}, updated_at)
+     select q.member_id, ${BEHAVIOR_COLUMNS.map(([, from]) => `q.${from}`).join(', ')}, ? from ${temp} q
+     where not exists (select 1 from member_behavior b where b.member_id = q.member_id)`,
+    [updatedAt],
   );
   await db.run(dropTemp);
-  return written;
 }
+
+/** member_behavior's computed columns and the chunk table's column each comes from. */
+const BEHAVIOR_COLUMNS = [
+  ['visit_frequency', 'v90'], ['avg_spending_fen', 'avg_spend'], ['last_visit_date', 'last_date'], ['total_spending_fen', 'total'],
+  ['favorite_categories', 'favs'], ['preferred_time_slots', 'slots'], ['response_rate', 'rate'], ['churn_risk', 'churn'],
+  ['visits_365d', 'v365'], ['spending_365d_fen', 's365'], ['visit_count', 'n'], ['first_visit_at', 'first_at'], ['last_visit_at', 'last_at'],
+  ['recency_days', 'recency'], ['usual_interval_days', 'usual'], ['night_share', 'night'], ['campaigns_received', 'sent'],
+] as const;
 
 const DIMENSIONS = { r: 'recency_days', f: 'visits_365d', m: 'spending_365d_fen' } as const;
 const ACTIVE = `from member_behavior b join members m on m.id = b.member_id where m.status = 'active' and b.visits_365d > 0`;
@@ -320,13 +379,21 @@ export async function loadCuts(db: BehaviorSql): Promise<{ r: Cuts; f: Cuts; m: 
 export async function scoreAndTag(db: BehaviorSql, scope: Scope, cuts: { r: Cuts; f: Cuts; m: Cuts }, rules: SegmentRuleData[], clock: RunClock): Promise<void> {
   const above = (col: string) => `(${col} > ?) + (${col} > ?) + (${col} > ?) + (${col} > ?)`;
   const cutParams = (c: Cuts) => [c.p20, c.p40, c.p60, c.p80];
-  const bs = inScope('b.member_id', scope);
+  // Each statement starts from the chunk's members (their primary key) and looks their behaviour rows
+  // up (MariaDB: STRAIGHT_JOIN, SQLite: CROSS JOIN). Left to itself, MariaDB read all of member_behavior
+  // for a chunk of a fifth of the members or more, and parallel chunks then deadlocked on its rows.
+  const inOrder = db.dialect === 'sqlite' ? 'cross join' : 'straight_join';
+  const fromMembers = (members: string, then: string) => {
+    const ms = scopedFrom(db, members, `${members.split(' ').at(-1)}.id`, scope);
+    return { sql: `${ms.from} ${inOrder} ${then} where ${ms.sql}`, params: ms.params };
+  };
+  const bs = fromMembers('members m', 'member_behavior b on b.member_id = m.id');
   const scores = `select b.member_id,
       case when m.status = 'active' then 5 - (${above('b.recency_days')}) end as r,
       case when m.status = 'active' then 1 + ${above('b.visits_365d')} end as f,
       case when m.status = 'active' then 1 + ${above('b.spending_365d_fen')} end as m,
       coalesce(b.first_visit_at, m.joined_at) as first_seen
-    from member_behavior b join members m on m.id = b.member_id where ${bs.sql}`;
+    from ${bs.sql}`;
   const scoreParams = [...cutParams(cuts.r), ...cutParams(cuts.f), ...cutParams(cuts.m), ...bs.params];
   const ordered = [...rules].sort((x, y) => x.priority - y.priority);
   const whens = ordered.map((r) => `when s.r between ? and ? and s.f between ? and ? and s.m between ? and ?${r.firstVisitWithinDays === null ? '' : ' and s.first_seen >= ?'} then ?`);
@@ -336,13 +403,14 @@ export async function scoreAndTag(db: BehaviorSql, scope: Scope, cuts: { r: Cuts
     ...(r.firstVisitWithinDays === null ? [] : [db.date(new Date(clock.asOf.getTime() - r.firstVisitWithinDays * DAY_MS))]),
     r.segment,
   ]);
-  const m = inScope('members.id', scope);
   if (db.dialect === 'sqlite') {
+    const m = inScope('members.id', scope);
     await db.run(`update member_behavior set r_score = s.r, f_score = s.f, m_score = s.m, segment = ${segment} from (${scores}) s where s.member_id = member_behavior.member_id`, [...segmentParams, ...scoreParams]);
     await db.run(`update members set segment = b.segment from member_behavior b where b.member_id = members.id and ${m.sql}`, m.params);
   } else {
     await db.run(`update member_behavior u join (${scores}) s on s.member_id = u.member_id set u.r_score = s.r, u.f_score = s.f, u.m_score = s.m, u.segment = ${segment}`, [...scoreParams, ...segmentParams]);
-    await db.run(`update members join member_behavior b on b.member_id = members.id set members.segment = b.segment where ${m.sql}`, m.params);
+    const mb = fromMembers('members', 'member_behavior b on b.member_id = members.id');
+    await db.run(`update ${mb.sql.replace(/ where (.*)$/s, ' set members.segment = b.segment where $1')}`, mb.params);
   }
 
   const holds = (tag: string) => `case ${tag} ${TAG_RULES.map((rule) => `when ? then (${rule.sql})`).join(' ')} else 0 end`;
@@ -359,12 +427,12 @@ export async function scoreAndTag(db: BehaviorSql, scope: Scope, cuts: { r: Cuts
     await db.run(`delete t from member_tags t left join member_behavior b on b.member_id = t.member_id where ${ts.sql} and ${stale}`, [...ts.params, ...tagParams]);
   }
   const tagList = TAG_RULES.map(() => 'select ? as tag').join(' union all ');
+  const tagged = fromMembers('members m', `member_behavior b on b.member_id = m.id ${inOrder} (${tagList}) g left join member_tags t on t.member_id = b.member_id and t.tag = g.tag`);
   await db.run(
     `insert into member_tags (member_id, tag, created_at)
-     select b.member_id, g.tag, ? from member_behavior b cross join (${tagList}) g
-     left join member_tags t on t.member_id = b.member_id and t.tag = g.tag
-     where ${bs.sql} and b.r_score is not null and coalesce(${holds('g.tag')}, 0) <> 0 and t.id is null`,
-    [db.date(new Date()), ...tagParams, ...bs.params, ...tagParams],
+     select b.member_id, g.tag, ? from ${tagged.sql}
+       and b.r_score is not null and coalesce(${holds('g.tag')}, 0) <> 0 and t.id is null`,
+    [db.date(new Date()), ...tagParams, ...tagged.params, ...tagParams],
   );
 
   // The customers' segment mirrors their best active membership (customer-standing.ts SEGMENT_RANK).

@@ -133,6 +133,12 @@ export class FakeEventSocket {
    */
   onApi: (command: string) => string | undefined | Promise<string | undefined> = () => undefined;
   readonly coreUuid = randomUUID();
+  /**
+   * FreeSWITCH sends HEARTBEAT to its subscribers every 20 s (`event-heartbeat-interval`); our client drops
+   * a connection that stays silent for 60 s. Read at start(); 0: none.
+   */
+  heartbeatMs = 20_000;
+  #heartbeat: NodeJS.Timeout | undefined;
   #outcomes = new Map<string, OriginateOutcome>();
   #default: OriginateOutcome | ((destination: string) => OriginateOutcome) = { kind: 'answer', afterMs: 5, talkMs: 20 };
   #server: Server | undefined;
@@ -148,6 +154,11 @@ export class FakeEventSocket {
 
   async start(port = 0): Promise<this> {
     this.#server = createServer((socket) => this.#accept(socket));
+    if (this.heartbeatMs > 0) {
+      const started = Date.now();
+      this.#heartbeat = setInterval(() => this.emit({ 'Event-Name': 'HEARTBEAT', 'Core-UUID': this.coreUuid, 'Event-Date-Timestamp': micros(), 'Event-Info': 'System Ready', 'Up-Time': `0 years, 0 days, 0 hours, 0 minutes, ${Math.round((Date.now() - started) / 1000)} seconds` }), this.heartbeatMs);
+      this.#heartbeat.unref();
+    }
     await new Promise<void>((resolve) => this.#server!.listen(port, '127.0.0.1', resolve));
     return this;
   }
@@ -296,6 +307,7 @@ export class FakeEventSocket {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.#heartbeat);
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     for (const c of this.calls) c.channel?.hangup();

@@ -1,0 +1,61 @@
+import type { AbstractSqlConnection } from '@mikro-orm/sql';
+import { escape } from 'mysql2';
+
+/** Turns the behaviour run's statements back into what they were before (bench --compare only). */
+export type Legacy = { enabled: boolean };
+
+/**
+ * Wraps a MikroORM connection's execute so that, while `enabled`, the behaviour run sends the statements
+ * it sent before this change, on MariaDB, for a same-run comparison:
+ * - a chunk's rows were replaced, not updated in place: the UPDATE … JOIN behavior_chunk becomes the
+ *   DELETE of the chunk's rows, and the INSERT of the missing rows then inserts every row (without
+ *   scores, so the scores step writes every row again);
+ * - a listed scope's ids were bound lists, `col > lo and col <= hi and col in (…)` in every statement,
+ *   not the temporary table `scope_members` (`in (select …)` or a STRAIGHT_JOIN from it): its CREATE,
+ *   INSERTs and DROP are not sent, the ids they carried go into the statements instead;
+ * - the scores step's statements read member_behavior by its member_id, not the chunk's members by
+ *   their primary key first (STRAIGHT_JOIN).
+ */
+export function legacyBehavior(conn: AbstractSqlConnection): Legacy {
+  const legacy: Legacy = { enabled: false };
+  const listed = new WeakMap<object, string[]>();
+  let outside: string[] = [];
+  const idsOf = (ctx: unknown) => (ctx && typeof ctx === 'object' ? (listed.get(ctx) ?? []) : outside);
+  const setIds = (ctx: unknown, ids: string[]) => (ctx && typeof ctx === 'object' ? listed.set(ctx, ids) : (outside = ids));
+  const execute = conn.execute.bind(conn) as (...a: unknown[]) => Promise<unknown>;
+  conn.execute = (async (query: unknown, params?: unknown, method?: unknown, ctx?: unknown, ...rest: unknown[]) => {
+    if (!legacy.enabled || typeof query !== 'string') return execute(query, params, method, ctx, ...rest);
+    let sql = query;
+    if (/(create|drop) temporary table (if exists )?scope_members/.test(sql)) {
+      if (sql.includes('create')) setIds(ctx, []);
+      return method === 'all' ? [] : { affectedRows: 0, insertId: 0, rows: [] };
+    }
+    if (/insert into scope_members/.test(sql)) {
+      setIds(ctx, [...idsOf(ctx), ...(params as string[])]);
+      return { affectedRows: (params as string[]).length, insertId: 0, rows: [] };
+    }
+    sql = sql.replace(/update member_behavior b join behavior_chunk q on q\.member_id = b\.member_id set .*$/s, () => {
+      params = [];
+      return 'delete b from member_behavior b join behavior_chunk q on q.member_id = b.member_id';
+    });
+    const listed = (col: string) => {
+      const ids = idsOf(ctx);
+      return `${col} >= ${escape(ids[0] ?? '')} and ${col} <= ${escape(ids.at(-1) ?? '')} and ${col} in (${ids.map((id) => escape(id)).join(', ')})`;
+    };
+    sql = sql.replace(/scope_members sc straight_join (\w+(?: \w)?) on ([\w.]+) = sc\.member_id(.*?)where 1 = 1/gs, (_, table: string, col: string, between: string) => `${table}${between}where ${listed(col)}`);
+    sql = sql.replace(/([\w.]+) in \(select member_id from scope_members\)/g, (_, col: string) => listed(col));
+    if (sql.includes('scope_members')) throw new Error(`legacy rewrite missed a listed scope: ${sql.slice(0, 200)}`);
+    // The scores step read member_behavior first, by its member_id, not the chunk's members by their key.
+    const fromMembers = 'from members m straight_join member_behavior b on b.member_id = m.id';
+    if (sql.includes(fromMembers)) {
+      sql = sql
+        .replace(/from members m straight_join member_behavior b on b\.member_id = m\.id straight_join (\(select \? as tag.*?\)) g left join/s, 'from member_behavior b cross join $1 g left join')
+        .replace(fromMembers, 'from member_behavior b join members m on m.id = b.member_id')
+        .replace(/\bm\.id (>=|>|<=|in) /g, 'b.member_id $1 ');
+    }
+    sql = sql.replace(/update members straight_join member_behavior b on b\.member_id = members\.id /, 'update members join member_behavior b on b.member_id = members.id ');
+    if (sql.includes('straight_join')) throw new Error(`legacy rewrite missed a STRAIGHT_JOIN: ${sql.slice(0, 200)}`);
+    return execute(sql, params, method, ctx, ...rest);
+  }) as typeof conn.execute;
+  return legacy;
+}
