@@ -7,7 +7,7 @@ import { TaskLeases } from '../domain/call-tasks/task-lease.js';
 import type { SwitchPort } from '../domain/ports/switch.port.js';
 import { GatewayLineSchema } from '../domain/voice-gateways/gateway-line.entity.js';
 import { normalizePhone } from '../domain/shared/phone.js';
-import { callTaskJob } from '../jobs/call-task.job.js';
+import { callTaskJob, callTaskWatchJob } from '../jobs/call-task.job.js';
 import { callTaskAfterCallJob, callTaskPromptsJob } from '../jobs/call-task-after-call.job.js';
 import type { LanguageModel } from '../domain/ports/language-model.port.js';
 import type { SpeechSynthesizer } from '../domain/ports/speech-synthesizer.port.js';
@@ -82,6 +82,7 @@ export function wire(
     routes: { staff: [callTaskRoutes(options.deps)] },
     jobs: [
       callTaskJob(dialler),
+      callTaskWatchJob(dialler),
       callTaskAfterCallJob({ fork: platform.fork, notifier: platform.notifier, transcriber: options.analysis.transcriber, model: options.analysis.model, timeZone: config.businessTimeZone, now: () => platform.clock.now() }),
       callTaskPromptsJob({ fork: platform.fork, speech: options.analysis.speech, recordingsDir: config.recordings.dir, log: (fields, message) => log.info(fields, message) }),
     ],

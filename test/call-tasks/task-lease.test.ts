@@ -103,7 +103,7 @@ describe.each(DIALECTS)('call-task lease (%s)', (dialect) => {
     expect((await task(id)).diallerOwner).toBe('slow-host');
   });
 
-  it('a task another process dials is not dialled here; its watch comes again while that process lives and takes the task over once its lease has expired', async () => {
+  it('a task another process dials is not dialled here; its watch comes again while that process lives and has the task taken over once its lease has expired', async () => {
     const { id, list } = await startedTask(2, 3);
     const until = new Date(Date.now() + 60_000);
     await t.app.orm.em.fork().nativeUpdate(CallTaskSchema, { id }, { diallerOwner: 'another-process', diallerLeaseUntil: until });
@@ -111,17 +111,24 @@ describe.each(DIALECTS)('call-task lease (%s)', (dialect) => {
     expect(await runCallTask(dialler({ jobs }), id)).toBe('leased');
     expect(t.sw.socket.calls.filter((c) => list.includes(c.destination))).toHaveLength(0);
     expect((await task(id)).diallerOwner).toBe('another-process');
-    expect(jobs.queued).toHaveLength(1);
-    expect(jobs.queued[0]!.data).toMatchObject({ taskId: id, lookAgain: true });
+    expect(jobs.queued.map((j) => [j.name, j.data])).toEqual([['call-task.watch', { taskId: id }]]);
     expect(jobs.queued[0]!.runAt!.getTime()).toBeGreaterThan(until.getTime());
     // The watch comes while that process still holds the task: it only comes again later.
+    const leases = t.app.callTasks.dialler().leases;
+    expect(await leases.lookAgain(t.app.orm.em.fork(), jobs, id)).toBe('held');
+    expect(jobs.queued.map((j) => j.name)).toEqual(['call-task.watch', 'call-task.watch']);
+    // A take-over run while the lease is alive dials nothing.
     expect(await runCallTask(dialler({ jobs }), id, { lookAgain: true })).toBe('leased');
-    expect(jobs.queued).toHaveLength(2);
-    // That process died: its lease expires and the watch takes the task over and dials it to the end.
+    expect(t.sw.socket.calls.filter((c) => list.includes(c.destination))).toHaveLength(0);
+    // That process died: its lease expires; the watch queues the next watch first, then a run that takes the task over and dials it to the end.
     await t.app.orm.em.fork().nativeUpdate(CallTaskSchema, { id }, { diallerLeaseUntil: new Date(Date.now() - 1000) });
+    expect(await leases.lookAgain(t.app.orm.em.fork(), jobs, id)).toBe('take-over');
+    expect(jobs.queued.slice(2).map((j) => [j.name, j.data])).toEqual([['call-task.watch', { taskId: id }], ['call-task.run', { taskId: id, lookAgain: true }]]);
     expect(await runCallTask(dialler({ jobs }), id, { lookAgain: true, budgetMs: 120_000 })).toBe('completed');
     expect(list.map((x) => t.sw.dialled(x))).toEqual(list.map(() => 1));
     expect((await task(id)).diallerOwner).toBeNull();
+    // Nobody holds the task any more: the watch ends there.
+    expect(await leases.lookAgain(t.app.orm.em.fork(), jobs, id)).toBe('idle');
   });
 
   it('taken over mid-dial: the claim checks the lease, so not one more number is dialled here; the calls in flight finish', async () => {

@@ -14,6 +14,13 @@ export type CallTaskDeps = {
 /** The Agenda job that runs one task's dialler (one run per task at a time). */
 export const CALL_TASK_RUN_JOB = 'call-task.run';
 
+/**
+ * The task lease's watch (task-lease.ts): a short job of its own kind, so that its job lock lasts one lease
+ * time (a watch held by a process that died runs again elsewhere a lease time later, not after a dialler
+ * run's lock) and START, STOP and cancel, which drop a task's queued runs, leave it alone.
+ */
+export const CALL_TASK_WATCH_JOB = 'call-task.watch';
+
 /** After an answered task call hangs up: key 1 → lead; the recording analysed; high intention → lead. */
 export const CALL_TASK_AFTER_CALL_JOB = 'call-task.after-call';
 

@@ -46,7 +46,7 @@ export type RunResult = 'completed' | 'stopped' | 'cancelled' | 'failed' | 'wait
 
 export type RunOptions = {
   budgetMs?: number;
-  /** The lease's watch (task-lease.ts): dials only to take over a task whose dialler died. */
+  /** Queued by the lease's watch (task-lease.ts) to take over a task whose dialler died: dials only while that lease is expired. */
   lookAgain?: boolean;
 };
 
@@ -60,8 +60,8 @@ export type RunOptions = {
 export async function runCallTask(deps: DiallerDeps, taskId: number, options: RunOptions = {}): Promise<RunResult> {
   // One run per task in a process: a START right after a STOP may queue a run while the previous one is
   // still finishing its loop; the new run waits for it (it then finds what is left, or the task done).
-  // Across processes the task's lease decides (task-lease.ts); a watch only runs the dialler to take a dead one's task over.
-  if (options.lookAgain && (await deps.leases.lookAgain(deps.fork(), deps.jobs, taskId)) !== 'take-over') return 'leased';
+  // Across processes the task's lease decides (task-lease.ts); a watch's run only dials to take a dead one's task over.
+  if (options.lookAgain && !(await deps.leases.expired(deps.fork(), taskId))) return 'leased';
   const previous = deps.lines.runs.get(taskId);
   const lease = new RunLease(deps.leases, deps.fork, taskId, deps.log);
   const run = (async () => {

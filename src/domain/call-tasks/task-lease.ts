@@ -2,7 +2,7 @@ import { raw, type EntityManager } from '@mikro-orm/core';
 import { SqlitePlatform } from '@mikro-orm/sql';
 import { CallSchema } from '../calls/call.entity.js';
 import type { JobQueue } from '../ports/job-queue.port.js';
-import { CALL_TASK_RUN_JOB } from './call-task-deps.js';
+import { CALL_TASK_RUN_JOB, CALL_TASK_WATCH_JOB } from './call-task-deps.js';
 import type { LineBook } from './line-book.js';
 import { CallTaskPhoneSchema } from './call-task-phone.entity.js';
 import { CallTaskSchema } from './call-task.entity.js';
@@ -14,9 +14,12 @@ import { CallTaskSchema } from './call-task.entity.js';
  * conditional UPDATE (atomic on MariaDB with real parallel connections and on SQLite's single writer; no
  * transaction of its own, so it never waits on one of its caller's). Every claim of an attempt checks the
  * lease inside its transaction (`fence`): once another process has taken the task over, this one cannot
- * claim another number of it, whatever its heartbeat has seen. While a task is dialled, a watch run of its
- * job (`lookAgain`) comes once per lease time: it takes the task over when the lease has expired (its
- * holder died), else comes again. Lease times are the database's clock, never a host's: two hosts whose
+ * claim another number of it, whatever its heartbeat has seen. While a task is dialled, its watch (the job
+ * `call-task.watch`) comes once per lease time and always queues the next one first; when the lease has
+ * expired (its holder died) it also queues a run that takes the task over. The watch's job lock lasts one
+ * lease time, so a watch held by a process that died runs again elsewhere a lease time later: whatever job
+ * a dead process held, its task is taken over about two lease times after its last heartbeat. Lease times
+ * are the database's clock, never a host's: two hosts whose
  * clocks disagree still agree on whether a lease has expired (`databaseNow`). Only the watch's job time is
  * this host's clock (the job store runs it; a watch that comes early finds the lease alive and comes again).
  */
@@ -48,26 +51,35 @@ export class TaskLeases {
 
   /**
    * The watch of a dialled task, queued for the first multiple of the lease time after `after`: every watch
-   * queued meanwhile (by the holder, by refused runs) falls on that instant and shares one job (its unique key).
+   * queued meanwhile (by the holder, by refused runs, by the previous watch) falls on that instant and shares
+   * one job (its unique key). Resolves with that instant.
    */
-  async watch(jobs: JobQueue, taskId: number, after: Date): Promise<void> {
+  async watch(jobs: JobQueue, taskId: number, after: Date): Promise<Date> {
     const at = new Date(Math.ceil((after.getTime() + 1) / this.leaseMs) * this.leaseMs);
-    await jobs.enqueue(CALL_TASK_RUN_JOB, { taskId, lookAgain: true }, { runAt: at, uniqueKey: `call-task:${taskId}:watch:${at.getTime()}` });
+    await jobs.enqueue(CALL_TASK_WATCH_JOB, { taskId }, { runAt: at, uniqueKey: `call-task:${taskId}:watch:${at.getTime()}` });
+    return at;
   }
 
   /**
-   * A watch has come: `take-over` when the task is RUNNING and its holder's lease has expired (the caller then
-   * runs the dialler); when a live holder still has it, the next watch is queued. Nothing when nobody holds it
-   * (its holder gave it back and queued what comes next) or the task is not running.
+   * A watch has come. Nothing (`idle`) when the task is not running or nobody holds it (its holder gave it
+   * back and queued what comes next). Otherwise the next watch is queued first, whatever follows (so the
+   * watches go on even if this process dies now, or the run below is held by one that dies); then, when the
+   * holder's lease has expired (`take-over`), a run that takes the task over, due now (`lookAgain`).
    */
   async lookAgain(em: EntityManager, jobs: JobQueue, taskId: number): Promise<'take-over' | 'held' | 'idle'> {
     const task = await em.findOne(CallTaskSchema, { id: taskId }, { fields: ['status', 'diallerOwner', 'diallerLeaseUntil'] });
     if (!task || task.status !== 'RUNNING' || !task.diallerOwner) return 'idle';
-    const expired = await em.count(CallTaskSchema, { id: taskId, $or: [{ diallerLeaseUntil: null }, { diallerLeaseUntil: { $lt: databaseNow(em) } }] });
-    if (expired === 1) return 'take-over';
     // Never before this host's now: a watch run early by this host's clock must not queue itself again for the same instant.
-    await this.watch(jobs, taskId, new Date(Math.max(task.diallerLeaseUntil?.getTime() ?? 0, Date.now())));
-    return 'held';
+    const next = await this.watch(jobs, taskId, new Date(Math.max(task.diallerLeaseUntil?.getTime() ?? 0, Date.now())));
+    if (!(await this.expired(em, taskId))) return 'held';
+    await jobs.enqueue(CALL_TASK_RUN_JOB, { taskId, lookAgain: true }, { uniqueKey: `call-task:${taskId}:take-over:${next.getTime()}` });
+    return 'take-over';
+  }
+
+  /** Whether the task is RUNNING and held under a lease that has expired (its holder died): a run may take it over. */
+  async expired(em: EntityManager, taskId: number): Promise<boolean> {
+    const stale = { id: taskId, status: 'RUNNING' as const, diallerOwner: { $ne: null }, $or: [{ diallerLeaseUntil: null }, { diallerLeaseUntil: { $lt: databaseNow(em) } }] };
+    return (await em.count(CallTaskSchema, stale)) === 1;
   }
 
   /** The claim's condition on the task row: still ours. */
