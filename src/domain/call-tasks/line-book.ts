@@ -191,7 +191,7 @@ export class LineBook {
   /**
    * The call's claim found the device's lines all carrying calls, other processes' among them: its line is
    * given back (no dialler is woken: no line has freed) and no dial here takes a line of the device until
-   * one of its calls here ends or `ms` has passed (the task runs' next look). True when the device was not
+   * one of its calls ends (in any process: `ended`) or `ms` has passed (the task runs' next look). True when the device was not
    * marked full already.
    */
   fullElsewhere(callId: string, now: number, ms = 1000): boolean {
