@@ -4,6 +4,7 @@ import type { PlaceCallRequest, PlaceCallResult, VoiceGateway } from '../domain/
 import { localParts } from '../domain/shared/business-time.js';
 import { normalizePhone } from '../domain/shared/phone.js';
 import { SwitchCommandError, type EventClient } from './event-client.js';
+import { originateArgument } from './originate-argument.js';
 
 export type FreeSwitchVoiceOptions = {
   events: Pick<EventClient, 'bgapi'>;
@@ -59,7 +60,7 @@ export function createFreeSwitchVoiceGateway(options: FreeSwitchVoiceOptions): V
         ...recordingVars(options.recording, uuid),
       ];
       const text = request.script.replace(/[\r\n]+/g, ' ').replace(/[|(){}[\]'",\\]/g, ' ').trim().slice(0, 500);
-      const command = `originate {${vars.join(',')}}sofia/gateway/${options.gateway}/${phone.national} &speak(${options.tts}|${text})`;
+      const command = `originate {${vars.join(',')}}sofia/gateway/${options.gateway}/${phone.national} ${originateArgument(`&speak(${options.tts}|${text})`)}`;
       let body: Record<string, unknown>;
       try {
         ({ body } = await options.events.bgapi(command, timeoutMs + (options.resultGraceMs ?? 5000)));
