@@ -17,6 +17,12 @@ import type { Capability, Platform } from './capability.js';
 
 export type CallTasksCapability = Capability & { deps: CallTaskDeps; dialler: () => DiallerDeps; lines: LineBook };
 
+/** The gateway device a task call left through (the dialler's `salesops_device_id`), if any. */
+function deviceOf(vars: Record<string, string>): number | null {
+  const id = Number(vars['salesops_device_id']);
+  return Number.isInteger(id) && id > 0 ? id : null;
+}
+
 /** Our caller ids: CALL_TASK_CALLER_IDS, FREESWITCH_CALLER_ID and every gateway line's number. */
 function fallbackCallerId(platform: Omit<Platform, 'notifier'>): string | null {
   const configured = platform.config.telephony?.callerId;
@@ -57,7 +63,8 @@ export function wire(
 ): CallTasksCapability {
   const { config } = platform;
   const lines = new LineBook(config.callTasks.cps);
-  options.switch?.onCallEnded((ended) => lines.release(ended.callId));
+  // Every process hears every task call's hangup: a line of its device is free, here or in another process.
+  options.switch?.onCallEnded((ended) => lines.ended(ended.callId, deviceOf(ended.vars)));
   // One dialler per task across the deployment's processes; named like the job worker when it has a name.
   const leases = new TaskLeases(config.jobs.workerName ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`, config.callTasks.leaseSeconds * 1000);
   const log = platform.logger.child({ component: 'dialler' });

@@ -1,13 +1,13 @@
 import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { FreeSwitchServer, type FreeSwitchResponse } from 'esl';
 import type { Logger } from '../logging/logger.js';
 import type { InboundCallResult } from '../domain/calls/inbound-call.service.js';
-import { localParts } from '../domain/shared/business-time.js';
 import { maskPhone } from '../domain/shared/phone.js';
 import { bridgeString } from './bridge-string.js';
 import { eslLogger } from './esl-logger.js';
 import { runTaskCall, type TaskCallHooks } from './task-call-flow.js';
+import { recordingPath } from './recording-path.js';
 
 export type CallServerOptions = {
   host: string;
@@ -94,9 +94,8 @@ export async function startCallServer(options: CallServerOptions): Promise<CallS
     const ivr = decoded(data['variable_ivr_choice']);
     const result = await options.onCall({ uuid, callerNumber, calleeNumber, ivrChoice: ivr && /^[0-9*#]{1,8}$/.test(ivr) ? ivr : null, receivedAt });
     const bridge = bridgeString(result.plan, { gateway: options.gateway });
-    const day = localParts(receivedAt, options.timeZone).date;
-    const recording = join(options.recordingsDir, 'calls', day, `${uuid}.wav`);
-    const voicemail = join(options.recordingsDir, 'voicemail', day, `${uuid}.wav`);
+    const recording = recordingPath(options.recordingsDir, 'calls', receivedAt, options.timeZone, uuid);
+    const voicemail = recordingPath(options.recordingsDir, 'voicemail', receivedAt, options.timeZone, uuid);
     log.info({ uuid, caller: maskPhone(callerNumber), period: result.plan.period, steps: result.plan.steps.length, match: result.match.kind }, 'routing 400 call');
 
     const t = options.commandTimeoutMs;

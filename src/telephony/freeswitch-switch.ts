@@ -1,5 +1,6 @@
 import type { CallEnded, OriginateRequest, OriginateResult, SwitchPort } from '../domain/ports/switch.port.js';
 import type { EventClient } from './event-client.js';
+import { originateArgument } from './originate-argument.js';
 
 const SAFE_VALUE = /[^A-Za-z0-9_.+:@/-]/g;
 
@@ -8,7 +9,7 @@ function varValue(v: string | number): string {
   return String(v).replace(SAFE_VALUE, '').slice(0, 128);
 }
 
-/** The originate command: `originate {vars}sofia/gateway/<gw>/<number> <destination>`. */
+/** The originate command: `originate {vars}sofia/gateway/<gw>/<number> <destination>` (an inline application quoted). */
 export function originateCommand(request: OriginateRequest): string {
   const vars: Record<string, string | number> = {
     origination_uuid: request.callId,
@@ -21,7 +22,9 @@ export function originateCommand(request: OriginateRequest): string {
   };
   const list = Object.entries(vars).map(([k, v]) => `${k.replace(/[^A-Za-z0-9_]/g, '')}=${varValue(v)}`);
   const destination = request.destination.replace(/[\r\n]/g, ' ').trim();
-  return `originate {${list.join(',')}}sofia/gateway/${varValue(request.gateway)}/${request.number.replace(/\D/g, '')} ${destination}`;
+  // An inline application is one argument (quoted); an extension is `<ext> <dialplan> <context>`, three.
+  const target = destination.startsWith('&') ? originateArgument(destination) : destination;
+  return `originate {${list.join(',')}}sofia/gateway/${varValue(request.gateway)}/${request.number.replace(/\D/g, '')} ${target}`;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import type { PlaceCallRequest, PlaceCallResult, VoiceGateway } from '../domain/ports/voice-gateway.port.js';
-import { localParts } from '../domain/shared/business-time.js';
 import { normalizePhone } from '../domain/shared/phone.js';
 import { SwitchCommandError, type EventClient } from './event-client.js';
+import { originateArgument } from './originate-argument.js';
+import { recordingPath } from './recording-path.js';
 
 export type FreeSwitchVoiceOptions = {
   events: Pick<EventClient, 'bgapi'>;
@@ -59,7 +59,7 @@ export function createFreeSwitchVoiceGateway(options: FreeSwitchVoiceOptions): V
         ...recordingVars(options.recording, uuid),
       ];
       const text = request.script.replace(/[\r\n]+/g, ' ').replace(/[|(){}[\]'",\\]/g, ' ').trim().slice(0, 500);
-      const command = `originate {${vars.join(',')}}sofia/gateway/${options.gateway}/${phone.national} &speak(${options.tts}|${text})`;
+      const command = `originate {${vars.join(',')}}sofia/gateway/${options.gateway}/${phone.national} ${originateArgument(`&speak(${options.tts}|${text})`)}`;
       let body: Record<string, unknown>;
       try {
         ({ body } = await options.events.bgapi(command, timeoutMs + (options.resultGraceMs ?? 5000)));
@@ -86,6 +86,6 @@ export function createFreeSwitchVoiceGateway(options: FreeSwitchVoiceOptions): V
  */
 function recordingVars(recording: FreeSwitchVoiceOptions['recording'], uuid: string): string[] {
   if (!recording) return [];
-  const path = join(recording.dir, 'calls', localParts(new Date(), recording.timeZone).date, `${uuid}.wav`);
+  const path = recordingPath(recording.dir, 'calls', new Date(), recording.timeZone, uuid);
   return [`salesops_recording=${path}`, `execute_on_answer='record_session ${path}'`];
 }

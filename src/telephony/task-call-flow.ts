@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import type { FreeSwitchResponse } from 'esl';
 import type { AgentBridge, AnsweredPlan, RobotKeyResult } from '../domain/call-tasks/answered-call.js';
 import { TASK_CALL_PROMPTS, type TaskCallPrompt } from '../domain/call-tasks/robot-prompts.js';
-import { localParts } from '../domain/shared/business-time.js';
 import type { Logger } from '../logging/logger.js';
 import { bridgeString } from './bridge-string.js';
+import { recordingPath } from './recording-path.js';
 
 /** What the task-call flow asks the domain (each call runs in its own unit of work). */
 export type TaskCallHooks = {
@@ -51,8 +50,7 @@ export async function runTaskCall(call: FreeSwitchResponse, uuid: string, callId
     await call.command('hangup', 'NORMAL_CLEARING', t);
     return;
   }
-  const day = localParts(new Date(), options.timeZone).date;
-  const recording = join(options.recordingsDir, 'calls', day, `${uuid}.wav`);
+  const recording = recordingPath(options.recordingsDir, 'calls', new Date(), options.timeZone, uuid);
   const tone = options.ringback;
   const [engine = 'tts_commandline', voice = 'default'] = options.tts.split('|');
   await call.execute('multiset', `verbose_events=true hangup_after_bridge=true continue_on_fail=true RECORD_BRIDGE_REQ=false ringback=${tone} transfer_ringback=${tone} tts_engine=${engine} tts_voice=${voice} salesops_recording=${recording}`);

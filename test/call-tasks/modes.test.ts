@@ -128,6 +128,8 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
     const channel = calls[0]!.channel!;
     // The switch handed the answered callee to our socket; the flow recorded it and bridged to A's office phone.
     expect(calls[0]!.app).toBe('socket');
+    // Quoted on the originate line: the switch splits it on spaces outside quotes, and our flow needs async full.
+    expect(calls[0]!.appArg).toMatch(/^127\.0\.0\.1:\d+ async full$/);
     const bridge = channel.executed.find((e) => e.app === 'bridge')!;
     expect(bridge.arg).toMatch(/^\[leg_timeout=15\]user\/8101$/);
     expect(channel.bridgedTo).toBe('user/8101');

@@ -103,6 +103,23 @@ describe.each(DIALECTS)('call-task lease (%s)', (dialect) => {
     expect((await task(id)).diallerOwner).toBe('slow-host');
   });
 
+  it('a host whose clock is behind the database queues the watch one lease time after its own now, not at the lease end read as a host time', async () => {
+    const { id } = await startedTask(1, 1);
+    const em = () => t.app.orm.em.fork();
+    const leaseMs = 2000;
+    const skew = 60_000;
+    const holder = new TaskLeases('holder', leaseMs);
+    expect(await holder.take(em(), id)).toBe(true);
+    const jobs = recordingQueue();
+    // The watch comes on a host a minute behind: the lease ends about one lease time from now by either clock.
+    const [result, hostNow] = await onHostClock(-skew, async () => [await holder.lookAgain(em(), jobs, id), Date.now()] as const);
+    expect(result).toBe('held');
+    const watch = jobs.queued.find((j) => j.name === 'call-task.watch')!;
+    // The first multiple of the lease time after the lease's end on the host's clock (not a minute later).
+    expect(watch.runAt!.getTime() - hostNow).toBeLessThanOrEqual(2 * leaseMs + 100);
+    await holder.release(em(), id);
+  });
+
   it('a task another process dials is not dialled here; its watch comes again while that process lives and has the task taken over once its lease has expired', async () => {
     const { id, list } = await startedTask(2, 3);
     const until = new Date(Date.now() + 60_000);

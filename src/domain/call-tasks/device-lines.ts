@@ -2,7 +2,6 @@ import { IsolationLevel, LockMode, type EntityManager, type TransactionOptions }
 import { SqlitePlatform } from '@mikro-orm/sql';
 import { CallSchema } from '../calls/call.entity.js';
 import { GatewayDeviceSchema } from '../voice-gateways/gateway-device.entity.js';
-import { CallTaskSchema } from './call-task.entity.js';
 
 /**
  * How long a task call not ended holds a line in the count below, from its start. A call's row ends with its
@@ -19,30 +18,30 @@ export const LINE_HOLD_MAX_MS = 60 * 60_000;
  * (the caller's). The device row is locked (`SELECT … FOR UPDATE` on MariaDB; SQLite has one writer), so
  * the claims of every process on one device pass here one at a time and each sees the calls the ones
  * before it committed. A line is free when this process's calls on the device (`held`: the call ids its
- * line book holds there — the claim under way included, a call whose hangup it heard, not yet settled, no
- * longer) plus the other processes' calls in flight there fit the device's lines. Those other calls are
- * read from `calls`: task calls of the device not ended, started less than LINE_HOLD_MAX_MS ago (by `now`,
- * the clock that wrote `started_at`), neither in this process's book nor of a task this process dials
- * (`owner`, the task's lease: such calls are in the book or ended — after a restart under the same worker
- * name, once its run has adopted them).
+ * line book holds there — the claim under way included) plus the device's other calls in flight fit its
+ * lines. Those other calls are read from `calls`: task calls of the device not ended, started less than
+ * LINE_HOLD_MAX_MS ago (by `now`, the clock that wrote `started_at`), neither held here nor `ended` — calls
+ * whose hangup this process heard (or whose line its book let go) while their row may not be settled yet.
+ * Whatever process placed them and whoever dials their task now: a task this process has just taken over
+ * still has the dead dialler's calls ringing, and a process restarted under its worker name has the calls
+ * of its previous life.
  */
 export async function deviceLineFree(
   tx: EntityManager,
-  input: { deviceId: number; owner: string; held: () => string[]; now: Date },
+  input: { deviceId: number; held: () => string[]; ended: () => string[]; now: Date },
 ): Promise<boolean> {
   const device = await tx.findOne(GatewayDeviceSchema, { id: input.deviceId }, { fields: ['lineCount'], lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!device) return false;
   // The book is read after the lock: lines freed here while this claim waited for it are free.
   const held = input.held();
-  const open = await tx.find(
-    CallSchema,
-    { deviceId: input.deviceId, source: 'task', endedAt: null, startedAt: { $gt: new Date(input.now.getTime() - LINE_HOLD_MAX_MS) }, ...(held.length ? { uuid: { $nin: held } } : {}) },
-    { fields: ['uuid', 'task'] },
-  );
-  if (held.length + open.length <= device.lineCount) return true;
-  const tasks = [...new Set(open.map((c) => c.task).filter((id) => id !== null && id !== undefined))];
-  const ours = new Set((await tx.find(CallTaskSchema, { id: { $in: tasks }, diallerOwner: input.owner }, { fields: ['id'] })).map((t) => t.id));
-  const others = open.filter((c) => c.task === null || c.task === undefined || !ours.has(c.task)).length;
+  const skip = [...held, ...input.ended()];
+  const others = await tx.count(CallSchema, {
+    deviceId: input.deviceId,
+    source: 'task',
+    endedAt: null,
+    startedAt: { $gt: new Date(input.now.getTime() - LINE_HOLD_MAX_MS) },
+    ...(skip.length ? { uuid: { $nin: skip } } : {}),
+  });
   return held.length + others <= device.lineCount;
 }
 

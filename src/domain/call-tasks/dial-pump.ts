@@ -254,6 +254,9 @@ export class DialPump {
       // Other processes' calls fill the device: the number goes back to the front of the look-ahead.
       if (this.deps.lines.fullElsewhere(callId, this.deps.clock.now().getTime())) this.deps.log?.({ taskId: task.id, deviceId: device.id }, 'lines of the device all carry other processes\' calls: the number waits');
       this.#ready.unshift(ready);
+      // Another device of the task may have a free line: the number goes there now, not on the next tick
+      // (the refused device is marked full, so this pump does not come back to it).
+      this.pump();
       return;
     }
     if (claimed === 'not_running' || !claimed) {
@@ -273,11 +276,20 @@ export class DialPump {
       number: dialString(phone.phone),
       callerId: claimed.callerId,
       timeoutSec: this.deps.ringSeconds,
-      vars: { salesops_task_id: task.id, salesops_mode: task.mode, salesops_attempt: claimed.attempt },
+      vars: { salesops_task_id: task.id, salesops_mode: task.mode, salesops_attempt: claimed.attempt, salesops_device_id: device.id },
       destination: this.deps.destination(task),
     };
     const acknowledged = await this.deps.lines.sendTurn(device.id, sleep);
-    const result = this.deps.switch!.originate({ ...request, accepted: acknowledged });
+    let result: Promise<OriginateResult>;
+    try {
+      result = this.deps.switch!.originate({ ...request, accepted: acknowledged });
+    } catch (err) {
+      acknowledged();
+      throw err;
+    }
+    // A port that never calls `accepted` (it is optional) still lets the device's next originate go once this
+    // one's result is in (`acknowledged` ignores a second call).
+    void result.then(acknowledged, acknowledged);
     // The originate is handed over: the next of this run may plan its turn (sendTurn waits for the acknowledgement).
     sent();
     void recordOriginate(this.deps, task, device, phone, claimed, result).catch((err: unknown) => this.deps.log?.({ err, taskId: task.id }, 'recording an originate result failed'));
@@ -336,7 +348,7 @@ async function claimAttempt(deps: DiallerDeps, task: CallTask, phone: CallTaskPh
     // …and still this process's to dial (task-lease.ts): a process whose task was taken over claims nothing more.
     const running = await tx.findOne(CallTaskSchema, { id: task.id, status: 'RUNNING', ...deps.leases.fence() }, { fields: ['id'], lockMode: LockMode.PESSIMISTIC_READ });
     if (!running) return 'not_running' as const;
-    if (!(await deviceLineFree(tx, { deviceId: device.id, owner: deps.leases.owner, held: () => deps.lines.held(device.id), now }))) return 'no_line' as const;
+    if (!(await deviceLineFree(tx, { deviceId: device.id, held: () => deps.lines.held(device.id), ended: () => deps.lines.endedOn(device.id), now }))) return 'no_line' as const;
     const attempt = phone.attempts + 1;
     const n = await tx.nativeUpdate(CallTaskPhoneSchema, { id: phone.id, status: 'pending', attempts: phone.attempts }, { status: 'dialing', attempts: attempt, lastCallId: callId, lastAttemptAt: now, nextAttemptAt: null });
     if (n !== 1) return null;

@@ -69,8 +69,7 @@ export async function runCallTask(deps: DiallerDeps, taskId: number, options: Ru
       if (previous) await previous.catch(() => undefined);
       if (!(await lease.take())) {
         // Refused: the holder may still die; the watch then takes the task over.
-        const holder = await deps.fork().findOne(CallTaskSchema, { id: taskId }, { fields: ['diallerLeaseUntil'] });
-        await deps.leases.watch(deps.jobs, taskId, holder?.diallerLeaseUntil ?? new Date());
+        await deps.leases.watch(deps.jobs, taskId, await deps.leases.leaseEnd(deps.fork(), taskId));
         deps.log?.({ taskId }, 'call task dialled by another process');
         return 'leased' as const;
       }

@@ -1,5 +1,8 @@
 import { WakeUp } from './wake-up.js';
 
+/** How long an ended call's id is remembered: its row is settled well within it (device-lines.ts counts the rows). */
+export const ENDED_REMEMBER_MS = 60_000;
+
 /**
  * The calls in flight per gateway device in this process, and each device's originate pace (calls per
  * second). Every dialler of the process shares one book, so two tasks on one device never exceed its lines
@@ -21,6 +24,12 @@ export class LineBook {
   private readonly acknowledgedAt = new Map<number, number>();
   /** The dialler run of each task in this process (one at a time; a second run waits for the first). */
   readonly runs = new Map<number, Promise<unknown>>();
+  /**
+   * Calls that ended (their hangup heard, in whichever process placed them) or whose line this book let go,
+   * whose `calls` row may not be ended yet (the hangup frees the line before the call is settled): the claim's
+   * count leaves them out (device-lines.ts) until ENDED_REMEMBER_MS has passed (ms, performance.now()).
+   */
+  private readonly endedCalls = new Map<string, { deviceId: number | null; until: number }>();
 
   constructor(private readonly cps: number) {}
 
@@ -57,16 +66,54 @@ export class LineBook {
     return this.deviceOf.has(callId);
   }
 
+  /**
+   * A task call's hangup, heard by every process, whichever placed it: its line is free (here when this book
+   * holds it) and its row is not counted while it is being settled; a device marked full with other
+   * processes' calls (`fullElsewhere`) is tried again at once, not after the mark's time.
+   */
+  ended(callId: string, deviceId: number | null): void {
+    this.remember(callId, deviceId);
+    if (this.holds(callId)) {
+      this.release(callId);
+      return;
+    }
+    if (deviceId === null || !this.fullUntil.delete(deviceId)) return;
+    this.wake();
+  }
+
+  /** Calls of the device (or of no known device) that ended or were let go and may not be settled yet. */
+  endedOn(deviceId: number): string[] {
+    const now = performance.now();
+    const out: string[] = [];
+    for (const [callId, e] of this.endedCalls) {
+      if (e.until <= now) this.endedCalls.delete(callId);
+      else if (e.deviceId === null || e.deviceId === deviceId) out.push(callId);
+    }
+    return out;
+  }
+
+  private remember(callId: string, deviceId: number | null): void {
+    this.endedCalls.set(callId, { deviceId, until: performance.now() + ENDED_REMEMBER_MS });
+  }
+
   /** The call ended (or never left): its line is free again; waiting diallers wake up. */
   release(callId: string): void {
     const device = this.deviceOf.get(callId);
     if (device === undefined) return;
+    // Its row may be ended a little later (a refused originate is settled after this): not counted meanwhile.
+    this.remember(callId, device);
     this.deviceOf.delete(callId);
     this.inFlight.get(device)?.delete(callId);
     // A line of the device is free here, whatever other processes hold: the next claim counts again.
     this.fullUntil.delete(device);
-    // The diallers hear of it at once (synchronously, before anything else runs): a freed line is
-    // taken again by the first dialler with a number ready, without waiting for a poll.
+    this.wake();
+  }
+
+  /**
+   * The diallers hear of a freed line at once (synchronously, before anything else runs): it is taken again
+   * by the first dialler with a number ready, without waiting for a poll.
+   */
+  private wake(): void {
     for (const listener of [...this.freeListeners]) listener();
     this.waiters.wakeAll();
   }
@@ -144,7 +191,7 @@ export class LineBook {
   /**
    * The call's claim found the device's lines all carrying calls, other processes' among them: its line is
    * given back (no dialler is woken: no line has freed) and no dial here takes a line of the device until
-   * one of its calls here ends or `ms` has passed (the task runs' next look). True when the device was not
+   * one of its calls ends (in any process: `ended`) or `ms` has passed (the task runs' next look). True when the device was not
    * marked full already.
    */
   fullElsewhere(callId: string, now: number, ms = 1000): boolean {

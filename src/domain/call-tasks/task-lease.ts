@@ -21,7 +21,8 @@ import { CallTaskSchema } from './call-task.entity.js';
  * a dead process held, its task is taken over about two lease times after its last heartbeat. Lease times
  * are the database's clock, never a host's: two hosts whose
  * clocks disagree still agree on whether a lease has expired (`databaseNow`). Only the watch's job time is
- * this host's clock (the job store runs it; a watch that comes early finds the lease alive and comes again).
+ * this host's clock (the job store runs it): it is queued at this host's now plus the lease's time left by the
+ * database's clock (`leaseEnd`), so a host whose clock is behind the database's does not queue it late.
  */
 export class TaskLeases {
   constructor(
@@ -69,11 +70,26 @@ export class TaskLeases {
   async lookAgain(em: EntityManager, jobs: JobQueue, taskId: number): Promise<'take-over' | 'held' | 'idle'> {
     const task = await em.findOne(CallTaskSchema, { id: taskId }, { fields: ['status', 'diallerOwner', 'diallerLeaseUntil'] });
     if (!task || task.status !== 'RUNNING' || !task.diallerOwner) return 'idle';
-    // Never before this host's now: a watch run early by this host's clock must not queue itself again for the same instant.
-    const next = await this.watch(jobs, taskId, new Date(Math.max(task.diallerLeaseUntil?.getTime() ?? 0, Date.now())));
+    // The lease's time left by the database's clock, from this host's now: a database time is never a job time
+    // (a host whose clock is behind would queue the watch late). Never before this host's now either.
+    const next = await this.watch(jobs, taskId, await this.leaseEnd(em, taskId));
     if (!(await this.expired(em, taskId))) return 'held';
     await jobs.enqueue(CALL_TASK_RUN_JOB, { taskId, lookAgain: true }, { uniqueKey: `call-task:${taskId}:take-over:${next.getTime()}` });
     return 'take-over';
+  }
+
+  /**
+   * When the task's lease ends on this host's clock: now plus the time it has left by the database's clock
+   * (none when it has expired or nobody holds it). Job times are this host's clock, lease times the database's.
+   */
+  async leaseEnd(em: EntityManager, taskId: number): Promise<Date> {
+    const sqlite = em.getPlatform() instanceof SqlitePlatform;
+    const left = sqlite
+      ? `dialler_lease_until - cast(round((julianday('now') - 2440587.5) * 86400000) as integer)`
+      : 'timestampdiff(microsecond, utc_timestamp(3), dialler_lease_until) / 1000';
+    const rows = await em.getConnection().execute<Array<{ left_ms: number | string | null }>>(`select ${left} as left_ms from t_call_task where id = ?`, [taskId]);
+    const ms = Number(rows[0]?.left_ms ?? 0);
+    return new Date(Date.now() + Math.max(0, Number.isFinite(ms) ? ms : 0));
   }
 
   /** Whether the task is RUNNING and held under a lease that has expired (its holder died): a run may take it over. */

@@ -663,31 +663,72 @@ export function plainEvent(event: Record<string, string>): string {
  * comma-separated `name=value`; a value may be quoted with single quotes to hold commas.
  */
 export function parseOriginate(rest: string): { vars: Record<string, string>; endpoint: string; app: string; appArg: string } | undefined {
+  // As `originate` reads its line: split on spaces outside single quotes, then quotes stripped and escapes read.
+  const [first = '', target = ''] = splitBlank(rest).map(cleanupArgument);
   const vars: Record<string, string> = {};
-  let s = rest.trim();
+  let s = first;
   while (s.startsWith('{') || s.startsWith('[')) {
-    const close = s[0] === '{' ? '}' : ']';
-    let i = 1;
-    let quoted = false;
-    for (; i < s.length; i++) {
-      if (s[i] === "'") quoted = !quoted;
-      else if (s[i] === close && !quoted) break;
-    }
-    if (i >= s.length) return undefined;
-    for (const pair of splitVars(s.slice(1, i))) {
+    const close = s.indexOf(s[0] === '{' ? '}' : ']');
+    if (close < 0) return undefined;
+    for (const pair of splitVars(s.slice(1, close))) {
       const eq = pair.indexOf('=');
-      if (eq > 0) vars[pair.slice(0, eq).trim()] = pair.slice(eq + 1).replace(/^'(.*)'$/s, '$1');
+      if (eq > 0) vars[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
     }
-    s = s.slice(i + 1);
+    s = s.slice(close + 1);
   }
-  const space = s.indexOf(' ');
-  if (space <= 0) return undefined;
-  const endpoint = s.slice(0, space);
-  const target = s.slice(space + 1).trim();
-  if (!target) return undefined;
-  const app = /^&([A-Za-z0-9_]+)(?:\((.*)\))?$/s.exec(target);
-  if (app) return { vars, endpoint, app: app[1]!, appArg: app[2] ?? '' };
-  return { vars, endpoint, app: 'transfer', appArg: target };
+  if (!s || !target) return undefined;
+  if (target.startsWith('&') && target.length > 1) {
+    // mod_commands: the application's name up to `(`, its argument up to the first `)` (or the end).
+    const open = target.indexOf('(');
+    if (open < 0) return { vars, endpoint: s, app: target.slice(1), appArg: '' };
+    const closeParen = target.indexOf(')', open);
+    return { vars, endpoint: s, app: target.slice(1, open), appArg: target.slice(open + 1, closeParen < 0 ? undefined : closeParen) };
+  }
+  return { vars, endpoint: s, app: 'transfer', appArg: target };
+}
+
+/** switch_utils.c `separate_string_blank_delim`: runs of spaces separate, a single quote toggles, a backslash steps over the next character. */
+function splitBlank(line: string): string[] {
+  const out: string[] = [];
+  let cur: string | null = null;
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (cur === null) {
+      if (ch === ' ') continue;
+      cur = '';
+    }
+    if (ch === '\\') {
+      cur += ch + (line[i + 1] ?? '');
+      i++;
+    } else if (ch === "'") {
+      quoted = !quoted;
+      cur += ch;
+    } else if (ch === ' ' && !quoted) {
+      out.push(cur);
+      cur = null;
+    } else cur += ch;
+  }
+  if (cur !== null) out.push(cur);
+  return out;
+}
+
+const UNESCAPED: Record<string, string> = { n: '\n', r: '\r', t: '\t', s: ' ' };
+
+/** switch_utils.c `cleanup_separated_string`: quotes with a partner are dropped, `\'` `\"` `\\` `\n` … read, ends trimmed. */
+function cleanupArgument(token: string): string {
+  let out = '';
+  let quoted = false;
+  for (let i = 0; i < token.length; i++) {
+    const ch = token[i]!;
+    const next = token[i + 1];
+    if (ch === '\\' && next !== undefined && (next === "'" || next === '"' || next === '\\' || next in UNESCAPED)) {
+      out += UNESCAPED[next] ?? next;
+      i++;
+    } else if (ch === "'" && (quoted || token.indexOf("'", i + 1) >= 0)) quoted = !quoted;
+    else out += ch;
+  }
+  return out.trim();
 }
 
 function splitVars(text: string): string[] {
