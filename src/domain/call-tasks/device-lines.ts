@@ -1,5 +1,4 @@
-import { IsolationLevel, LockMode, type EntityManager, type TransactionOptions } from '@mikro-orm/core';
-import { SqlitePlatform } from '@mikro-orm/sql';
+import { LockMode, type EntityManager } from '@mikro-orm/core';
 import { CallSchema } from '../calls/call.entity.js';
 import { GatewayDeviceSchema } from '../voice-gateways/gateway-device.entity.js';
 
@@ -43,12 +42,4 @@ export async function deviceLineFree(
     ...(skip.length ? { uuid: { $nin: skip } } : {}),
   });
   return held.length + others <= device.lineCount;
-}
-
-/**
- * The claim's transaction: READ COMMITTED on MariaDB, so the count after the device's lock sees every claim
- * committed before it (not a snapshot from the transaction's start); SQLite's one writer needs nothing.
- */
-export function claimIsolation(em: EntityManager): TransactionOptions {
-  return em.getPlatform() instanceof SqlitePlatform ? {} : { isolationLevel: IsolationLevel.READ_COMMITTED };
 }

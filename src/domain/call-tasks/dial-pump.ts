@@ -12,12 +12,13 @@ import { settleCall } from './attempt-outcome.js';
 import { CallTaskPhoneSchema, type CallTaskPhone } from './call-task-phone.entity.js';
 import { CallTaskSchema, type CallTask } from './call-task.entity.js';
 import { endTaskWithCard } from './completion-card.js';
-import { claimIsolation, deviceLineFree } from './device-lines.js';
+import { deviceLineFree } from './device-lines.js';
 import type { DiallerDeps } from './dialler.js';
 import { freeAgentCount } from './free-agents.js';
 import type { LineBook } from './line-book.js';
 import { callsToPlace } from './pacer.js';
 import { WakeUp } from './wake-up.js';
+import { readCommitted } from '../../db/read-committed.js';
 
 /** A screened number waits this long (task time) for a line at most; then it is screened again. */
 const READY_MAX_AGE_MS = 60_000;
@@ -344,6 +345,7 @@ async function claimAttempt(deps: DiallerDeps, task: CallTask, phone: CallTaskPh
   const callerId = task.callerId ?? lineNumbers.get(device.id) ?? deps.defaultCallerId;
   const caller = callerId ? normalizePhone(callerId) : null;
   const em = deps.fork();
+  // READ COMMITTED on MariaDB: the device count after its lock sees every claim committed before it.
   return em.transactional(async (tx) => {
     // …and still this process's to dial (task-lease.ts): a process whose task was taken over claims nothing more.
     const running = await tx.findOne(CallTaskSchema, { id: task.id, status: 'RUNNING', ...deps.leases.fence() }, { fields: ['id'], lockMode: LockMode.PESSIMISTIC_READ });
@@ -368,7 +370,7 @@ async function claimAttempt(deps: DiallerDeps, task: CallTask, phone: CallTaskPh
     });
     await tx.flush();
     return { callId, attempt, callerId: caller ? dialString(caller.e164) : null };
-  }, claimIsolation(em));
+  }, readCommitted(em));
 }
 
 async function lineNumber(em: EntityManager, deviceId: number): Promise<string | null> {

@@ -1,4 +1,4 @@
-import { DeadlockException, IsolationLevel, type EntityManager } from '@mikro-orm/core';
+import { DeadlockException, type EntityManager } from '@mikro-orm/core';
 import { localParts } from '../shared/business-time.js';
 import { BehaviorRunSchema, type BehaviorRun, type BehaviorRunMode } from '../members/behavior-run.entity.js';
 import {
@@ -8,6 +8,7 @@ import {
 import type { Cuts } from './rfm.policy.js';
 import { SegmentRuleSchema } from './segment-rule.entity.js';
 import type { SegmentRuleData } from './rfm.policy.js';
+import { readCommitted } from '../../db/read-committed.js';
 
 export const BEHAVIOR_JOB = 'customers.behavior';
 /** 02:00 every day in BUSINESS_TZ. */
@@ -145,7 +146,7 @@ async function previousWatermark(em: EntityManager, beforeRunId: number): Promis
  * takes no gap locks, so neighbouring chunks worked at the same time do not wait on each other's ranges.
  */
 export function inChunkTransaction<T>(em: EntityManager, db: BehaviorSql, fn: (tx: BehaviorSql, tem: EntityManager) => Promise<T>): Promise<T> {
-  return em.fork().transactional((tem) => fn(new BehaviorSql(tem), tem), db.dialect === 'mysql' ? { isolationLevel: IsolationLevel.READ_COMMITTED } : {});
+  return em.fork().transactional((tem) => fn(new BehaviorSql(tem), tem), readCommitted(em));
 }
 
 /** Attempts at a chunk that a deadlock with a neighbouring chunk rolled back (every step is idempotent). */

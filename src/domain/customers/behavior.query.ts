@@ -385,7 +385,8 @@ export async function scoreAndTag(db: BehaviorSql, scope: Scope, cuts: { r: Cuts
   const inOrder = db.dialect === 'sqlite' ? 'cross join' : 'straight_join';
   const fromMembers = (members: string, then: string) => {
     const ms = scopedFrom(db, members, `${members.split(' ').at(-1)}.id`, scope);
-    return { sql: `${ms.from} ${inOrder} ${then} where ${ms.sql}`, params: ms.params };
+    const from = `${ms.from} ${inOrder} ${then}`;
+    return { from, where: ms.sql, sql: `${from} where ${ms.sql}`, params: ms.params };
   };
   const bs = fromMembers('members m', 'member_behavior b on b.member_id = m.id');
   const scores = `select b.member_id,
@@ -410,7 +411,7 @@ export async function scoreAndTag(db: BehaviorSql, scope: Scope, cuts: { r: Cuts
   } else {
     await db.run(`update member_behavior u join (${scores}) s on s.member_id = u.member_id set u.r_score = s.r, u.f_score = s.f, u.m_score = s.m, u.segment = ${segment}`, [...scoreParams, ...segmentParams]);
     const mb = fromMembers('members', 'member_behavior b on b.member_id = members.id');
-    await db.run(`update ${mb.sql.replace(/ where (.*)$/s, ' set members.segment = b.segment where $1')}`, mb.params);
+    await db.run(`update ${mb.from} set members.segment = b.segment where ${mb.where}`, mb.params);
   }
 
   const holds = (tag: string) => `case ${tag} ${TAG_RULES.map((rule) => `when ? then (${rule.sql})`).join(' ')} else 0 end`;
