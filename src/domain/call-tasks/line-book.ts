@@ -98,12 +98,10 @@ export class LineBook {
 
   /** The call ended (or never left): its line is free again; waiting diallers wake up. */
   release(callId: string): void {
-    const device = this.deviceOf.get(callId);
+    const device = this.letGo(callId);
     if (device === undefined) return;
     // Its row may be ended a little later (a refused originate is settled after this): not counted meanwhile.
     this.remember(callId, device);
-    this.deviceOf.delete(callId);
-    this.inFlight.get(device)?.delete(callId);
     // A line of the device is free here, whatever other processes hold: the next claim counts again.
     this.fullUntil.delete(device);
     this.wake();
@@ -195,13 +193,20 @@ export class LineBook {
    * marked full already.
    */
   fullElsewhere(callId: string, now: number, ms = 1000): boolean {
-    const device = this.deviceOf.get(callId);
+    const device = this.letGo(callId);
     if (device === undefined) return false;
-    this.deviceOf.delete(callId);
-    this.inFlight.get(device)?.delete(callId);
     const fresh = !this.full(device, now);
     this.fullUntil.set(device, now + ms);
     return fresh;
+  }
+
+  /** Takes the call off its device's lines here (no wake-up); its device, or undefined when it held none. */
+  private letGo(callId: string): number | undefined {
+    const device = this.deviceOf.get(callId);
+    if (device === undefined) return undefined;
+    this.deviceOf.delete(callId);
+    this.inFlight.get(device)?.delete(callId);
+    return device;
   }
 
   full(deviceId: number, now: number): boolean {
