@@ -22,7 +22,8 @@ export const VisitCategorySchema = defineEntity({
  * the demo seed, plain SQL — keeps it current without knowing of it. The favourite categories of the
  * behaviour run read it through the (member, category, visitedAt) index, in order, without unnesting
  * JSON. `pos` is the category's place in the visit's array (a category listed twice counts twice, as
- * in the JSON).
+ * in the JSON). A later migration that rebuilds member_visits (SQLite's way of altering a column:
+ * copy, drop, rename) drops its triggers and must create them again.
  */
 export const MemberVisitCategorySchema = defineEntity({
   name: 'MemberVisitCategory',
