@@ -1,14 +1,23 @@
 import { Migration } from '@mikro-orm/migrations';
 
-/** Adds the names visit row `v`'s categories (rows `c`) bring that visit_categories lacks. */
-const addNames = (from: string) =>
-  `insert into visit_categories (name) select distinct c.value from ${from}
-   where c.value is not null and not exists (select 1 from visit_categories k where k.name = c.value)`;
+/**
+ * Visit rows `v` (`new` in a trigger, else every member_visits row) with their categories as rows `c`
+ * (key: the position, value: the name), an array's elements only, as MariaDB's JSON_TABLE '$[*]' gives
+ * them (json_each gives a scalar — the ORM stores an omitted list as the JSON string "[]" — as a row).
+ */
+const unnest = (v: string) => `${v === 'new' ? '' : `member_visits ${v} cross join `}json_each(${v}.categories) c`;
+const isArray = (v: string) => `json_type(${v}.categories) = 'array'`;
 
-/** A visit's rows of member_visit_categories, from visit row `v` (`new` in a trigger). */
-const addRows = (from: string, v: string) =>
+/** Adds the names visit row `v`'s categories bring that visit_categories lacks. */
+const addNames = (v: string) =>
+  `insert into visit_categories (name) select distinct c.value from ${unnest(v)}
+   where ${isArray(v)} and c.value is not null and not exists (select 1 from visit_categories k where k.name = c.value)`;
+
+/** Visit row `v`'s rows of member_visit_categories. */
+const addRows = (v: string) =>
   `insert into member_visit_categories (visit_id, pos, member_id, visited_at, category_id)
-   select ${v}.id, c.key, ${v}.member_id, ${v}.visited_at, k.id from ${from} join visit_categories k on k.name = c.value`;
+   select ${v}.id, c.key, ${v}.member_id, ${v}.visited_at, k.id from ${unnest(v)} join visit_categories k on k.name = c.value
+   where ${isArray(v)}`;
 
 /**
  * member_visit_categories (each visit's categories as rows, by number) and visit_categories (the
@@ -27,19 +36,17 @@ export class Migration20261130175206_visit_categories extends Migration {
     this.addSql(`create table \`visit_categories\` (\`id\` integer not null primary key autoincrement, \`name\` text not null);`);
     this.addSql(`create unique index \`visit_categories_name_unique\` on \`visit_categories\` (\`name\`);`);
 
-    const fromNew = 'json_each(new.categories) c';
     this.addSql(`create trigger member_visits_categories_insert after insert on member_visits begin
-      ${addNames(fromNew)};
-      ${addRows(fromNew, 'new')};
+      ${addNames('new')};
+      ${addRows('new')};
     end;`);
     this.addSql(`create trigger member_visits_categories_update after update of member_id, visited_at, categories on member_visits begin
       delete from member_visit_categories where visit_id = old.id;
-      ${addNames(fromNew)};
-      ${addRows(fromNew, 'new')};
+      ${addNames('new')};
+      ${addRows('new')};
     end;`);
-    const fromVisits = 'member_visits v cross join json_each(v.categories) c';
-    this.addSql(`${addNames(fromVisits)};`);
-    this.addSql(`${addRows(fromVisits, 'v')};`);
+    this.addSql(`${addNames('v')};`);
+    this.addSql(`${addRows('v')};`);
   }
 
   override down(): void | Promise<void> {

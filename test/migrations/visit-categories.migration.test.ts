@@ -35,6 +35,8 @@ describe.each(DIALECTS)('migration visit_categories with visits present (%s)', (
       ['W2', 1, ['茶']], ['W2', 2, ['茶', 'wine']],
     ];
     for (const [member, d, categories] of visits) em.create(MemberVisitSchema, { member, visitedAt: new Date(AS_OF.getTime() - d * DAY), spendingFen: 1000, categories });
+    // Categories omitted (the ORM stores the JSON string "[]"), older than 365 days: no rows.
+    em.create(MemberVisitSchema, { member: 'W1', visitedAt: new Date(AS_OF.getTime() - 400 * DAY), spendingFen: 1000 });
     await em.flush();
     // A visit past the first backfill step of visit ids.
     const at = new Date(AS_OF.getTime() - 6 * DAY);
