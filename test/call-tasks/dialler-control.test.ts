@@ -101,6 +101,50 @@ describe.each(DIALECTS)('call-task dialler: control, limits and compliance (%s)'
     expect(sw.duplicates()).toBe(0);
   }, 180_000);
 
+  it('robot mode claims the next number ahead while every line rings: it leaves the moment a line frees, never beyond the lines; STOP gives it back undialled', async () => {
+    const gw = await device(2);
+    const list = await numbers(4);
+    for (const x of list) sw.socket.outcome(x, { kind: 'held' });
+    const id = await createTask({ name: '预占号码', phoneNumbers: list, deviceIds: [gw.id] });
+    await put(id, 'status', { action: 'START' });
+    const run = runCallTask(dialler(), id, { budgetMs: 120_000 });
+    const dialling = async () => (await phonesOf(id)).filter((p) => p.status === 'dialing').map((p) => p.phone.slice(3));
+
+    // Both lines ring; the third number is claimed (its call recorded) but not dialled.
+    await waitFor(() => callsTo(list).length === 2, 'both lines ringing');
+    await waitFor(async () => (await dialling()).length === 3, 'the third number claimed ahead');
+    expect(callsTo(list).map((c) => c.destination)).toEqual(list.slice(0, 2));
+    expect((await callsOf(id)).map((c) => c.callee.slice(3)).sort()).toEqual(list.slice(0, 3));
+
+    // A line frees: the number claimed ahead is the next originate, and the fourth is claimed ahead in turn.
+    await waitFor(() => callsTo(list)[0]!.pickUp, 'the first call ringing');
+    callsTo(list)[0]!.pickUp!(5);
+    await waitFor(() => callsTo(list).length === 3, 'the number claimed ahead dialled');
+    expect(callsTo(list)[2]!.destination).toBe(list[2]);
+    expect(sw.peakPerGateway().get(gw.name)).toBe(2);
+    await waitFor(async () => (await dialling()).includes(list[3]!), 'the fourth number claimed ahead');
+
+    // STOP: the fourth never leaves; its number is pending again with no attempt and no call row.
+    expect((await put(id, 'status', { action: 'STOP' })).status).toBe(200);
+    expect(await run).toBe('stopped');
+    const fourth = (await phonesOf(id)).find((p) => p.phone.endsWith(list[3]!))!;
+    expect([fourth.status, fourth.attempts, fourth.lastCallId]).toEqual(['pending', 0, null]);
+    expect((await callsOf(id)).map((c) => c.callee.slice(3)).sort()).toEqual(list.slice(0, 3));
+    expect(sw.dialled(list[3]!)).toBe(0);
+
+    // The calls in progress finish; START dials the fourth once.
+    for (const c of callsTo(list).slice(1)) {
+      await waitFor(() => c.pickUp, 'the call ringing');
+      c.pickUp!(5);
+    }
+    sw.socket.outcome(list[3]!, { kind: 'answer', afterMs: 5, talkMs: 5 });
+    await waitFor(async () => (await dialling()).length === 0, 'the calls in progress settled');
+    expect((await put(id, 'status', { action: 'START' })).status).toBe(200);
+    expect(await runCallTask(dialler(), id, { budgetMs: 120_000 })).toBe('completed');
+    expect(list.map((x) => sw.dialled(x))).toEqual([1, 1, 1, 1]);
+    expect(sw.duplicates()).toBe(0);
+  }, 180_000);
+
   it('cancel mid-dial: calls in progress finish and are recorded, the numbers left become cancelled, then every control answers 409', async () => {
     const gw = await device(3);
     const list = await numbers(8);

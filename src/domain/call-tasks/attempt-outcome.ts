@@ -5,6 +5,9 @@ import type { CallEnded } from '../ports/switch.port.js';
 import { CallTaskPhoneSchema, type TaskPhoneStatus } from './call-task-phone.entity.js';
 import { CallTaskSchema } from './call-task.entity.js';
 
+/** How often a task's `lastLineOkAt` is written at most (it only has to be fresher than NO_LINE_FAIL_MS). */
+export const LINE_OK_EVERY_MS = 30_000;
+
 export type AttemptSettled = { call: Call; taskId: number | null; phoneStatus: TaskPhoneStatus | null; completed: boolean };
 
 /**
@@ -27,7 +30,9 @@ async function advanceNumber(em: EntityManager, call: Call, now: Date): Promise<
   const phone = await em.findOne(CallTaskPhoneSchema, { id: call.taskPhone! });
   const task = await em.findOne(CallTaskSchema, { id: call.task! });
   if (!phone || !task || phone.lastCallId !== call.uuid) return null;
-  if (call.outcome !== 'line_failed' && call.outcome !== 'failed') task.lastLineOkAt = now;
+  // A line worked (the task FAILs after 10 minutes without one): written at most every LINE_OK_EVERY_MS, not on
+  // every hang-up — each write locks the task row, and every claim of the task waits for that lock.
+  if (call.outcome !== 'line_failed' && call.outcome !== 'failed' && !(task.lastLineOkAt && now.getTime() - task.lastLineOkAt.getTime() < LINE_OK_EVERY_MS)) task.lastLineOkAt = now;
   let next: TaskPhoneStatus;
   let at: Date | null = null;
   switch (call.outcome) {
@@ -70,8 +75,9 @@ async function advanceNumber(em: EntityManager, call: Call, now: Date): Promise<
  * processes settling the last two calls at once, one wins). Returns whether this call completed it.
  */
 export async function completeIfDone(em: EntityManager, taskId: number, now: Date): Promise<boolean> {
-  const open = await em.count(CallTaskPhoneSchema, { task: taskId, status: { $in: ['pending', 'dialing', 'unknown'] } });
-  if (open > 0) return false;
+  // Whether one number is still open, not how many (a count reads every open number's index entry, on every hang-up).
+  const open = await em.findOne(CallTaskPhoneSchema, { task: taskId, status: { $in: ['pending', 'dialing', 'unknown'] } }, { fields: ['id'] });
+  if (open) return false;
   const changed = await em.nativeUpdate(CallTaskSchema, { id: taskId, status: 'RUNNING' }, { status: 'COMPLETED', completedTime: now });
   return changed === 1;
 }

@@ -24,16 +24,24 @@ export const LINE_HOLD_MAX_MS = 60 * 60_000;
  * Whatever process placed them and whoever dials their task now: a task this process has just taken over
  * still has the dead dialler's calls ringing, and a process restarted under its worker name has the calls
  * of its previous life.
+ *
+ * Attempts claimed ahead of a line (dial-pump.ts) have a row from their claim on and count for every other
+ * process like a call in flight. The process that claimed them leaves them out of its own count (`armed`):
+ * each takes a line of its book only when one of its calls on the device ends. A claim ahead (`ahead`) is
+ * allowed only while no other process has a call on the device, so its lines are all this process's calls:
+ * its row makes the device's rows one more than its lines, which refuses every other process's claim until
+ * one of those calls ends — and that line goes to the attempt claimed ahead. Calls in flight never exceed
+ * the lines, in any mix of processes.
  */
 export async function deviceLineFree(
   tx: EntityManager,
-  input: { deviceId: number; held: () => string[]; ended: () => string[]; now: Date },
+  input: { deviceId: number; held: () => string[]; ended: () => string[]; armed?: string[]; ahead?: boolean; now: Date },
 ): Promise<boolean> {
   const device = await tx.findOne(GatewayDeviceSchema, { id: input.deviceId }, { fields: ['lineCount'], lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!device) return false;
   // The book is read after the lock: lines freed here while this claim waited for it are free.
   const held = input.held();
-  const skip = [...held, ...input.ended()];
+  const skip = [...held, ...input.ended(), ...(input.armed ?? [])];
   const others = await tx.count(CallSchema, {
     deviceId: input.deviceId,
     source: 'task',
@@ -41,5 +49,5 @@ export async function deviceLineFree(
     startedAt: { $gt: new Date(input.now.getTime() - LINE_HOLD_MAX_MS) },
     ...(skip.length ? { uuid: { $nin: skip } } : {}),
   });
-  return held.length + others <= device.lineCount;
+  return input.ahead ? others === 0 : held.length + others <= device.lineCount;
 }

@@ -1,39 +1,36 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode, type EntityManager } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/core';
 import { CallSchema } from '../calls/call.entity.js';
 import { outcomeFromCause } from '../calls/hangup-cause.js';
 import { checkCompliance } from '../compliance/compliance.service.js';
 import { nextCallingWindow } from '../compliance/compliance.policy.js';
 import type { OriginateResult } from '../ports/switch.port.js';
-import { normalizePhone } from '../shared/phone.js';
 import type { GatewayDevice } from '../voice-gateways/gateway-device.entity.js';
-import { GatewayLineSchema } from '../voice-gateways/gateway-line.entity.js';
+import { claimAttempt, dialString, giveBackAttempt, letGoAhead, type Claimed } from './attempt-claim.js';
 import { settleCall } from './attempt-outcome.js';
 import { CallTaskPhoneSchema, type CallTaskPhone } from './call-task-phone.entity.js';
-import { CallTaskSchema, type CallTask } from './call-task.entity.js';
+import type { CallTask } from './call-task.entity.js';
 import { endTaskWithCard } from './completion-card.js';
-import { deviceLineFree } from './device-lines.js';
 import type { DiallerDeps } from './dialler.js';
 import { freeAgentCount } from './free-agents.js';
 import type { LineBook } from './line-book.js';
 import { callsToPlace } from './pacer.js';
 import { WakeUp } from './wake-up.js';
-import { readCommitted } from '../../db/read-committed.js';
+
+/** What the number had before its attempt was claimed (the screened row), restored if that attempt is given back. */
+const before = (phone: CallTaskPhone) => ({ attempts: phone.attempts, lastCallId: phone.lastCallId ?? null, lastAttemptAt: phone.lastAttemptAt ?? null });
 
 /** A screened number waits this long (task time) for a line at most; then it is screened again. */
 const READY_MAX_AGE_MS = 60_000;
 
 const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** The number as the gateway dials it: mobiles and 400 numbers as they are, landlines with the trunk 0. */
-function dialString(e164: string): string {
-  const p = normalizePhone(e164);
-  if (!p) return e164.replace(/\D/g, '');
-  return p.kind === 'landline' ? `0${p.national}` : p.national;
-}
+/** After a claim ahead was refused on a device (another process has calls on it), it is not tried there again for this long. */
+const AHEAD_REFUSED_MS = 1000;
 
 type Ready = { phone: CallTaskPhone; screenedAt: number };
-type Claimed = { callId: string; attempt: number; callerId: string | null };
+/** An attempt claimed ahead of a line: recorded, waiting for one of this process's calls on its device to end. */
+type Armed = { ready: Ready; claimed: Claimed };
 
 /**
  * The event-driven half of a task's dialler. It keeps a small look-ahead of the task's due numbers already
@@ -42,6 +39,14 @@ type Claimed = { callId: string; attempt: number; callerId: string | null };
  * originated — no poll, no query before the claim. The claim stays the one transaction that records the
  * attempt before the originate leaves; it also counts the device's calls of other processes, and when they
  * fill its lines the number waits in the look-ahead until a line frees here or the run's next look.
+ *
+ * Robot mode claims ahead: while every line of a device carries this process's calls, the next attempt for
+ * that device is claimed then (one per device, attempt-claim.ts; its call row `claimed_ahead`), so when a line
+ * frees its originate leaves without the claim's transaction on the way — one statement lets it go (clears
+ * `claimed_ahead` while the task is RUNNING and ours) and commits while the CPS turn is awaited. An attempt
+ * claimed ahead that does not leave (the run halts, STOP, its device fails) is given back: its number pending
+ * as before, its call row deleted; one still `claimed_ahead` after its process died is given back by the
+ * next run (dialler.ts). Agent mode claims when the line frees (a person must be free then too).
  */
 export class DialPump {
   #ready: Ready[] = [];
@@ -63,6 +68,12 @@ export class DialPump {
   readonly #unsubscribe: () => void;
   readonly #attention = new WakeUp();
   #idle: Array<() => void> = [];
+  /** Per device, the attempt claimed ahead of a line (robot mode). */
+  readonly #armed = new Map<number, Armed>();
+  /** Per device, the call id of the claim ahead under way (its row may commit before the claim returns). */
+  readonly #aheadClaiming = new Map<number, string>();
+  /** Per device, until when a claim ahead is not tried (performance.now() ms). */
+  readonly #aheadRefusedUntil = new Map<number, number>();
 
   constructor(
     private readonly deps: DiallerDeps,
@@ -113,11 +124,34 @@ export class DialPump {
     this.#attention.wakeAll();
   }
 
-  /** No new dial starts; resolves once every dial under way has left or given its line back. */
+  /** No new dial starts; resolves once every dial under way has left or given its line back, and every attempt claimed ahead is given back. */
   async halt(): Promise<void> {
     this.#halted = true;
     this.#unsubscribe();
     if (this.#dialling > 0) await new Promise<void>((r) => this.#idle.push(r));
+    for (const deviceId of [...this.#armed.keys()]) await this.#giveBack(deviceId);
+  }
+
+  /** The attempt claimed ahead for the device is given back (attempt-claim.ts); its number is screened ready again unless the run halts. */
+  async #giveBack(deviceId: number): Promise<void> {
+    const armed = this.#armed.get(deviceId);
+    if (!armed) return;
+    this.#armed.delete(deviceId);
+    // Counted as a dial under way: a halt waits for it (the next run must not find the number `dialing`).
+    this.#dialling += 1;
+    const back = await giveBackAttempt(this.deps.fork(), armed.ready.phone.id, armed.claimed.callId, before(armed.ready.phone))
+      .catch((err: unknown) => {
+        this.deps.log?.({ err, taskId: this.taskId }, 'giving back an attempt claimed ahead failed: it is settled as unknown');
+        return false;
+      })
+      .finally(() => this.#settled());
+    if (back && !this.#halted) this.#ready.unshift(armed.ready);
+  }
+
+  /** This process's attempts claimed ahead on the device (left out of its own count of the device's calls). */
+  #armedOn(deviceId: number): string[] {
+    const armed = this.#armed.get(deviceId)?.claimed.callId ?? this.#aheadClaiming.get(deviceId);
+    return armed ? [armed] : [];
   }
 
   /**
@@ -151,41 +185,107 @@ export class DialPump {
   #dispatch(want: number): void {
     const nowMs = this.deps.clock.now().getTime();
     this.#ready = this.#ready.filter((r) => nowMs - r.screenedAt <= READY_MAX_AGE_MS);
-    for (let placed = 0; placed < want && this.#ready.length > 0; placed++) {
+    let placed = 0;
+    // Attempts claimed ahead take the lines that freed first: they need no claim now.
+    for (const [deviceId, armed] of [...this.#armed]) {
+      const device = this.#devices.find((d) => d.id === deviceId);
+      if (!device || this.deps.lines.failing(deviceId, nowMs)) {
+        void this.#giveBack(deviceId);
+        continue;
+      }
+      if (placed >= want || !this.deps.lines.tryTake(deviceId, device.lineCount, armed.claimed.callId)) continue;
+      this.#armed.delete(deviceId);
+      placed += 1;
+      this.#start(armed.ready, device, armed.claimed.callId, armed.claimed);
+    }
+    for (; placed < want && this.#ready.length > 0; placed++) {
       const callId = randomUUID();
       // The line is taken before any await, so no other dialler of the process can take it meanwhile.
       const device = takeLine(this.deps.lines, this.#devices, nowMs, callId);
       if (!device) break;
-      const ready = this.#ready.shift()!;
-      const { phone } = ready;
-      this.#claiming.add(phone.id);
-      this.#dialling += 1;
-      // The device's originate slot is planned now (CPS per device), in the order lines were taken.
-      const slot = this.deps.lines.reserveSlot(device.id, performance.now());
-      const previous = this.#sendChain.get(device.id) ?? Promise.resolve();
-      let sent!: () => void;
-      const mine = new Promise<void>((r) => (sent = r));
-      this.#sendChain.set(device.id, mine);
-      void this.#dial(ready, device, callId, slot, previous, sent)
-        .catch((err: unknown) => {
-          this.deps.lines.release(callId);
-          this.deps.log?.({ err, taskId: this.taskId }, 'placing a task call failed');
-        })
-        .finally(() => {
-          sent();
-          this.#claiming.delete(phone.id);
-          this.#dialling -= 1;
-          if (this.#dialling === 0) {
-            const idle = this.#idle;
-            this.#idle = [];
-            for (const r of idle) r();
-            this.#maybeDrained();
-          }
-        });
+      this.#start(this.#ready.shift()!, device, callId, null);
     }
+    if (this.#task?.mode === 'robot') this.#claimAhead(nowMs);
     // Nothing was due at the last look: the control loop looks again on its tick (a retry time, a number
     // given back), not every line freed (with SQLite's synchronous driver that would be a busy loop).
     if (this.#ready.length < this.#lookAhead && !this.#exhausted) this.refill();
+  }
+
+  /** A dial on a line just taken: its originate slot planned now (CPS per device), in the order lines were taken. */
+  #start(ready: Ready, device: GatewayDevice, callId: string, armed: Claimed | null): void {
+    const { phone } = ready;
+    if (!armed) this.#claiming.add(phone.id);
+    this.#dialling += 1;
+    const slot = this.deps.lines.reserveSlot(device.id, performance.now());
+    const previous = this.#sendChain.get(device.id) ?? Promise.resolve();
+    let sent!: () => void;
+    const mine = new Promise<void>((r) => (sent = r));
+    this.#sendChain.set(device.id, mine);
+    void this.#dial(ready, device, callId, slot, previous, sent, armed)
+      .catch((err: unknown) => {
+        this.deps.lines.release(callId);
+        this.deps.log?.({ err, taskId: this.taskId }, 'placing a task call failed');
+      })
+      .finally(() => {
+        sent();
+        this.#claiming.delete(phone.id);
+        this.#settled();
+      });
+  }
+
+  /** A dial or a claim ahead is over: once none is under way, a halt waiting for them goes on. */
+  #settled(): void {
+    this.#dialling -= 1;
+    if (this.#dialling > 0) return;
+    const idle = this.#idle;
+    this.#idle = [];
+    for (const r of idle) r();
+    this.#maybeDrained();
+  }
+
+  /**
+   * Claims the next attempt ahead for each device whose lines all carry this process's calls (none free
+   * here, none claimed ahead yet): it leaves the moment one of them ends (see the class comment).
+   */
+  #claimAhead(nowMs: number): void {
+    const now = performance.now();
+    for (const device of this.#devices) {
+      if (this.#ready.length === 0 || this.#halted || this.#notRunning) return;
+      const id = device.id;
+      if (this.#armed.has(id) || this.#aheadClaiming.has(id) || (this.#aheadRefusedUntil.get(id) ?? 0) > now) continue;
+      if (this.deps.lines.busy(id) < device.lineCount || this.deps.lines.failing(id, nowMs) || this.deps.lines.full(id, nowMs)) continue;
+      const ready = this.#ready.shift()!;
+      const callId = randomUUID();
+      this.#aheadClaiming.set(id, callId);
+      this.#claiming.add(ready.phone.id);
+      this.#dialling += 1;
+      void claimAttempt(this.deps, this.#task!, ready.phone, device, callId, this.#lineNumbers, { ahead: true, armed: [] })
+        .then((claimed) => {
+          if (claimed === 'not_running') {
+            this.#notRunning = true;
+            this.#notify();
+            return;
+          }
+          if (claimed === 'no_line') {
+            this.#ready.unshift(ready);
+            this.#aheadRefusedUntil.set(id, performance.now() + AHEAD_REFUSED_MS);
+            return;
+          }
+          // null: the number is no longer pending as screened (another dialler has it): dropped from the look-ahead.
+          if (claimed) this.#armed.set(id, { ready, claimed });
+        })
+        .catch((err: unknown) => {
+          this.#ready.unshift(ready);
+          this.deps.log?.({ err, taskId: this.taskId }, 'claiming an attempt ahead failed');
+        })
+        .finally(() => {
+          this.#aheadClaiming.delete(id);
+          this.#claiming.delete(ready.phone.id);
+          this.#settled();
+          // A line of the device may have freed while the claim was under way.
+          this.pump();
+        });
+    }
   }
 
   /**
@@ -240,7 +340,21 @@ export class DialPump {
     }
   }
 
-  async #dial(ready: Ready, device: GatewayDevice, callId: string, slot: number, previous: Promise<void>, sent: () => void): Promise<void> {
+  /**
+   * An attempt claimed ahead does not leave (the run halts, or STOP, cancel or a takeover since its claim):
+   * its line and CPS turn are let go and its number given back.
+   */
+  async #notSent(ready: Ready, callId: string, acknowledged: (() => void) | null): Promise<void> {
+    acknowledged?.();
+    if (!this.#halted) {
+      this.#notRunning = true;
+      this.#notify();
+    }
+    this.deps.lines.release(callId);
+    if (await giveBackAttempt(this.deps.fork(), ready.phone.id, callId, before(ready.phone))) this.deps.log?.({ taskId: this.taskId, callId }, 'attempt claimed ahead given back: the task is no longer dialled here');
+  }
+
+  async #dial(ready: Ready, device: GatewayDevice, callId: string, slot: number, previous: Promise<void>, sent: () => void, armed: Claimed | null): Promise<void> {
     const { phone } = ready;
     const sleep = this.deps.sleep ?? sleepReal;
     // Timers fire on whole milliseconds of a cached loop clock, sometimes a little early: wait until `at` has passed.
@@ -250,7 +364,10 @@ export class DialPump {
     // CPS: wait for the planned slot before claiming (a STOP meanwhile is seen by the claim).
     await waitUntil(slot);
     const task = this.#task!;
-    const claimed = this.#halted ? 'not_running' : await claimAttempt(this.deps, task, phone, device, callId, this.#lineNumbers);
+    if (armed && this.#halted) return this.#notSent(ready, callId, null);
+    // Claimed ahead: let go now (the task still RUNNING and ours), committed while the CPS turn is awaited.
+    const leaving = armed ? letGoAhead(this.deps, this.taskId, callId) : null;
+    const claimed = this.#halted ? 'not_running' : (armed ?? (await claimAttempt(this.deps, task, phone, device, callId, this.#lineNumbers, { ahead: false, armed: this.#armedOn(device.id) })));
     if (claimed === 'no_line') {
       // Other processes' calls fill the device: the number goes back to the front of the look-ahead.
       if (this.deps.lines.fullElsewhere(callId, this.deps.clock.now().getTime())) this.deps.log?.({ taskId: task.id, deviceId: device.id }, 'lines of the device all carry other processes\' calls: the number waits');
@@ -281,6 +398,8 @@ export class DialPump {
       destination: this.deps.destination(task),
     };
     const acknowledged = await this.deps.lines.sendTurn(device.id, sleep);
+    // A failed statement is not let go (if it did commit, the number ends `unknown`, never dialled twice).
+    if (leaving && !(await leaving.catch(() => false))) return this.#notSent(ready, callId, acknowledged);
     let result: Promise<OriginateResult>;
     try {
       result = this.deps.switch!.originate({ ...request, accepted: acknowledged });
@@ -328,54 +447,6 @@ async function screen(deps: DiallerDeps, em: EntityManager, due: CallTaskPhone[]
   });
   await em.flush();
   return allowed;
-}
-
-/**
- * The attempt is claimed and recorded in one transaction before the originate leaves: the task must still
- * be RUNNING (read under a share lock, so a STOP or cancel waits for this claim to commit and every claim
- * after it sees the new status: no dial starts after STOP answered), the number moves `pending → dialing`
- * only if it is still pending with the attempts we screened (a conditional update: two diallers never both
- * claim it) and its `calls` row is written with our call id. The device row is locked and its calls of every
- * process counted first (device-lines.ts): `no_line` when they fill its lines. A crash after this commit
- * never redials: the number is `dialing` without a live dialler, and recovery settles it as `unknown`.
- */
-async function claimAttempt(deps: DiallerDeps, task: CallTask, phone: CallTaskPhone, device: GatewayDevice, callId: string, lineNumbers: Map<number, string | null>): Promise<Claimed | 'not_running' | 'no_line' | null> {
-  const now = deps.clock.now();
-  if (!task.callerId && !lineNumbers.has(device.id)) lineNumbers.set(device.id, await lineNumber(deps.fork(), device.id));
-  const callerId = task.callerId ?? lineNumbers.get(device.id) ?? deps.defaultCallerId;
-  const caller = callerId ? normalizePhone(callerId) : null;
-  const em = deps.fork();
-  // READ COMMITTED on MariaDB: the device count after its lock sees every claim committed before it.
-  return em.transactional(async (tx) => {
-    // …and still this process's to dial (task-lease.ts): a process whose task was taken over claims nothing more.
-    const running = await tx.findOne(CallTaskSchema, { id: task.id, status: 'RUNNING', ...deps.leases.fence() }, { fields: ['id'], lockMode: LockMode.PESSIMISTIC_READ });
-    if (!running) return 'not_running' as const;
-    if (!(await deviceLineFree(tx, { deviceId: device.id, held: () => deps.lines.held(device.id), ended: () => deps.lines.endedOn(device.id), now }))) return 'no_line' as const;
-    const attempt = phone.attempts + 1;
-    const n = await tx.nativeUpdate(CallTaskPhoneSchema, { id: phone.id, status: 'pending', attempts: phone.attempts }, { status: 'dialing', attempts: attempt, lastCallId: callId, lastAttemptAt: now, nextAttemptAt: null });
-    if (n !== 1) return null;
-    tx.create(CallSchema, {
-      uuid: callId,
-      direction: 'outbound',
-      source: 'task',
-      task: task.id,
-      taskPhone: phone.id,
-      attempt,
-      deviceId: device.id,
-      caller: caller?.e164 ?? null,
-      callerLast8: caller?.last8 ?? null,
-      callee: phone.phone,
-      calleeLast8: phone.phoneLast8,
-      startedAt: now,
-    });
-    await tx.flush();
-    return { callId, attempt, callerId: caller ? dialString(caller.e164) : null };
-  }, readCommitted(em));
-}
-
-async function lineNumber(em: EntityManager, deviceId: number): Promise<string | null> {
-  const line = await em.findOne(GatewayLineSchema, { device: deviceId, number: { $ne: null } }, { orderBy: { port: 'asc' } });
-  return line?.number ?? null;
 }
 
 /** Records what the switch answered to an originate; a refused one gives its line back before it is settled. */

@@ -7,6 +7,7 @@ import type { JobQueue } from '../ports/job-queue.port.js';
 import type { Notifier } from '../ports/notifier.port.js';
 import type { SwitchPort } from '../ports/switch.port.js';
 import { GatewayDeviceSchema, type GatewayDevice } from '../voice-gateways/gateway-device.entity.js';
+import { giveBackAttempt, type Before } from './attempt-claim.js';
 import { completeIfDone, settleCall } from './attempt-outcome.js';
 import { CALL_TASK_RUN_JOB } from './call-task-deps.js';
 import { CallTaskDeviceSchema } from './call-task-device.entity.js';
@@ -188,15 +189,33 @@ async function taskDevices(em: EntityManager, taskId: number): Promise<GatewayDe
   return em.find(GatewayDeviceSchema, where, { orderBy: { id: 'asc' } });
 }
 
-/** At the start of a run: attempts left `dialing` by a dialler that is gone become `unknown` (never redialled). */
+/**
+ * At the start of a run: attempts left `dialing` by a dialler that is gone. One whose call row is still
+ * `claimed_ahead` never left (dial-pump.ts lets an originate go only after clearing it): it is given back,
+ * the number pending again with the attempts and last call it had before. The others may have left: they
+ * become `unknown` (never redialled).
+ */
 async function recoverLostAttempts(deps: DiallerDeps, taskId: number): Promise<void> {
   const em = deps.fork();
   const lost = (await em.find(CallTaskPhoneSchema, { task: taskId, status: 'dialing' })).filter((p) => !p.lastCallId || !deps.lines.holds(p.lastCallId));
+  let givenBack = 0;
   for (const p of lost) {
+    if (p.lastCallId && (await giveBackAttempt(em, p.id, p.lastCallId, await attemptBefore(em, p.id, p.lastCallId)))) {
+      givenBack += 1;
+      continue;
+    }
     await em.nativeUpdate(CallTaskPhoneSchema, { id: p.id, status: 'dialing' }, { status: 'unknown' });
     if (p.lastCallId) await em.nativeUpdate(CallSchema, { uuid: p.lastCallId, endedAt: null }, { outcome: 'unknown' });
   }
-  if (lost.length) deps.log?.({ taskId, count: lost.length }, 'attempts of a dialler that is gone are unknown until settled');
+  if (lost.length > givenBack) deps.log?.({ taskId, count: lost.length - givenBack }, 'attempts of a dialler that is gone are unknown until settled');
+  if (givenBack) deps.log?.({ taskId, count: givenBack }, 'attempts a dialler that is gone had claimed ahead and never dialled are pending again');
+}
+
+/** What the number had before the attempt `callId`: its attempts then, and its previous call (the one before, if any). */
+async function attemptBefore(em: EntityManager, phoneId: number, callId: string): Promise<Before> {
+  const previous = await em.findOne(CallSchema, { taskPhone: phoneId, uuid: { $ne: callId } }, { orderBy: { attempt: 'desc' }, fields: ['uuid', 'attempt', 'startedAt'] });
+  const claimed = await em.findOne(CallSchema, { uuid: callId }, { fields: ['attempt'] });
+  return { attempts: Math.max(0, (claimed?.attempt ?? 1) - 1), lastCallId: previous?.uuid ?? null, lastAttemptAt: previous?.startedAt ?? null };
 }
 
 /**

@@ -50,6 +50,11 @@ export const CallSchema = defineEntity({
     /** The outreach script id (seed 000 call_logs.script_id). */
     scriptId: p.string().length(50).nullable(),
     startedAt: p.datetime().index(),
+    /**
+     * A call-task attempt claimed ahead of a line whose originate has not been let go yet (dial-pump.ts): cleared,
+     * and committed, before the originate leaves — a row still true after a crash was never dialled.
+     */
+    claimedAhead: p.boolean().default(false),
     answeredAt: p.datetime().nullable(),
     endedAt: p.datetime().nullable(),
     duration: p.integer().default(0),

@@ -64,7 +64,8 @@ setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200)
 void (async () => {
   for (let n = 1; !stopped; n++) {
     const call = await socket.waitForOriginate(n);
-    const at = wall();
+    // When the command reached the switch (read off the socket, before the switch replied to it).
+    const at = call.receivedAt;
     const gateway = /^sofia\/gateway\/([^/]+)\//.exec(call.endpoint)?.[1] ?? '';
     alive.set(gateway, (alive.get(gateway) ?? 0) + 1);
     peak.set(gateway, Math.max(peak.get(gateway) ?? 0, alive.get(gateway)!));

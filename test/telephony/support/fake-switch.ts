@@ -89,6 +89,8 @@ export class FakeOutboundCall {
     readonly appArg: string,
     readonly outcome: OriginateOutcome,
     readonly startedAt = Date.now(),
+    /** When its command was read off the socket (ms, performance.timeOrigin + performance.now()), before the switch replied to it. */
+    readonly receivedAt = performance.timeOrigin + performance.now(),
   ) {
     this.ended = new Promise((resolve) => (this.#end = resolve));
   }
@@ -339,6 +341,7 @@ export class FakeEventSocket {
   }
 
   #onCommand(conn: Conn, cmd: Command): void {
+    const receivedAt = performance.timeOrigin + performance.now();
     const { socket } = conn;
     const line = cmd.line.trim();
     this.commands.push(line);
@@ -385,7 +388,7 @@ export class FakeEventSocket {
         const replyAfter = this.bgapiReplyAfterMs(command);
         if (replyAfter > 0) this.#later(replyAfter, () => socket.write(reply(`+OK Job-UUID: ${job}`, { 'Job-UUID': job })));
         else socket.write(reply(`+OK Job-UUID: ${job}`, { 'Job-UUID': job }));
-        void this.#api(command, job).then((body) => {
+        void this.#api(command, job, receivedAt).then((body) => {
           if (body === LOST) return;
           this.emit({ 'Event-Name': 'BACKGROUND_JOB', 'Core-UUID': this.coreUuid, 'Event-Date-Timestamp': micros(), 'Job-UUID': job, 'Job-Command': command.split(' ')[0]!, 'Job-Command-Arg': command.split(' ').slice(1).join(' '), _body: body });
         });
@@ -408,12 +411,12 @@ export class FakeEventSocket {
   }
 
   /** The body of an api command (for bgapi: the BACKGROUND_JOB body, or LOST when it never comes). */
-  async #api(command: string, job?: string): Promise<string> {
+  async #api(command: string, job?: string, receivedAt?: number): Promise<string> {
     const [name = '', ...args] = command.split(/\s+/);
     const call = (uuid: string | undefined) => this.calls.find((c) => c.uuid === uuid && !c.hangupCause);
     switch (name) {
       case 'originate':
-        return this.#originate(command.slice('originate'.length).trim(), job ?? randomUUID());
+        return this.#originate(command.slice('originate'.length).trim(), job ?? randomUUID(), receivedAt);
       case 'module_exists':
         return String(this.modules.has(args[0] ?? ''));
       case 'uuid_exists':
@@ -448,7 +451,7 @@ export class FakeEventSocket {
     return (await this.onApi(command)) ?? `-ERR ${name} Command not found!\n`;
   }
 
-  #originate(rest: string, job: string): Promise<string> {
+  #originate(rest: string, job: string, receivedAt?: number): Promise<string> {
     const parsed = parseOriginate(rest);
     if (!parsed) return Promise.resolve('-USAGE: <call url> <exten>|&<application_name>(<app_args>) [<dialplan>] [<context>] [<cid_name>] [<cid_num>] [<timeout_sec>]\n');
     const { vars, endpoint, app, appArg } = parsed;
@@ -457,7 +460,7 @@ export class FakeEventSocket {
     let outcome = this.#outcomes.get(destination) ?? (typeof this.#default === 'function' ? this.#default(destination) : this.#default);
     const lost = outcome.kind === 'lost';
     if (outcome.kind === 'lost') outcome = outcome.then ?? { kind: 'answer', afterMs: 5, talkMs: 20 };
-    const call = new FakeOutboundCall(job, uuid, endpoint, destination, vars, app, appArg, outcome);
+    const call = new FakeOutboundCall(job, uuid, endpoint, destination, vars, app, appArg, outcome, Date.now(), receivedAt);
     this.calls.push(call);
     this.#bus.emit('originate', call);
     const timeoutMs = Number(vars['originate_timeout'] ?? 60) * 1000;
