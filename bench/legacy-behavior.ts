@@ -5,8 +5,35 @@ import { escape } from 'mysql2';
 export type Legacy = { enabled: boolean };
 
 /**
+ * How far back: `categories`, the statements just before member_visit_categories (the favourite
+ * categories unnested each 365-day visit's JSON and grouped the names); `round3`, also before the third
+ * round (see legacyBehavior).
+ */
+export type Before = 'categories' | 'round3';
+export const BEFORE: readonly Before[] = ['categories', 'round3'];
+
+/** The favourite categories' pass over member_visit_categories (recomputeBehavior), its parts captured. */
+const FAVOURITES =
+  /select cc\.member_id, k\.name as category, cc\.n, row_number\(\) over \(partition by cc\.member_id order by cc\.n desc, k\.name\) as rn\s+from \(\s+select vc\.member_id, vc\.category_id, count\(\*\) as n\s+from (.*?)\s+where (.*?) and vc\.visited_at >= \? and vc\.visited_at <= \?\s+group by vc\.member_id, vc\.category_id\s+\) cc\s+join visit_categories k on k\.id = cc\.category_id/s;
+
+/** The same pass as it was: each visit's JSON categories unnested (JSON_TABLE), grouped by member and name. */
+function unnestedFavourites(_: string, from: string, where: string): string {
+  const visits = (sql: string) => sql.replace('member_visit_categories vc', 'member_visits v').replaceAll('vc.member_id', 'v.member_id');
+  return `select cc.member_id, cc.category, cc.n, row_number() over (partition by cc.member_id order by cc.n desc, cc.category) as rn
+          from (
+            select v.member_id, c.category as category, count(*) as n
+            from ${visits(from)} cross join json_table(v.categories, '$[*]' columns (category varchar(64) path '$')) c
+            where ${visits(where)} and v.visited_at >= ? and v.visited_at <= ?
+            group by v.member_id, c.category
+          ) cc`;
+}
+
+/**
  * Wraps a MikroORM connection's execute so that, while `enabled`, the behaviour run sends the statements
- * it sent before this change, on MariaDB, for a same-run comparison:
+ * it sent before, on MariaDB, for a same-run comparison. Before `categories` (and `round3`):
+ * - the favourite categories unnested the 365-day visits' JSON (JSON_TABLE) and grouped member and name,
+ *   not member_visit_categories by member and category number.
+ * Before `round3` also:
  * - a chunk's rows were replaced, not updated in place: the UPDATE … JOIN behavior_chunk becomes the
  *   DELETE of the chunk's rows, and the INSERT of the missing rows then inserts every row (without
  *   scores, so the scores step writes every row again);
@@ -16,7 +43,7 @@ export type Legacy = { enabled: boolean };
  * - the scores step's statements read member_behavior by its member_id, not the chunk's members by
  *   their primary key first (STRAIGHT_JOIN).
  */
-export function legacyBehavior(conn: AbstractSqlConnection): Legacy {
+export function legacyBehavior(conn: AbstractSqlConnection, before: Before): Legacy {
   const legacy: Legacy = { enabled: false };
   const listed = new WeakMap<object, string[]>();
   let outside: string[] = [];
@@ -25,7 +52,9 @@ export function legacyBehavior(conn: AbstractSqlConnection): Legacy {
   const execute = conn.execute.bind(conn) as (...a: unknown[]) => Promise<unknown>;
   conn.execute = (async (query: unknown, params?: unknown, method?: unknown, ctx?: unknown, ...rest: unknown[]) => {
     if (!legacy.enabled || typeof query !== 'string') return execute(query, params, method, ctx, ...rest);
-    let sql = query;
+    let sql = query.replace(FAVOURITES, unnestedFavourites);
+    if (sql.includes('member_visit_categories')) throw new Error(`legacy rewrite missed the favourite categories: ${sql.slice(0, 200)}`);
+    if (before === 'categories') return execute(sql, params, method, ctx, ...rest);
     if (/(create|drop) temporary table (if exists )?scope_members/.test(sql)) {
       if (sql.includes('create')) setIds(ctx, []);
       return method === 'all' ? [] : { affectedRows: 0, insertId: 0, rows: [] };

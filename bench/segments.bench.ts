@@ -4,11 +4,12 @@
  * (cut points + scores + segments + tags), an incremental run after 10,000 members had a new visit,
  * GET …/segment p99 (the service the route calls), peak RSS, and the same behaviour computed member by
  * member in JavaScript over 10,000 members, extrapolated, as the ratio to beat.
- *   npm run bench -- segments [--members 100000] [--chunk 20000] [--parallel 2] [--loop 10000] [--db <name>] [--compare [--rounds 1]] [--compare-nightly] [--buffer-pool-mb 4096] [--redo-log-mb 1024]
+ *   npm run bench -- segments [--members 100000] [--chunk 20000] [--parallel 2] [--loop 10000] [--db <name>] [--compare [--rounds 1] [--before categories|round3]] [--compare-nightly] [--buffer-pool-mb 4096] [--redo-log-mb 1024]
  * Each step prints its statements' time by kind (statement-timer.ts): seconds, share, count.
  * --compare also times, in the same run, what the code did before: the nightly and the incremental run with the statements
- * before the third round (legacy-behavior.ts: chunk rows replaced, listed ids bound), each from the same saved state as the
- * new ones, `--rounds` times alternating, and checks both wrote the same (behavior-snapshot.ts); the cut points by sorting (three window numberings over the active members) and the
+ * before (legacy-behavior.ts; --before categories, the default: favourite categories unnested from each visit's JSON, not
+ * read from member_visit_categories; --before round3: also chunk rows replaced, listed ids bound), each from the same saved
+ * state as the new ones, `--rounds` times alternating, and checks both wrote the same (behavior-snapshot.ts); the cut points by sorting (three window numberings over the active members) and the
  * whole segment_stats recount an incremental run used to end with; it checks both cut points agree and
  * that the stats the incremental run moved by differences equal a recount; --compare-nightly runs the
  * nightly recompute one chunk at a time (--parallel 1) first, as before, for the ratio.
@@ -35,7 +36,7 @@ import { connectOrm, ensureMysqlDatabase, migrateUp, type Orm } from '../src/db/
 import { parseDatabaseUrl, type DatabaseTarget } from '../src/db/database-url.js';
 import type { AbstractSqlConnection } from '@mikro-orm/sql';
 import { BEHAVIOR_STEPS, timeStatements } from './statement-timer.js';
-import { legacyBehavior } from './legacy-behavior.js';
+import { BEFORE, legacyBehavior, type Before } from './legacy-behavior.js';
 import { dropSnapshot, fingerprint, restore as restoreSnapshot, snapshot } from './behavior-snapshot.js';
 
 export const description = 'behaviour + RFM + segments + tags over 1M members / 10M visits on MariaDB: nightly, RFM, incremental, GET p99, RSS, vs a per-member loop';
@@ -91,6 +92,7 @@ export async function run(args: string[]): Promise<void> {
       compare: { type: 'boolean', default: false },
       'compare-nightly': { type: 'boolean', default: false },
       rounds: { type: 'string', default: '1' },
+      before: { type: 'string', default: 'categories' },
       loop: { type: 'string', default: '10000' },
       db: { type: 'string' },
       'data-only': { type: 'boolean', default: false },
@@ -102,6 +104,8 @@ export async function run(args: string[]): Promise<void> {
   const chunk = Number(values.chunk);
   const parallel = Number(values.parallel);
   const rounds = Math.max(1, Number(values.rounds));
+  const before = values.before as Before;
+  if (!BEFORE.includes(before)) throw new Error(`--before ${before}: one of ${BEFORE.join(', ')}`);
   const loopMembers = Math.min(Number(values.loop), members);
   const opened = values.db ? await keptDatabase(values.db) : await createMigratedOrm('mysql').then(({ orm, db, close }) => ({ orm, target: db.target, close }));
   const { orm, close } = opened;
@@ -158,7 +162,7 @@ export async function run(args: string[]): Promise<void> {
     if (values['data-only']) return;
     const ormConn = orm.em.getConnection() as AbstractSqlConnection;
     const timer = timeStatements(ormConn, BEHAVIOR_STEPS);
-    const legacy = legacyBehavior(ormConn);
+    const legacy = legacyBehavior(ormConn, before);
     /** Runs `work` with the statements before this change, then with the new ones, from the same state; prints the ratio and whether both wrote the same. */
     const oldAgainstNew = async (what: string, work: () => Promise<number>): Promise<number> => {
       await snapshot(conn);
@@ -168,7 +172,7 @@ export async function run(args: string[]): Promise<void> {
       for (let round = 1; round <= rounds; round++) {
         if (round > 1) await restoreSnapshot(conn);
         legacy.enabled = true;
-        console.log(`  ${what}, the statements before this change (--compare, round ${round} of ${rounds}):`);
+        console.log(`  ${what}, the statements before ${before === 'categories' ? 'member_visit_categories' : 'the third round'} (--compare --before ${before}, round ${round} of ${rounds}):`);
         oldMs += await work().finally(() => (legacy.enabled = false));
         const oldPrint = await fingerprint(conn);
         await restoreSnapshot(conn);

@@ -9,6 +9,7 @@ import { CustomerCommunicationSchema } from '../domain/customers/customer-commun
 import { MemberSchema } from '../domain/members/member.entity.js';
 import { MemberBehaviorSchema } from '../domain/members/member-behavior.entity.js';
 import { MemberVisitSchema } from '../domain/members/member-visit.entity.js';
+import { MemberVisitCategorySchema, VisitCategorySchema } from '../domain/members/member-visit-category.entity.js';
 import { MemberTagSchema } from '../domain/members/member-tag.entity.js';
 import { BehaviorRunSchema } from '../domain/members/behavior-run.entity.js';
 import { SegmentRuleSchema } from '../domain/customers/segment-rule.entity.js';
@@ -54,7 +55,7 @@ import { NotificationOutboxSchema } from '../domain/notifications/notification-o
 /** The domain data model (customers, outreach, calls, call tasks, routing, …). */
 export const domainEntities = [
   CustomerSchema, CustomerContactSchema, CustomerCommunicationSchema, MobileClaimSchema,
-  MemberSchema, MemberBehaviorSchema, MemberVisitSchema, MemberTagSchema, BehaviorRunSchema, SegmentRuleSchema, RfmThresholdSchema, SegmentStatSchema, UpgradeHistorySchema, MemberTierSchema, CampaignSchema, CampaignTrackingSchema, CampaignDeliverySchema,
+  MemberSchema, MemberBehaviorSchema, MemberVisitSchema, VisitCategorySchema, MemberVisitCategorySchema, MemberTagSchema, BehaviorRunSchema, SegmentRuleSchema, RfmThresholdSchema, SegmentStatSchema, UpgradeHistorySchema, MemberTierSchema, CampaignSchema, CampaignTrackingSchema, CampaignDeliverySchema,
   EventSchema, SmsLogSchema, CustomerFeedbackSchema, InvitationSchema, ContactHistorySchema,
   SmsTemplateSchema, SmsBatchSchema, SmsBatchRecipientSchema, FollowUpTaskSchema, ConsentSchema, ComplianceDecisionSchema,
   CallSchema, CallerIdentificationSchema, ScreenPopEventSchema, StaffStatusSchema,

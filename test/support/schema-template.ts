@@ -73,7 +73,7 @@ async function migrate(target: DatabaseTarget): Promise<void> {
 /**
  * Tables as SHOW CREATE TABLE prints them (indexes, foreign keys, AUTO_INCREMENT position), their rows
  * (migration bookkeeping, seeded permissions and rules) copied from the template, then the views with
- * the template's name taken out of their definitions. Foreign keys are checked again once all is there.
+ * the template's name taken out of their definitions, then the triggers. Foreign keys are checked again once all is there.
  */
 async function rebuildStatements(conn: Connection, database: string): Promise<string[]> {
   const [objects] = await conn.query<Array<{ name: string; type: string } & RowDataPacket>>(
@@ -99,7 +99,17 @@ async function rebuildStatements(conn: Connection, database: string): Promise<st
     const [[count]] = await conn.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${database}\`.\`${name}\``);
     if (Number(count!['n']) > 0) rows.push(`INSERT INTO \`${name}\` SELECT * FROM \`${database}\`.\`${name}\``);
   }
-  return ['SET FOREIGN_KEY_CHECKS = 0', ...tables, ...rows, ...dependencyOrder(views), 'SET FOREIGN_KEY_CHECKS = 1'];
+  // Triggers last, so that copying the rows fires none.
+  const [triggers] = await conn.query<Array<{ name: string } & RowDataPacket>>(
+    'SELECT trigger_name AS name FROM information_schema.triggers WHERE trigger_schema = ? ORDER BY trigger_name',
+    [database],
+  );
+  const created: string[] = [];
+  for (const { name } of triggers) {
+    const [[trigger]] = await conn.query<RowDataPacket[]>(`SHOW CREATE TRIGGER \`${database}\`.\`${name}\``);
+    created.push(String(trigger!['SQL Original Statement']).replace(/ DEFINER=`[^`]*`@`[^`]*`/, ''));
+  }
+  return ['SET FOREIGN_KEY_CHECKS = 0', ...tables, ...rows, ...dependencyOrder(views), ...created, 'SET FOREIGN_KEY_CHECKS = 1'];
 }
 
 /** View definitions, each after the views it reads (a view reads another when it names it). */

@@ -7,7 +7,7 @@ import { TAG_RULES } from './tag-rules.js';
  * The set-based statements of the behaviour run (seed 001 §2.1-2.2): every figure, score, segment and
  * tag is computed by the database over a chunk of members at a time, never member by member in
  * JavaScript. Values are bound parameters only. The few spellings MariaDB and SQLite do not share
- * (date arithmetic, JSON unnesting, string concatenation, multi-table UPDATE) are the `Sql` helpers below.
+ * (date arithmetic, string concatenation, multi-table UPDATE) are the `Sql` helpers below.
  */
 
 /**
@@ -93,15 +93,6 @@ export class BehaviorSql {
     return this.dialect === 'sqlite' ? `(${parts.join(' || ')})` : `concat(${parts.join(', ')})`;
   }
 
-  /** The unnested category column of `unnestCategories`. */
-  get category(): string {
-    return this.dialect === 'sqlite' ? 'c.value' : 'c.category';
-  }
-
-  /** FROM-clause items after member_visits `visit`: each of its JSON categories as `c` (column `category`). */
-  unnestCategories(visit: string): string {
-    return this.dialect === 'sqlite' ? `cross join json_each(${visit}.categories) c` : `cross join json_table(${visit}.categories, '$[*]' columns (category varchar(64) path '$')) c`;
-  }
 }
 
 /**
@@ -214,8 +205,11 @@ function rankedNames(db: BehaviorSql, items: Array<{ name: string; count: string
  * Recomputes member_behavior for the chunk: one SELECT with two passes over the chunk's visits into a
  * temporary table, then one UPDATE of the chunk's rows and one INSERT of the missing ones. The first
  * pass reads only the (member_id, visited_at, spending_fen) index: counts, spending, first/last visit,
- * the 90- and 365-day windows and the 365-day visits per time slot. The second unnests the 365-day
- * visits' categories (the JSON) and keeps each member's three most frequent. Favourite categories and preferred time slots (≥ 30 % of the 365-day
+ * the 90- and 365-day windows and the 365-day visits per time slot. The second counts the 365-day
+ * visits' categories per member from member_visit_categories (the JSON's categories as rows with a
+ * number, kept by triggers; read through its (member, category, visitedAt) index in order, grouped on
+ * the number: unnesting each visit's JSON and grouping the names took over half the statement) and
+ * keeps each member's three most frequent. Favourite categories and preferred time slots (≥ 30 % of the 365-day
  * visits, most first) are then decided per row against the first pass's 365-day count; campaign
  * responses come from campaign_tracking (holdout rows received nothing and do not count); recency,
  * usual interval and churn risk (rfm.policy.ts) are derived in the same SELECT.
@@ -227,6 +221,7 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
   const off = clock.offsetMinutes;
   const members = inScope('m.id', scope);
   const visits = scopedFrom(db, 'member_visits v', 'v.member_id', scope);
+  const categories = scopedFrom(db, 'member_visit_categories vc', 'vc.member_id', scope);
   const tracking = scopedFrom(db, 'campaign_tracking t', 't.member_id', scope);
   const hour = db.localHour('v.visited_at');
   const inSlot = (s: (typeof SLOTS)[number]) => (s.from < s.to ? `h.hr >= ${s.from} and h.hr < ${s.to}` : `(h.hr >= ${s.from} or h.hr < ${s.to})`);
@@ -270,13 +265,14 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
       left join (
         select x.member_id, ${top(1)}, ${top(2)}, ${top(3)}
         from (
-          select cc.member_id, cc.category, cc.n, row_number() over (partition by cc.member_id order by cc.n desc, cc.category) as rn
+          select cc.member_id, k.name as category, cc.n, row_number() over (partition by cc.member_id order by cc.n desc, k.name) as rn
           from (
-            select v.member_id, ${db.category} as category, count(*) as n
-            from ${visits.from} ${db.unnestCategories('v')}
-            where ${visits.sql} and v.visited_at >= ? and v.visited_at <= ?
-            group by v.member_id, ${db.category}
+            select vc.member_id, vc.category_id, count(*) as n
+            from ${categories.from}
+            where ${categories.sql} and vc.visited_at >= ? and vc.visited_at <= ?
+            group by vc.member_id, vc.category_id
           ) cc
+          join visit_categories k on k.id = cc.category_id
         ) x
         where x.rn <= 3
         group by x.member_id
@@ -292,7 +288,7 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
     off, // last_date
     asOf, // recency
     since90, since365, since365, ...SLOTS.map(() => since365), off, ...visits.params, asOf, // a
-    ...visits.params, since365, asOf, // f
+    ...categories.params, since365, asOf, // f
     ...tracking.params, // r
     ...members.params,
   ];
