@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootApp, type TestApp } from '../support/app.js';
-import { FakeEventSocket } from '../telephony/support/fake-switch.js';
+import { FakeEventSocket, switchEnv } from '../telephony/support/fake-switch.js';
 import { READY_MS } from '../support/wait-for.js';
 import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
 import { EventSchema } from '../../src/domain/events/event.entity.js';
@@ -31,10 +31,7 @@ describe.skipIf(!hasBrowser)('the live board in headless Chromium (MariaDB, fake
     fs = await new FakeEventSocket().start();
     t = await bootApp('mysql', {
       JOBS_ENABLED: 'false',
-      FREESWITCH_ESL_HOST: '127.0.0.1',
-      FREESWITCH_ESL_PORT: String(fs.port),
-      FREESWITCH_ESL_PASSWORD: fs.password,
-      FREESWITCH_SOCKET_PORT: '0',
+      ...switchEnv(fs),
     });
     await t.app.telephony!.events.ready(READY_MS);
     manager = await t.staffWithToken('manager', { name: '李经理' });

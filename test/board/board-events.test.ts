@@ -3,7 +3,7 @@ import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
-import { FakeEventSocket } from '../telephony/support/fake-switch.js';
+import { FakeEventSocket, switchEnv } from '../telephony/support/fake-switch.js';
 import { READY_MS } from '../support/wait-for.js';
 import { readEvents } from '../support/sse.js';
 import { CustomerSchema } from '../../src/domain/customers/customer.entity.js';
@@ -17,10 +17,7 @@ describe.each(DIALECTS)('live board events (%s)', (dialect) => {
   beforeAll(async () => {
     fs = await new FakeEventSocket().start();
     t = await bootApp(dialect, {
-      FREESWITCH_ESL_HOST: '127.0.0.1',
-      FREESWITCH_ESL_PORT: String(fs.port),
-      FREESWITCH_ESL_PASSWORD: fs.password,
-      FREESWITCH_SOCKET_PORT: '0',
+      ...switchEnv(fs),
       IMPORT_BATCH_SIZE: '2',
     });
     await t.app.telephony!.events.ready(READY_MS);

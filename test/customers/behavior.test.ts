@@ -117,4 +117,18 @@ describe.each(DIALECTS)('behaviour, RFM, segments and tags in SQL on %s', (diale
     const [after] = await sql("select updated_at from member_behavior where member_id = 'M08'");
     expect(after.updated_at).toEqual(before.updated_at);
   });
+
+  it('an incremental run that empties a segment leaves segment_stats as a recount would: no row for it', async () => {
+    // M05, the one churn risk (R 1), visits today: R rises and the churn-risk segment has no member left.
+    const em = ctx.orm.em.fork();
+    em.create(MemberVisitSchema, { member: 'M05', visitedAt: new Date(AS_OF.getTime() - 3_600_000), spendingFen: 30_000, categories: ['wine'] });
+    await em.flush();
+    await runBehavior(ctx.orm.em.fork(), { mode: 'incremental', now: AS_OF, timeZone: TZ, chunkSize: 3 });
+    const [m05] = await sql("select segment from member_behavior where member_id = 'M05'");
+    expect(m05.segment).not.toBe('churn_risk');
+    const counts = (q: string) => sql(q).then((rows) => Object.fromEntries(rows.map((r: any) => [r.segment, Number(r.members)])));
+    const stored = await counts('select segment, members from segment_stats');
+    expect(stored).toEqual(await counts('select segment, count(*) as members from member_behavior where segment is not null group by segment'));
+    expect(stored).not.toHaveProperty('churn_risk');
+  });
 });

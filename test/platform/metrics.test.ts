@@ -4,7 +4,7 @@ import { bootApp, type TestApp } from '../support/app.js';
 import { DIALECTS } from '../support/database.js';
 import { FakeTencentCloud } from '../support/fake-tencent-cloud.js';
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom.js';
-import { channelEvent, FakeEventSocket, jsonEvent } from '../telephony/support/fake-switch.js';
+import { channelEvent, FakeEventSocket, jsonEvent, switchEnv } from '../telephony/support/fake-switch.js';
 import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
 import type { JobDefinition } from '../../src/jobs/job-registry.js';
 import { READY_MS, waitFor } from '../support/wait-for.js';
@@ -55,10 +55,7 @@ describe.each(DIALECTS)('GET /metrics after real traffic (%s)', (dialect) => {
       {
         METRICS_TOKEN,
         METRICS_PORT: '0',
-        FREESWITCH_ESL_HOST: '127.0.0.1',
-        FREESWITCH_ESL_PORT: String(fs.port),
-        FREESWITCH_ESL_PASSWORD: fs.password,
-        FREESWITCH_SOCKET_PORT: '0',
+        ...switchEnv(fs),
         TENCENTCLOUD_SECRET_ID: tencent.secretId,
         TENCENTCLOUD_SECRET_KEY: tencent.secretKey,
         TENCENT_SMS_SDK_APP_ID: '1400000001',

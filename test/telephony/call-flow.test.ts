@@ -17,7 +17,7 @@ import { DIALECTS } from '../support/database.js';
 import { FakeOpenAi } from '../support/fake-openai.js';
 import { READY_MS, waitFor } from '../support/wait-for.js';
 import { capturingLogger } from '../outreach/outreach-fixtures.js';
-import { channelEvent, FakeChannel, FakeEventSocket, jsonEvent } from './support/fake-switch.js';
+import { channelEvent, FakeChannel, FakeEventSocket, jsonEvent, switchEnv } from './support/fake-switch.js';
 
 const ALL_WEEK = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const INSIGHTS = { sentiment: 'NEUTRAL', intention: '中意向', intentionScore: 0.6, keywords: ['PCR-ABS', '批量'], intent: '询价', intentDetail: 'PCR-ABS 批量价格', summary: '客户询问PCR-ABS批量采购价格', keyPoints: ['批量订单'], followUps: ['发送报价单'], products: ['PCR-ABS'], price: 12.5, quantity: 2000, nextContact: '明天上午' };
@@ -39,10 +39,7 @@ describe.each(DIALECTS)('400 call through the outbound socket and the event sock
     ai.onTranscribe = () => '您好，我想问一下PCR-ABS批量的价格。';
     dir = mkdtempSync(join(tmpdir(), 'recordings-'));
     t = await bootApp(dialect, {
-      FREESWITCH_ESL_HOST: '127.0.0.1',
-      FREESWITCH_ESL_PORT: String(fs.port),
-      FREESWITCH_ESL_PASSWORD: fs.password,
-      FREESWITCH_SOCKET_PORT: '0',
+      ...switchEnv(fs),
       RECORDINGS_DIR: dir,
       OPENAI_BASE_URL: ai.baseUrl,
       OPENAI_API_KEY: 'test',

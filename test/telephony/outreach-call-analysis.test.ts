@@ -12,7 +12,7 @@ import { beijingMorningClock } from '../support/beijing-morning-clock.js';
 import { DIALECTS } from '../support/database.js';
 import { FakeOpenAi } from '../support/fake-openai.js';
 import { waitFor } from '../support/wait-for.js';
-import { FakeEventSocket } from './support/fake-switch.js';
+import { FakeEventSocket, switchEnv } from './support/fake-switch.js';
 
 const ANSWER = { sentiment: 'POSITIVE', intention: '中意向', intentionScore: 0.6, keywords: ['展会'], summary: '客户愿意了解周末的活动', intent: '合作洽谈' };
 
@@ -43,10 +43,7 @@ describe.each(DIALECTS)('outreach call analysis at hangup (%s)', (dialect) => {
       OPENAI_BASE_URL: ai.baseUrl,
       OPENAI_API_KEY: 'test',
       RECORDINGS_DIR: dir,
-      FREESWITCH_ESL_HOST: '127.0.0.1',
-      FREESWITCH_ESL_PORT: String(fs.port),
-      FREESWITCH_ESL_PASSWORD: fs.password,
-      FREESWITCH_SOCKET_PORT: '0',
+      ...switchEnv(fs),
     }, { clock: beijingMorningClock() });
     await t.app.telephony!.events.ready(20_000);
     // The calls sweep runs once at start-up (then every 15 minutes): from its first run's end on, the test hears every run.

@@ -4,7 +4,7 @@ import { bootApp, type TestApp } from '../support/app.js';
 import { beijingMorningClock } from '../support/beijing-morning-clock.js';
 import { DIALECTS } from '../support/database.js';
 import { waitFor } from '../support/wait-for.js';
-import { FakeEventSocket } from './support/fake-switch.js';
+import { FakeEventSocket, switchEnv } from './support/fake-switch.js';
 
 /**
  * Outreach calls placed through FreeSWITCH (`bgapi originate` on the event socket): the result comes as
@@ -26,10 +26,7 @@ describe.each(DIALECTS)('outreach calls through the switch (%s)', (dialect) => {
     t = await bootApp(dialect, {
       JOBS_ENABLED: 'false',
       MARKETING_HOURS: '00:00-24:00',
-      FREESWITCH_ESL_HOST: '127.0.0.1',
-      FREESWITCH_ESL_PORT: String(fs.port),
-      FREESWITCH_ESL_PASSWORD: fs.password,
-      FREESWITCH_SOCKET_PORT: '0',
+      ...switchEnv(fs),
       // Calls wait for the carrier's 08:00–21:00 Beijing: the app's clock is inside it at any hour.
     }, { clock: beijingMorningClock() });
     await t.app.telephony!.events.ready(20_000);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bootApp, type TestApp } from '../support/app.js';
 import { waitFor } from '../support/wait-for.js';
 import { capturingLogger } from '../outreach/outreach-fixtures.js';
-import { FakeEventSocket } from './support/fake-switch.js';
+import { FakeEventSocket, switchEnv } from './support/fake-switch.js';
 
 // No SQL is involved: one dialect is enough to boot the real app with its telephony door.
 describe('TTS engine check at telephony start (fake switch answering module_exists)', () => {
@@ -19,10 +19,7 @@ describe('TTS engine check at telephony start (fake switch answering module_exis
     for (const m of modules) fs.modules.add(m);
     const logs = capturingLogger();
     t = await bootApp('sqlite', {
-      FREESWITCH_ESL_HOST: '127.0.0.1',
-      FREESWITCH_ESL_PORT: String(fs.port),
-      FREESWITCH_ESL_PASSWORD: fs.password,
-      FREESWITCH_SOCKET_PORT: '0',
+      ...switchEnv(fs),
       FREESWITCH_TTS: tts,
     }, { logger: logs.logger });
     return waitFor(() => logs.lines().find((l) => /^TTS engine/.test(l.msg)), 'the TTS start-up log line');

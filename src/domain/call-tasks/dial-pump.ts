@@ -341,12 +341,12 @@ export class DialPump {
   }
 
   /**
-   * An attempt claimed ahead does not leave (the run halts, or STOP, cancel or a takeover since its claim):
-   * its line and CPS turn are let go and its number given back.
+   * An attempt claimed ahead does not leave (the run halts, STOP, cancel or a takeover since its claim, or
+   * the statement letting it go failed): its line and CPS turn are let go and its number given back.
    */
-  async #notSent(ready: Ready, callId: string, acknowledged: (() => void) | null): Promise<void> {
+  async #notSent(ready: Ready, callId: string, acknowledged: (() => void) | null, stopped: boolean): Promise<void> {
     acknowledged?.();
-    if (!this.#halted) {
+    if (stopped && !this.#halted) {
       this.#notRunning = true;
       this.#notify();
     }
@@ -364,7 +364,7 @@ export class DialPump {
     // CPS: wait for the planned slot before claiming (a STOP meanwhile is seen by the claim).
     await waitUntil(slot);
     const task = this.#task!;
-    if (armed && this.#halted) return this.#notSent(ready, callId, null);
+    if (armed && this.#halted) return this.#notSent(ready, callId, null, true);
     // Claimed ahead: let go now (the task still RUNNING and ours), committed while the CPS turn is awaited.
     const leaving = armed ? letGoAhead(this.deps, this.taskId, callId) : null;
     const claimed = this.#halted ? 'not_running' : (armed ?? (await claimAttempt(this.deps, task, phone, device, callId, this.#lineNumbers, { ahead: false, armed: this.#armedOn(device.id) })));
@@ -399,7 +399,8 @@ export class DialPump {
     };
     const acknowledged = await this.deps.lines.sendTurn(device.id, sleep);
     // A failed statement is not let go (if it did commit, the number ends `unknown`, never dialled twice).
-    if (leaving && !(await leaving.catch(() => false))) return this.#notSent(ready, callId, acknowledged);
+    const left = leaving && (await leaving.catch((err: unknown) => (this.deps.log?.({ err, taskId: this.taskId }, 'letting an attempt claimed ahead go failed'), 'failed' as const)));
+    if (leaving && left !== true) return this.#notSent(ready, callId, acknowledged, left === false);
     let result: Promise<OriginateResult>;
     try {
       result = this.deps.switch!.originate({ ...request, accepted: acknowledged });

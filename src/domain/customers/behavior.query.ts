@@ -530,5 +530,7 @@ export async function applySegmentDelta(db: BehaviorSql, before: SegmentTotals, 
       );
     }
   }
+  // A segment left without members has no row, as a recount gives (refreshSegmentStats groups the members).
+  await db.run('delete from segment_stats where members <= 0');
   await db.run(`update segment_stats set avg_spending_fen = ${averageOf(db, 'spending_sum_fen')}, avg_spending365d_fen = ${averageOf(db, 'spending365d_sum_fen')}`);
 }

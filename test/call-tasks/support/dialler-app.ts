@@ -2,6 +2,7 @@ import type { StartOptions } from '../../../src/main.js';
 import { GatewayDeviceSchema } from '../../../src/domain/voice-gateways/gateway-device.entity.js';
 import { bootApp, type TestApp } from '../../support/app.js';
 import type { Dialect } from '../../support/database.js';
+import { switchEnv } from '../../telephony/support/fake-switch.js';
 import { DiallingSwitch } from './dialling-switch.js';
 
 export type DiallerApp = TestApp & {
@@ -13,10 +14,7 @@ export type DiallerApp = TestApp & {
 /** The settings that point the app's telephony door at the fake switch (the dialler runs in the test, not as a job). */
 export function switchSettings(sw: { socket: { port: number; password: string } }): Record<string, string> {
   return {
-    FREESWITCH_ESL_HOST: '127.0.0.1',
-    FREESWITCH_ESL_PORT: String(sw.socket.port),
-    FREESWITCH_ESL_PASSWORD: sw.socket.password,
-    FREESWITCH_SOCKET_PORT: '0',
+    ...switchEnv(sw.socket),
     MARKETING_HOURS: '00:00-24:00',
     CALL_TASK_CPS: '50',
     CALL_TASK_RING_SECONDS: '10',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FakeEventSocket } from '../../telephony/support/fake-switch.js';
+import { switchEnv, type FakeEventSocket } from '../../telephony/support/fake-switch.js';
 
 /**
  * What every process of one deployment shares in the cluster suites: the secret its tokens are signed
@@ -9,11 +9,8 @@ import type { FakeEventSocket } from '../../telephony/support/fake-switch.js';
 export function clusterSettings(fs: FakeEventSocket, options: { redis?: boolean } = {}): Record<string, string> {
   return {
     APP_SECRET: randomBytes(24).toString('hex'),
-    FREESWITCH_ESL_HOST: '127.0.0.1',
-    FREESWITCH_ESL_PORT: String(fs.port),
-    FREESWITCH_ESL_PASSWORD: fs.password,
+    ...switchEnv(fs),
     FREESWITCH_SOCKET_HOST: '127.0.0.1',
-    FREESWITCH_SOCKET_PORT: '0',
     ...(options.redis ? { REDIS_URL: process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `salesops-test-${randomBytes(4).toString('hex')}` } : {}),
   };
 }

@@ -1067,3 +1067,8 @@ export class FakeChannel {
     this.#socket?.destroy();
   }
 }
+
+/** The settings that point the app's event-socket client at a fake switch (its outbound socket on a free port). */
+export function switchEnv(fs: { port: number; password: string }): Record<string, string> {
+  return { FREESWITCH_ESL_HOST: '127.0.0.1', FREESWITCH_ESL_PORT: String(fs.port), FREESWITCH_ESL_PASSWORD: fs.password, FREESWITCH_SOCKET_PORT: '0' };
+}
