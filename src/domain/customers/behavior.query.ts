@@ -398,7 +398,7 @@ export async function scoreAndTag(db: BehaviorSql, scope: Scope, cuts: { r: Cuts
   const bitOfTag = (col: string) => `case ${col} ${TAG_RULES.map((_, i) => `when ? then ${tagBit(i)}`).join(' ')} else ${OTHER_TAG_BIT} end`;
   const tagParams = TAG_RULES.map((rule) => rule.tag);
   // The scores (b.r_score, b.f_score, b.m_score: the new ones) with the columns the segment rules and tag rules read.
-  const scored = `select m.id as member_id, b.member_id as has_row,
+  const scored = `select m.id as member_id, m.customer_id, b.member_id as has_row,
       case when m.status = 'active' and b.member_id is not null then 5 - (${above('b.recency_days')}) end as r_score,
       case when m.status = 'active' and b.member_id is not null then 1 + ${above('b.visits_365d')} end as f_score,
       case when m.status = 'active' and b.member_id is not null then 1 + ${above('b.spending_365d_fen')} end as m_score,
@@ -428,7 +428,7 @@ export async function scoreAndTag(db: BehaviorSql, scope: Scope, cuts: { r: Cuts
      select x.*, case when x.has_row is not null and not (x.r_score <=> x.old_r and x.f_score <=> x.old_f and x.m_score <=> x.old_m and x.segment <=> x.old_segment) then 1 else 0 end as changed,
        case when x.has_row is not null and not (x.segment <=> x.member_segment) then 1 else 0 end as mirror
      from (
-       select b.member_id, b.has_row, b.r_score, b.f_score, b.m_score, ${segment} as segment, ${given} as given, b.had,
+       select b.member_id, b.customer_id, b.has_row, b.r_score, b.f_score, b.m_score, ${segment} as segment, ${given} as given, b.had,
          b.old_r, b.old_f, b.old_m, b.old_segment, b.member_segment, ${SCORE_INPUTS.map((c) => `b.${c}`).join(', ')}
        from (${scored}) b
      ) x`),
@@ -461,7 +461,7 @@ export async function scoreAndTag(db: BehaviorSql, scope: Scope, cuts: { r: Cuts
   // MariaDB joins the chunk's customers (an IN (subquery) in a single-table UPDATE is tested per customer).
   const best = `(select m.segment from members m${lite ? '' : ' force index (members_customer_id_index)'} where m.customer_id = customers.id and m.status = 'active' and m.segment is not null
        order by case m.segment when 'VIP' then 0 when 'loyal' then 1 when 'potential' then 2 when 'regular' then 3 when 'new' then 4 else 5 end limit 1)`;
-  const chunkCustomers = `select mm.customer_id from ${temp} s ${inOrder} members mm${lite ? '' : ' force index (primary)'} on mm.id = s.member_id where mm.customer_id is not null`;
+  const chunkCustomers = `select s.customer_id from ${temp} s where s.customer_id is not null`;
   if (lite) await db.run(`update customers set segment = ${best} where id in (${chunkCustomers})`);
   else await db.run(`update (select distinct ch.customer_id from (${chunkCustomers}) ch) k straight_join customers force index (primary) on customers.id = k.customer_id set customers.segment = ${best}`);
   await db.run(dropTemp);
