@@ -15,7 +15,7 @@
  * `--claim-ahead compare` runs each dialect twice in the same run, claiming at the line's freeing (off) and
  * ahead (on, CALL_TASK_CLAIM_AHEAD), and prints the ratios; `--first-pass` gives each number one attempt (no
  * retry waits: the figures above are taken over the first pass anyway).
- *   npm run bench -- call-tasks [--numbers 10000] [--speedup 10] [--dialect both|mysql|sqlite] [--claim-ahead on|off|compare] [--first-pass]
+ *   npm run bench -- call-tasks [--numbers 10000] [--speedup 10] [--dialect both|mysql|sqlite] [--claim-ahead on|off|compare [--rounds 1]] [--first-pass]
  */
 import { spawn } from 'node:child_process';
 import { Socket } from 'node:net';
@@ -109,7 +109,7 @@ type Figures = { utilisation: number; p50: number; p99: number; beyondP50: numbe
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { numbers: { type: 'string', default: '10000' }, speedup: { type: 'string', default: '10' }, dialect: { type: 'string', default: 'both' }, 'claim-ahead': { type: 'string', default: 'on' }, 'first-pass': { type: 'boolean', default: false } },
+    options: { numbers: { type: 'string', default: '10000' }, speedup: { type: 'string', default: '10' }, dialect: { type: 'string', default: 'both' }, 'claim-ahead': { type: 'string', default: 'on' }, 'first-pass': { type: 'boolean', default: false }, rounds: { type: 'string', default: '1' } },
   });
   const total = Number(values.numbers);
   const speedup = Number(values.speedup);
@@ -117,14 +117,22 @@ export async function run(args: string[]): Promise<void> {
   const ahead = values['claim-ahead'];
   const pass = { maxAttempts: values['first-pass'] ? 1 : undefined };
   if (ahead === 'compare') {
+    // Off and on alternate `--rounds` times (the machine's load moves between runs); medians per mode.
     for (const dialect of dialects) {
-      const off = await measure(dialect, total, speedup, { ...pass, claimAhead: false });
-      const on = await measure(dialect, total, speedup, { ...pass, claimAhead: true });
-      const r = (x: number, y: number) => `${(x / y).toFixed(2)}×`;
+      const offs: Figures[] = [];
+      const ons: Figures[] = [];
+      for (let round = 0; round < Number(values.rounds); round++) {
+        offs.push(await measure(dialect, total, speedup, { ...pass, claimAhead: false }));
+        ons.push(await measure(dialect, total, speedup, { ...pass, claimAhead: true }));
+      }
+      const med = (xs: Figures[], f: (x: Figures) => number) => pct(xs.map(f), 50);
+      const both = (f: (x: Figures) => number) => [med(ons, f), med(offs, f)] as const;
+      const r = ([on, off]: readonly [number, number]) => `${on.toFixed(1)} vs ${off.toFixed(1)} ms (${(off / on).toFixed(2)}× faster)`;
+      const use = both((x) => x.utilisation * 100);
       console.log(
         [
-          `${dialect}, claimed ahead against claimed when the line frees, in the same run: line freed → originate beyond the CPS wait p50 ${on.beyondP50.toFixed(1)} vs ${off.beyondP50.toFixed(1)} ms (${r(off.beyondP50, on.beyondP50)} faster),`,
-          `  p99 ${on.beyondP99.toFixed(1)} vs ${off.beyondP99.toFixed(1)} ms (${r(off.beyondP99, on.beyondP99)} faster); line utilisation ${(on.utilisation * 100).toFixed(1)} % vs ${(off.utilisation * 100).toFixed(1)} %; duplicates ${on.duplicates} / ${off.duplicates}`,
+          `${dialect}, claimed ahead against claimed when the line frees, in the same run (${ons.length} alternating rounds, medians): line freed → originate beyond the CPS wait`,
+          `  p50 ${r(both((x) => x.beyondP50))}, p99 ${r(both((x) => x.beyondP99))}; line utilisation ${use[0].toFixed(1)} % vs ${use[1].toFixed(1)} %; duplicates ${ons.reduce((n, x) => n + x.duplicates, 0)} / ${offs.reduce((n, x) => n + x.duplicates, 0)}`,
         ].join('\n'),
       );
     }
