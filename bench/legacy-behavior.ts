@@ -1,5 +1,8 @@
 import type { AbstractSqlConnection } from '@mikro-orm/sql';
 import { escape } from 'mysql2';
+import type { SegmentRuleData } from '../src/domain/customers/rfm.policy.js';
+import { TAG_RULES } from '../src/domain/customers/tag-rules.js';
+import { scoresBefore } from './legacy-scores.js';
 
 /** Turns the behaviour run's statements back into what they were before (bench --compare only). */
 export type Legacy = { enabled: boolean };
@@ -9,8 +12,8 @@ export type Legacy = { enabled: boolean };
  * categories unnested each 365-day visit's JSON and grouped the names); `round3`, also before the third
  * round (see legacyBehavior).
  */
-export type Before = 'categories' | 'round3';
-export const BEFORE: readonly Before[] = ['categories', 'round3'];
+export type Before = 'categories' | 'round3' | 'rfm';
+export const BEFORE: readonly Before[] = ['categories', 'round3', 'rfm'];
 
 /** The favourite categories' pass over member_visit_categories (recomputeBehavior), its parts captured. */
 const FAVOURITES =
@@ -43,8 +46,9 @@ function unnestedFavourites(_: string, from: string, where: string): string {
  * - the scores step's statements read member_behavior by its member_id, not the chunk's members by
  *   their primary key first (STRAIGHT_JOIN).
  */
-export function legacyBehavior(conn: AbstractSqlConnection, before: Before): Legacy {
+export function legacyBehavior(conn: AbstractSqlConnection, before: Before, rules: SegmentRuleData[] = []): Legacy {
   const legacy: Legacy = { enabled: false };
+  if (before === 'rfm') return legacyScores(conn, rules);
   const listed = new WeakMap<object, string[]>();
   let outside: string[] = [];
   const idsOf = (ctx: unknown) => (ctx && typeof ctx === 'object' ? (listed.get(ctx) ?? []) : outside);
@@ -85,6 +89,33 @@ export function legacyBehavior(conn: AbstractSqlConnection, before: Before): Leg
     sql = sql.replace(/update members straight_join member_behavior b on b\.member_id = members\.id /, 'update members join member_behavior b on b.member_id = members.id ');
     if (sql.includes('straight_join')) throw new Error(`legacy rewrite missed a STRAIGHT_JOIN: ${sql.slice(0, 200)}`);
     return execute(sql, params, method, ctx, ...rest);
+  }) as typeof conn.execute;
+  return legacy;
+}
+
+/**
+ * Before `rfm` (main d3fb7ab, the fourth round): the scores step's statements as they were
+ * (legacy-scores.ts). The new step's read into `score_chunk` is replaced by the four old statements over
+ * the same chunk, with the cut points and segment parameters it carried; the new step's writes from
+ * `score_chunk` (the customers' segment among them) and its DROP are not sent. The behaviour step is sent as it is.
+ */
+function legacyScores(conn: AbstractSqlConnection, rules: SegmentRuleData[]): Legacy {
+  const legacy: Legacy = { enabled: false };
+  const segmentLength = rules.reduce((n, r) => n + 7 + (r.firstVisitWithinDays === null ? 0 : 1), 0);
+  const execute = conn.execute.bind(conn) as (...a: unknown[]) => Promise<unknown>;
+  const none = { affectedRows: 0, insertId: 0, rows: [] };
+  conn.execute = (async (query: unknown, params?: unknown, method?: unknown, ctx?: unknown, ...rest: unknown[]) => {
+    if (!legacy.enabled || typeof query !== 'string' || !query.includes('score_chunk')) return execute(query, params, method, ctx, ...rest);
+    if (!/create temporary table score_chunk/.test(query)) return none;
+    const p = params as unknown[];
+    const listed = query.includes('scope_members sc straight_join members m');
+    const scope = listed ? ('listed' as const) : { lo: String(p.at(-2)), hi: String(p.at(-1)) };
+    const cutParams = p.slice(segmentLength, segmentLength + 12);
+    const createdAt = new Date().toISOString().slice(0, 23).replace('T', ' ');
+    if (p.length !== segmentLength + 12 + TAG_RULES.length + (listed ? 0 : 2)) throw new Error('legacy scores: unexpected parameters of score_chunk');
+    const prefix = query.match(/^set statement .*? for /s)?.[0] ?? '';
+    for (const [sql, ps] of scoresBefore(scope, cutParams, p.slice(0, segmentLength), rules, createdAt)) await execute(prefix + sql, ps, 'run', ctx, ...rest);
+    return none;
   }) as typeof conn.execute;
   return legacy;
 }

@@ -366,80 +366,105 @@ export async function loadCuts(db: BehaviorSql): Promise<{ r: Cuts; f: Cuts; m: 
   return { r: get('r'), f: get('f'), m: get('m') };
 }
 
+/** The columns of member_behavior the tag rules (TAG_RULES' `sql`) read, besides the scores. */
+const TAG_INPUTS = ['visit_frequency', 'recency_days', 'visits_365d', 'night_share', 'churn_risk', 'favorite_categories', 'response_rate', 'campaigns_received'] as const;
+/** The scores' inputs: a row whose inputs changed after the chunk was read is left to whoever changed them. */
+const SCORE_INPUTS = ['recency_days', 'visits_365d', 'spending_365d_fen', 'first_visit_at'] as const;
+/** A tag's bit in the chunk table's masks: its place in TAG_RULES; any other tag a member carries gets the bit after them. */
+const tagBit = (i: number) => 2 ** i;
+const OTHER_TAG_BIT = tagBit(TAG_RULES.length);
+
 /**
  * Scores, segment, membership segment, tags and the customers' mirrored segment for the chunk. Active
- * members only: inactive ones get no scores, no segment and no tags. Scores and segment are one UPDATE
- * from a derived table; tags are brought up to date rather than rewritten: rows whose rule no longer
- * holds are deleted, missing ones inserted (a kept tag keeps its created_at, when the member got it).
+ * members only: inactive ones get no scores, no segment and no tags. One read of the chunk — its
+ * members, their behaviour and the tags they carry — computes into the temporary table `score_chunk`
+ * each member's scores, segment, the tags the rules give (a bit mask) and the tags the member has; the
+ * writes then go by key from that table to the rows that change: scores and segment, the members'
+ * segment, the tags no longer given (deleted) and the new ones (inserted; a kept tag keeps its
+ * created_at, when the member got it).
+ *
+ * Locks (MariaDB, READ COMMITTED): CREATE … SELECT reads without locking, and every write reaches its
+ * rows from `score_chunk` by their key, so a chunk locks only its own rows. Before, the UPDATEs joined
+ * the chunk's members by an id range: a multi-table UPDATE share-locks the rows it reads, the range scan
+ * included the first member after the range, and two parallel chunks each holding a share lock on a
+ * member the other then updated deadlocked (at 1M, 5-8 of 50 chunks were redone per run).
  */
 export async function scoreAndTag(db: BehaviorSql, scope: Scope, cuts: { r: Cuts; f: Cuts; m: Cuts }, rules: SegmentRuleData[], clock: RunClock): Promise<void> {
   const above = (col: string) => `(${col} > ?) + (${col} > ?) + (${col} > ?) + (${col} > ?)`;
   const cutParams = (c: Cuts) => [c.p20, c.p40, c.p60, c.p80];
-  // Each statement starts from the chunk's members (their primary key) and looks their behaviour rows
-  // up (MariaDB: STRAIGHT_JOIN, SQLite: CROSS JOIN). Left to itself, MariaDB read all of member_behavior
-  // for a chunk of a fifth of the members or more, and parallel chunks then deadlocked on its rows.
-  const inOrder = db.dialect === 'sqlite' ? 'cross join' : 'straight_join';
-  const fromMembers = (members: string, then: string) => {
-    const ms = scopedFrom(db, members, `${members.split(' ').at(-1)}.id`, scope);
-    const from = `${ms.from} ${inOrder} ${then}`;
-    return { from, where: ms.sql, sql: `${from} where ${ms.sql}`, params: ms.params };
-  };
-  const bs = fromMembers('members m', 'member_behavior b on b.member_id = m.id');
-  const scores = `select b.member_id,
-      case when m.status = 'active' then 5 - (${above('b.recency_days')}) end as r,
-      case when m.status = 'active' then 1 + ${above('b.visits_365d')} end as f,
-      case when m.status = 'active' then 1 + ${above('b.spending_365d_fen')} end as m,
-      coalesce(b.first_visit_at, m.joined_at) as first_seen
-    from ${bs.sql}`;
-  const scoreParams = [...cutParams(cuts.r), ...cutParams(cuts.f), ...cutParams(cuts.m), ...bs.params];
+  const lite = db.dialect === 'sqlite';
+  const inOrder = lite ? 'cross join' : 'straight_join';
+  const ms = scopedFrom(db, 'members m', 'm.id', scope);
+  const bitOfTag = (col: string) => `case ${col} ${TAG_RULES.map((_, i) => `when ? then ${tagBit(i)}`).join(' ')} else ${OTHER_TAG_BIT} end`;
+  const tagParams = TAG_RULES.map((rule) => rule.tag);
+  // The scores (b.r_score, b.f_score, b.m_score: the new ones) with the columns the segment rules and tag rules read.
+  const scored = `select m.id as member_id, m.customer_id, b.member_id as has_row,
+      case when m.status = 'active' and b.member_id is not null then 5 - (${above('b.recency_days')}) end as r_score,
+      case when m.status = 'active' and b.member_id is not null then 1 + ${above('b.visits_365d')} end as f_score,
+      case when m.status = 'active' and b.member_id is not null then 1 + ${above('b.spending_365d_fen')} end as m_score,
+      coalesce(b.first_visit_at, m.joined_at) as first_seen,
+      ${[...new Set([...TAG_INPUTS, ...SCORE_INPUTS])].map((c) => `b.${c}`).join(', ')},
+      b.r_score as old_r, b.f_score as old_f, b.m_score as old_m, b.segment as old_segment, m.segment as member_segment,
+      (select coalesce(sum(${bitOfTag('t.tag')}), 0) from member_tags t where t.member_id = m.id) as had
+    from ${ms.from} left join member_behavior b on b.member_id = m.id where ${ms.sql}`;
+  const scoredParams = [...cutParams(cuts.r), ...cutParams(cuts.f), ...cutParams(cuts.m), ...tagParams, ...ms.params];
   const ordered = [...rules].sort((x, y) => x.priority - y.priority);
-  const whens = ordered.map((r) => `when s.r between ? and ? and s.f between ? and ? and s.m between ? and ?${r.firstVisitWithinDays === null ? '' : ' and s.first_seen >= ?'} then ?`);
-  const segment = `case when s.r is null then null ${whens.join(' ')} else null end`;
+  const whens = ordered.map(
+    (r) => `when b.r_score between ? and ? and b.f_score between ? and ? and b.m_score between ? and ?${r.firstVisitWithinDays === null ? '' : ' and b.first_seen >= ?'} then ?`,
+  );
+  const segment = `case when b.r_score is null then null ${whens.join(' ')} else null end`;
   const segmentParams = ordered.flatMap((r) => [
     r.rMin, r.rMax, r.fMin, r.fMax, r.mMin, r.mMax,
     ...(r.firstVisitWithinDays === null ? [] : [db.date(new Date(clock.asOf.getTime() - r.firstVisitWithinDays * DAY_MS))]),
     r.segment,
   ]);
-  if (db.dialect === 'sqlite') {
-    const m = inScope('members.id', scope);
-    await db.run(`update member_behavior set r_score = s.r, f_score = s.f, m_score = s.m, segment = ${segment} from (${scores}) s where s.member_id = member_behavior.member_id`, [...segmentParams, ...scoreParams]);
-    await db.run(`update members set segment = b.segment from member_behavior b where b.member_id = members.id and ${m.sql}`, m.params);
+  const given = `case when b.r_score is null then 0 else ${TAG_RULES.map((rule, i) => `(case when coalesce((${rule.sql}), 0) <> 0 then ${tagBit(i)} else 0 end)`).join(' + ')} end`;
+  const temp = lite ? 'temp.score_chunk' : 'score_chunk';
+  const dropTemp = lite ? `drop table if exists ${temp}` : `drop temporary table if exists ${temp}`;
+  const eq = (sql: string) => (lite ? sql.replaceAll('<=>', 'is') : sql);
+  await db.run(dropTemp);
+  await db.run(
+    eq(`create temporary table ${lite ? 'score_chunk' : `${temp} (primary key (member_id))`} as
+     select x.*, case when x.has_row is not null and not (x.r_score <=> x.old_r and x.f_score <=> x.old_f and x.m_score <=> x.old_m and x.segment <=> x.old_segment) then 1 else 0 end as changed,
+       case when x.has_row is not null and not (x.segment <=> x.member_segment) then 1 else 0 end as mirror
+     from (
+       select b.member_id, b.customer_id, b.has_row, b.r_score, b.f_score, b.m_score, ${segment} as segment, ${given} as given, b.had,
+         b.old_r, b.old_f, b.old_m, b.old_segment, b.member_segment, ${SCORE_INPUTS.map((c) => `b.${c}`).join(', ')}
+       from (${scored}) b
+     ) x`),
+    [...segmentParams, ...scoredParams],
+  );
+  // On MariaDB every write reaches its rows by key (FORCE INDEX: over a few rows the optimizer would rather
+  // scan, and a scan in a multi-table UPDATE or DELETE locks every row it reads, other chunks' too).
+  // Scores and segment where they change, unless the row's inputs changed since the chunk was read.
+  const changed = 's.changed = 1';
+  const sameInputs = SCORE_INPUTS.map((c) => `u.${c} <=> s.${c}`).join(' and ');
+  if (lite) {
+    await db.run(eq(`update member_behavior as u set r_score = s.r_score, f_score = s.f_score, m_score = s.m_score, segment = s.segment from ${temp} s where s.member_id = u.member_id and ${changed} and ${sameInputs}`));
+    await db.run(eq(`update members set segment = b.segment from ${temp} s join member_behavior b on b.member_id = s.member_id where s.member_id = members.id and s.mirror = 1`));
   } else {
-    await db.run(`update member_behavior u join (${scores}) s on s.member_id = u.member_id set u.r_score = s.r, u.f_score = s.f, u.m_score = s.m, u.segment = ${segment}`, [...scoreParams, ...segmentParams]);
-    const mb = fromMembers('members', 'member_behavior b on b.member_id = members.id');
-    await db.run(`update ${mb.from} set members.segment = b.segment where ${mb.where}`, mb.params);
+    await db.run(`update ${temp} s straight_join member_behavior u force index (member_behavior_member_id_unique) on u.member_id = s.member_id set u.r_score = s.r_score, u.f_score = s.f_score, u.m_score = s.m_score, u.segment = s.segment where ${changed} and ${sameInputs}`);
+    await db.run(`update ${temp} s straight_join members force index (primary) on members.id = s.member_id straight_join member_behavior b force index (member_behavior_member_id_unique) on b.member_id = s.member_id set members.segment = b.segment where s.mirror = 1`);
   }
-
-  const holds = (tag: string) => `case ${tag} ${TAG_RULES.map((rule) => `when ? then (${rule.sql})`).join(' ')} else 0 end`;
-  const ts = inScope('t.member_id', scope);
-  const stale = `(b.r_score is null or coalesce(${holds('t.tag')}, 0) = 0)`;
-  const tagParams = TAG_RULES.map((rule) => rule.tag);
-  if (db.dialect === 'sqlite') {
-    const outer = inScope('member_id', scope);
-    await db.run(
-      `delete from member_tags where ${outer.sql} and id in (select t.id from member_tags t left join member_behavior b on b.member_id = t.member_id where ${ts.sql} and ${stale})`,
-      [...outer.params, ...ts.params, ...tagParams],
-    );
-  } else {
-    await db.run(`delete t from member_tags t left join member_behavior b on b.member_id = t.member_id where ${ts.sql} and ${stale}`, [...ts.params, ...tagParams]);
-  }
-  const tagList = TAG_RULES.map(() => 'select ? as tag').join(' union all ');
-  const tagged = fromMembers('members m', `member_behavior b on b.member_id = m.id ${inOrder} (${tagList}) g left join member_tags t on t.member_id = b.member_id and t.tag = g.tag`);
+  // Tags: the ones a member had and the rules no longer give, then the ones the rules give and it lacked.
+  const stale = `s.had & ~s.given <> 0 and ${bitOfTag('t.tag')} & ~s.given <> 0`;
+  if (lite) await db.run(`delete from member_tags where id in (select t.id from ${temp} s join member_tags t on t.member_id = s.member_id where ${stale})`, tagParams);
+  else await db.run(`delete t from ${temp} s straight_join member_tags t force index (member_tags_member_id_tag_unique) on t.member_id = s.member_id where ${stale}`, tagParams);
+  const tagList = TAG_RULES.map((_, i) => `select ? as tag, ${tagBit(i)} as bit`).join(' union all ');
   await db.run(
     `insert into member_tags (member_id, tag, created_at)
-     select b.member_id, g.tag, ? from ${tagged.sql}
-       and b.r_score is not null and coalesce(${holds('g.tag')}, 0) <> 0 and t.id is null`,
-    [db.date(new Date()), ...tagParams, ...tagged.params, ...tagParams],
+     select s.member_id, g.tag, ? from ${temp} s ${inOrder} (${tagList}) g where s.given & ~s.had & g.bit <> 0`,
+    [db.date(new Date()), ...tagParams],
   );
 
   // The customers' segment mirrors their best active membership (customer-standing.ts SEGMENT_RANK).
   // MariaDB joins the chunk's customers (an IN (subquery) in a single-table UPDATE is tested per customer).
-  const c = inScope('mm.id', scope);
-  const best = `(select m.segment from members m where m.customer_id = customers.id and m.status = 'active' and m.segment is not null
+  const best = `(select m.segment from members m${lite ? '' : ' force index (members_customer_id_index)'} where m.customer_id = customers.id and m.status = 'active' and m.segment is not null
        order by case m.segment when 'VIP' then 0 when 'loyal' then 1 when 'potential' then 2 when 'regular' then 3 when 'new' then 4 else 5 end limit 1)`;
-  const chunkCustomers = `select mm.customer_id from members mm where mm.customer_id is not null and ${c.sql}`;
-  if (db.dialect === 'sqlite') await db.run(`update customers set segment = ${best} where id in (${chunkCustomers})`, c.params);
-  else await db.run(`update customers join (select distinct ch.customer_id from (${chunkCustomers}) ch) k on k.customer_id = customers.id set customers.segment = ${best}`, c.params);
+  const chunkCustomers = `select s.customer_id from ${temp} s where s.customer_id is not null`;
+  if (lite) await db.run(`update customers set segment = ${best} where id in (${chunkCustomers})`);
+  else await db.run(`update (select distinct ch.customer_id from (${chunkCustomers}) ch) k straight_join customers force index (primary) on customers.id = k.customer_id set customers.segment = ${best}`);
+  await db.run(dropTemp);
 }
 
 /** `cast(round(sum / members) as int)` in either dialect: an average of segment_stats from its sums. */
