@@ -12,7 +12,10 @@
  * second. Figures in "sim" are in the compressed time (what the production dialler would see); latencies in
  * "real ms" are wall-clock (what the code costs). Both dialects run one after the other by default
  * (SQLite first, then MariaDB), and the figures are printed side by side with their ratio.
- *   npm run bench -- call-tasks [--numbers 10000] [--speedup 10] [--dialect both|mysql|sqlite]
+ * `--claim-ahead compare` runs each dialect twice in the same run, claiming at the line's freeing (off) and
+ * ahead (on, CALL_TASK_CLAIM_AHEAD), and prints the ratios; `--first-pass` gives each number one attempt (no
+ * retry waits: the figures above are taken over the first pass anyway).
+ *   npm run bench -- call-tasks [--numbers 10000] [--speedup 10] [--dialect both|mysql|sqlite] [--claim-ahead on|off|compare [--rounds 1]] [--first-pass]
  */
 import { spawn } from 'node:child_process';
 import { Socket } from 'node:net';
@@ -101,15 +104,42 @@ function stampOriginateWrites(written: Map<string, number[]>): () => void {
   };
 }
 
-type Figures = { utilisation: number; p50: number; p99: number; beyondP99: number; originates: number; realMs: number; maxInFlight: number; cpsSent: number; peakRss: number; duplicates: number };
+type Figures = { utilisation: number; p50: number; p99: number; beyondP50: number; beyondP99: number; originates: number; realMs: number; maxInFlight: number; cpsSent: number; peakRss: number; duplicates: number };
 
 export async function run(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { numbers: { type: 'string', default: '10000' }, speedup: { type: 'string', default: '10' }, dialect: { type: 'string', default: 'both' } } });
+  const { values } = parseArgs({
+    args,
+    options: { numbers: { type: 'string', default: '10000' }, speedup: { type: 'string', default: '10' }, dialect: { type: 'string', default: 'both' }, 'claim-ahead': { type: 'string', default: 'on' }, 'first-pass': { type: 'boolean', default: false }, rounds: { type: 'string', default: '1' } },
+  });
   const total = Number(values.numbers);
   const speedup = Number(values.speedup);
   const dialects: Dialect[] = values.dialect === 'both' ? ['sqlite', 'mysql'] : [values.dialect as Dialect];
+  const ahead = values['claim-ahead'];
+  const pass = { maxAttempts: values['first-pass'] ? 1 : undefined };
+  if (ahead === 'compare') {
+    // Off and on alternate `--rounds` times (the machine's load moves between runs); medians per mode.
+    for (const dialect of dialects) {
+      const offs: Figures[] = [];
+      const ons: Figures[] = [];
+      for (let round = 0; round < Number(values.rounds); round++) {
+        offs.push(await measure(dialect, total, speedup, { ...pass, claimAhead: false }));
+        ons.push(await measure(dialect, total, speedup, { ...pass, claimAhead: true }));
+      }
+      const med = (xs: Figures[], f: (x: Figures) => number) => pct(xs.map(f), 50);
+      const both = (f: (x: Figures) => number) => [med(ons, f), med(offs, f)] as const;
+      const r = ([on, off]: readonly [number, number]) => `${on.toFixed(1)} vs ${off.toFixed(1)} ms (${(off / on).toFixed(2)}× faster)`;
+      const use = both((x) => x.utilisation * 100);
+      console.log(
+        [
+          `${dialect}, claimed ahead against claimed when the line frees, in the same run (${ons.length} alternating rounds, medians): line freed → originate beyond the CPS wait`,
+          `  p50 ${r(both((x) => x.beyondP50))}, p99 ${r(both((x) => x.beyondP99))}; line utilisation ${use[0].toFixed(1)} % vs ${use[1].toFixed(1)} %; duplicates ${ons.reduce((n, x) => n + x.duplicates, 0)} / ${offs.reduce((n, x) => n + x.duplicates, 0)}`,
+        ].join('\n'),
+      );
+    }
+    return;
+  }
   const figures = new Map<Dialect, Figures>();
-  for (const dialect of dialects) figures.set(dialect, await measure(dialect, total, speedup));
+  for (const dialect of dialects) figures.set(dialect, await measure(dialect, total, speedup, { ...pass, claimAhead: ahead !== 'off' }));
   const a = figures.get('sqlite');
   const b = figures.get('mysql');
   if (a && b) {
@@ -161,12 +191,12 @@ async function startSwitch(speedup: number): Promise<{ port: number; password: s
   };
 }
 
-async function measure(dialect: Dialect, total: number, speedup: number): Promise<Figures> {
+async function measure(dialect: Dialect, total: number, speedup: number, options: { claimAhead: boolean; maxAttempts?: number }): Promise<Figures> {
   // 08:00 Beijing tomorrow: the day's calling window (08:00–21:00) is open for the whole run.
   const d = new Date();
   const clock = compressedClock(new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1, 0, 0, 0)), speedup);
   const sw = await startSwitch(speedup);
-  const t = await bootApp(dialect, { ...switchSettings({ socket: sw }), CALL_TASK_CPS: String(CPS), CALL_TASK_RING_SECONDS: String(RING_SECONDS), LOG_LEVEL: 'silent' }, { clock }).catch(async (err: unknown) => {
+  const t = await bootApp(dialect, { ...switchSettings({ socket: sw }), CALL_TASK_CPS: String(CPS), CALL_TASK_RING_SECONDS: String(RING_SECONDS), CALL_TASK_CLAIM_AHEAD: String(options.claimAhead), LOG_LEVEL: 'silent' }, { clock }).catch(async (err: unknown) => {
     await sw.stop();
     throw err;
   });
@@ -196,7 +226,7 @@ async function measure(dialect: Dialect, total: number, speedup: number): Promis
     const staff = await t.staffWithToken('manager', { name: '经理' });
     const actor = { staffId: staff.id, name: '经理', role: 'manager', permissions: new Set<string>(PERMISSIONS), channel: 'api' as const };
     const svc = { ...app.callTasks.deps, jobs: recordingQueue() };
-    const { taskId } = await createCallTask(app.orm.em.fork(), svc, actor, { name: '基准', phoneNumbers: phones, callScript: '您好', mode: 'robot', deviceIds: devices.map((x) => x.id) });
+    const { taskId } = await createCallTask(app.orm.em.fork(), svc, actor, { name: '基准', phoneNumbers: phones, callScript: '您好', mode: 'robot', deviceIds: devices.map((x) => x.id), ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) });
     await setCallTaskStatus(app.orm.em.fork(), svc, actor, taskId, 'START');
 
     // The process's line book at the compressed pace (1 originate per simulated second per device).
@@ -320,7 +350,7 @@ async function measure(dialect: Dialect, total: number, speedup: number): Promis
 
     console.log(
       [
-        `call-task dialler on ${dialect}: ${total.toLocaleString('en-US')} numbers, ${GATEWAYS.length} devices × ${LINES} lines, time ×${speedup}, the fake switch in its own process (result ${result}, ${final.toLocaleString('en-US')} numbers final)`,
+        `call-task dialler on ${dialect} (claim ahead ${options.claimAhead ? 'on' : 'off'}${options.maxAttempts ? `, ${options.maxAttempts} attempt per number` : ''}): ${total.toLocaleString('en-US')} numbers, ${GATEWAYS.length} devices × ${LINES} lines, time ×${speedup}, the fake switch in its own process (result ${result}, ${final.toLocaleString('en-US')} numbers final)`,
         `  ${originates.length.toLocaleString('en-US')} originates in ${(realMs / 1000).toFixed(0)} s real = ${(simMs / 3_600_000).toFixed(2)} h simulated (08:00 → ${beijing(simEnd)} Beijing, inside the 08:00–21:00 window); load average during the run ${load}`,
         `  most calls in flight per device: ${Object.entries(report.peak).map(([g, n]) => `${g} ${n}`).join(', ')} (limit ${LINES}); line book peak ${[...lines.peak.values()].join(', ')}`,
         `  originates per simulated second per device (limit ${CPS}): handed to the switch (the instant the CPS rule governs: LineBook.sending, no sooner than 1 / CPS after the switch acknowledged the device's previous originate — least ${afterAck(GATEWAYS[0]).toFixed(2)} / ${afterAck(GATEWAYS[1]).toFixed(2)} real ms, 1 / CPS = ${(1000 / (CPS * speedup)).toFixed(0)}) max ${perSecond(paced(GATEWAYS[0]))} / ${perSecond(paced(GATEWAYS[1]))}, closest two ${closest(paced(GATEWAYS[0])).toFixed(2)} / ${closest(paced(GATEWAYS[1])).toFixed(2)} real ms; written to the socket max ${perSecond(written.get(GATEWAYS[0]) ?? [])} / ${perSecond(written.get(GATEWAYS[1]) ?? [])}; as they reached the switch max ${perSecond(atSwitch(GATEWAYS[0]))} / ${perSecond(atSwitch(GATEWAYS[1]))} (closest two ${closest(atSwitch(GATEWAYS[0])).toFixed(2)} / ${closest(atSwitch(GATEWAYS[1])).toFixed(2)} ms, ${under(atSwitch(GATEWAYS[0]))} / ${under(atSwitch(GATEWAYS[1]))} gaps under 1 / CPS, by the switch process's stamps); average ${simRate.toFixed(2)}/s for both`,
@@ -334,6 +364,7 @@ async function measure(dialect: Dialect, total: number, speedup: number): Promis
       utilisation,
       p50: pct(gaps, 50),
       p99: pct(gaps, 99),
+      beyondP50: pct(gapsBeyondCps, 50),
       beyondP99: pct(gapsBeyondCps, 99),
       originates: originates.length,
       realMs,

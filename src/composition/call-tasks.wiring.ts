@@ -79,6 +79,7 @@ export function wire(
     jobs: platform.jobs,
     notifier: platform.notifier,
     ringSeconds: config.callTasks.ringSeconds,
+    claimAhead: config.callTasks.claimAhead,
     defaultCallerId,
     // The answered callee goes to our outbound socket (the task-call flow): no dialplan extension needed.
     destination: () => `&socket(${options.socketAddress?.() ?? '127.0.0.1:8084'} async full)`,

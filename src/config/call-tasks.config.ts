@@ -15,6 +15,8 @@ export const callTasksSection = defineSection({
     CALL_TASK_AGENT_SECONDS: z.coerce.number().int().min(5).max(60).default(15),
     /** How long a process's hold on a task lasts without its heartbeat: a dead dialler's task is taken over after this. */
     CALL_TASK_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
+    /** Robot mode claims a device's next attempt while its lines ring, so a freed line dials without the claim's transaction (dial-pump.ts). */
+    CALL_TASK_CLAIM_AHEAD: z.enum(['true', 'false']).default('true'),
   },
   check(e) {
     return e.CALL_TASK_CALLER_IDS.split(',').map((s) => s.trim()).filter(Boolean).filter((n) => !normalizePhone(n)).map((n) => `CALL_TASK_CALLER_IDS: not a phone number: ${n}`);
@@ -26,6 +28,7 @@ export const callTasksSection = defineSection({
       ringSeconds: e.CALL_TASK_RING_SECONDS,
       agentSeconds: e.CALL_TASK_AGENT_SECONDS,
       leaseSeconds: e.CALL_TASK_LEASE_SECONDS,
+      claimAhead: e.CALL_TASK_CLAIM_AHEAD === 'true',
     };
   },
 });

@@ -205,7 +205,7 @@ export class DialPump {
       if (!device) break;
       this.#start(this.#ready.shift()!, device, callId, null);
     }
-    if (this.#task?.mode === 'robot') this.#claimAhead(nowMs);
+    if (this.#task?.mode === 'robot' && this.deps.claimAhead) this.#claimAhead(nowMs);
     // Nothing was due at the last look: the control loop looks again on its tick (a retry time, a number
     // given back), not every line freed (with SQLite's synchronous driver that would be a busy loop).
     if (this.#ready.length < this.#lookAhead && !this.#exhausted) this.refill();

@@ -30,6 +30,8 @@ export type DiallerDeps = {
   jobs: JobQueue;
   notifier: Notifier;
   ringSeconds: number;
+  /** Robot mode: claim a device's next attempt while its lines ring (dial-pump.ts); false: claim when a line frees. */
+  claimAhead: boolean;
   /** Our fallback caller id (E.164) when neither the task nor the device's line has one. */
   defaultCallerId: string | null;
   /** Where an answered task call goes in the dialplan (see README "Call tasks"). */
