@@ -115,6 +115,9 @@ describe.each(DIALECTS)('call-task dialler: control, limits and compliance (%s)'
     await waitFor(async () => (await dialling()).length === 3, 'the third number claimed ahead');
     expect(callsTo(list).map((c) => c.destination)).toEqual(list.slice(0, 2));
     expect((await callsOf(id)).map((c) => c.callee.slice(3)).sort()).toEqual(list.slice(0, 3));
+    // Not a call until it leaves: the call records and the task's totalCalls show the two dialled.
+    expect((await t.call('GET', `${BASE}/call-records?taskId=${id}`, { token })).body.data.total).toBe(2);
+    expect((await t.call('GET', `${BASE}/call-tasks/${id}`, { token })).body.data.totalCalls).toBe(2);
 
     // A line frees: the number claimed ahead is the next originate, and the fourth is claimed ahead in turn.
     await waitFor(() => callsTo(list)[0]!.pickUp, 'the first call ringing');

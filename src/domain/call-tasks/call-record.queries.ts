@@ -36,7 +36,8 @@ function recordRow(c: Call, phoneNumber = listedNumber(c.callee)!) {
 /** Seed 004 §2.4: the call tasks' calls, filtered by task, exact number, analysis status and start time, paged. */
 export async function listCallRecords(em: EntityManager, actor: Actor, q: RecordListQuery) {
   authorize(actor, ['lead:call:view', 'lead:call:record:list'], '查看通话记录');
-  const where: FilterQuery<Call> = { source: 'task' };
+  // An attempt claimed ahead is not a call until it leaves (dial-pump.ts).
+  const where: FilterQuery<Call> = { source: 'task', claimedAhead: false };
   if (q.taskId) where.task = q.taskId;
   if (q.phoneNumber) where.callee = normalizePhone(q.phoneNumber)?.e164 ?? '-';
   if (q.analysisStatus) where.analysisStatus = q.analysisStatus;
@@ -55,7 +56,7 @@ export async function listCallRecords(em: EntityManager, actor: Actor, q: Record
 
 /** Any call of the one call model (a task's, an outreach call, a 400 call): its detail shows its analysis, whichever source. */
 async function loadRecord(em: EntityManager, recordId: number): Promise<Call> {
-  const call = await em.findOne(CallSchema, { id: recordId });
+  const call = await em.findOne(CallSchema, { id: recordId, claimedAhead: false });
   if (!call) throw new DomainError('CALL_RECORD_NOT_FOUND', `通话记录 ${recordId} 不存在`);
   return call;
 }

@@ -29,7 +29,7 @@ export async function taskStats(em: EntityManager, taskIds: number[]): Promise<M
   const calls = await conn.execute<Array<{ task_id: number; n: number | string; answered: number | string | null; abandoned: number | string | null }>>(
     `select task_id, count(*) as n, sum(case when answered_at is not null then 1 else 0 end) as answered,
             sum(case when outcome = 'abandoned' then 1 else 0 end) as abandoned
-       from calls where task_id in (${marks}) group by task_id`,
+       from calls where task_id in (${marks}) and claimed_ahead = 0 group by task_id`,
     taskIds,
     'all',
     em.getTransactionContext(),
