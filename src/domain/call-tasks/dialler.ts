@@ -200,9 +200,12 @@ async function taskDevices(em: EntityManager, taskId: number): Promise<GatewayDe
 async function recoverLostAttempts(deps: DiallerDeps, taskId: number): Promise<void> {
   const em = deps.fork();
   const lost = (await em.find(CallTaskPhoneSchema, { task: taskId, status: 'dialing' })).filter((p) => !p.lastCallId || !deps.lines.holds(p.lastCallId));
+  // One read finds the attempts claimed ahead among them; only those are candidates for giving back.
+  const ids = lost.map((p) => p.lastCallId).filter((id): id is string => Boolean(id));
+  const ahead = new Set(ids.length ? (await em.find(CallSchema, { uuid: { $in: ids }, claimedAhead: true }, { fields: ['uuid'] })).map((c) => c.uuid) : []);
   let givenBack = 0;
   for (const p of lost) {
-    if (p.lastCallId && (await giveBackAttempt(em, p.id, p.lastCallId, await attemptBefore(em, p.id, p.lastCallId)))) {
+    if (p.lastCallId && ahead.has(p.lastCallId) && (await giveBackAttempt(em, p.id, p.lastCallId, await attemptBefore(em, p.id, p.lastCallId)))) {
       givenBack += 1;
       continue;
     }
