@@ -115,9 +115,12 @@ describe('WeCom callback handler', () => {
   });
 
   it('rejects a replayed nonce even with a new message', async () => {
+    // A replay carries the signed timestamp it was sent with; pinning it keeps a second boundary
+    // between the two posts from making them two different (timestamp, nonce) pairs.
     const nonce = freshNonce();
-    expect((await post(signedPost(good(), { nonce }))).status).toBe(200);
-    const res = await post(signedPost(good(), { nonce }));
+    const timestamp = String(Math.floor(clock / 1000));
+    expect((await post(signedPost(good(), { nonce, timestamp }))).status).toBe(200);
+    const res = await post(signedPost(good(), { nonce, timestamp }));
     expect(res).toMatchObject({ status: 409, code: 'WECOM_NONCE_REPLAYED' });
     expect(processed).toHaveLength(1);
   });
