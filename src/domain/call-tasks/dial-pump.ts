@@ -205,7 +205,7 @@ export class DialPump {
       if (!device) break;
       this.#start(this.#ready.shift()!, device, callId, null);
     }
-    if (this.#task?.mode === 'robot' && this.deps.claimAhead) this.#claimAhead(nowMs);
+    if (this.#task?.mode === 'robot' && this.deps.claimAhead) this.#claimAheadSoon();
     // Nothing was due at the last look: the control loop looks again on its tick (a retry time, a number
     // given back), not every line freed (with SQLite's synchronous driver that would be a busy loop).
     if (this.#ready.length < this.#lookAhead && !this.#exhausted) this.refill();
@@ -241,6 +241,21 @@ export class DialPump {
     this.#idle = [];
     for (const r of idle) r();
     this.#maybeDrained();
+  }
+
+  #claimAheadQueued = false;
+  /**
+   * The claims ahead start once this turn of the event loop is over: the dials started in it issue their
+   * statements first (an attempt claimed ahead lets go with one statement, which on SQLite's one connection
+   * would otherwise wait behind the next claim's whole transaction, commit included).
+   */
+  #claimAheadSoon(): void {
+    if (this.#claimAheadQueued) return;
+    this.#claimAheadQueued = true;
+    setImmediate(() => {
+      this.#claimAheadQueued = false;
+      this.#claimAhead(this.deps.clock.now().getTime());
+    });
   }
 
   /**
