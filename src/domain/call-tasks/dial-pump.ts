@@ -25,6 +25,13 @@ const READY_MAX_AGE_MS = 60_000;
 
 const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/**
+ * How long before its CPS slot a dial's claim, or the statement letting an attempt claimed ahead go, may start
+ * (real ms): its commit — a database round trip, tens of ms on a busy server — is then in when the slot comes,
+ * instead of after it. The originate still leaves no sooner than the slot and the switch's pace (LineBook.sendTurn).
+ */
+export const COMMIT_LEAD_MS = 50;
+
 /** After a claim ahead was refused on a device (another process has calls on it), it is not tried there again for this long. */
 const AHEAD_REFUSED_MS = 1000;
 
@@ -376,8 +383,9 @@ export class DialPump {
     const waitUntil = async (at: number) => {
       for (let left = at - performance.now(); left > 0; left = at - performance.now()) await sleep(Math.ceil(left));
     };
-    // CPS: wait for the planned slot before claiming (a STOP meanwhile is seen by the claim).
-    await waitUntil(slot);
+    // CPS: the claim (or the statement letting an attempt claimed ahead go) starts at most COMMIT_LEAD_MS
+    // before the planned slot, so that its commit is in when the slot comes; a STOP until then is seen by it.
+    await waitUntil(slot - COMMIT_LEAD_MS);
     const task = this.#task!;
     if (armed && this.#halted) return this.#notSent(ready, callId, null, true);
     // Claimed ahead: let go now (the task still RUNNING and ours), committed while the CPS turn is awaited.
@@ -402,6 +410,7 @@ export class DialPump {
     }
     this.#claiming.delete(phone.id);
     // In the order the lines were taken, and strict CPS at the switch: 1 / CPS after the switch acknowledged the device's previous originate.
+    await waitUntil(slot);
     await previous;
     const request = {
       callId,
