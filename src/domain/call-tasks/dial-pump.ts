@@ -281,7 +281,7 @@ export class DialPump {
       this.#aheadClaiming.set(id, callId);
       this.#claiming.add(ready.phone.id);
       this.#dialling += 1;
-      void claimAttempt(this.deps, this.#task!, ready.phone, device, callId, this.#lineNumbers, { ahead: true, armed: [] })
+      void claimAttempt(this.deps, this.#task!, ready.phone, device, callId, this.#lineNumbers, { ahead: true, armed: () => [] })
         .then((claimed) => {
           if (claimed === 'not_running') {
             this.#notRunning = true;
@@ -390,7 +390,7 @@ export class DialPump {
     if (armed && this.#halted) return this.#notSent(ready, callId, null, true);
     // Claimed ahead: let go now (the task still RUNNING and ours), committed while the CPS turn is awaited.
     const leaving = armed ? letGoAhead(this.deps, this.taskId, callId) : null;
-    const claimed = this.#halted ? 'not_running' : (armed ?? (await claimAttempt(this.deps, task, phone, device, callId, this.#lineNumbers, { ahead: false, armed: this.#armedOn(device.id) })));
+    const claimed = this.#halted ? 'not_running' : (armed ?? (await claimAttempt(this.deps, task, phone, device, callId, this.#lineNumbers, { ahead: false, armed: () => this.#armedOn(device.id) })));
     if (claimed === 'no_line') {
       // Other processes' calls fill the device: the number goes back to the front of the look-ahead.
       if (this.deps.lines.fullElsewhere(callId, this.deps.clock.now().getTime())) this.deps.log?.({ taskId: task.id, deviceId: device.id }, 'lines of the device all carry other processes\' calls: the number waits');
