@@ -7,9 +7,11 @@ import { CallTaskSchema } from '../../src/domain/call-tasks/call-task.entity.js'
 import { runCallTask, type DiallerDeps } from '../../src/domain/call-tasks/dialler.js';
 import { CallSchema } from '../../src/domain/calls/call.entity.js';
 import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
+import { TaskLeases } from '../../src/domain/call-tasks/task-lease.js';
 import { GatewayDeviceSchema } from '../../src/domain/voice-gateways/gateway-device.entity.js';
+import { start, type RunningApp } from '../../src/main.js';
 import { waitFor } from '../support/wait-for.js';
-import { bootDiallerApp, type DiallerApp } from './support/dialler-app.js';
+import { bootDiallerApp, switchSettings, type DiallerApp } from './support/dialler-app.js';
 import { beijingTomorrow, MovableClock, recordingQueue } from './support/movable-clock.js';
 
 const BASE = '/api/v1/lead-generation';
@@ -17,13 +19,16 @@ const BASE = '/api/v1/lead-generation';
 /**
  * An attempt claimed ahead (attempt-claim.ts) raced by what commits at the same moment, on MariaDB with real
  * parallel connections. Each interleaving is driven, not hoped for: a third connection holds a row lock that
- * one side needs, the other side is started, both are seen waiting on a lock (information_schema.innodb_trx,
- * this test database's sessions only), then the hold ends.
+ * one side needs, the other side is started, both are seen waiting on a lock (SHOW ENGINE INNODB STATUS, this
+ * test database's tables only), then the hold ends. A takeover is a second app instance on the same
+ * database and switch (its own line book and lease owner) taking over from a holder that is alive but stalled.
  */
 describe('claimed ahead: races on MariaDB', () => {
   let t: DiallerApp;
   let token: string;
   let holder: Connection;
+  /** Another process of the deployment: it takes over a task whose holder it believes dead. */
+  let survivor: RunningApp;
   const clock = new MovableClock(beijingTomorrow('10:00'));
   let serial = 0;
 
@@ -31,9 +36,12 @@ describe('claimed ahead: races on MariaDB', () => {
     t = await bootDiallerApp('mysql', { clock });
     token = (await t.staffWithToken('manager')).token;
     holder = await createConnection(t.db.url);
+    survivor = await start({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: t.app.config.dataDir, DATABASE_URL: t.db.url, ...switchSettings(t.sw) }, { clock });
+    await survivor.telephony!.events.ready();
   }, 180_000);
   afterAll(async () => {
     await holder?.end();
+    await survivor?.stop();
     await t?.close();
   });
 
@@ -56,21 +64,19 @@ describe('claimed ahead: races on MariaDB', () => {
   }
 
   /**
-   * The statements of this database's sessions waiting for a row lock (null: not read this time). InnoDB
-   * refreshes information_schema.innodb_trx only when it was not read for 0.1 s, and every read counts, so it
-   * is read at most every 150 ms.
+   * The statements waiting for a row lock of this test's database now, read from SHOW ENGINE INNODB STATUS
+   * (information_schema.innodb_trx is a cache InnoDB refreshes only after 0.1 s without a read by anyone, so
+   * two tests polling it at once can keep it stale for ever).
    */
-  let lastRead = 0;
-  async function lockWaits(): Promise<string[] | null> {
-    if (performance.now() - lastRead < 150) return null;
-    const [rows] = await holder.query(
-      "select t.trx_query as q from information_schema.innodb_trx t join information_schema.processlist p on p.id = t.trx_mysql_thread_id where t.trx_state = 'LOCK WAIT' and p.db = database()",
-    );
-    lastRead = performance.now();
-    return (rows as Array<{ q: string | null }>).map((r) => r.q ?? '');
+  async function lockWaits(): Promise<string[]> {
+    const [rows] = await holder.query('show engine innodb status');
+    const db = t.db.url.slice(t.db.url.lastIndexOf('/') + 1);
+    return (rows as Array<{ Status: string }>)[0]!.Status.split('\n---TRANSACTION ')
+      .filter((trx) => trx.includes('\nLOCK WAIT ') && trx.includes(` of table \`${db}\`.`))
+      .map((trx) => /\nMariaDB thread id [^\n]*\n([^\n]*)/.exec(trx)?.[1] ?? '');
   }
   /** Waits until a statement matching each pattern waits for a lock (an event, bounded by waitFor's deadline). */
-  const waiting = (...patterns: RegExp[]) => waitFor(async () => ((w) => w && patterns.every((p) => w.some((q) => p.test(q))))(await lockWaits()), `lock waits ${patterns.join(', ')}`);
+  const waiting = (...patterns: RegExp[]) => waitFor(async () => ((w) => patterns.every((p) => w.some((q) => p.test(q))))(await lockWaits()), `lock waits ${patterns.join(', ')}`);
   /** The third connection holds the row `id` of `table` (FOR UPDATE) until `release`. */
   async function hold(table: string, id: number): Promise<void> {
     await holder.query('start transaction');
@@ -148,5 +154,70 @@ describe('claimed ahead: races on MariaDB', () => {
     expect(await runCallTask(dialler(), id, { budgetMs: 120_000 })).toBe('completed');
     expect(list.map((x) => t.sw.dialled(x))).toEqual([1, 1]);
     expect(t.sw.socket.calls.some((c) => c.uuid === callId)).toBe(false);
+  }, 180_000);
+
+  const callsTo = (list: string[]) => t.sw.socket.calls.filter((c) => list.includes(c.destination));
+
+  /**
+   * A robot task dialled by a holder that stalls: both lines of its 2-line device ring (until the test answers
+   * them) and the third number is claimed ahead. Its heartbeat never comes within the test (the lease is
+   * an hour), so the test expires the lease as if the holder had died.
+   */
+  async function stalledHolder() {
+    const { id, list } = await startedTask(2, 3);
+    for (const x of list.slice(0, 2)) t.sw.socket.outcome(x, { kind: 'held' });
+    const run = runCallTask(dialler({ leases: new TaskLeases('stalled-holder', 60 * 60_000) }), id, { budgetMs: 120_000 });
+    await waitFor(() => callsTo(list).length === 2, 'both lines ringing');
+    const armed = await waitFor(() => t.app.orm.em.fork().findOne(CallSchema, { task: id, claimedAhead: true }), 'the third number claimed ahead');
+    expect(armed.callee.endsWith(list[2]!)).toBe(true);
+    const expire = () => t.app.orm.em.fork().nativeUpdate(CallTaskSchema, { id }, { diallerLeaseUntil: new Date(Date.now() - 60_000) });
+    const takeOver = () => runCallTask({ ...survivor.callTasks.dialler(), jobs: recordingQueue() }, id, { lookAgain: true, budgetMs: 120_000 });
+    return { id, list, run, armedCallId: armed.uuid, expire, takeOver };
+  }
+
+  it('takeover: the survivor\'s give-back wins over the stalled holder\'s let-go, which changes nothing and never originates; the survivor dials the number once', async () => {
+    const { id, list, run, armedCallId, expire, takeOver } = await stalledHolder();
+    // The survivor takes the task over and gives the attempt back: its call row deleted, held at the number's row.
+    await hold('t_call_task_phones', (await phonesOf(id))[2]!.id);
+    await expire();
+    const survivorRun = takeOver();
+    await waiting(/^update `t_call_task_phones`/);
+    // A line of the stalled holder frees: its let-go finds the task no longer its own (0 rows), and its own give-back waits for the survivor's.
+    callsTo(list)[0]!.pickUp!(5);
+    const leftAnyway = () => t.sw.socket.calls.some((c) => c.uuid === armedCallId);
+    await waitFor(async () => leftAnyway() || (await lockWaits()).some((q) => /^(update calls set claimed_ahead|delete from `calls`)/.test(q)), 'the stalled holder waiting (or its originate)');
+    expect(leftAnyway()).toBe(false);
+    await release();
+    expect(await run).toBe('leased');
+    // The attempt claimed ahead never left; the survivor dialled the number once, with a call id of its own.
+    await waitFor(() => t.sw.dialled(list[2]!) === 1, 'the survivor dialling the third number');
+    callsTo(list)[1]!.pickUp!(5);
+    expect(await survivorRun).toBe('completed');
+    expect(t.sw.socket.calls.some((c) => c.uuid === armedCallId)).toBe(false);
+    expect(await callRow(armedCallId)).toBeNull();
+    expect(list.map((x) => t.sw.dialled(x))).toEqual([1, 1, 1]);
+    expect((await phonesOf(id)).map((p) => [p.status, p.attempts])).toEqual(list.map(() => ['answered', 1]));
+    expect(t.sw.duplicates()).toBe(0);
+  }, 180_000);
+
+  it('takeover: the stalled holder\'s let-go wins (it was under way before the lease was taken), so the survivor does not give the attempt back and never dials it; it leaves once', async () => {
+    const { id, list, run, armedCallId, expire, takeOver } = await stalledHolder();
+    await expire();
+    // The task row is held: the stalled holder's let-go (its line freed) waits to read it, and the survivor's lease take after it.
+    await hold('t_call_task', id);
+    callsTo(list)[0]!.pickUp!(5);
+    await waiting(/^update calls set claimed_ahead/);
+    const survivorRun = takeOver();
+    await waiting(/^update calls set claimed_ahead/, /^update `t_call_task` set `dialler_owner`/);
+    await release();
+    // The let-go committed first: the attempt leaves from the stalled holder; the survivor, taking over after, finds it let go.
+    await waitFor(() => t.sw.socket.calls.some((c) => c.uuid === armedCallId), 'the attempt claimed ahead leaving');
+    expect(await run).toBe('leased');
+    expect(await callRow(armedCallId)).toMatchObject({ claimedAhead: false });
+    callsTo(list)[1]!.pickUp!(5);
+    expect(await survivorRun).toBe('completed');
+    expect(list.map((x) => t.sw.dialled(x))).toEqual([1, 1, 1]);
+    expect((await phonesOf(id)).map((p) => [p.status, p.attempts, p.lastCallId === armedCallId])).toEqual([['answered', 1, false], ['answered', 1, false], ['answered', 1, true]]);
+    expect(t.sw.duplicates()).toBe(0);
   }, 180_000);
 });
