@@ -4,14 +4,16 @@
  * (cut points + scores + segments + tags), an incremental run after 10,000 members had a new visit,
  * GET …/segment p99 (the service the route calls), peak RSS, and the same behaviour computed member by
  * member in JavaScript over 10,000 members, extrapolated, as the ratio to beat.
- *   npm run bench -- segments [--members 100000] [--chunk 20000] [--parallel 2] [--loop 10000] [--db <name>] [--compare [--rounds 1] [--before categories|round3|rfm]] [--compare-nightly] [--buffer-pool-mb 4096] [--redo-log-mb 1024]
+ *   npm run bench -- segments [--members 100000] [--chunk 20000] [--parallel 2] [--loop 10000] [--db <name>] [--compare [--rounds 1] [--before categories|round3|rfm|round5]] [--compare-nightly] [--buffer-pool-mb 4096] [--redo-log-mb 1024]
  * Each step prints its statements' time by kind (statement-timer.ts): seconds, share, count.
  * --compare also times, in the same run, what the code did before: the nightly and the incremental run with the statements
  * before (legacy-behavior.ts; --before categories, the default: favourite categories unnested from each visit's JSON, not
  * read from member_visit_categories; --before round3: also chunk rows replaced, listed ids bound), each from the same saved
  * state as the new ones, `--rounds` times alternating, and checks both wrote the same (behavior-snapshot.ts); --before rfm:
  * the scores step's statements before `score_chunk` (legacy-scores.ts, main d3fb7ab), and RFM alone is compared the same
- * way too. It also times the cut points by sorting (three window numberings over the active members) and the
+ * way too; --before round5: the behaviour and scores statements before the sixth round (legacy-round5.ts: derived tables
+ * merged, the slots counted with the local hour computed at every test, the rankings compared in place), RFM alone compared
+ * too. It also times the cut points by sorting (three window numberings over the active members) and the
  * whole segment_stats recount an incremental run used to end with; it checks both cut points agree and
  * that the stats the incremental run moved by differences equal a recount; --compare-nightly runs the
  * nightly recompute one chunk at a time (--parallel 1) first, as before, for the ratio.
@@ -174,7 +176,7 @@ export async function run(args: string[]): Promise<void> {
       for (let round = 1; round <= rounds; round++) {
         if (round > 1) await restoreSnapshot(conn);
         legacy.enabled = true;
-        console.log(`  ${what}, the statements before ${{ categories: 'member_visit_categories', round3: 'the third round', rfm: 'score_chunk (main d3fb7ab)' }[before]} (--compare --before ${before}, round ${round} of ${rounds}):`);
+        console.log(`  ${what}, the statements before ${{ categories: 'member_visit_categories', round3: 'the third round', rfm: 'score_chunk (main d3fb7ab)', round5: 'the sixth round (main e3a3930)' }[before]} (--compare --before ${before}, round ${round} of ${rounds}):`);
         oldMs += await work().finally(() => (legacy.enabled = false));
         const oldPrint = await fingerprint(conn);
         await restoreSnapshot(conn);
@@ -232,7 +234,7 @@ export async function run(args: string[]): Promise<void> {
       console.log(timer.report('RFM alone'));
       return rfmMs;
     };
-    if (values.compare && before === 'rfm') await oldAgainstNew('RFM alone', rfmAlone);
+    if (values.compare && (before === 'rfm' || before === 'round5')) await oldAgainstNew('RFM alone', rfmAlone);
     else await rfmAlone();
     if (values.compare) {
       const t = performance.now();
