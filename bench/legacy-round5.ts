@@ -9,13 +9,17 @@ import type { AbstractSqlConnection } from '@mikro-orm/sql';
  * - the visit aggregate reads a derived table of the chunk's visits with each visit's local hour, and
  *   counts the four time slots with `>=`/`<` tests (night too), not three with BETWEEN and night as the rest;
  * - the favourite categories and preferred time slots are ranked by comparing the counts in place, for
- *   every position, not from rank columns computed once per member.
+ *   every position, not from rank columns computed once per member;
+ * - the cut points' population joins members and member_behavior as the optimizer chooses (from members'
+ *   status index), not from member_behavior in its order.
  */
 export function legacyRound5(conn: AbstractSqlConnection): { enabled: boolean } {
   const legacy = { enabled: false };
   const execute = conn.execute.bind(conn) as (...a: unknown[]) => Promise<unknown>;
   conn.execute = (async (query: unknown, params?: unknown, ...rest: unknown[]) => {
-    if (!legacy.enabled || typeof query !== 'string' || !query.includes('derived_merge=off')) return execute(query, params, ...rest);
+    if (!legacy.enabled || typeof query !== 'string') return execute(query, params, ...rest);
+    if (query.includes(ACTIVE_NOW)) return execute(query.replace(ACTIVE_NOW, ACTIVE_BEFORE), params, ...rest);
+    if (!query.includes('derived_merge=off')) return execute(query, params, ...rest);
     let sql = query.replace("'split_materialized=off,derived_merge=off'", "'split_materialized=off'");
     let ps = params as unknown[];
     if (/create temporary table behavior_chunk/.test(sql)) [sql, ps] = behaviourBefore(sql, ps);
@@ -24,6 +28,10 @@ export function legacyRound5(conn: AbstractSqlConnection): { enabled: boolean } 
   }) as typeof conn.execute;
   return legacy;
 }
+
+/** The cut points' population: read from members' status index then, from member_behavior in its order now. */
+const ACTIVE_NOW = 'from member_behavior b straight_join members m on m.id = b.member_id where';
+const ACTIVE_BEFORE = 'from member_behavior b join members m on m.id = b.member_id where';
 
 const SLOTS = [
   { name: 'afternoon', from: 11, to: 17 },

@@ -347,20 +347,27 @@ const BEHAVIOR_COLUMNS = [
 ] as const;
 
 const DIMENSIONS = { r: 'recency_days', f: 'visits_365d', m: 'spending_365d_fen' } as const;
-const ACTIVE = `from member_behavior b join members m on m.id = b.member_id where m.status = 'active' and b.visits_365d > 0`;
+/**
+ * The RFM population: active members with a visit within 365 days. member_behavior is read in its own
+ * order and each row's member looked up by primary key (STRAIGHT_JOIN, SQLite CROSS JOIN); from members'
+ * status index, each member's behaviour row cost a unique-index and a clustered lookup (at 100k the
+ * count took 0.19 s against 0.11 s).
+ */
+const active = (db: BehaviorSql) =>
+  `from member_behavior b ${db.dialect === 'sqlite' ? 'cross join' : 'straight_join'} members m on m.id = b.member_id where m.status = 'active' and b.visits_365d > 0`;
 
 /**
  * The 20/40/60/80th percentile cut points of R, F and M over active members (a visit within 365 days):
  * one pass over them numbering each dimension in its own order, keeping the rows at the cut positions.
  */
 export async function computeCuts(db: BehaviorSql): Promise<{ population: number; r: Cuts; f: Cuts; m: Cuts }> {
-  const [count] = await db.rows<{ n: number }>(`select count(*) as n ${ACTIVE}`);
+  const [count] = await db.rows<{ n: number }>(`select count(*) as n ${active(db)}`);
   const population = Number(count?.n ?? 0);
   const positions = cutPositions(population);
   const dims = Object.entries(DIMENSIONS) as Array<[keyof typeof DIMENSIONS, string]>;
   const rows = population
     ? await db.rows<Record<string, number>>(
-        `select * from (select ${dims.map(([d, col]) => `b.${col} as ${d}, row_number() over (order by b.${col}) as ${d}_rn`).join(', ')} ${ACTIVE}) t
+        `select * from (select ${dims.map(([d, col]) => `b.${col} as ${d}, row_number() over (order by b.${col}) as ${d}_rn`).join(', ')} ${active(db)}) t
          where ${dims.map(([d]) => `${d}_rn in (?)`).join(' or ')}`,
         dims.map(() => positions),
       )
