@@ -41,7 +41,7 @@ import { parseDatabaseUrl, type DatabaseTarget } from '../src/db/database-url.js
 import type { AbstractSqlConnection } from '@mikro-orm/sql';
 import { BEHAVIOR_STEPS, timeStatements } from './statement-timer.js';
 import { BEFORE, legacyBehavior, type Before } from './legacy-behavior.js';
-import { dropSnapshot, fingerprint, restore as restoreSnapshot, snapshot } from './behavior-snapshot.js';
+import { dropSnapshot, fingerprint, restore as restoreSnapshot, settle, snapshot } from './behavior-snapshot.js';
 
 export const description = 'behaviour + RFM + segments + tags over 1M members / 10M visits on MariaDB: nightly, RFM, incremental, GET p99, RSS, vs a per-member loop';
 
@@ -169,17 +169,24 @@ export async function run(args: string[]): Promise<void> {
     const legacy = legacyBehavior(ormConn, before, (await orm.em.fork().find(SegmentRuleSchema, {})) as SegmentRuleData[]);
     /** Runs `work` with the statements before this change, then with the new ones, from the same state; prints the ratio and whether both wrote the same. */
     const oldAgainstNew = async (what: string, work: () => Promise<number>): Promise<number> => {
+      // Each timed run starts once the pages the snapshot or restore wrote are on disk (settle).
+      const settled = async () => console.log(`  (settled ${secs(await settle(conn))} after the snapshot/restore; load ${loadavg()[0]!.toFixed(1)})`);
       await snapshot(conn);
+      await settled();
       let oldMs = 0;
       let newMs = 0;
       let same = true;
       for (let round = 1; round <= rounds; round++) {
-        if (round > 1) await restoreSnapshot(conn);
+        if (round > 1) {
+          await restoreSnapshot(conn);
+          await settled();
+        }
         legacy.enabled = true;
         console.log(`  ${what}, the statements before ${{ categories: 'member_visit_categories', round3: 'the third round', rfm: 'score_chunk (main d3fb7ab)', round5: 'the sixth round (main e3a3930)' }[before]} (--compare --before ${before}, round ${round} of ${rounds}):`);
         oldMs += await work().finally(() => (legacy.enabled = false));
         const oldPrint = await fingerprint(conn);
         await restoreSnapshot(conn);
+        await settled();
         console.log(`  ${what}, the new statements, from the same state:`);
         newMs += await work();
         same &&= oldPrint === (await fingerprint(conn));
