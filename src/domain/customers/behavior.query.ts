@@ -76,9 +76,12 @@ export class BehaviorSql {
     return this.dialect === 'sqlite' ? `((${to} - ${from}) / 86400000.0)` : `(timestampdiff(second, ${from}, ${to}) / 86400.0)`;
   }
 
-  /** The hour 0-23 of a datetime in business time (one `?`: the zone's offset in minutes). */
+  /**
+   * The whole hour 0-23 of a datetime in business time (one `?`: the zone's offset in minutes). On SQLite
+   * the bound offset is a REAL, so the arithmetic is too: cast, or 10:59 would be hour 10.98.
+   */
   localHour(expr: string): string {
-    return this.dialect === 'sqlite' ? `(((${expr} / 1000 + ? * 60) % 86400) / 3600)` : `hour(date_add(${expr}, interval ? minute))`;
+    return this.dialect === 'sqlite' ? `cast((((${expr} / 1000 + ? * 60) % 86400) / 3600) as integer)` : `hour(date_add(${expr}, interval ? minute))`;
   }
 
   /** The business-time date (YYYY-MM-DD) of a datetime (one `?`: the offset in minutes). */
