@@ -148,6 +148,36 @@ describe.each(DIALECTS)('call-task dialler: control, limits and compliance (%s)'
     expect(sw.duplicates()).toBe(0);
   }, 180_000);
 
+  it('robot mode with CALL_TASK_CLAIM_AHEAD=false claims only when a line frees: no claimed_ahead row is ever written, never beyond the lines, each number dialled once', async () => {
+    const gw = await device(2);
+    const list = await numbers(6);
+    for (const x of list) sw.socket.outcome(x, { kind: 'held' });
+    const id = await createTask({ name: '不预占', phoneNumbers: list, deviceIds: [gw.id] });
+    // Every call row the app inserts for this task, as it is inserted (a row claimed ahead and let go loses its mark later).
+    const inserted: boolean[] = [];
+    t.app.orm.em.getEventManager().registerSubscriber({
+      getSubscribedEntities: () => [CallSchema],
+      afterCreate: ({ entity }) => void (entity.task === id && inserted.push(entity.claimedAhead)),
+    });
+    await put(id, 'status', { action: 'START' });
+    const run = runCallTask(dialler({ claimAhead: false }), id, { budgetMs: 120_000 });
+    const ringing = () => callsTo(list).filter((c) => c.pickUp && !c.hangupCause);
+    // Each time both lines ring: a call row for each originate and none more (none claimed ahead); then the oldest is answered.
+    for (let dialled = 2; dialled <= list.length; dialled++) {
+      await waitFor(() => callsTo(list).length === dialled && ringing().length === 2, `call ${dialled} ringing beside another`);
+      const rows = await callsOf(id);
+      expect([rows.length, rows.filter((c) => c.claimedAhead).length]).toEqual([dialled, 0]);
+      ringing()[0]!.pickUp!(5);
+    }
+    ringing()[0]!.pickUp!(5);
+    expect(await run).toBe('completed');
+    expect(inserted).toEqual(list.map(() => false));
+    expect(sw.peakPerGateway().get(gw.name)).toBe(2);
+    expect((await phonesOf(id)).map((p) => p.status)).toEqual(list.map(() => 'answered'));
+    expect(list.map((x) => sw.dialled(x))).toEqual(list.map(() => 1));
+    expect(sw.duplicates()).toBe(0);
+  }, 180_000);
+
   it('cancel mid-dial: calls in progress finish and are recorded, the numbers left become cancelled, then every control answers 409', async () => {
     const gw = await device(3);
     const list = await numbers(8);

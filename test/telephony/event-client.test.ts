@@ -1,4 +1,4 @@
-import { Socket } from 'node:net';
+import { createServer, Socket, type AddressInfo } from 'node:net';
 import { FreeSwitchResponse } from 'esl';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logging/logger.js';
@@ -293,6 +293,58 @@ describe('the fake switch is as strict as FreeSWITCH 1.10', () => {
     expect((await call.bgapi('originate sofia/gateway/nope/13900000001 &park()', 20_000)).body['_body']).toBe('-ERR INVALID_GATEWAY\n');
     fs.gateways.set('dag1000', 'DOWN');
     expect((await call.bgapi('originate sofia/gateway/dag1000/13900000001 &park()', 20_000)).body['_body']).toBe('-ERR GATEWAY_DOWN\n');
+  });
+
+  it('hands an answered channel to `&socket(host:port [async] [full])` as mod_event_socket does: without full no `event` or `linger` (myevents only), without async an application runs before its reply', async () => {
+    // Our side of the socket: a bare esl connection per channel handed over.
+    const handed: FreeSwitchResponse[] = [];
+    const server = createServer((socket) => void handed.push(new FreeSwitchResponse(socket, eslLogger(logger))));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const { call: caller } = await connection('json', ['BACKGROUND_JOB']);
+    fs.outcome('default', { kind: 'answer', afterMs: 1, talkMs: 60_000 });
+    /** Originates with the socket application's words `flags` (quoted, as our dialler sends them) and takes the handed channel's connect reply. */
+    const handOver = async (n: number, flags: string) => {
+      await caller.bgapi(`originate {origination_uuid=s-${n}}sofia/gateway/dag1000/1390000000${n} '&socket(127.0.0.1:${port}${flags})'`, 20_000);
+      const call = await waitFor(() => handed[n], 'the channel handed over');
+      const { headers } = await call.connect();
+      return { call, mode: [headers['Socket-Mode'], headers['Control']], channel: fs.calls[n]! };
+    };
+    const refused = { args: expect.objectContaining({ reply: '-ERR command not found' }) };
+    try {
+      // async full (the dialplan's and our dialler's): every command, events by subscription, replies at once.
+      const full = await handOver(0, ' async full');
+      expect(full.mode).toEqual(['async', 'full']);
+      await full.call.send('event json CHANNEL_EXECUTE_COMPLETE');
+      await full.call.send('linger');
+      expect((await full.call.command('playback', 'silence_stream://250', 20_000)).body).toMatchObject({ 'Unique-ID': 's-0', Application: 'playback' });
+
+      // No words (the argument unquoted on the originate line): a static, single-channel socket.
+      const bare = await handOver(1, '');
+      expect(bare.mode).toEqual(['static', 'single-channel']);
+      await expect(bare.call.send('event json CHANNEL_EXECUTE_COMPLETE')).rejects.toMatchObject(refused);
+      await expect(bare.call.send('linger')).rejects.toMatchObject(refused);
+      await expect(bare.call.send('api status')).rejects.toMatchObject(refused);
+      // Its own channel's events come through myevents only.
+      await bare.call.send('myevents json');
+      expect((await bare.call.command('playback', 'silence_stream://250', 20_000)).body).toMatchObject({ 'Unique-ID': 's-1', Application: 'playback' });
+
+      // full without async: the socket runs in the channel's thread; play_and_get_digits is acknowledged only once a key ends it.
+      const sync = await handOver(2, ' full');
+      expect(sync.mode).toEqual(['static', 'full']);
+      const order: string[] = [];
+      const acknowledged = sync.call.execute('play_and_get_digits', '1 1 1 5000 # silence_stream://250 silence_stream://250 d ^[12]$').then(() => void order.push('acknowledged'));
+      await sync.channel.channel!.waitFor('play_and_get_digits');
+      // A round trip on the other connection: a reply written before the application started has been read by now.
+      expect((await caller.api('uuid_exists s-2')).body).toBe('true');
+      order.push('key pressed');
+      sync.channel.press!('1');
+      await acknowledged;
+      expect(order).toEqual(['key pressed', 'acknowledged']);
+    } finally {
+      for (const c of handed) c.end();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('hangs up a speak whose TTS module is not loaded right after the answer', async () => {

@@ -569,15 +569,18 @@ export class FakeEventSocket {
       return;
     }
     if (call.app === 'socket') {
-      const [hostPort = ''] = call.appArg.split(/\s+/);
+      // mod_event_socket's `socket <host:port> [async] [full]`: the words after the address, in any case and order.
+      const [hostPort = '', ...flags] = call.appArg.split(' ').filter(Boolean);
       const port = Number(hostPort.split(':')[1]);
+      const has = (flag: string) => flags.some((f) => f.toLowerCase() === flag);
       const data = { 'Caller-Destination-Number': call.destination, 'Call-Direction': 'outbound', 'Answer-State': 'answered', ...prefixed(call.vars) };
-      const channel = new FakeChannel(call.uuid, data, () => ({}), {
-        phone: (target) => this.phones.get(target),
+      const world = {
+        phone: (target: string) => this.phones.get(target),
         msPerRingSecond: () => this.msPerRingSecond,
         modules: this.modules,
-        emit: (name, extra) => this.#channelEvent(call, name, extra),
-      });
+        emit: (name: string, extra: Record<string, string>) => this.#channelEvent(call, name, extra),
+      };
+      const channel = new FakeChannel(call.uuid, data, () => ({}), world, { async: has('async'), full: has('full') });
       call.channel = channel;
       void channel.connect(port).then(
         () => channel.closed().then(() => call.hangupCause || this.#hangup(call, channel.hangupCause ?? 'NORMAL_CLEARING')),
@@ -764,9 +767,23 @@ export type ChannelWorld = {
 };
 
 /**
- * A channel handed to our outbound-socket server, as FreeSWITCH's `socket … async full` does it:
- * it connects, answers `connect` with the channel data, acknowledges every command and reports each
- * executed application with CHANNEL_EXECUTE_COMPLETE (Application-UUID = the command's Event-UUID).
+ * Commands an outbound socket takes without `full` (mod_event_socket.c `parse_command`: everything after
+ * `sendmsg` — api, bgapi, event, linger, log … — answers `-ERR command not found` on a single-channel socket).
+ */
+const SINGLE_CHANNEL_COMMANDS = new Set(['exit', 'filter', 'resume', 'connect', 'getvar', 'myevents', 'divert_events', 'sendmsg']);
+
+/** The words after the address of the `socket` application (mod_event_socket.c `socket_function`). */
+export type SocketMode = { async: boolean; full: boolean };
+
+/**
+ * A channel handed to our outbound-socket server, as FreeSWITCH's `socket <host:port> [async] [full]` does it:
+ * it connects, answers `connect` with the channel data (`Socket-Mode: async|static`, `Control:
+ * full|single-channel`) and reports each executed application with CHANNEL_EXECUTE_COMPLETE (Application-UUID
+ * = the command's Event-UUID) — only to a socket subscribed to it (`event <format> <names>`, or `myevents`),
+ * in its format, through its `filter`s. As mod_event_socket.c: without `full` only the single-channel commands
+ * (SINGLE_CHANNEL_COMMANDS) are taken, the rest (`event`, `api`, `bgapi`, `linger` …) answer `-ERR command not
+ * found`; without `async` the socket runs in the channel's thread: one command at a time, and `sendmsg execute`
+ * runs the application before it replies (`+OK` once the application has completed, its events after).
  */
 export class FakeChannel {
   readonly executed: Executed[] = [];
@@ -788,8 +805,13 @@ export class FakeChannel {
   /** Keys pressed and not yet taken by an application. */
   #digits: string[] = [];
   #onDigit: (() => void) | undefined;
-  /** Event names this socket subscribed to (`event json …`). */
+  /** Event names this socket subscribed to (`event json …`), in `#format`; `myevents`: every event of the channel. */
   #events = new Set<string>();
+  #format: 'plain' | 'json' = 'plain';
+  #myEvents = false;
+  #filters: Array<[string, string]> = [];
+  /** Without `async`: the command being handled (the next waits for it). */
+  #turn: Promise<void> = Promise.resolve();
   /** Who answered the bridge (its dial target), once someone did. */
   bridgedTo: string | undefined;
   /** Every prompt played or spoken, in order (`playback` files, `speak` texts, `play_and_get_digits` files). */
@@ -802,6 +824,8 @@ export class FakeChannel {
     readonly onExecute: (app: string, arg: string) => Record<string, string | undefined> | 'hangup' = () => ({}),
     /** For a channel the fake switch placed (`originate … &socket`): bridge, keys and TTS behave as on the switch. */
     readonly world?: ChannelWorld,
+    /** The dialplan's `socket … async full` unless the channel was handed over otherwise. */
+    readonly mode: SocketMode = { async: true, full: true },
   ) {
     this.answered = channelData['Answer-State'] === 'answered';
     for (const [k, v] of Object.entries(channelData)) if (k.startsWith('variable_')) this.vars[k.slice('variable_'.length)] = v;
@@ -823,23 +847,44 @@ export class FakeChannel {
   }
 
   #onCommand(cmd: Command): void {
+    // Without `async` the channel's thread reads the next command only once this one (its application) is done.
+    if (this.mode.async) void this.#handle(cmd);
+    else this.#turn = this.#turn.then(() => this.#handle(cmd));
+  }
+
+  /** Resolves once the command is done (for `sendmsg execute`: once its application has completed). */
+  async #handle(cmd: Command): Promise<void> {
     const socket = this.#socket!;
     this.commands.push(cmd.line);
-    if (cmd.line === 'connect') {
-      socket.write(reply('+OK', { 'Socket-Mode': 'async', Control: 'full', 'Event-Name': 'CHANNEL_DATA', 'Unique-ID': this.uuid, ...this.channelData }));
+    const [verb = '', ...args] = cmd.line.split(/\s+/);
+    if (verb === 'connect') {
+      const mode = { 'Socket-Mode': this.mode.async ? 'async' : 'static', Control: this.mode.full ? 'full' : 'single-channel' };
+      socket.write(reply('+OK', { ...mode, 'Event-Name': 'CHANNEL_DATA', 'Unique-ID': this.uuid, ...this.channelData }));
       return;
     }
-    if (!cmd.line.startsWith('sendmsg')) {
-      const [verb, format, ...names] = cmd.line.split(/\s+/);
-      if (verb === 'event' && (format === 'json' || format === 'plain')) for (const n of names) this.#events.add(n);
+    if (!this.mode.full && !SINGLE_CHANNEL_COMMANDS.has(verb)) return void socket.write(reply('-ERR command not found'));
+    if (verb !== 'sendmsg') {
+      const [format, ...names] = args;
+      if (verb === 'event' && (format === 'json' || format === 'plain')) {
+        this.#format = format;
+        for (const n of names) this.#events.add(n);
+      }
+      if (verb === 'myevents') {
+        this.#myEvents = true;
+        if (/json/i.test(cmd.line)) this.#format = 'json';
+      }
+      if (verb === 'filter' && args[0]) this.#filters.push([args[0], args.slice(1).join(' ')]);
       socket.write(reply('+OK'));
       return;
     }
-    socket.write(reply('+OK'));
+    // With `async` the application is queued and the reply comes at once; without, it runs first.
+    const replied = () => socket.write(reply('+OK'));
+    if (this.mode.async) replied();
     const command = cmd.headers['call-command'];
     if (command === 'hangup') {
       this.hangupCause = cmd.headers['hangup-cause'] || 'NORMAL_CLEARING';
       this.#record('hangup', cmd.headers['hangup-cause'] ?? '');
+      if (!this.mode.async) replied();
       setTimeout(() => socket.end(), 5);
       return;
     }
@@ -857,6 +902,7 @@ export class FakeChannel {
       return;
     }
     const complete = (extra: Record<string, string | undefined>) => {
+      if (!this.mode.async) replied();
       const body = channelEvent('CHANNEL_EXECUTE_COMPLETE', this.uuid, {
         Application: app,
         'Application-Data': arg,
@@ -866,28 +912,33 @@ export class FakeChannel {
         ...(this.world ? Object.fromEntries(Object.entries(this.vars).map(([k, v]) => [`variable_${k}`, v])) : {}),
         ...extra,
       });
-      setTimeout(() => socket.write(jsonEvent(body)), 1);
+      setTimeout(() => this.#send(body), 1);
     };
     const running = this.world ? this.#runLong(app, arg) : undefined;
     if (!running) return complete({ ...builtIn, ...scripted });
-    void running.then((result) => {
-      if (result === 'closed') return;
-      complete({ ...builtIn, ...result, ...scripted });
-      if (app === 'bridge' && result['variable_DIALSTATUS'] === 'SUCCESS' && this.vars['hangup_after_bridge'] === 'true') {
-        // hangup_after_bridge: the call ends when the bridged talk ends.
-        this.hangupCause = 'NORMAL_CLEARING';
-        setTimeout(() => socket.end(), 5);
-      }
-    });
+    const result = await running;
+    if (result === 'closed') return;
+    complete({ ...builtIn, ...result, ...scripted });
+    if (app === 'bridge' && result['variable_DIALSTATUS'] === 'SUCCESS' && this.vars['hangup_after_bridge'] === 'true') {
+      // hangup_after_bridge: the call ends when the bridged talk ends.
+      this.hangupCause = 'NORMAL_CLEARING';
+      setTimeout(() => socket.end(), 5);
+    }
+  }
+
+  /** An event of this channel, to the socket if it subscribed to it and its filters let it through, in its format. */
+  #send(event: Record<string, string>): void {
+    const name = event['Event-Name'] ?? '';
+    if (!this.#myEvents && !this.#events.has('ALL') && !this.#events.has(name)) return;
+    if (this.#filters.length > 0 && !this.#filters.some(([h, v]) => event[h] === v)) return;
+    this.#socket?.write(this.#format === 'json' ? jsonEvent(event) : plainEvent(event));
   }
 
   /** A key the callee pressed: to subscribers as a DTMF event, and into the digit buffer applications read. */
   dtmf(digit: string): void {
     this.#digits.push(digit);
     this.#onDigit?.();
-    if (this.#socket && (this.#events.has('DTMF') || this.#events.has('ALL'))) {
-      this.#socket.write(jsonEvent(channelEvent('DTMF', this.uuid, { 'DTMF-Digit': digit, 'DTMF-Duration': '2000', 'DTMF-Source': 'RTP' })));
-    }
+    this.#send(channelEvent('DTMF', this.uuid, { 'DTMF-Digit': digit, 'DTMF-Duration': '2000', 'DTMF-Source': 'RTP' }));
   }
 
   /** Waits up to `ms` for a key; null when none comes (or the channel closes). */
