@@ -15,11 +15,16 @@
  * `--claim-ahead compare` runs each dialect twice in the same run, claiming at the line's freeing (off) and
  * ahead (on, CALL_TASK_CLAIM_AHEAD), and prints the ratios; `--first-pass` gives each number one attempt (no
  * retry waits: the figures above are taken over the first pass anyway).
- *   npm run bench -- call-tasks [--numbers 10000] [--speedup 10] [--dialect both|mysql|sqlite] [--claim-ahead on|off|compare [--rounds 1]] [--first-pass]
+ * `--against <git ref>` runs this tree and <ref>'s code alternately in the same run (child processes, `--rounds`
+ * each) and prints the medians and their ratio.
+ *   npm run bench -- call-tasks [--numbers 10000] [--speedup 10] [--dialect both|mysql|sqlite] [--claim-ahead on|off|compare [--rounds 1]] [--first-pass] [--against <ref> [--rounds 1]]
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Socket } from 'node:net';
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { PERMISSIONS } from '../src/domain/auth/permissions.js';
 import { CallTaskPhoneSchema } from '../src/domain/call-tasks/call-task-phone.entity.js';
@@ -109,13 +114,14 @@ type Figures = { utilisation: number; p50: number; p99: number; beyondP50: numbe
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { numbers: { type: 'string', default: '10000' }, speedup: { type: 'string', default: '10' }, dialect: { type: 'string', default: 'both' }, 'claim-ahead': { type: 'string', default: 'on' }, 'first-pass': { type: 'boolean', default: false }, rounds: { type: 'string', default: '1' } },
+    options: { against: { type: 'string' }, numbers: { type: 'string', default: '10000' }, speedup: { type: 'string', default: '10' }, dialect: { type: 'string', default: 'both' }, 'claim-ahead': { type: 'string', default: 'on' }, 'first-pass': { type: 'boolean', default: false }, rounds: { type: 'string', default: '1' } },
   });
   const total = Number(values.numbers);
   const speedup = Number(values.speedup);
   const dialects: Dialect[] = values.dialect === 'both' ? ['sqlite', 'mysql'] : [values.dialect as Dialect];
   const ahead = values['claim-ahead'];
   const pass = { maxAttempts: values['first-pass'] ? 1 : undefined };
+  if (values.against) return against(values.against, args, dialects, Number(values.rounds));
   if (ahead === 'compare') {
     // Off and on alternate `--rounds` times (the machine's load moves between runs); medians per mode.
     for (const dialect of dialects) {
@@ -207,6 +213,9 @@ async function measure(dialect: Dialect, total: number, speedup: number, options
   const written = new Map<string, number[]>();
   const unstamp = stampOriginateWrites(written);
   const loads: number[] = [];
+  // How late the app's event loop runs its timers: hang-up events, acknowledgements and originates wait that long.
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   const loadSampler = setInterval(() => loads.push(loadavg()[0]!), 10_000);
   try {
     const phones = Array.from({ length: total }, (_, i) => `137${String(i).padStart(8, '0')}`);
@@ -259,6 +268,7 @@ async function measure(dialect: Dialect, total: number, speedup: number, options
       if (waitReal > 0) await new Promise((r) => setTimeout(r, waitReal));
     }
     const realMs = wall() - started;
+    loop.disable();
     const simMs = clock.now().getTime() - simStarted;
     const simEnd = clock.now();
 
@@ -357,6 +367,7 @@ async function measure(dialect: Dialect, total: number, speedup: number, options
         `  line utilisation while undialled numbers remain: ${(utilisation * 100).toFixed(1)} % (aim ≥ 90 %)`,
         `  line freed → next originate on it: p50 ${pct(gaps, 50).toFixed(1)} ms, p99 ${pct(gaps, 99).toFixed(1)} ms real (n=${gaps.length}); beyond the CPS wait: p50 ${pct(gapsBeyondCps, 50).toFixed(1)} ms, p99 ${pct(gapsBeyondCps, 99).toFixed(1)} ms (aim p99 ≤ 20 ms)`,
         `    of which (hang-ups the dialler heard, n=${hearing.length}) the hang-up reaching the dialler p50 ${pct(hearing, 50).toFixed(1)} / p99 ${pct(hearing, 99).toFixed(1)} ms, the dialler (CPS wait, claim, originate) p50 ${pct(dialling, 50).toFixed(1)} / p99 ${pct(dialling, 99).toFixed(1)} ms, the originate reaching the switch p50 ${pct(wire, 50).toFixed(1)} / p99 ${pct(wire, 99).toFixed(1)} ms`,
+        `  the app's event loop: timers late by p50 ${(loop.percentile(50) / 1e6 - 5).toFixed(1)} / p99 ${(loop.percentile(99) / 1e6 - 5).toFixed(1)} / max ${(loop.max / 1e6 - 5).toFixed(1)} ms (beyond their 5 ms sampling interval)`,
         `  peak RSS: the app ${mb(peakRss)}, the switch process ${mb(report.peakRss)}; duplicates (an attempt or call id originated twice): ${duplicates}`,
       ].join('\n'),
     );
@@ -379,5 +390,76 @@ async function measure(dialect: Dialect, total: number, speedup: number, options
     clearInterval(loadSampler);
     await t.close();
     await sw.stop();
+  }
+}
+
+/** The figures one run printed (the lines above), read back from its output. */
+type Printed = { beyondP50: number; beyondP99: number; p99: number; utilisation: number; hearP99: number; diallerP99: number; wireP99: number; duplicates: number; load: string };
+
+function printed(out: string): Printed {
+  const num = (re: RegExp) => {
+    const m = re.exec(out);
+    if (!m) throw new Error(`the run printed no ${re.source}:\n${out.slice(-2000)}`);
+    return Number(m[1]);
+  };
+  return {
+    beyondP50: num(/beyond the CPS wait: p50 ([\d.]+) ms/),
+    beyondP99: num(/beyond the CPS wait: p50 [\d.]+ ms, p99 ([\d.]+) ms/),
+    p99: num(/next originate on it: p50 [\d.]+ ms, p99 ([\d.]+) ms/),
+    utilisation: num(/undialled numbers remain: ([\d.]+) %/),
+    hearP99: num(/reaching the dialler p50 [\d.]+ \/ p99 ([\d.]+) ms/),
+    diallerP99: num(/the dialler \(CPS wait, claim, originate\) p50 [\d.]+ \/ p99 ([\d.]+) ms/),
+    wireP99: num(/reaching the switch p50 [\d.]+ \/ p99 ([\d.]+) ms/),
+    duplicates: num(/originated twice\): (\d+)/),
+    load: /load average during the run ([^\n]+)/.exec(out)?.[1] ?? '?',
+  };
+}
+
+/**
+ * `--against <git ref>`: this tree against the code of <ref> in the same run — rounds alternate (which goes
+ * first alternates too, the machine's load moves), each a child process running this benchmark with the same
+ * arguments, <ref>'s in a copy of its tree (git archive, node_modules linked). Medians per side and their ratio.
+ */
+async function against(ref: string, args: string[], dialects: Dialect[], rounds: number): Promise<void> {
+  const here = process.cwd();
+  const sha = execFileSync('git', ['rev-parse', '--short', ref], { encoding: 'utf8' }).trim();
+  const there = resolve(`/tmp/call-tasks-bench-${sha}`);
+  if (!existsSync(join(there, 'package.json'))) {
+    mkdirSync(there, { recursive: true });
+    execFileSync('sh', ['-c', `git archive ${sha} | tar -x -C ${there}`]);
+    symlinkSync(join(here, 'node_modules'), join(there, 'node_modules'));
+  }
+  const rest = args.filter((a, i) => a !== '--against' && args[i - 1] !== '--against' && !a.startsWith('--against=') && a !== '--dialect' && args[i - 1] !== '--dialect' && a !== '--rounds' && args[i - 1] !== '--rounds');
+  const once = (cwd: string, dialect: Dialect) =>
+    new Promise<Printed>((resolveRun, reject) => {
+      const child = spawn(process.execPath, [...process.execArgv, 'bench/run.ts', 'call-tasks', ...rest, '--dialect', dialect], { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.once('exit', () => {
+        try {
+          resolveRun(printed(out));
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+  for (const dialect of dialects) {
+    const runs: Record<'now' | 'then', Printed[]> = { now: [], then: [] };
+    for (let round = 0; round < rounds; round++) {
+      const order: Array<'now' | 'then'> = round % 2 === 0 ? ['then', 'now'] : ['now', 'then'];
+      for (const side of order) {
+        const r = await once(side === 'now' ? here : there, dialect);
+        runs[side].push(r);
+        console.log(`  ${dialect} round ${round + 1} ${side === 'now' ? 'this tree' : sha}: beyond the CPS wait p50 ${r.beyondP50} / p99 ${r.beyondP99} ms, freed → originate p99 ${r.p99} ms, hang-up reaching the dialler p99 ${r.hearP99}, the dialler p99 ${r.diallerP99}, the originate reaching the switch p99 ${r.wireP99} ms, utilisation ${r.utilisation} %, duplicates ${r.duplicates}; load ${r.load}`);
+      }
+    }
+    const med = (side: 'now' | 'then', f: (x: Printed) => number) => pct(runs[side].map(f), 50);
+    const r = (f: (x: Printed) => number) => `${med('now', f).toFixed(1)} vs ${med('then', f).toFixed(1)} ms (${(med('then', f) / med('now', f)).toFixed(2)}×)`;
+    console.log(
+      [
+        `${dialect}, this tree against ${sha} (${ref}) in the same run (${rounds} alternating rounds, medians): line freed → originate beyond the CPS wait`,
+        `  p50 ${r((x) => x.beyondP50)}, p99 ${r((x) => x.beyondP99)}; freed → originate p99 ${r((x) => x.p99)}; hang-up reaching the dialler p99 ${r((x) => x.hearP99)}; utilisation ${med('now', (x) => x.utilisation).toFixed(1)} % vs ${med('then', (x) => x.utilisation).toFixed(1)} %; duplicates ${runs.now.reduce((n, x) => n + x.duplicates, 0)} / ${runs.then.reduce((n, x) => n + x.duplicates, 0)}`,
+      ].join('\n'),
+    );
   }
 }

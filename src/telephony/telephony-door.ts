@@ -264,6 +264,10 @@ async function outboundEnded(deps: TelephonyDeps, log: Logger, sw: FreeSwitchSwi
   };
   // The line is free as soon as the switch says so: the dialler (in whichever process placed the call) hears it before the call is settled.
   sw.emitCallEnded(ended);
+  // The call is settled once this turn of the event loop is over: the freed line's next originate (its
+  // statement letting an attempt claimed ahead go, dial-pump.ts) reaches the database first — on SQLite's one
+  // connection it would otherwise wait behind this settle's whole transaction, commit included.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   const now = deps.clock?.now() ?? new Date();
   const handled = await once(async (em) => {
     const settled = await settleCall(em, ended, now);

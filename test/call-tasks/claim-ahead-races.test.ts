@@ -94,7 +94,7 @@ describe('claimed ahead: races on MariaDB', () => {
     const [phone] = await phonesOf(id);
     const device = await em.findOneOrFail(GatewayDeviceSchema, { id: gw.id });
     const callId = randomUUID();
-    expect(await claimAttempt(deps, task, phone!, device, callId, new Map(), { ahead: true, armed: [] })).toMatchObject({ callId, attempt: 1 });
+    expect(await claimAttempt(deps, task, phone!, device, callId, new Map(), { ahead: true, armed: () => [] })).toMatchObject({ callId, attempt: 1 });
     await deps.leases.release(em, id);
     const giveBack = () => giveBackAttempt(t.app.orm.em, phone!.id, callId, { attempts: 0, lastCallId: null, lastAttemptAt: null });
     return { id, list, phoneId: phone!.id, callId, giveBack };

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallSchema } from '../../src/domain/calls/call.entity.js';
 import { CallTaskSchema } from '../../src/domain/call-tasks/call-task.entity.js';
 import { DialPump } from '../../src/domain/call-tasks/dial-pump.js';
+import { deviceLineFree } from '../../src/domain/call-tasks/device-lines.js';
+import { readCommitted } from '../../src/db/read-committed.js';
 import { runCallTask, type DiallerDeps } from '../../src/domain/call-tasks/dialler.js';
 import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
 import type { SwitchPort } from '../../src/domain/ports/switch.port.js';
@@ -70,6 +72,37 @@ describe.each(DIALECTS)('call-task device lines (%s)', (dialect) => {
     return uuid;
   }
   const dialled = (x: string) => t.sw.dialled(x);
+
+  it('an attempt claimed ahead while a claim waited for the device\'s lock is this process\'s: left out of that claim\'s count', async () => {
+    const [gw] = await devices(1);
+    const now = clock.now();
+    // This process holds the device's one line (call `held`). A claim of it starts; meanwhile the next attempt
+    // is claimed ahead and takes the device's lock first (MariaDB runs them on two connections).
+    const held = randomUUID();
+    const ahead = randomUUID();
+    const armed: string[] = [];
+    let release!: () => void;
+    const locked = new Promise<void>((r) => (release = r));
+    let inLock!: () => void;
+    const lockTaken = new Promise<void>((r) => (inLock = r));
+    // As the claims run (attempt-claim.ts): READ COMMITTED on MariaDB.
+    const em = () => t.app.orm.em.fork();
+    const claimAhead = em().transactional(async (tx) => {
+      expect(await deviceLineFree(tx, { deviceId: gw!.id, held: () => [held], ended: () => [], ahead: true, now })).toBe(true);
+      tx.create(CallSchema, { uuid: ahead, direction: 'outbound', source: 'task', deviceId: gw!.id, callee: '+8613900000000', calleeLast8: '13900000', startedAt: now, claimedAhead: true });
+      await tx.flush();
+      inLock();
+      await locked;
+    }, readCommitted(em()));
+    await lockTaken;
+    const claim = em().transactional((tx) => deviceLineFree(tx, { deviceId: gw!.id, held: () => [held], ended: () => [], armed: () => armed, now }), readCommitted(em()));
+    // The pump knows the attempt claimed ahead before its row commits (dial-pump.ts, #aheadClaiming).
+    armed.push(ahead);
+    release();
+    await claimAhead;
+    // It takes the line `held` frees: the claim sees one call of the device's one line here, not two.
+    expect(await claim).toBe(true);
+  });
 
   it('a switch port that never acknowledges an originate does not stop the device: the next waits for the result instead', async () => {
     const [gw] = await devices(4);

@@ -31,9 +31,9 @@ export function dialString(e164: string): string {
  *
  * `ahead`: the attempt is claimed ahead of a line (dial-pump.ts), while every line of the device carries this
  * process's calls; it is refused (`no_line`) when another process has a call on the device, and its row is
- * `claimed_ahead` until `letGoAhead`. `armed`: this
- * process's attempts claimed ahead, left out of the device's count (each takes a line only when one of this
- * process's calls on the device ends).
+ * `claimed_ahead` until `letGoAhead`. `armed`: this process's attempts claimed ahead (read after the device's
+ * lock, as the line book is: one claimed ahead while this claim waited is this process's, not another's), left
+ * out of the device's count (each takes a line only when one of this process's calls on the device ends).
  */
 export async function claimAttempt(
   deps: DiallerDeps,
@@ -42,7 +42,7 @@ export async function claimAttempt(
   device: GatewayDevice,
   callId: string,
   lineNumbers: Map<number, string | null>,
-  options: { ahead: boolean; armed: string[] },
+  options: { ahead: boolean; armed: () => string[] },
 ): Promise<Claimed | 'not_running' | 'no_line' | null> {
   const now = deps.clock.now();
   if (!task.callerId && !lineNumbers.has(device.id)) lineNumbers.set(device.id, await lineNumber(deps.fork(), device.id));

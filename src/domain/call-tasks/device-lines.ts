@@ -35,13 +35,14 @@ export const LINE_HOLD_MAX_MS = 60 * 60_000;
  */
 export async function deviceLineFree(
   tx: EntityManager,
-  input: { deviceId: number; held: () => string[]; ended: () => string[]; armed?: string[]; ahead?: boolean; now: Date },
+  input: { deviceId: number; held: () => string[]; ended: () => string[]; armed?: () => string[]; ahead?: boolean; now: Date },
 ): Promise<boolean> {
   const device = await tx.findOne(GatewayDeviceSchema, { id: input.deviceId }, { fields: ['lineCount'], lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!device) return false;
-  // The book is read after the lock: lines freed here while this claim waited for it are free.
+  // The book is read after the lock: lines freed here while this claim waited for it are free, and an attempt
+  // claimed ahead meanwhile (its row may have committed while this claim waited) is this process's, not another's.
   const held = input.held();
-  const skip = [...held, ...input.ended(), ...(input.armed ?? [])];
+  const skip = [...held, ...input.ended(), ...(input.armed?.() ?? [])];
   const others = await tx.count(CallSchema, {
     deviceId: input.deviceId,
     source: 'task',

@@ -25,6 +25,13 @@ const READY_MAX_AGE_MS = 60_000;
 
 const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/**
+ * How long before its CPS slot a dial's claim, or the statement letting an attempt claimed ahead go, may start
+ * (real ms): its commit — a database round trip, tens of ms on a busy server — is then in when the slot comes,
+ * instead of after it. The originate still leaves no sooner than the slot and the switch's pace (LineBook.sendTurn).
+ */
+export const COMMIT_LEAD_MS = 50;
+
 /** After a claim ahead was refused on a device (another process has calls on it), it is not tried there again for this long. */
 const AHEAD_REFUSED_MS = 1000;
 
@@ -205,7 +212,7 @@ export class DialPump {
       if (!device) break;
       this.#start(this.#ready.shift()!, device, callId, null);
     }
-    if (this.#task?.mode === 'robot' && this.deps.claimAhead) this.#claimAhead(nowMs);
+    if (this.#task?.mode === 'robot' && this.deps.claimAhead) this.#claimAheadSoon();
     // Nothing was due at the last look: the control loop looks again on its tick (a retry time, a number
     // given back), not every line freed (with SQLite's synchronous driver that would be a busy loop).
     if (this.#ready.length < this.#lookAhead && !this.#exhausted) this.refill();
@@ -243,6 +250,21 @@ export class DialPump {
     this.#maybeDrained();
   }
 
+  #claimAheadQueued = false;
+  /**
+   * The claims ahead start once this turn of the event loop is over: the dials started in it issue their
+   * statements first (an attempt claimed ahead lets go with one statement, which on SQLite's one connection
+   * would otherwise wait behind the next claim's whole transaction, commit included).
+   */
+  #claimAheadSoon(): void {
+    if (this.#claimAheadQueued) return;
+    this.#claimAheadQueued = true;
+    setImmediate(() => {
+      this.#claimAheadQueued = false;
+      this.#claimAhead(this.deps.clock.now().getTime());
+    });
+  }
+
   /**
    * Claims the next attempt ahead for each device whose lines all carry this process's calls (none free
    * here, none claimed ahead yet): it leaves the moment one of them ends (see the class comment).
@@ -259,7 +281,7 @@ export class DialPump {
       this.#aheadClaiming.set(id, callId);
       this.#claiming.add(ready.phone.id);
       this.#dialling += 1;
-      void claimAttempt(this.deps, this.#task!, ready.phone, device, callId, this.#lineNumbers, { ahead: true, armed: [] })
+      void claimAttempt(this.deps, this.#task!, ready.phone, device, callId, this.#lineNumbers, { ahead: true, armed: () => [] })
         .then((claimed) => {
           if (claimed === 'not_running') {
             this.#notRunning = true;
@@ -361,13 +383,14 @@ export class DialPump {
     const waitUntil = async (at: number) => {
       for (let left = at - performance.now(); left > 0; left = at - performance.now()) await sleep(Math.ceil(left));
     };
-    // CPS: wait for the planned slot before claiming (a STOP meanwhile is seen by the claim).
-    await waitUntil(slot);
+    // CPS: the claim (or the statement letting an attempt claimed ahead go) starts at most COMMIT_LEAD_MS
+    // before the planned slot, so that its commit is in when the slot comes; a STOP until then is seen by it.
+    await waitUntil(slot - COMMIT_LEAD_MS);
     const task = this.#task!;
     if (armed && this.#halted) return this.#notSent(ready, callId, null, true);
     // Claimed ahead: let go now (the task still RUNNING and ours), committed while the CPS turn is awaited.
     const leaving = armed ? letGoAhead(this.deps, this.taskId, callId) : null;
-    const claimed = this.#halted ? 'not_running' : (armed ?? (await claimAttempt(this.deps, task, phone, device, callId, this.#lineNumbers, { ahead: false, armed: this.#armedOn(device.id) })));
+    const claimed = this.#halted ? 'not_running' : (armed ?? (await claimAttempt(this.deps, task, phone, device, callId, this.#lineNumbers, { ahead: false, armed: () => this.#armedOn(device.id) })));
     if (claimed === 'no_line') {
       // Other processes' calls fill the device: the number goes back to the front of the look-ahead.
       if (this.deps.lines.fullElsewhere(callId, this.deps.clock.now().getTime())) this.deps.log?.({ taskId: task.id, deviceId: device.id }, 'lines of the device all carry other processes\' calls: the number waits');
@@ -387,6 +410,7 @@ export class DialPump {
     }
     this.#claiming.delete(phone.id);
     // In the order the lines were taken, and strict CPS at the switch: 1 / CPS after the switch acknowledged the device's previous originate.
+    await waitUntil(slot);
     await previous;
     const request = {
       callId,
