@@ -3,6 +3,7 @@ import { escape } from 'mysql2';
 import type { SegmentRuleData } from '../src/domain/customers/rfm.policy.js';
 import { TAG_RULES } from '../src/domain/customers/tag-rules.js';
 import { scoresBefore } from './legacy-scores.js';
+import { legacyRound5 } from './legacy-round5.js';
 
 /** Turns the behaviour run's statements back into what they were before (bench --compare only). */
 export type Legacy = { enabled: boolean };
@@ -10,10 +11,11 @@ export type Legacy = { enabled: boolean };
 /**
  * How far back: `categories`, the statements just before member_visit_categories (the favourite
  * categories unnested each 365-day visit's JSON and grouped the names); `round3`, also before the third
- * round (see legacyBehavior).
+ * round (see legacyBehavior); `rfm`, the scores step before `score_chunk` (legacyScores); `round5`, the
+ * behaviour and scores statements before the sixth round (legacy-round5.ts).
  */
-export type Before = 'categories' | 'round3' | 'rfm';
-export const BEFORE: readonly Before[] = ['categories', 'round3', 'rfm'];
+export type Before = 'categories' | 'round3' | 'rfm' | 'round5';
+export const BEFORE: readonly Before[] = ['categories', 'round3', 'rfm', 'round5'];
 
 /** The favourite categories' pass over member_visit_categories (recomputeBehavior), its parts captured. */
 const FAVOURITES =
@@ -49,6 +51,7 @@ function unnestedFavourites(_: string, from: string, where: string): string {
 export function legacyBehavior(conn: AbstractSqlConnection, before: Before, rules: SegmentRuleData[] = []): Legacy {
   const legacy: Legacy = { enabled: false };
   if (before === 'rfm') return legacyScores(conn, rules);
+  if (before === 'round5') return legacyRound5(conn);
   const listed = new WeakMap<object, string[]>();
   let outside: string[] = [];
   const idsOf = (ctx: unknown) => (ctx && typeof ctx === 'object' ? (listed.get(ctx) ?? []) : outside);

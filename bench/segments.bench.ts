@@ -4,14 +4,16 @@
  * (cut points + scores + segments + tags), an incremental run after 10,000 members had a new visit,
  * GET …/segment p99 (the service the route calls), peak RSS, and the same behaviour computed member by
  * member in JavaScript over 10,000 members, extrapolated, as the ratio to beat.
- *   npm run bench -- segments [--members 100000] [--chunk 20000] [--parallel 2] [--loop 10000] [--db <name>] [--compare [--rounds 1] [--before categories|round3|rfm]] [--compare-nightly] [--buffer-pool-mb 4096] [--redo-log-mb 1024]
+ *   npm run bench -- segments [--members 100000] [--chunk 20000] [--parallel 2] [--loop 10000] [--db <name>] [--compare [--rounds 1] [--before categories|round3|rfm|round5]] [--compare-nightly] [--buffer-pool-mb 4096] [--redo-log-mb 1024]
  * Each step prints its statements' time by kind (statement-timer.ts): seconds, share, count.
  * --compare also times, in the same run, what the code did before: the nightly and the incremental run with the statements
  * before (legacy-behavior.ts; --before categories, the default: favourite categories unnested from each visit's JSON, not
  * read from member_visit_categories; --before round3: also chunk rows replaced, listed ids bound), each from the same saved
  * state as the new ones, `--rounds` times alternating, and checks both wrote the same (behavior-snapshot.ts); --before rfm:
  * the scores step's statements before `score_chunk` (legacy-scores.ts, main d3fb7ab), and RFM alone is compared the same
- * way too. It also times the cut points by sorting (three window numberings over the active members) and the
+ * way too; --before round5: the behaviour and scores statements before the sixth round (legacy-round5.ts: derived tables
+ * merged, the slots counted with the local hour computed at every test, the rankings compared in place), RFM alone compared
+ * too. It also times the cut points by sorting (three window numberings over the active members) and the
  * whole segment_stats recount an incremental run used to end with; it checks both cut points agree and
  * that the stats the incremental run moved by differences equal a recount; --compare-nightly runs the
  * nightly recompute one chunk at a time (--parallel 1) first, as before, for the ratio.
@@ -39,7 +41,7 @@ import { parseDatabaseUrl, type DatabaseTarget } from '../src/db/database-url.js
 import type { AbstractSqlConnection } from '@mikro-orm/sql';
 import { BEHAVIOR_STEPS, timeStatements } from './statement-timer.js';
 import { BEFORE, legacyBehavior, type Before } from './legacy-behavior.js';
-import { dropSnapshot, fingerprint, restore as restoreSnapshot, snapshot } from './behavior-snapshot.js';
+import { dropSnapshot, fingerprint, restore as restoreSnapshot, settle, snapshot } from './behavior-snapshot.js';
 
 export const description = 'behaviour + RFM + segments + tags over 1M members / 10M visits on MariaDB: nightly, RFM, incremental, GET p99, RSS, vs a per-member loop';
 
@@ -167,17 +169,24 @@ export async function run(args: string[]): Promise<void> {
     const legacy = legacyBehavior(ormConn, before, (await orm.em.fork().find(SegmentRuleSchema, {})) as SegmentRuleData[]);
     /** Runs `work` with the statements before this change, then with the new ones, from the same state; prints the ratio and whether both wrote the same. */
     const oldAgainstNew = async (what: string, work: () => Promise<number>): Promise<number> => {
+      // Each timed run starts once the pages the snapshot or restore wrote are on disk (settle).
+      const settled = async () => console.log(`  (settled ${secs(await settle(conn))} after the snapshot/restore; load ${loadavg()[0]!.toFixed(1)})`);
       await snapshot(conn);
+      await settled();
       let oldMs = 0;
       let newMs = 0;
       let same = true;
       for (let round = 1; round <= rounds; round++) {
-        if (round > 1) await restoreSnapshot(conn);
+        if (round > 1) {
+          await restoreSnapshot(conn);
+          await settled();
+        }
         legacy.enabled = true;
-        console.log(`  ${what}, the statements before ${{ categories: 'member_visit_categories', round3: 'the third round', rfm: 'score_chunk (main d3fb7ab)' }[before]} (--compare --before ${before}, round ${round} of ${rounds}):`);
+        console.log(`  ${what}, the statements before ${{ categories: 'member_visit_categories', round3: 'the third round', rfm: 'score_chunk (main d3fb7ab)', round5: 'the sixth round (main e3a3930)' }[before]} (--compare --before ${before}, round ${round} of ${rounds}):`);
         oldMs += await work().finally(() => (legacy.enabled = false));
         const oldPrint = await fingerprint(conn);
         await restoreSnapshot(conn);
+        await settled();
         console.log(`  ${what}, the new statements, from the same state:`);
         newMs += await work();
         same &&= oldPrint === (await fingerprint(conn));
@@ -232,7 +241,7 @@ export async function run(args: string[]): Promise<void> {
       console.log(timer.report('RFM alone'));
       return rfmMs;
     };
-    if (values.compare && before === 'rfm') await oldAgainstNew('RFM alone', rfmAlone);
+    if (values.compare && (before === 'rfm' || before === 'round5')) await oldAgainstNew('RFM alone', rfmAlone);
     else await rfmAlone();
     if (values.compare) {
       const t = performance.now();
