@@ -269,7 +269,9 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
     await em.flush();
     sw.phones.set('user/8104', { answer: true, afterMs: 5, talkMs: 10 * 60_000 });
     const [a, b] = [number(), number()];
-    for (const p of [a, b]) sw.outcome(p, { kind: 'answer', afterMs: 10, talkMs: 60_000 });
+    // Neither callee hangs up by itself (the test ends both calls), and each menu waits for the test's key however
+    // long the other call's flow takes: the keys follow events, not the menu's 5 s.
+    for (const p of [a, b]) sw.outcome(p, { kind: 'answer', afterMs: 10, talkMs: 60 * 60_000, heldMenus: true });
     const { taskId, result, calls } = await runTask({ phoneNumbers: [a, b], mode: 'robot', salesStaffIds: [agentD] }, async (first) => {
       const second = await sw.waitForOriginate(sw.calls.indexOf(first) + 2);
       const [callA, callB] = [a, b].map((n) => [first, second].find((c) => c.destination === n));

@@ -49,8 +49,12 @@ export function channelEvent(name: string, uuid: string, extra: Record<string, s
 
 /** How the far end of an `originate` behaves, scripted per destination number. */
 export type OriginateOutcome =
-  /** The callee answers after `afterMs` (ringing until then); hangs up after `talkMs` (or when we hang up); presses `dtmf` keys. */
-  | { kind: 'answer'; afterMs?: number; talkMs?: number; dtmf?: Array<{ atMs: number; digit: string }> }
+  /**
+   * The callee answers after `afterMs` (ringing until then); hangs up after `talkMs` (or when we hang up); presses `dtmf`
+   * keys. `heldMenus`: each key menu (`play_and_get_digits`) waits for a key however long its timeout, so a test that
+   * presses (`press`) once other things have happened never races the menu's real-time timeout.
+   */
+  | { kind: 'answer'; afterMs?: number; talkMs?: number; dtmf?: Array<{ atMs: number; digit: string }>; heldMenus?: boolean }
   /** USER_BUSY after `afterMs`. */
   | { kind: 'busy'; afterMs?: number }
   /** Rings until `originate_timeout` (or `ringMs`, if shorter), then NO_ANSWER. */
@@ -591,6 +595,7 @@ export class FakeEventSocket {
         msPerRingSecond: () => this.msPerRingSecond,
         modules: this.modules,
         emit: (name: string, extra: Record<string, string>) => this.#channelEvent(call, name, extra),
+        heldMenus: call.outcome.kind === 'answer' && call.outcome.heldMenus === true,
       };
       const channel = new FakeChannel(call.uuid, data, () => ({}), world, { async: has('async'), full: has('full') });
       call.channel = channel;
@@ -782,6 +787,8 @@ export type ChannelWorld = {
   modules: ReadonlySet<string>;
   /** Sends a channel event of the call on the event socket (to subscribers). */
   emit(name: string, extra: Record<string, string>): void;
+  /** Whether a key menu waits for its key however long its timeout (the outcome's `heldMenus`). */
+  heldMenus: boolean;
 };
 
 /** The event names `myevents` subscribes to (mod_event_socket.c parse_command, cc93a683 lines 2104-2126). */
@@ -978,8 +985,8 @@ export class FakeChannel {
     if (!this.world) this.deliver(channelEvent('DTMF', this.uuid, { 'DTMF-Digit': digit, 'DTMF-Duration': '2000', 'DTMF-Source': 'RTP' }));
   }
 
-  /** Waits up to `ms` for a key; null when none comes (or the channel closes). */
-  #nextDigit(ms: number): Promise<string | null> {
+  /** Waits up to `ms` (null: for ever) for a key; null when none comes (or the channel closes). */
+  #nextDigit(ms: number | null): Promise<string | null> {
     return new Promise((resolve) => {
       const take = () => {
         const d = this.#digits.shift();
@@ -989,10 +996,13 @@ export class FakeChannel {
         resolve(d);
         return true;
       };
-      const timer = setTimeout(() => {
-        this.#onDigit = undefined;
-        resolve(null);
-      }, ms);
+      const timer =
+        ms === null
+          ? undefined
+          : setTimeout(() => {
+              this.#onDigit = undefined;
+              resolve(null);
+            }, ms);
       if (!take()) this.#onDigit = () => void take();
     });
   }
@@ -1033,7 +1043,7 @@ export class FakeChannel {
           (async () => {
             const pattern = new RegExp(regexp);
             for (let i = 0; i < Number(tries); i++) {
-              const d = await this.#nextDigit(Number(timeout));
+              const d = await this.#nextDigit(world.heldMenus ? null : Number(timeout));
               if (d === null) continue;
               if (pattern.test(d)) {
                 this.vars[varName] = d;
