@@ -97,6 +97,27 @@ export class BehaviorSql {
     return this.dialect === 'sqlite' ? `max(${a}, ${b})` : `greatest(${a}, ${b})`;
   }
 
+  /**
+   * An aggregate over a member's (count, id, name) rows holding the ids and counts of its three largest,
+   * most first, ties by name: MariaDB `count:id,count:id,count:id` (GROUP_CONCAT … LIMIT 3; digits only, so
+   * short: MariaDB keeps a temporary table's text of over 512 characters as a BLOB, on disk, and its
+   * in-memory rows are as wide as their widest value), SQLite (no LIMIT in an aggregate) a JSON array of
+   * every [count, id] in that order. One grouping: no window numbering the rows, no pivot of the first three.
+   */
+  topThree(count: string, id: string, name: string): string {
+    const order = `order by ${count} desc, ${name}`;
+    if (this.dialect === 'sqlite') return `json_group_array(json_array(${count}, ${id}) ${order})`;
+    return `cast(group_concat(${count}, ':', ${id} ${order} separator ',' limit 3) as char(100))`;
+  }
+
+  /** The k-th (1-3) entry of a topThree value: its count and id, both NULL when there are fewer. */
+  topEntry(list: string, k: number): { count: string; id: string } {
+    if (this.dialect === 'sqlite') return { count: `(${list} ->> '$[${k - 1}][0]')`, id: `(${list} ->> '$[${k - 1}][1]')` };
+    const entry = `substring_index(substring_index(${list}, ',', ${k}), ',', -1)`;
+    const present = `length(${list}) - length(replace(${list}, ',', '')) >= ${k - 1}`;
+    return { count: `case when ${present} then cast(substring_index(${entry}, ':', 1) as signed) end`, id: `case when ${present} then cast(substring_index(${entry}, ':', -1) as signed) end` };
+  }
+
   /** String concatenation (NULL when any part is NULL, on both). */
   concat(...parts: string[]): string {
     return this.dialect === 'sqlite' ? `(${parts.join(' || ')})` : `concat(${parts.join(', ')})`;
@@ -231,7 +252,7 @@ function rankedNames(db: BehaviorSql, names: string[], alias: string, prefix: st
  * visits' categories per member from member_visit_categories (the JSON's categories as rows with a
  * number, kept by triggers; read through its (member, category, visitedAt) index in order, grouped on
  * the number: unnesting each visit's JSON and grouping the names took over half the statement) and
- * keeps each member's three most frequent. Favourite categories and preferred time slots (≥ 30 % of the 365-day
+ * keeps each member's three most frequent (one grouping: BehaviorSql.topThree). Favourite categories and preferred time slots (≥ 30 % of the 365-day
  * visits, most first) are then decided per row against the first pass's 365-day count; campaign
  * responses come from campaign_tracking (holdout rows received nothing and do not count); recency,
  * usual interval and churn risk (rfm.policy.ts) are derived in the same SELECT.
@@ -249,19 +270,19 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
   const lastOrJoined = 'coalesce(a.last_at, m.joined_at)';
   const interval = `case when a.n >= 2 then ${db.greatest(`${db.daysBetween('a.first_at', 'a.last_at')} / (a.n - 1)`, '1')} else null end`;
   const int = db.dialect === 'sqlite' ? 'integer' : 'signed';
-  const share = (count: string) => `${count} > 0 and ${count} >= ${FAVOURITE_SHARE} * y.v365`;
-  const favRanks = rankColumns([1, 2, 3].map((k) => ({ count: `coalesce(y.n${k}, 0)` })), share, 'f');
+  const share = (count: string, row = 'y') => `${count} > 0 and ${count} >= ${FAVOURITE_SHARE} * ${row}.v365`;
   const slotRanks = rankColumns(SLOTS.map((s) => ({ count: `y.slot_${s.name}` })), share, 's');
-  const favs = rankedNames(db, [1, 2, 3].map((k) => `json_quote(z.c${k})`), 'z', 'f');
+  // The top three come most first: the ones whose count qualifies are a prefix of them.
+  const favs = db.concat("'['", ...[1, 2, 3].map((k) => `coalesce(${db.concat(...(k > 1 ? ["','"] : []), `case when ${share(`z.n${k}`, 'z')} then json_quote(z.c${k}) end`)}, '')`), "']'");
   const slots = rankedNames(db, SLOTS.map((s) => `'"${s.name}"'`), 'z', 's');
-  const top = (k: number) => `max(case when x.rn = ${k} then x.category end) as c${k}, max(case when x.rn = ${k} then x.n end) as n${k}`;
+  const top = [1, 2, 3].map((k) => db.topEntry('f.top', k));
 
   const select = `
     select z.member_id, z.v90, z.avg_spend, z.last_date, z.total, ${favs} as favs, ${slots} as slots, z.rate,
       round(${db.least('1', db.greatest('0', `(z.recency - coalesce(z.usual, ${DEFAULT_INTERVAL_DAYS})) / (2.0 * coalesce(z.usual, ${DEFAULT_INTERVAL_DAYS}))`))}, 2) as churn,
       z.v365, z.s365, z.n, z.first_at, z.last_at, z.recency, round(z.usual, 2) as usual,
       case when z.v365 > 0 then round(1.0 * z.slot_night / z.v365, 2) else 0 end as night, z.sent
-    from (select y.*, ${favRanks}, ${slotRanks} from (
+    from (select y.*, ${slotRanks} from (
       select m.id as member_id,
         coalesce(a.v90, 0) as v90,
         cast(coalesce(round(1.0 * a.total / a.n), 0) as ${int}) as avg_spend,
@@ -274,7 +295,7 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
         a.first_at, a.last_at,
         ${DAY_SLOTS.map((s) => `coalesce(a.slot_${s.name}, 0) as slot_${s.name}`).join(', ')},
         coalesce(a.v365 - ${DAY_SLOTS.map((s) => `a.slot_${s.name}`).join(' - ')}, 0) as slot_night,
-        f.c1, f.n1, f.c2, f.n2, f.c3, f.n3,
+        ${top.map((e, i) => `k${i + 1}.name as c${i + 1}, ${e.count} as n${i + 1}`).join(', ')},
         coalesce(r.sent, 0) as sent
       from members m
       left join (
@@ -287,20 +308,17 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
         group by v.member_id
       ) a on a.member_id = m.id
       left join (
-        select x.member_id, ${top(1)}, ${top(2)}, ${top(3)}
+        select cc.member_id, ${db.topThree('cc.n', 'cc.category_id', 'k.name')} as top
         from (
-          select cc.member_id, k.name as category, cc.n, row_number() over (partition by cc.member_id order by cc.n desc, k.name) as rn
-          from (
-            select vc.member_id, vc.category_id, count(*) as n
-            from ${categories.from}
-            where ${categories.sql} and vc.visited_at >= ? and vc.visited_at <= ?
-            group by vc.member_id, vc.category_id
-          ) cc
-          join visit_categories k on k.id = cc.category_id
-        ) x
-        where x.rn <= 3
-        group by x.member_id
+          select vc.member_id, vc.category_id, count(*) as n
+          from ${categories.from}
+          where ${categories.sql} and vc.visited_at >= ? and vc.visited_at <= ?
+          group by vc.member_id, vc.category_id
+        ) cc
+        join visit_categories k on k.id = cc.category_id
+        group by cc.member_id
       ) f on f.member_id = m.id
+      ${top.map((e, i) => `left join visit_categories k${i + 1} on k${i + 1}.id = ${e.id}`).join('\n      ')}
       left join (
         select t.member_id, count(*) as sent, sum(case when t.status in ('opened', 'clicked', 'converted') then 1 else 0 end) as responded
         from ${tracking.from} where ${tracking.sql} and t.holdout = 0
