@@ -225,7 +225,7 @@ const DAY_SLOTS = SLOTS.filter((s) => s.from < s.to);
 /**
  * Each item's place among `items` (in tie order) as columns `<prefix>r<i>` — the number of items ahead of
  * it: a higher count, or the same count and an earlier place — and `<prefix>q<i>`, 1 when its count
- * qualifies. They go in a derived table of their own, computed once per row (rankedNames reads them).
+ * qualifies. They go in a materialized derived table, computed once per row (rankedNames reads them).
  */
 function rankColumns(items: Array<{ count: string }>, qualifies: (count: string) => string, prefix: string): string {
   const ahead = (i: number) => items.map((o, j) => (j === i ? null : `(${o.count} ${j < i ? '>=' : '>'} ${items[i]!.count})`)).filter(Boolean).join(' + ') || '0';
@@ -270,10 +270,13 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
   const lastOrJoined = 'coalesce(a.last_at, m.joined_at)';
   const interval = `case when a.n >= 2 then ${db.greatest(`${db.daysBetween('a.first_at', 'a.last_at')} / (a.n - 1)`, '1')} else null end`;
   const int = db.dialect === 'sqlite' ? 'integer' : 'signed';
-  const share = (count: string, row = 'y') => `${count} > 0 and ${count} >= ${FAVOURITE_SHARE} * ${row}.v365`;
-  const slotRanks = rankColumns(SLOTS.map((s) => ({ count: `y.slot_${s.name}` })), share, 's');
+  const share = (count: string, v365: string) => `${count} > 0 and ${count} >= ${FAVOURITE_SHARE} * ${v365}`;
+  // Each slot's 365-day visits (night: the ones in no day slot), from the visit aggregate `a`.
+  const slotCount = (s: (typeof SLOTS)[number]) => `coalesce(${s.from < s.to ? `a.slot_${s.name}` : `a.v365 - ${DAY_SLOTS.map((d) => `a.slot_${d.name}`).join(' - ')}`}, 0)`;
+  // The slots' rank columns are computed beside the counts, in the one derived table the outer SELECT reads.
+  const slotRanks = rankColumns(SLOTS.map((s) => ({ count: slotCount(s) })), (count) => share(count, 'coalesce(a.v365, 0)'), 's');
   // The top three come most first: the ones whose count qualifies are a prefix of them.
-  const favs = db.concat("'['", ...[1, 2, 3].map((k) => `coalesce(${db.concat(...(k > 1 ? ["','"] : []), `case when ${share(`z.n${k}`, 'z')} then json_quote(z.c${k}) end`)}, '')`), "']'");
+  const favs = db.concat("'['", ...[1, 2, 3].map((k) => `coalesce(${db.concat(...(k > 1 ? ["','"] : []), `case when ${share(`z.n${k}`, 'z.v365')} then json_quote(z.c${k}) end`)}, '')`), "']'");
   const slots = rankedNames(db, SLOTS.map((s) => `'"${s.name}"'`), 'z', 's');
   const top = [1, 2, 3].map((k) => db.topEntry('f.top', k));
 
@@ -282,7 +285,7 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
       round(${db.least('1', db.greatest('0', `(z.recency - coalesce(z.usual, ${DEFAULT_INTERVAL_DAYS})) / (2.0 * coalesce(z.usual, ${DEFAULT_INTERVAL_DAYS}))`))}, 2) as churn,
       z.v365, z.s365, z.n, z.first_at, z.last_at, z.recency, round(z.usual, 2) as usual,
       case when z.v365 > 0 then round(1.0 * z.slot_night / z.v365, 2) else 0 end as night, z.sent
-    from (select y.*, ${slotRanks} from (
+    from (
       select m.id as member_id,
         coalesce(a.v90, 0) as v90,
         cast(coalesce(round(1.0 * a.total / a.n), 0) as ${int}) as avg_spend,
@@ -293,8 +296,7 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
         ${interval} as usual,
         coalesce(a.v365, 0) as v365, coalesce(a.s365, 0) as s365, coalesce(a.n, 0) as n,
         a.first_at, a.last_at,
-        ${DAY_SLOTS.map((s) => `coalesce(a.slot_${s.name}, 0) as slot_${s.name}`).join(', ')},
-        coalesce(a.v365 - ${DAY_SLOTS.map((s) => `a.slot_${s.name}`).join(' - ')}, 0) as slot_night,
+        ${slotCount(SLOTS.find((s) => s.from > s.to)!)} as slot_night, ${slotRanks},
         ${top.map((e, i) => `k${i + 1}.name as c${i + 1}, ${e.count} as n${i + 1}`).join(', ')},
         coalesce(r.sent, 0) as sent
       from members m
@@ -325,7 +327,7 @@ export async function recomputeBehavior(db: BehaviorSql, scope: Scope, clock: Ru
         group by t.member_id
       ) r on r.member_id = m.id
       where ${members.sql}
-    ) y) z`;
+    ) z`;
   const params = [
     off, // last_date
     asOf, // recency
