@@ -34,8 +34,9 @@ export class BehaviorSql {
     this.dialect = em.getPlatform() instanceof SqlitePlatform ? 'sqlite' : 'mysql';
   }
 
-  rows<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.#conn.execute<T[]>(this.#tuned(sql), params, 'all', this.#tx);
+  /** `materialized`: as for run. */
+  rows<T = Record<string, unknown>>(sql: string, params: unknown[] = [], options: { materialized?: boolean } = {}): Promise<T[]> {
+    return this.#conn.execute<T[]>(this.#tuned(sql, options.materialized), params, 'all', this.#tx);
   }
 
   /** `materialized`: on MariaDB every derived table is computed once into a temporary table (see #tuned). */
@@ -371,28 +372,29 @@ const BEHAVIOR_COLUMNS = [
 
 const DIMENSIONS = { r: 'recency_days', f: 'visits_365d', m: 'spending_365d_fen' } as const;
 /**
- * The RFM population: active members with a visit within 365 days. member_behavior is read in its own
- * order and each row's member looked up by primary key (STRAIGHT_JOIN, SQLite CROSS JOIN); from members'
- * status index, each member's behaviour row cost a unique-index and a clustered lookup (at 100k the
- * count took 0.19 s against 0.11 s).
+ * The RFM population: active members with a visit within 365 days — member_behavior read in its own
+ * order without the members who are not active, the few inactive ones' ids gathered first (a derived
+ * table, kept apart: `materialized`) and each row looked up there, in memory. Before, each row's member
+ * was looked up in members by primary key (at 1M 1.35 s of the numbering's 4.1 s); before that, from
+ * members' status index, a unique-index and a clustered lookup into member_behavior per member.
  */
-const active = (db: BehaviorSql) =>
-  `from member_behavior b ${db.dialect === 'sqlite' ? 'cross join' : 'straight_join'} members m on m.id = b.member_id where m.status = 'active' and b.visits_365d > 0`;
+const ACTIVE = `from member_behavior b left join (select id from members where status <> 'active') x on x.id = b.member_id where x.id is null and b.visits_365d > 0`;
 
 /**
  * The 20/40/60/80th percentile cut points of R, F and M over active members (a visit within 365 days):
  * one pass over them numbering each dimension in its own order, keeping the rows at the cut positions.
  */
 export async function computeCuts(db: BehaviorSql): Promise<{ population: number; r: Cuts; f: Cuts; m: Cuts }> {
-  const [count] = await db.rows<{ n: number }>(`select count(*) as n ${active(db)}`);
+  const [count] = await db.rows<{ n: number }>(`select count(*) as n ${ACTIVE}`, [], { materialized: true });
   const population = Number(count?.n ?? 0);
   const positions = cutPositions(population);
   const dims = Object.entries(DIMENSIONS) as Array<[keyof typeof DIMENSIONS, string]>;
   const rows = population
     ? await db.rows<Record<string, number>>(
-        `select * from (select ${dims.map(([d, col]) => `b.${col} as ${d}, row_number() over (order by b.${col}) as ${d}_rn`).join(', ')} ${active(db)}) t
+        `select * from (select ${dims.map(([d, col]) => `b.${col} as ${d}, row_number() over (order by b.${col}) as ${d}_rn`).join(', ')} ${ACTIVE}) t
          where ${dims.map(([d]) => `${d}_rn in (?)`).join(' or ')}`,
         dims.map(() => positions),
+        { materialized: true },
       )
     : [];
   const at = (d: keyof typeof DIMENSIONS, pos: number) => Number(rows.find((r) => Number(r[`${d}_rn`]) === pos)?.[d] ?? 0);
