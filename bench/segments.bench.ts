@@ -4,21 +4,14 @@
  * (cut points + scores + segments + tags), an incremental run after 10,000 members had a new visit,
  * GET …/segment p99 (the service the route calls), peak RSS, and the same behaviour computed member by
  * member in JavaScript over 10,000 members, extrapolated, as the ratio to beat.
- *   npm run bench -- segments [--members 100000] [--chunk 20000] [--parallel 2] [--loop 10000] [--db <name>] [--against <ref> | --compare [--before categories|round3|rfm|round5]] [--rounds 1] [--compare-nightly] [--buffer-pool-mb 4096] [--redo-log-mb 1024]
+ *   npm run bench -- segments [--members 100000] [--chunk 20000] [--parallel 2] [--loop 10000] [--db <name>] [--against <ref> [--rounds 1]] [--compare-nightly] [--buffer-pool-mb 4096] [--redo-log-mb 1024]
  * Each step prints its statements' time by kind (statement-timer.ts): seconds, share, count.
  * --against <ref> times, in the same run, the nightly, RFM alone and the incremental run with <ref>'s code (its
  * behavior-run.service.ts and behavior.query.ts from a copy of its tree, ref-tree.ts, on an ORM of its own over the same
  * database) against this tree's, each from the same saved state, `--rounds` times alternating (<ref> first), and checks
- * both wrote the same (behavior-snapshot.ts). The --before rewrites below target statements of their time: categories and
- * round3 rewrite the favourites' window, gone since the seventh round, and stop with an error.
- * --compare also times, in the same run, what the code did before: the nightly and the incremental run with the statements
- * before (legacy-behavior.ts; --before categories, the default: favourite categories unnested from each visit's JSON, not
- * read from member_visit_categories; --before round3: also chunk rows replaced, listed ids bound), each from the same saved
- * state as the new ones, `--rounds` times alternating, and checks both wrote the same (behavior-snapshot.ts); --before rfm:
- * the scores step's statements before `score_chunk` (legacy-scores.ts, main d3fb7ab), and RFM alone is compared the same
- * way too; --before round5: the behaviour and scores statements before the sixth round (legacy-round5.ts: derived tables
- * merged, the slots counted with the local hour computed at every test, the rankings compared in place), RFM alone compared
- * too. It also times the cut points by sorting (three window numberings over the active members) and the
+ * both wrote the same (behavior-snapshot.ts). (It replaces --compare --before …, which rewrote this tree's statements
+ * back into older ones, text and parameters, bench/legacy-*.ts: each rewrite broke when the statements moved on.)
+ * It also times the cut points by sorting (three window numberings over the active members) and the
  * whole segment_stats recount an incremental run used to end with; it checks both cut points agree and
  * that the stats the incremental run moved by differences equal a recount; --compare-nightly runs the
  * nightly recompute one chunk at a time (--parallel 1) first, as before, for the ratio.
@@ -46,7 +39,6 @@ import { connectOrm, ensureMysqlDatabase, migrateUp, type Orm } from '../src/db/
 import { parseDatabaseUrl, type DatabaseTarget } from '../src/db/database-url.js';
 import type { AbstractSqlConnection } from '@mikro-orm/sql';
 import { BEHAVIOR_STEPS, timeStatements, type StatementTimer } from './statement-timer.js';
-import { BEFORE, legacyBehavior, type Before } from './legacy-behavior.js';
 import { dropSnapshot, fingerprint, restore as restoreSnapshot, settle, snapshot } from './behavior-snapshot.js';
 import { refTree } from './ref-tree.js';
 
@@ -117,10 +109,8 @@ export async function run(args: string[]): Promise<void> {
       members: { type: 'string', default: '100000' },
       chunk: { type: 'string', default: '20000' },
       parallel: { type: 'string', default: '2' },
-      compare: { type: 'boolean', default: false },
       'compare-nightly': { type: 'boolean', default: false },
       rounds: { type: 'string', default: '1' },
-      before: { type: 'string', default: 'categories' },
       loop: { type: 'string', default: '10000' },
       db: { type: 'string' },
       'data-only': { type: 'boolean', default: false },
@@ -133,8 +123,6 @@ export async function run(args: string[]): Promise<void> {
   const chunk = Number(values.chunk);
   const parallel = Number(values.parallel);
   const rounds = Math.max(1, Number(values.rounds));
-  const before = values.before as Before;
-  if (!BEFORE.includes(before)) throw new Error(`--before ${before}: one of ${BEFORE.join(', ')}`);
   const loopMembers = Math.min(Number(values.loop), members);
   const opened = values.db ? await keptDatabase(values.db) : await createMigratedOrm('mysql').then(({ orm, db, close }) => ({ orm, target: db.target, close }));
   const { orm, close } = opened;
@@ -192,14 +180,11 @@ export async function run(args: string[]): Promise<void> {
     if (values['data-only']) return;
     const ormConn = orm.em.getConnection() as AbstractSqlConnection;
     const timer = timeStatements(ormConn, BEHAVIOR_STEPS);
-    const legacy = legacyBehavior(ormConn, before, (await orm.em.fork().find(SegmentRuleSchema, {})) as SegmentRuleData[]);
     const ours: Code = { runBehavior, scoreEveryone, BehaviorSql, computeCuts, storeCuts, loadCuts, orm, timer, label: 'this tree' };
-    // Before: <ref>'s code (--against), or this tree's with its statements rewritten back (--compare, legacy.enabled).
-    const theirs = values.against ? await codeOf(values.against, opened.target) : ours;
-    closeTheirs = () => (theirs === ours ? Promise.resolve() : theirs.orm.close(true));
-    const comparing = values.compare || theirs !== ours;
-    /** Runs `work` with the statements before this change, then with the new ones, from the same state; prints the ratio and whether both wrote the same. */
-    const oldAgainstNew = async (what: string, work: (code: Code) => Promise<number>): Promise<number> => {
+    const theirs = values.against ? await codeOf(values.against, opened.target) : null;
+    closeTheirs = async () => void (await theirs?.orm.close(true));
+    /** Runs `work` with <ref>'s code, then with this tree's, from the same state; prints the ratio and whether both wrote the same. */
+    const oldAgainstNew = async (what: string, work: (code: Code) => Promise<number>, theirs: Code): Promise<number> => {
       // Each timed run starts once the pages the snapshot or restore wrote are on disk (settle).
       const settled = async () => console.log(`  (settled ${secs(await settle(conn))} after the snapshot/restore; load ${loadavg()[0]!.toFixed(1)})`);
       await snapshot(conn);
@@ -212,14 +197,12 @@ export async function run(args: string[]): Promise<void> {
           await restoreSnapshot(conn);
           await settled();
         }
-        legacy.enabled = theirs === ours;
-        const was = theirs === ours ? `the statements before ${{ categories: 'member_visit_categories', round3: 'the third round', rfm: 'score_chunk (main d3fb7ab)', round5: 'the sixth round (main e3a3930)' }[before]} (--compare --before ${before}` : `the code of ${theirs.label} (--against`;
-        console.log(`  ${what}, ${was}, round ${round} of ${rounds}):`);
-        oldMs += await work(theirs).finally(() => (legacy.enabled = false));
+        console.log(`  ${what}, the code of ${theirs.label} (--against, round ${round} of ${rounds}):`);
+        oldMs += await work(theirs);
         const oldPrint = await fingerprint(conn);
         await restoreSnapshot(conn);
         await settled();
-        console.log(`  ${what}, ${theirs === ours ? 'the new statements' : 'this tree'}, from the same state:`);
+        console.log(`  ${what}, this tree, from the same state:`);
         newMs += await work(ours);
         same &&= oldPrint === (await fingerprint(conn));
       }
@@ -251,7 +234,7 @@ export async function run(args: string[]): Promise<void> {
       return ms;
     };
     const sequentialMs = values['compare-nightly'] && parallel !== 1 ? await nightly(1) : null;
-    const nightlyMs = comparing ? await oldAgainstNew('nightly', (code) => nightly(parallel, code)) : await nightly(parallel);
+    const nightlyMs = theirs ? await oldAgainstNew('nightly', (code) => nightly(parallel, code), theirs) : await nightly(parallel);
     if (sequentialMs) console.log(`  parallel ${parallel} against 1 in this run: ×${(sequentialMs / nightlyMs).toFixed(2)} faster`);
 
     // 3. RFM alone: cut points, scores, segments, memberships, tags, segment stats over everyone.
@@ -274,9 +257,9 @@ export async function run(args: string[]): Promise<void> {
       console.log(code.timer.report('RFM alone'));
       return rfmMs;
     };
-    if (theirs !== ours || (values.compare && (before === 'rfm' || before === 'round5'))) await oldAgainstNew('RFM alone', rfmAlone);
+    if (theirs) await oldAgainstNew('RFM alone', rfmAlone, theirs);
     else await rfmAlone();
-    if (comparing) {
+    if (theirs) {
       const t = performance.now();
       const sorted = await cutsBySorting(sql);
       const sortedMs = performance.now() - t;
@@ -300,9 +283,9 @@ export async function run(args: string[]): Promise<void> {
       console.log(code.timer.report('incremental'));
       return incMs;
     };
-    if (comparing) await oldAgainstNew('incremental', incremental);
+    if (theirs) await oldAgainstNew('incremental', incremental, theirs);
     else await incremental();
-    if (comparing) {
+    if (theirs) {
       const kept = await sql.rows<Record<string, unknown>>('select segment, members, spending_sum_fen, spending365d_sum_fen, avg_spending_fen, avg_spending365d_fen from segment_stats order by segment');
       const t = performance.now();
       await refreshSegmentStats(sql, new Date(now.getTime() + 60_000));
@@ -362,7 +345,7 @@ export async function run(args: string[]): Promise<void> {
 }
 
 /**
- * The cut points as computed before (the reference for --compare): the active members numbered in each
+ * The cut points as computed before (the reference for --against): the active members numbered in each
  * dimension's order by three window functions, the rows at the cut positions kept.
  */
 async function cutsBySorting(db: BehaviorSql) {
