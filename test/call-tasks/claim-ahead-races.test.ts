@@ -2,19 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimAttempt, giveBackAttempt } from '../../src/domain/call-tasks/attempt-claim.js';
-import { CallTaskPhoneSchema } from '../../src/domain/call-tasks/call-task-phone.entity.js';
 import { CallTaskSchema } from '../../src/domain/call-tasks/call-task.entity.js';
-import { runCallTask, type DiallerDeps } from '../../src/domain/call-tasks/dialler.js';
+import { runCallTask } from '../../src/domain/call-tasks/dialler.js';
 import { CallSchema } from '../../src/domain/calls/call.entity.js';
-import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
 import { TaskLeases } from '../../src/domain/call-tasks/task-lease.js';
 import { GatewayDeviceSchema } from '../../src/domain/voice-gateways/gateway-device.entity.js';
 import { start, type RunningApp } from '../../src/main.js';
 import { waitFor } from '../support/wait-for.js';
-import { bootDiallerApp, switchSettings, type DiallerApp } from './support/dialler-app.js';
-import { beijingTomorrow, MovableClock, recordingQueue } from './support/movable-clock.js';
-
-const BASE = '/api/v1/lead-generation';
+import { callTaskFixture } from './support/call-task-fixture.js';
+import { switchSettings } from './support/dialler-app.js';
+import { recordingQueue } from './support/movable-clock.js';
 
 /**
  * An attempt claimed ahead (attempt-claim.ts) raced by what commits at the same moment, on MariaDB with real
@@ -24,44 +21,21 @@ const BASE = '/api/v1/lead-generation';
  * database and switch (its own line book and lease owner) taking over from a holder that is alive but stalled.
  */
 describe('claimed ahead: races on MariaDB', () => {
-  let t: DiallerApp;
-  let token: string;
+  const f = callTaskFixture('mysql');
+  const { clock, startedTask, put, phonesOf, dialler } = f;
   let holder: Connection;
   /** Another process of the deployment: it takes over a task whose holder it believes dead. */
   let survivor: RunningApp;
-  const clock = new MovableClock(beijingTomorrow('10:00'));
-  let serial = 0;
 
   beforeAll(async () => {
-    t = await bootDiallerApp('mysql', { clock });
-    token = (await t.staffWithToken('manager')).token;
-    holder = await createConnection(t.db.url);
-    survivor = await start({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: t.app.config.dataDir, DATABASE_URL: t.db.url, ...switchSettings(t.sw) }, { clock });
+    holder = await createConnection(f.t.db.url);
+    survivor = await start({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: f.t.app.config.dataDir, DATABASE_URL: f.t.db.url, ...switchSettings(f.t.sw) }, { clock });
     await survivor.telephony!.events.ready();
   }, 180_000);
   afterAll(async () => {
     await holder?.end();
     await survivor?.stop();
-    await t?.close();
   });
-
-  const dialler = (extra: Partial<DiallerDeps> = {}): DiallerDeps => ({ ...t.app.callTasks.dialler(), jobs: recordingQueue(), ...extra });
-  const put = (id: number, path: 'status' | 'cancel', json?: unknown) => t.call('PUT', `${BASE}/call-tasks/${id}/${path}`, { token, json });
-  const phonesOf = (id: number) => t.app.orm.em.fork().find(CallTaskPhoneSchema, { task: id }, { orderBy: { id: 'asc' } });
-
-  /** A running robot task of `count` numbers with consent on a device of `lines` lines. */
-  async function startedTask(lines: number, count: number) {
-    const gw = await t.device(`race-${++serial}`, lines);
-    const list = Array.from({ length: count }, (_, i) => `1350${String(serial * 100 + i).padStart(7, '0')}`);
-    const em = t.app.orm.em.fork();
-    for (const phone of list) recordConsent(em, { phone, channel: 'call', state: 'granted', source: 'import' });
-    await em.flush();
-    const res = await t.call('POST', `${BASE}/call-tasks`, { token, json: { name: `竞态${serial}`, callScript: '您好', mode: 'robot', phoneNumbers: list, deviceIds: [gw.id] } });
-    expect(res.status).toBe(201);
-    const id = res.body.data.taskId as number;
-    expect((await put(id, 'status', { action: 'START' })).status).toBe(200);
-    return { id, list, gw };
-  }
 
   /**
    * The statements waiting for a row lock of this test's database now, read from SHOW ENGINE INNODB STATUS
@@ -70,7 +44,7 @@ describe('claimed ahead: races on MariaDB', () => {
    */
   async function lockWaits(): Promise<string[]> {
     const [rows] = await holder.query('show engine innodb status');
-    const db = t.db.url.slice(t.db.url.lastIndexOf('/') + 1);
+    const db = f.t.db.url.slice(f.t.db.url.lastIndexOf('/') + 1);
     return (rows as Array<{ Status: string }>)[0]!.Status.split('\n---TRANSACTION ')
       .filter((trx) => trx.includes('\nLOCK WAIT ') && trx.includes(` of table \`${db}\`.`))
       .map((trx) => /\nMariaDB thread id [^\n]*\n([^\n]*)/.exec(trx)?.[1] ?? '');
@@ -88,7 +62,7 @@ describe('claimed ahead: races on MariaDB', () => {
   async function claimedAhead(count: number) {
     const { id, list, gw } = await startedTask(1, count);
     const deps = dialler();
-    const em = t.app.orm.em.fork();
+    const em = f.t.app.orm.em.fork();
     expect(await deps.leases.take(em, id)).toBe(true);
     const task = await em.findOneOrFail(CallTaskSchema, { id });
     const [phone] = await phonesOf(id);
@@ -96,10 +70,10 @@ describe('claimed ahead: races on MariaDB', () => {
     const callId = randomUUID();
     expect(await claimAttempt(deps, task, phone!, device, callId, new Map(), { ahead: true, armed: () => [] })).toMatchObject({ callId, attempt: 1 });
     await deps.leases.release(em, id);
-    const giveBack = () => giveBackAttempt(t.app.orm.em, phone!.id, callId, { attempts: 0, lastCallId: null, lastAttemptAt: null });
+    const giveBack = () => giveBackAttempt(f.t.app.orm.em, phone!.id, callId, { attempts: 0, lastCallId: null, lastAttemptAt: null });
     return { id, list, phoneId: phone!.id, callId, giveBack };
   }
-  const callRow = (callId: string) => t.app.orm.em.fork().findOne(CallSchema, { uuid: callId });
+  const callRow = (callId: string) => f.t.app.orm.em.fork().findOne(CallSchema, { uuid: callId });
 
   it('give-back against cancel, either way round: the number ends cancelled with no attempt and no call row, never dialled', async () => {
     // (a) The cancel has updated the task and waits for another number's row; the give-back has deleted the
@@ -131,7 +105,7 @@ describe('claimed ahead: races on MariaDB', () => {
       expect((await phonesOf(id)).map((p) => [p.status, p.attempts, p.lastCallId, p.skipReason])).toEqual(list.map(() => ['cancelled', 0, null, 'CANCELLED']));
       expect(await callRow(callId)).toBeNull();
       expect(await runCallTask(dialler(), id)).toBe('cancelled');
-      expect(list.map((x) => t.sw.dialled(x))).toEqual([0, 0]);
+      expect(list.map((x) => f.t.sw.dialled(x))).toEqual([0, 0]);
     }
   }, 180_000);
 
@@ -149,14 +123,14 @@ describe('claimed ahead: races on MariaDB', () => {
     expect((await phonesOf(id)).map((p) => [p.status, p.attempts, p.lastCallId])).toEqual(list.map(() => ['pending', 0, null]));
     expect(await callRow(callId)).toBeNull();
     expect(await runCallTask(dialler(), id)).toBe('stopped');
-    expect(list.map((x) => t.sw.dialled(x))).toEqual([0, 0]);
+    expect(list.map((x) => f.t.sw.dialled(x))).toEqual([0, 0]);
     expect((await put(id, 'status', { action: 'START' })).status).toBe(200);
     expect(await runCallTask(dialler(), id, { budgetMs: 120_000 })).toBe('completed');
-    expect(list.map((x) => t.sw.dialled(x))).toEqual([1, 1]);
-    expect(t.sw.socket.calls.some((c) => c.uuid === callId)).toBe(false);
+    expect(list.map((x) => f.t.sw.dialled(x))).toEqual([1, 1]);
+    expect(f.t.sw.socket.calls.some((c) => c.uuid === callId)).toBe(false);
   }, 180_000);
 
-  const callsTo = (list: string[]) => t.sw.socket.calls.filter((c) => list.includes(c.destination));
+  const callsTo = (list: string[]) => f.t.sw.socket.calls.filter((c) => list.includes(c.destination));
 
   /**
    * A robot task dialled by a holder that stalls: both lines of its 2-line device ring (until the test answers
@@ -165,12 +139,12 @@ describe('claimed ahead: races on MariaDB', () => {
    */
   async function stalledHolder() {
     const { id, list } = await startedTask(2, 3);
-    for (const x of list.slice(0, 2)) t.sw.socket.outcome(x, { kind: 'held' });
+    for (const x of list.slice(0, 2)) f.t.sw.socket.outcome(x, { kind: 'held' });
     const run = runCallTask(dialler({ leases: new TaskLeases('stalled-holder', 60 * 60_000) }), id, { budgetMs: 120_000 });
     await waitFor(() => callsTo(list).length === 2, 'both lines ringing');
-    const armed = await waitFor(() => t.app.orm.em.fork().findOne(CallSchema, { task: id, claimedAhead: true }), 'the third number claimed ahead');
+    const armed = await waitFor(() => f.t.app.orm.em.fork().findOne(CallSchema, { task: id, claimedAhead: true }), 'the third number claimed ahead');
     expect(armed.callee.endsWith(list[2]!)).toBe(true);
-    const expire = () => t.app.orm.em.fork().nativeUpdate(CallTaskSchema, { id }, { diallerLeaseUntil: new Date(Date.now() - 60_000) });
+    const expire = () => f.t.app.orm.em.fork().nativeUpdate(CallTaskSchema, { id }, { diallerLeaseUntil: new Date(Date.now() - 60_000) });
     const takeOver = () => runCallTask({ ...survivor.callTasks.dialler(), jobs: recordingQueue() }, id, { lookAgain: true, budgetMs: 120_000 });
     return { id, list, run, armedCallId: armed.uuid, expire, takeOver };
   }
@@ -184,20 +158,20 @@ describe('claimed ahead: races on MariaDB', () => {
     await waiting(/^update `t_call_task_phones`/);
     // A line of the stalled holder frees: its let-go finds the task no longer its own (0 rows), and its own give-back waits for the survivor's.
     callsTo(list)[0]!.pickUp!(5);
-    const leftAnyway = () => t.sw.socket.calls.some((c) => c.uuid === armedCallId);
+    const leftAnyway = () => f.t.sw.socket.calls.some((c) => c.uuid === armedCallId);
     await waitFor(async () => leftAnyway() || (await lockWaits()).some((q) => /^(update calls set claimed_ahead|delete from `calls`)/.test(q)), 'the stalled holder waiting (or its originate)');
     expect(leftAnyway()).toBe(false);
     await release();
     expect(await run).toBe('leased');
     // The attempt claimed ahead never left; the survivor dialled the number once, with a call id of its own.
-    await waitFor(() => t.sw.dialled(list[2]!) === 1, 'the survivor dialling the third number');
+    await waitFor(() => f.t.sw.dialled(list[2]!) === 1, 'the survivor dialling the third number');
     callsTo(list)[1]!.pickUp!(5);
     expect(await survivorRun).toBe('completed');
-    expect(t.sw.socket.calls.some((c) => c.uuid === armedCallId)).toBe(false);
+    expect(f.t.sw.socket.calls.some((c) => c.uuid === armedCallId)).toBe(false);
     expect(await callRow(armedCallId)).toBeNull();
-    expect(list.map((x) => t.sw.dialled(x))).toEqual([1, 1, 1]);
+    expect(list.map((x) => f.t.sw.dialled(x))).toEqual([1, 1, 1]);
     expect((await phonesOf(id)).map((p) => [p.status, p.attempts])).toEqual(list.map(() => ['answered', 1]));
-    expect(t.sw.duplicates()).toBe(0);
+    expect(f.t.sw.duplicates()).toBe(0);
   }, 180_000);
 
   it('takeover: the stalled holder\'s let-go wins (it was under way before the lease was taken), so the survivor does not give the attempt back and never dials it; it leaves once', async () => {
@@ -211,13 +185,13 @@ describe('claimed ahead: races on MariaDB', () => {
     await waiting(/^update calls set claimed_ahead/, /^update `t_call_task` set `dialler_owner`/);
     await release();
     // The let-go committed first: the attempt leaves from the stalled holder; the survivor, taking over after, finds it let go.
-    await waitFor(() => t.sw.socket.calls.some((c) => c.uuid === armedCallId), 'the attempt claimed ahead leaving');
+    await waitFor(() => f.t.sw.socket.calls.some((c) => c.uuid === armedCallId), 'the attempt claimed ahead leaving');
     expect(await run).toBe('leased');
     expect(await callRow(armedCallId)).toMatchObject({ claimedAhead: false });
     callsTo(list)[1]!.pickUp!(5);
     expect(await survivorRun).toBe('completed');
-    expect(list.map((x) => t.sw.dialled(x))).toEqual([1, 1, 1]);
+    expect(list.map((x) => f.t.sw.dialled(x))).toEqual([1, 1, 1]);
     expect((await phonesOf(id)).map((p) => [p.status, p.attempts, p.lastCallId === armedCallId])).toEqual([['answered', 1, false], ['answered', 1, false], ['answered', 1, true]]);
-    expect(t.sw.duplicates()).toBe(0);
+    expect(f.t.sw.duplicates()).toBe(0);
   }, 180_000);
 });

@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CallSchema } from '../../src/domain/calls/call.entity.js';
-import { CallTaskPhoneSchema } from '../../src/domain/call-tasks/call-task-phone.entity.js';
 import { CallTaskSchema } from '../../src/domain/call-tasks/call-task.entity.js';
-import { NO_LINE_FAIL_MS, runCallTask, type DiallerDeps } from '../../src/domain/call-tasks/dialler.js';
+import { NO_LINE_FAIL_MS, runCallTask } from '../../src/domain/call-tasks/dialler.js';
 import { LineBook } from '../../src/domain/call-tasks/line-book.js';
 import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
 import { DIALECTS } from '../support/database.js';
 import { waitFor } from '../support/wait-for.js';
-import { bootDiallerApp, type DiallerApp } from './support/dialler-app.js';
+import { BASE, callTaskFixture } from './support/call-task-fixture.js';
 import type { DiallingSwitch } from './support/dialling-switch.js';
-import { beijingTomorrow, MovableClock, recordingQueue } from './support/movable-clock.js';
+import { beijingTomorrow, recordingQueue } from './support/movable-clock.js';
 
-const BASE = '/api/v1/lead-generation';
 const MIN = 60_000;
 
 /**
@@ -20,51 +18,15 @@ const MIN = 60_000;
  * retryAfterMinutes, compliance on every dial, lines and CPS per device.
  */
 describe.each(DIALECTS)('call-task dialler: control, limits and compliance (%s)', (dialect) => {
-  let t: DiallerApp;
+  const f = callTaskFixture(dialect, { env: { MARKETING_HOURS: '09:00-20:00' } });
+  const { clock, device, numbers, createTask, startedTask, put, dialler, phonesOf } = f;
   let sw: DiallingSwitch;
-  let token: string;
-  const clock = new MovableClock(beijingTomorrow('10:00'));
-  let serial = 0;
-
-  beforeAll(async () => {
-    t = await bootDiallerApp(dialect, { env: { MARKETING_HOURS: '09:00-20:00' }, clock });
-    sw = t.sw;
-    token = (await t.staffWithToken('manager')).token;
-  }, 180_000);
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  /** A gateway device of `lines` lines, up on the switch. */
-  const device = (lines: number) => t.device(`gw-${dialect}-${++serial}`, lines);
-  /** `count` fresh numbers (never used by another test of this file), with a recorded call consent. */
-  async function numbers(count: number, consent = true): Promise<string[]> {
-    const base = ++serial * 100;
-    const list = Array.from({ length: count }, (_, i) => `1390${String(base + i).padStart(7, '0')}`);
-    if (consent) {
-      const em = t.app.orm.em.fork();
-      for (const phone of list) recordConsent(em, { phone, channel: 'call', state: 'granted', source: 'import' });
-      await em.flush();
-    }
-    return list;
-  }
-  async function createTask(body: Record<string, unknown>): Promise<number> {
-    const res = await t.call('POST', `${BASE}/call-tasks`, { token, json: { callScript: '您好', mode: 'robot', ...body } });
-    expect(res.status).toBe(201);
-    return res.body.data.taskId as number;
-  }
-  const put = (id: number, path: 'status' | 'cancel', json?: unknown) => t.call('PUT', `${BASE}/call-tasks/${id}/${path}`, { token, json });
-  const dialler = (extra: Partial<DiallerDeps> = {}): DiallerDeps => ({ ...t.app.callTasks.dialler(), jobs: recordingQueue(), ...extra });
-  const phonesOf = (id: number) => t.app.orm.em.fork().find(CallTaskPhoneSchema, { task: id }, { orderBy: { id: 'asc' } });
-  const callsOf = (id: number) => t.app.orm.em.fork().find(CallSchema, { task: id }, { orderBy: { id: 'asc' } });
+  beforeAll(() => void (sw = f.t.sw));
+  const callsOf = (id: number) => f.t.app.orm.em.fork().find(CallSchema, { task: id }, { orderBy: { id: 'asc' } });
   const callsTo = (list: string[]) => sw.socket.calls.filter((c) => list.includes(c.destination));
 
   it('STOP mid-dial: no originate after STOP answered, calls in progress finish and are recorded, START dials only the numbers left', async () => {
-    const gw = await device(4);
-    const list = await numbers(10);
-    for (const x of list) sw.socket.outcome(x, { kind: 'held' });
-    const id = await createTask({ name: '中途停止', phoneNumbers: list, deviceIds: [gw.id] });
-    expect((await put(id, 'status', { action: 'START' })).status).toBe(200);
+    const { id, list } = await startedTask(4, 10, { kind: 'held' });
 
     const run = runCallTask(dialler(), id, { budgetMs: 120_000 });
     // STOP while the dialler is still filling the device's lines.
@@ -87,7 +49,7 @@ describe.each(DIALECTS)('call-task dialler: control, limits and compliance (%s)'
     expect((await callsOf(id)).every((c) => c.outcome === 'answered' && c.endedAt)).toBe(true);
     const afterStop = await phonesOf(id);
     expect(afterStop.filter((p) => p.status === 'pending' && p.attempts === 0).length).toBe(list.length - claimed.length);
-    expect((await t.app.orm.em.fork().findOneOrFail(CallTaskSchema, { id })).status).toBe('STOPPED');
+    expect((await f.t.app.orm.em.fork().findOneOrFail(CallTaskSchema, { id })).status).toBe('STOPPED');
     // A dialler run while STOPPED dials nothing.
     expect(await runCallTask(dialler(), id)).toBe('stopped');
     expect(callsTo(list).length).toBe(claimed.length);
@@ -102,11 +64,7 @@ describe.each(DIALECTS)('call-task dialler: control, limits and compliance (%s)'
   }, 180_000);
 
   it('robot mode claims the next number ahead while every line rings: it leaves the moment a line frees, never beyond the lines; STOP gives it back undialled', async () => {
-    const gw = await device(2);
-    const list = await numbers(4);
-    for (const x of list) sw.socket.outcome(x, { kind: 'held' });
-    const id = await createTask({ name: '预占号码', phoneNumbers: list, deviceIds: [gw.id] });
-    await put(id, 'status', { action: 'START' });
+    const { id, list, gw } = await startedTask(2, 4, { kind: 'held' });
     const run = runCallTask(dialler(), id, { budgetMs: 120_000 });
     const dialling = async () => (await phonesOf(id)).filter((p) => p.status === 'dialing').map((p) => p.phone.slice(3));
 
@@ -116,8 +74,8 @@ describe.each(DIALECTS)('call-task dialler: control, limits and compliance (%s)'
     expect(callsTo(list).map((c) => c.destination)).toEqual(list.slice(0, 2));
     expect((await callsOf(id)).map((c) => c.callee.slice(3)).sort()).toEqual(list.slice(0, 3));
     // Not a call until it leaves: the call records and the task's totalCalls show the two dialled.
-    expect((await t.call('GET', `${BASE}/call-records?taskId=${id}`, { token })).body.data.total).toBe(2);
-    expect((await t.call('GET', `${BASE}/call-tasks/${id}`, { token })).body.data.totalCalls).toBe(2);
+    expect((await f.t.call('GET', `${BASE}/call-records?taskId=${id}`, { token: f.token })).body.data.total).toBe(2);
+    expect((await f.t.call('GET', `${BASE}/call-tasks/${id}`, { token: f.token })).body.data.totalCalls).toBe(2);
 
     // A line frees: the number claimed ahead is the next originate, and the fourth is claimed ahead in turn.
     await waitFor(() => callsTo(list)[0]!.pickUp, 'the first call ringing');
@@ -155,7 +113,7 @@ describe.each(DIALECTS)('call-task dialler: control, limits and compliance (%s)'
     const id = await createTask({ name: '不预占', phoneNumbers: list, deviceIds: [gw.id] });
     // Every call row the app inserts for this task, as it is inserted (a row claimed ahead and let go loses its mark later).
     const inserted: boolean[] = [];
-    t.app.orm.em.getEventManager().registerSubscriber({
+    f.t.app.orm.em.getEventManager().registerSubscriber({
       getSubscribedEntities: () => [CallSchema],
       afterCreate: ({ entity }) => void (entity.task === id && inserted.push(entity.claimedAhead)),
     });
@@ -179,11 +137,7 @@ describe.each(DIALECTS)('call-task dialler: control, limits and compliance (%s)'
   }, 180_000);
 
   it('cancel mid-dial: calls in progress finish and are recorded, the numbers left become cancelled, then every control answers 409', async () => {
-    const gw = await device(3);
-    const list = await numbers(8);
-    for (const x of list) sw.socket.outcome(x, { kind: 'held' });
-    const id = await createTask({ name: '中途取消', phoneNumbers: list, deviceIds: [gw.id] });
-    await put(id, 'status', { action: 'START' });
+    const { id, list } = await startedTask(3, 8, { kind: 'held' });
 
     const run = runCallTask(dialler(), id, { budgetMs: 120_000 });
     await waitFor(() => callsTo(list).length >= 2, 'the second originate');
@@ -216,7 +170,7 @@ describe.each(DIALECTS)('call-task dialler: control, limits and compliance (%s)'
     expect(calls.length).toBe(claimed.length);
     expect(calls.every((c) => c.endedAt && c.outcome)).toBe(true);
 
-    const task = await t.app.orm.em.fork().findOneOrFail(CallTaskSchema, { id });
+    const task = await f.t.app.orm.em.fork().findOneOrFail(CallTaskSchema, { id });
     expect(task.status).toBe('CANCELLED');
     const again = await put(id, 'cancel');
     expect([again.status, again.body.error, again.body.message]).toEqual([409, 'CALL_TASK_NOT_CANCELLABLE', '已完成或已停止的任务无法取消']);
@@ -243,18 +197,18 @@ describe.each(DIALECTS)('call-task dialler: control, limits and compliance (%s)'
     await waitFor(() => gateways().size === 2, 'an originate on each gateway');
     await waitFor(async () => (await callsOf(id)).filter((c) => c.outcome === 'line_failed').length >= 2, 'both failures recorded');
     expect(finished).toBeUndefined();
-    expect((await t.app.orm.em.fork().findOneOrFail(CallTaskSchema, { id })).status).toBe('RUNNING');
+    expect((await f.t.app.orm.em.fork().findOneOrFail(CallTaskSchema, { id })).status).toBe('RUNNING');
 
     clock.advance(NO_LINE_FAIL_MS + MIN);
     expect(await run).toBe('failed');
-    const task = await t.app.orm.em.fork().findOneOrFail(CallTaskSchema, { id });
+    const task = await f.t.app.orm.em.fork().findOneOrFail(CallTaskSchema, { id });
     expect(task.status).toBe('FAILED');
     expect(task.failureReason).toContain('10 分钟内没有可用线路');
     // Line failures use up no attempt: the numbers wait, untouched, for a START after the gateway is fixed
     // (an originate still out when the task failed settles the same way).
     await waitFor(async () => (await phonesOf(id)).every((p) => p.status === 'pending'), 'the last failures settled');
     expect((await phonesOf(id)).map((p) => [p.status, p.attempts])).toEqual(list.map(() => ['pending', 0]));
-    const detail = await t.call('GET', `${BASE}/call-tasks/${id}`, { token });
+    const detail = await f.t.call('GET', `${BASE}/call-tasks/${id}`, { token: f.token });
     expect(detail.body.data.status).toBe('FAILED');
 
     sw.socket.gateways.set(a.name, 'UP');
@@ -318,7 +272,7 @@ describe.each(DIALECTS)('call-task dialler: control, limits and compliance (%s)'
   it('compliance on every dial: blacklisted, opted-out, no-consent and this month’s marketing call skipped with the reason per number; the carrier caps (3 per 5 min, 5 per 24 h across all our calls) wait, never drop', async () => {
     const gw = await device(2);
     const [fine, blacklisted, optedOut, noConsent, calledThisMonth, fiveMinCap, dayCap] = await numbers(7, false);
-    const em = t.app.orm.em.fork();
+    const em = f.t.app.orm.em.fork();
     for (const x of [fine, calledThisMonth, fiveMinCap, dayCap]) recordConsent(em, { phone: x!, channel: 'call', state: 'granted', source: 'import' });
     recordConsent(em, { phone: blacklisted!, channel: 'call', state: 'blacklisted', source: 'vendor_blacklist' });
     recordConsent(em, { phone: optedOut!, channel: 'call', state: 'granted', source: 'import', at: new Date(Date.now() - 2000) });
@@ -337,7 +291,7 @@ describe.each(DIALECTS)('call-task dialler: control, limits and compliance (%s)'
 
     const jobs = recordingQueue();
     expect(await runCallTask(dialler({ jobs }), id, { budgetMs: 120_000 })).toBe('waiting');
-    const detail = await t.call('GET', `${BASE}/call-tasks/${id}`, { token });
+    const detail = await f.t.call('GET', `${BASE}/call-tasks/${id}`, { token: f.token });
     const shown = Object.fromEntries((detail.body.data.numbers as Array<{ phoneNumber: string; status: string; skipReason: string | null; nextAttemptAt: string | null }>).map((n) => [n.phoneNumber, n]));
     expect(shown[fine!]).toMatchObject({ status: 'answered' });
     expect(shown[blacklisted!]).toMatchObject({ status: 'skipped', skipReason: 'BLACKLISTED' });
@@ -383,7 +337,7 @@ describe.each(DIALECTS)('call-task dialler: control, limits and compliance (%s)'
     const list = await numbers(11);
     for (const x of list) sw.socket.outcome(x, { kind: 'answer', afterMs: 5, talkMs: 10 });
     const lines = new LineBook(5);
-    const off = t.app.telephony!.switch.onCallEnded((ended) => lines.release(ended.callId));
+    const off = f.t.app.telephony!.switch.onCallEnded((ended) => lines.release(ended.callId));
     const c = await createTask({ name: '限速', phoneNumbers: list, deviceIds: [paced.id] });
     await put(c, 'status', { action: 'START' });
     expect(await runCallTask(dialler({ lines }), c, { budgetMs: 120_000 })).toBe('completed');
@@ -404,7 +358,7 @@ describe.each(DIALECTS)('call-task dialler: control, limits and compliance (%s)'
     for (const x of list) sw.socket.outcome(x, { kind: 'answer', afterMs: 5, talkMs: 2000 });
     sw.socket.bgapiReplyAfterMs = (command) => (command.includes(`/${list[0]!}`) ? 600 : 0);
     const lines = new LineBook(5);
-    const off = t.app.telephony!.switch.onCallEnded((ended) => lines.release(ended.callId));
+    const off = f.t.app.telephony!.switch.onCallEnded((ended) => lines.release(ended.callId));
     const c = await createTask({ name: '慢确认', phoneNumbers: list, deviceIds: [paced.id] });
     await put(c, 'status', { action: 'START' });
     try {

@@ -260,6 +260,54 @@ describe.each(DIALECTS)('call-task modes: agent bridging, robot menu, analysis a
     expect((await t.app.orm.em.fork().findOneOrFail(CallTaskPhoneSchema, { task: taskId })).intended).toBe(false);
   }, 180_000);
 
+  it('two robot calls at once: each control socket gets only its own channel\'s events; a key and a hangup on one call leave the other alone', async () => {
+    // A salesperson of this test only, whose phone talks until the callee hangs up.
+    const agentD = (await t.staffWithToken('sales', { wecomUserId: `agent-d-${dialect}`, name: '销售D' })).id;
+    const em = t.app.orm.em.fork();
+    await em.nativeUpdate(StaffSchema, { id: agentD }, { officeExt: '8104' });
+    em.create(StaffStatusSchema, { staff: agentD, status: 'in_office', expiresAt: new Date(clock.now().getTime() + 6 * 3_600_000) });
+    await em.flush();
+    sw.phones.set('user/8104', { answer: true, afterMs: 5, talkMs: 10 * 60_000 });
+    const [a, b] = [number(), number()];
+    for (const p of [a, b]) sw.outcome(p, { kind: 'answer', afterMs: 10, talkMs: 60_000 });
+    const { taskId, result, calls } = await runTask({ phoneNumbers: [a, b], mode: 'robot', salesStaffIds: [agentD] }, async (first) => {
+      const second = await sw.waitForOriginate(sw.calls.indexOf(first) + 2);
+      const [callA, callB] = [a, b].map((n) => [first, second].find((c) => c.destination === n));
+      const [channelA, channelB] = await Promise.all([callA!, callB!].map((c) => waitFor(() => c.channel, 'the call handed to our socket')));
+      await Promise.all([channelA!.waitFor('play_and_get_digits'), channelB!.waitFor('play_and_get_digits')]);
+      // Both menus run. B presses 1 and talks with D; while B talks, A presses 2 and A's call ends (its socket closes).
+      callB!.press!('1');
+      await waitFor(() => channelB!.bridgedTo, 'B talking with the salesperson');
+      callA!.press!('2');
+      await callA!.ended;
+      expect(callB!.hangupCause).toBeUndefined();
+      // Then B's callee hangs up.
+      sw.hangup(callB!);
+    });
+    expect(result).toBe('completed');
+    const byNumber = (n: string) => calls.find((c) => c.destination === n)!;
+    const [callA, callB] = [byNumber(a), byNumber(b)];
+    // The switch offers every event to every outbound socket subscribed to its name: each socket, filtered by its
+    // channel, got its own CHANNEL_EXECUTE_COMPLETEs and not one of the other call's (nor a BACKGROUND_JOB).
+    for (const c of [callA, callB]) {
+      expect(c.channel!.received.map((e) => e['Event-Name'])).toContain('CHANNEL_EXECUTE_COMPLETE');
+      expect(c.channel!.received.filter((e) => e['Unique-ID'] !== c.uuid)).toEqual([]);
+    }
+    // A opted out and was never transferred; B was transferred to D and was not opted out.
+    expect(callA.channel!.executed.some((e) => e.app === 'bridge')).toBe(false);
+    expect(callA.channel!.heard.at(-1)).toBe(promptPath(dir, 'tts-1|nova', TASK_CALL_PROMPTS.optedOut));
+    expect(callB.channel!.bridgedTo).toBe('user/8104');
+    expect(callB.channel!.heard).not.toContain(promptPath(dir, 'tts-1|nova', TASK_CALL_PROMPTS.optedOut));
+    const rows = await waitFor(async () => {
+      const r = await t.app.orm.em.fork().find(CallSchema, { task: taskId });
+      return r.length === 2 && r.every((c) => c.endedAt) ? r : null;
+    }, 'both calls ended');
+    expect(Object.fromEntries(rows.map((r) => [r.callee.slice(3), r.ivrChoice]))).toEqual({ [a]: '2', [b]: '1' });
+    const ledger = async (n: string) => (await t.app.orm.em.fork().find(ConsentSchema, { phone: `+86${n}`, channel: 'call' }, { orderBy: { id: 'asc' } })).at(-1);
+    expect(await ledger(a)).toMatchObject({ state: 'opted_out', source: 'ivr' });
+    expect(await ledger(b)).toMatchObject({ state: 'granted' });
+  }, 180_000);
+
   it('analysis: a high-intention call becomes a lead for the task creator within the run; the analysis is stored as seed 004 §2.5 says', async () => {
     const wecomBefore = wecom.sent.length;
     const phone = number();

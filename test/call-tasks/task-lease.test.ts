@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CallTaskPhoneSchema } from '../../src/domain/call-tasks/call-task-phone.entity.js';
+import { describe, expect, it, vi } from 'vitest';
 import { CallTaskSchema } from '../../src/domain/call-tasks/call-task.entity.js';
-import { runCallTask, type DiallerDeps } from '../../src/domain/call-tasks/dialler.js';
+import { runCallTask } from '../../src/domain/call-tasks/dialler.js';
 import { TaskLeases } from '../../src/domain/call-tasks/task-lease.js';
-import { recordConsent } from '../../src/domain/compliance/consent-ledger.service.js';
 import { DIALECTS } from '../support/database.js';
 import { waitFor } from '../support/wait-for.js';
-import { bootDiallerApp, type DiallerApp } from './support/dialler-app.js';
-import { beijingTomorrow, MovableClock, recordingQueue } from './support/movable-clock.js';
-
-const BASE = '/api/v1/lead-generation';
+import { callTaskFixture } from './support/call-task-fixture.js';
+import { recordingQueue } from './support/movable-clock.js';
 
 /**
  * The task lease on both dialects, inside one process (the two-process run with a kill is
@@ -17,37 +13,13 @@ const BASE = '/api/v1/lead-generation';
  * the task, and a run whose task is taken over mid-dial claims nothing more.
  */
 describe.each(DIALECTS)('call-task lease (%s)', (dialect) => {
-  let t: DiallerApp;
-  let token: string;
-  const clock = new MovableClock(beijingTomorrow('10:00'));
-  let serial = 0;
-
-  beforeAll(async () => {
-    t = await bootDiallerApp(dialect, { clock });
-    token = (await t.staffWithToken('manager')).token;
-  }, 180_000);
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  async function startedTask(lines: number, count: number): Promise<{ id: number; list: string[] }> {
-    const gw = await t.device(`lease-${dialect}-${++serial}`, lines);
-    const list = Array.from({ length: count }, (_, i) => `1370${String(serial * 100 + i).padStart(7, '0')}`);
-    const em = t.app.orm.em.fork();
-    for (const phone of list) recordConsent(em, { phone, channel: 'call', state: 'granted', source: 'import' });
-    await em.flush();
-    const res = await t.call('POST', `${BASE}/call-tasks`, { token, json: { name: `租约${serial}`, callScript: '您好', mode: 'robot', phoneNumbers: list, deviceIds: [gw.id] } });
-    expect(res.status).toBe(201);
-    const id = res.body.data.taskId as number;
-    expect((await t.call('PUT', `${BASE}/call-tasks/${id}/status`, { token, json: { action: 'START' } })).status).toBe(200);
-    return { id, list };
-  }
-  const task = (id: number) => t.app.orm.em.fork().findOneOrFail(CallTaskSchema, { id });
-  const dialler = (extra: Partial<DiallerDeps> = {}): DiallerDeps => ({ ...t.app.callTasks.dialler(), jobs: recordingQueue(), ...extra });
+  const f = callTaskFixture(dialect);
+  const { startedTask, dialler } = f;
+  const task = (id: number) => f.t.app.orm.em.fork().findOneOrFail(CallTaskSchema, { id });
 
   it('one holder at a time: taken when free or expired, renewed and released only by its holder', async () => {
     const { id } = await startedTask(1, 1);
-    const em = () => t.app.orm.em.fork();
+    const em = () => f.t.app.orm.em.fork();
     const a = new TaskLeases('A', 60_000);
     const b = new TaskLeases('B', 60_000);
     expect(await a.take(em(), id)).toBe(true);
@@ -77,7 +49,7 @@ describe.each(DIALECTS)('call-task lease (%s)', (dialect) => {
 
   it('lease times are the database clock: holders whose clocks disagree by more than the lease never both hold it, and an expired lease is taken over', async () => {
     const { id } = await startedTask(1, 1);
-    const em = () => t.app.orm.em.fork();
+    const em = () => f.t.app.orm.em.fork();
     const leaseMs = 2000;
     const skew = 3 * leaseMs;
     const slow = new TaskLeases('slow-host', leaseMs);
@@ -105,7 +77,7 @@ describe.each(DIALECTS)('call-task lease (%s)', (dialect) => {
 
   it('a host whose clock is behind the database queues the watch one lease time after its own now, not at the lease end read as a host time', async () => {
     const { id } = await startedTask(1, 1);
-    const em = () => t.app.orm.em.fork();
+    const em = () => f.t.app.orm.em.fork();
     const leaseMs = 2000;
     const skew = 60_000;
     const holder = new TaskLeases('holder', leaseMs);
@@ -123,46 +95,46 @@ describe.each(DIALECTS)('call-task lease (%s)', (dialect) => {
   it('a task another process dials is not dialled here; its watch comes again while that process lives and has the task taken over once its lease has expired', async () => {
     const { id, list } = await startedTask(2, 3);
     const until = new Date(Date.now() + 60_000);
-    await t.app.orm.em.fork().nativeUpdate(CallTaskSchema, { id }, { diallerOwner: 'another-process', diallerLeaseUntil: until });
+    await f.t.app.orm.em.fork().nativeUpdate(CallTaskSchema, { id }, { diallerOwner: 'another-process', diallerLeaseUntil: until });
     const jobs = recordingQueue();
     expect(await runCallTask(dialler({ jobs }), id)).toBe('leased');
-    expect(t.sw.socket.calls.filter((c) => list.includes(c.destination))).toHaveLength(0);
+    expect(f.t.sw.socket.calls.filter((c) => list.includes(c.destination))).toHaveLength(0);
     expect((await task(id)).diallerOwner).toBe('another-process');
     expect(jobs.queued.map((j) => [j.name, j.data])).toEqual([['call-task.watch', { taskId: id }]]);
     expect(jobs.queued[0]!.runAt!.getTime()).toBeGreaterThan(until.getTime());
     // The watch comes while that process still holds the task: it only comes again later.
-    const leases = t.app.callTasks.dialler().leases;
-    expect(await leases.lookAgain(t.app.orm.em.fork(), jobs, id)).toBe('held');
+    const leases = f.t.app.callTasks.dialler().leases;
+    expect(await leases.lookAgain(f.t.app.orm.em.fork(), jobs, id)).toBe('held');
     expect(jobs.queued.map((j) => j.name)).toEqual(['call-task.watch', 'call-task.watch']);
     // A take-over run while the lease is alive dials nothing.
     expect(await runCallTask(dialler({ jobs }), id, { lookAgain: true })).toBe('leased');
-    expect(t.sw.socket.calls.filter((c) => list.includes(c.destination))).toHaveLength(0);
+    expect(f.t.sw.socket.calls.filter((c) => list.includes(c.destination))).toHaveLength(0);
     // That process died: its lease expires; the watch queues the next watch first, then a run that takes the task over and dials it to the end.
-    await t.app.orm.em.fork().nativeUpdate(CallTaskSchema, { id }, { diallerLeaseUntil: new Date(Date.now() - 1000) });
-    expect(await leases.lookAgain(t.app.orm.em.fork(), jobs, id)).toBe('take-over');
+    await f.t.app.orm.em.fork().nativeUpdate(CallTaskSchema, { id }, { diallerLeaseUntil: new Date(Date.now() - 1000) });
+    expect(await leases.lookAgain(f.t.app.orm.em.fork(), jobs, id)).toBe('take-over');
     expect(jobs.queued.slice(2).map((j) => [j.name, j.data])).toEqual([['call-task.watch', { taskId: id }], ['call-task.run', { taskId: id, lookAgain: true }]]);
     expect(await runCallTask(dialler({ jobs }), id, { lookAgain: true, budgetMs: 120_000 })).toBe('completed');
-    expect(list.map((x) => t.sw.dialled(x))).toEqual(list.map(() => 1));
+    expect(list.map((x) => f.t.sw.dialled(x))).toEqual(list.map(() => 1));
     expect((await task(id)).diallerOwner).toBeNull();
     // Nobody holds the task any more: the watch ends there.
-    expect(await leases.lookAgain(t.app.orm.em.fork(), jobs, id)).toBe('idle');
+    expect(await leases.lookAgain(f.t.app.orm.em.fork(), jobs, id)).toBe('idle');
   });
 
   it('taken over mid-dial: the claim checks the lease, so not one more number is dialled here; the calls in flight finish', async () => {
     const { id, list } = await startedTask(2, 6);
-    for (const x of list) t.sw.socket.outcome(x, { kind: 'held' });
+    for (const x of list) f.t.sw.socket.outcome(x, { kind: 'held' });
     const run = runCallTask(dialler(), id, { budgetMs: 120_000 });
-    await waitFor(() => t.sw.socket.calls.filter((c) => list.includes(c.destination)).length === 2, 'both lines ringing');
+    await waitFor(() => f.t.sw.socket.calls.filter((c) => list.includes(c.destination)).length === 2, 'both lines ringing');
     // Another process takes the task over (as after this one's lease expired).
-    await t.app.orm.em.fork().nativeUpdate(CallTaskSchema, { id }, { diallerOwner: 'another-process', diallerLeaseUntil: new Date(Date.now() + 60_000) });
+    await f.t.app.orm.em.fork().nativeUpdate(CallTaskSchema, { id }, { diallerOwner: 'another-process', diallerLeaseUntil: new Date(Date.now() + 60_000) });
     // A line frees: the pump claims the next number at once — and the claim is refused.
-    t.sw.socket.calls.find((c) => c.destination === list[0])!.pickUp!(10);
+    f.t.sw.socket.calls.find((c) => c.destination === list[0])!.pickUp!(10);
     expect(await run).toBe('leased');
-    expect(t.sw.socket.calls.filter((c) => list.includes(c.destination))).toHaveLength(2);
-    const phones = await t.app.orm.em.fork().find(CallTaskPhoneSchema, { task: id }, { orderBy: { id: 'asc' } });
+    expect(f.t.sw.socket.calls.filter((c) => list.includes(c.destination))).toHaveLength(2);
+    const phones = await f.phonesOf(id);
     expect(phones.slice(2).every((p) => p.status === 'pending' && p.attempts === 0)).toBe(true);
     // The run did not give away a lease it no longer held.
     expect((await task(id)).diallerOwner).toBe('another-process');
-    t.sw.socket.calls.find((c) => c.destination === list[1])!.pickUp!(10);
+    f.t.sw.socket.calls.find((c) => c.destination === list[1])!.pickUp!(10);
   });
 });

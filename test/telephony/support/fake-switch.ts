@@ -150,6 +150,12 @@ export class FakeEventSocket {
   #default: OriginateOutcome | ((destination: string) => OriginateOutcome) = { kind: 'answer', afterMs: 5, talkMs: 20 };
   #server: Server | undefined;
   #conns = new Set<Conn>();
+  /**
+   * The outbound sockets (`socket … async full`) of the channels still up. FreeSWITCH puts them on the one
+   * listener list the inbound connections are on (mod_event_socket.c listener_run, cc93a683 line 2706), so every
+   * event the switch fires is offered to them as well: see FakeChannel.deliver.
+   */
+  #listeners = new Set<FakeChannel>();
   #timers = new Set<NodeJS.Timeout>();
   #bus = new EventEmitter();
   /** The job result of a held call still ringing (a hangup before the answer completes it with -ERR). */
@@ -200,8 +206,10 @@ export class FakeEventSocket {
     });
     await channel.connect(port);
     this.inboundChannels.add(channel);
+    this.#listeners.add(channel);
     void channel.closed().then(() => {
       this.inboundChannels.delete(channel);
+      this.#listeners.delete(channel);
       const cause = channel.hangupCause ?? 'NORMAL_CLEARING';
       this.#inboundEvent(channel, 'CHANNEL_HANGUP', { 'Hangup-Cause': cause });
       this.#inboundEvent(channel, 'CHANNEL_HANGUP_COMPLETE', { 'Hangup-Cause': cause, variable_hangup_cause: cause });
@@ -283,7 +291,10 @@ export class FakeEventSocket {
 
   // ---- sending ----
 
-  /** Sends an event as the switch does: only to connections subscribed to it, in their format. */
+  /**
+   * Sends an event as the switch does: only to connections subscribed to it, in their format — the inbound
+   * connections and every channel's outbound socket alike, whichever channel the event is of.
+   */
   emit(event: Record<string, string>): void {
     this.#bus.emit('event', event);
     for (const conn of this.#conns) {
@@ -291,6 +302,7 @@ export class FakeEventSocket {
       if (conn.filters.length > 0 && !conn.filters.some(([h, v]) => event[h] === v)) continue;
       conn.socket.write(conn.format === 'json' ? jsonEvent(event) : plainEvent(event));
     }
+    for (const channel of this.#listeners) channel.deliver(event);
   }
 
   /** Writes raw bytes to every connected client (framing tests), optionally cut into pieces of `chunk` bytes. */
@@ -582,9 +594,11 @@ export class FakeEventSocket {
       };
       const channel = new FakeChannel(call.uuid, data, () => ({}), world, { async: has('async'), full: has('full') });
       call.channel = channel;
+      this.#listeners.add(channel);
+      const gone = () => this.#listeners.delete(channel);
       void channel.connect(port).then(
-        () => channel.closed().then(() => call.hangupCause || this.#hangup(call, channel.hangupCause ?? 'NORMAL_CLEARING')),
-        () => this.#hangup(call, 'DESTINATION_OUT_OF_ORDER'),
+        () => channel.closed().then(() => (gone(), call.hangupCause || this.#hangup(call, channel.hangupCause ?? 'NORMAL_CLEARING'))),
+        () => (gone(), this.#hangup(call, 'DESTINATION_OUT_OF_ORDER')),
       );
     }
   }
@@ -642,6 +656,10 @@ function decodedHeader(v: string): string {
   } catch {
     return v;
   }
+}
+
+function defined(event: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(event).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
 function micros(): string {
@@ -766,6 +784,9 @@ export type ChannelWorld = {
   emit(name: string, extra: Record<string, string>): void;
 };
 
+/** The event names `myevents` subscribes to (mod_event_socket.c parse_command, cc93a683 lines 2104-2126). */
+const MYEVENTS = ['CHANNEL_ANSWER', 'CHANNEL_APPLICATION', 'CHANNEL_BRIDGE', 'CHANNEL_CREATE', 'CHANNEL_DATA', 'CHANNEL_DESTROY', 'CHANNEL_EXECUTE', 'CHANNEL_EXECUTE_COMPLETE', 'CHANNEL_HANGUP', 'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_ORIGINATE', 'CHANNEL_UUID', 'CHANNEL_OUTGOING', 'CHANNEL_PARK', 'CHANNEL_PROGRESS', 'CHANNEL_PROGRESS_MEDIA', 'CHANNEL_STATE', 'CHANNEL_UNBRIDGE', 'CHANNEL_UNPARK', 'DETECTED_SPEECH', 'DTMF', 'NOTALK', 'TALK'];
+
 /**
  * Commands an outbound socket takes without `full` (mod_event_socket.c `parse_command`: everything after
  * `sendmsg` — api, bgapi, event, linger, log … — answers `-ERR command not found` on a single-channel socket).
@@ -779,8 +800,8 @@ export type SocketMode = { async: boolean; full: boolean };
  * A channel handed to our outbound-socket server, as FreeSWITCH's `socket <host:port> [async] [full]` does it:
  * it connects, answers `connect` with the channel data (`Socket-Mode: async|static`, `Control:
  * full|single-channel`) and reports each executed application with CHANNEL_EXECUTE_COMPLETE (Application-UUID
- * = the command's Event-UUID) — only to a socket subscribed to it (`event <format> <names>`, or `myevents`),
- * in its format, through its `filter`s. As mod_event_socket.c: without `full` only the single-channel commands
+ * = the command's Event-UUID) to every subscriber; its socket gets the events it subscribed to (`event <format>
+ * <names>`, or `myevents`) of every channel, in its format, through its `filter`s (deliver). As mod_event_socket.c: without `full` only the single-channel commands
  * (SINGLE_CHANNEL_COMMANDS) are taken, the rest (`event`, `api`, `bgapi`, `linger` …) answer `-ERR command not
  * found`; without `async` the socket runs in the channel's thread: one command at a time, and `sendmsg execute`
  * runs the application before it replies (`+OK` once the application has completed, its events after).
@@ -805,7 +826,7 @@ export class FakeChannel {
   /** Keys pressed and not yet taken by an application. */
   #digits: string[] = [];
   #onDigit: (() => void) | undefined;
-  /** Event names this socket subscribed to (`event json …`), in `#format`; `myevents`: every event of the channel. */
+  /** Event names this socket subscribed to (`event json …`, or the channel events `myevents` names), in `#format`. */
   #events = new Set<string>();
   #format: 'plain' | 'json' = 'plain';
   #myEvents = false;
@@ -814,6 +835,8 @@ export class FakeChannel {
   #turn: Promise<void> = Promise.resolve();
   /** Who answered the bridge (its dial target), once someone did. */
   bridgedTo: string | undefined;
+  /** Every event written to this socket, in order (whichever channel it was of). */
+  readonly received: Array<Record<string, string>> = [];
   /** Every prompt played or spoken, in order (`playback` files, `speak` texts, `play_and_get_digits` files). */
   readonly heard: string[] = [];
 
@@ -871,6 +894,7 @@ export class FakeChannel {
       }
       if (verb === 'myevents') {
         this.#myEvents = true;
+        for (const n of MYEVENTS) this.#events.add(n);
         if (/json/i.test(cmd.line)) this.#format = 'json';
       }
       if (verb === 'filter' && args[0]) this.#filters.push([args[0], args.slice(1).join(' ')]);
@@ -908,11 +932,10 @@ export class FakeChannel {
         'Application-Data': arg,
         'Application-UUID': cmd.headers['Event-UUID'] ?? '',
         'Application-Response': '_none_',
-        // verbose_events: the channel's variables travel on the event.
-        ...(this.world ? Object.fromEntries(Object.entries(this.vars).map(([k, v]) => [`variable_${k}`, v])) : {}),
         ...extra,
       });
-      setTimeout(() => this.#send(body), 1);
+      // On a switch (verbose_events: the channel's variables travel on the event) it goes to every subscriber.
+      setTimeout(() => (this.world ? this.world.emit('CHANNEL_EXECUTE_COMPLETE', defined(body)) : this.deliver(defined(body))), 1);
     };
     const running = this.world ? this.#runLong(app, arg) : undefined;
     if (!running) return complete({ ...builtIn, ...scripted });
@@ -926,19 +949,33 @@ export class FakeChannel {
     }
   }
 
-  /** An event of this channel, to the socket if it subscribed to it and its filters let it through, in its format. */
-  #send(event: Record<string, string>): void {
+  /**
+   * An event the switch fired, of this channel or of any other, offered to this socket as mod_event_socket.c
+   * `event_handler` offers it to every listener (signalwire/freeswitch cc93a683, lines 308-383): sent if the
+   * socket subscribed to its name (`event <format> <names>|ALL`, parse_command lines 2465-2545, taken on an
+   * outbound socket only with `full`, line 2236), if a `filter` matches when there are any (lines 320-373),
+   * and — only after `myevents` (lines 2063-2131) — if it is this channel's (Unique-ID, or Job-Owner-UUID)
+   * (lines 375-383). Nothing else ties an outbound socket to its channel: `full` with `event` and no filter
+   * receives every channel's events.
+   */
+  deliver(event: Record<string, string>): void {
     const name = event['Event-Name'] ?? '';
-    if (!this.#myEvents && !this.#events.has('ALL') && !this.#events.has(name)) return;
-    if (this.#filters.length > 0 && !this.#filters.some(([h, v]) => event[h] === v)) return;
-    this.#socket?.write(this.#format === 'json' ? jsonEvent(event) : plainEvent(event));
+    if (!this.#events.has('ALL') && !this.#events.has(name)) return;
+    if (this.#filters.length > 0 && !this.#filters.some(([h, v]) => event[h]?.toLowerCase() === v.toLowerCase())) return;
+    if (this.#myEvents && event['Unique-ID'] !== this.uuid && event['Job-Owner-UUID'] !== this.uuid) return;
+    if (!this.#socket?.writable) return;
+    this.received.push(event);
+    this.#socket.write(this.#format === 'json' ? jsonEvent(event) : plainEvent(event));
   }
 
-  /** A key the callee pressed: to subscribers as a DTMF event, and into the digit buffer applications read. */
+  /**
+   * A key the callee pressed, into the digit buffer applications read. On a switch the switch reports it
+   * (a DTMF event to every subscriber, FakeOutboundCall.press); a channel alone reports it to its own socket.
+   */
   dtmf(digit: string): void {
     this.#digits.push(digit);
     this.#onDigit?.();
-    this.#send(channelEvent('DTMF', this.uuid, { 'DTMF-Digit': digit, 'DTMF-Duration': '2000', 'DTMF-Source': 'RTP' }));
+    if (!this.world) this.deliver(channelEvent('DTMF', this.uuid, { 'DTMF-Digit': digit, 'DTMF-Duration': '2000', 'DTMF-Source': 'RTP' }));
   }
 
   /** Waits up to `ms` for a key; null when none comes (or the channel closes). */
