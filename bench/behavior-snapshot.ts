@@ -1,7 +1,7 @@
 import type { Connection } from 'mysql2/promise';
 
 /**
- * What a behaviour run writes, kept aside and put back (bench --compare: the old and the new statements
+ * What a behaviour run writes, kept aside and put back (bench --against: the old and the new code
  * run from the same state), and a fingerprint of it to check two runs wrote the same (ids, updated_at,
  * computed_at and a tag's created_at left out: they are when, not what).
  */

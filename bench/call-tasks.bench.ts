@@ -19,9 +19,7 @@
  * each) and prints the medians and their ratio.
  *   npm run bench -- call-tasks [--numbers 10000] [--speedup 10] [--dialect both|mysql|sqlite] [--claim-ahead on|off|compare [--rounds 1]] [--first-pass] [--against <ref> [--rounds 1]]
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
 import { Socket } from 'node:net';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -38,6 +36,7 @@ import { GatewayDeviceSchema } from '../src/domain/voice-gateways/gateway-device
 import { bootApp } from '../test/support/app.js';
 import { switchSettings } from '../test/call-tasks/support/dialler-app.js';
 import { recordingQueue } from '../test/call-tasks/support/movable-clock.js';
+import { refTree } from './ref-tree.js';
 
 export const description = 'call-task dialler: 10,000 numbers on 2 devices × 4 lines, in flight per device, CPS, line use, free→originate p50/p99, RSS';
 
@@ -422,13 +421,7 @@ function printed(out: string): Printed {
  */
 async function against(ref: string, args: string[], dialects: Dialect[], rounds: number): Promise<void> {
   const here = process.cwd();
-  const sha = execFileSync('git', ['rev-parse', '--short', ref], { encoding: 'utf8' }).trim();
-  const there = resolve(`/tmp/call-tasks-bench-${sha}`);
-  if (!existsSync(join(there, 'package.json'))) {
-    mkdirSync(there, { recursive: true });
-    execFileSync('sh', ['-c', `git archive ${sha} | tar -x -C ${there}`]);
-    symlinkSync(join(here, 'node_modules'), join(there, 'node_modules'));
-  }
+  const { sha, dir: there } = refTree(ref, 'call-tasks');
   const rest = args.filter((a, i) => a !== '--against' && args[i - 1] !== '--against' && !a.startsWith('--against=') && a !== '--dialect' && args[i - 1] !== '--dialect' && a !== '--rounds' && args[i - 1] !== '--rounds');
   const once = (cwd: string, dialect: Dialect) =>
     new Promise<Printed>((resolveRun, reject) => {

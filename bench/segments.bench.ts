@@ -4,16 +4,14 @@
  * (cut points + scores + segments + tags), an incremental run after 10,000 members had a new visit,
  * GET …/segment p99 (the service the route calls), peak RSS, and the same behaviour computed member by
  * member in JavaScript over 10,000 members, extrapolated, as the ratio to beat.
- *   npm run bench -- segments [--members 100000] [--chunk 20000] [--parallel 2] [--loop 10000] [--db <name>] [--compare [--rounds 1] [--before categories|round3|rfm|round5]] [--compare-nightly] [--buffer-pool-mb 4096] [--redo-log-mb 1024]
+ *   npm run bench -- segments [--members 100000] [--chunk 20000] [--parallel 2] [--loop 10000] [--db <name>] [--against <ref> [--rounds 1]] [--compare-nightly] [--buffer-pool-mb 4096] [--redo-log-mb 1024]
  * Each step prints its statements' time by kind (statement-timer.ts): seconds, share, count.
- * --compare also times, in the same run, what the code did before: the nightly and the incremental run with the statements
- * before (legacy-behavior.ts; --before categories, the default: favourite categories unnested from each visit's JSON, not
- * read from member_visit_categories; --before round3: also chunk rows replaced, listed ids bound), each from the same saved
- * state as the new ones, `--rounds` times alternating, and checks both wrote the same (behavior-snapshot.ts); --before rfm:
- * the scores step's statements before `score_chunk` (legacy-scores.ts, main d3fb7ab), and RFM alone is compared the same
- * way too; --before round5: the behaviour and scores statements before the sixth round (legacy-round5.ts: derived tables
- * merged, the slots counted with the local hour computed at every test, the rankings compared in place), RFM alone compared
- * too. It also times the cut points by sorting (three window numberings over the active members) and the
+ * --against <ref> times, in the same run, the nightly, RFM alone and the incremental run with <ref>'s code (its
+ * behavior-run.service.ts and behavior.query.ts from a copy of its tree, ref-tree.ts, on an ORM of its own over the same
+ * database) against this tree's, each from the same saved state, `--rounds` times alternating (<ref> first), and checks
+ * both wrote the same (behavior-snapshot.ts). (It replaces --compare --before …, which rewrote this tree's statements
+ * back into older ones, text and parameters, bench/legacy-*.ts: each rewrite broke when the statements moved on.)
+ * It also times the cut points by sorting (three window numberings over the active members) and the
  * whole segment_stats recount an incremental run used to end with; it checks both cut points agree and
  * that the stats the incremental run moved by differences equal a recount; --compare-nightly runs the
  * nightly recompute one chunk at a time (--parallel 1) first, as before, for the ratio.
@@ -23,6 +21,7 @@
  * The run raises the server's InnoDB buffer pool and redo log to the given sizes when smaller (0: leave it) and restores them.
  */
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { BehaviorSql, computeCuts, loadCuts, refreshSegmentStats, storeCuts } from '../src/domain/customers/behavior.query.js';
@@ -39,9 +38,9 @@ import { createMigratedOrm, mysqlServerUrl } from '../test/support/database.js';
 import { connectOrm, ensureMysqlDatabase, migrateUp, type Orm } from '../src/db/orm.js';
 import { parseDatabaseUrl, type DatabaseTarget } from '../src/db/database-url.js';
 import type { AbstractSqlConnection } from '@mikro-orm/sql';
-import { BEHAVIOR_STEPS, timeStatements } from './statement-timer.js';
-import { BEFORE, legacyBehavior, type Before } from './legacy-behavior.js';
+import { BEHAVIOR_STEPS, timeStatements, type StatementTimer } from './statement-timer.js';
 import { dropSnapshot, fingerprint, restore as restoreSnapshot, settle, snapshot } from './behavior-snapshot.js';
+import { refTree } from './ref-tree.js';
 
 export const description = 'behaviour + RFM + segments + tags over 1M members / 10M visits on MariaDB: nightly, RFM, incremental, GET p99, RSS, vs a per-member loop';
 
@@ -64,6 +63,23 @@ async function keptDatabase(name: string): Promise<{ orm: Orm; target: DatabaseT
 }
 
 const MB = 1024 * 1024;
+
+type RunModule = typeof import('../src/domain/customers/behavior-run.service.js');
+type QueryModule = typeof import('../src/domain/customers/behavior.query.js');
+/** The behaviour run's code a timed step calls: this tree's, or <ref>'s (--against) with an ORM of its own. */
+type Code = Pick<RunModule, 'runBehavior' | 'scoreEveryone'> & Pick<QueryModule, 'BehaviorSql' | 'computeCuts' | 'storeCuts' | 'loadCuts'> & { orm: Orm; timer: StatementTimer; label: string };
+
+/** <ref>'s behaviour run code from a copy of its tree, connected to the same database (migrated by this tree). */
+async function codeOf(ref: string, target: DatabaseTarget): Promise<Code> {
+  const { sha, dir } = refTree(ref, 'segments');
+  const load = <T>(path: string) => import(join(dir, path)) as Promise<T>;
+  const run = await load<RunModule>('src/domain/customers/behavior-run.service.ts');
+  const query = await load<QueryModule>('src/domain/customers/behavior.query.ts');
+  const { connectOrm: connectTheirs } = await load<{ connectOrm: typeof connectOrm }>('src/db/orm.ts');
+  const orm = await connectTheirs(target);
+  const timer = timeStatements(orm.em.getConnection() as AbstractSqlConnection, BEHAVIOR_STEPS);
+  return { runBehavior: run.runBehavior, scoreEveryone: run.scoreEveryone, BehaviorSql: query.BehaviorSql, computeCuts: query.computeCuts, storeCuts: query.storeCuts, loadCuts: query.loadCuts, orm, timer, label: `${sha} (${ref})` };
+}
 
 /**
  * Raises the given global InnoDB sizes on the local server for the run (never lowers them; 0 leaves one
@@ -93,13 +109,12 @@ export async function run(args: string[]): Promise<void> {
       members: { type: 'string', default: '100000' },
       chunk: { type: 'string', default: '20000' },
       parallel: { type: 'string', default: '2' },
-      compare: { type: 'boolean', default: false },
       'compare-nightly': { type: 'boolean', default: false },
       rounds: { type: 'string', default: '1' },
-      before: { type: 'string', default: 'categories' },
       loop: { type: 'string', default: '10000' },
       db: { type: 'string' },
       'data-only': { type: 'boolean', default: false },
+      against: { type: 'string' },
       'buffer-pool-mb': { type: 'string', default: '4096' },
       'redo-log-mb': { type: 'string', default: '1024' },
     },
@@ -108,13 +123,12 @@ export async function run(args: string[]): Promise<void> {
   const chunk = Number(values.chunk);
   const parallel = Number(values.parallel);
   const rounds = Math.max(1, Number(values.rounds));
-  const before = values.before as Before;
-  if (!BEFORE.includes(before)) throw new Error(`--before ${before}: one of ${BEFORE.join(', ')}`);
   const loopMembers = Math.min(Number(values.loop), members);
   const opened = values.db ? await keptDatabase(values.db) : await createMigratedOrm('mysql').then(({ orm, db, close }) => ({ orm, target: db.target, close }));
   const { orm, close } = opened;
   let peakRss = process.memoryUsage().rss;
   let restoreSettings = async () => {};
+  let closeTheirs = () => Promise.resolve();
   const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   try {
     if (opened.target.kind !== 'mysql') throw new Error('segments bench runs on MariaDB');
@@ -166,9 +180,11 @@ export async function run(args: string[]): Promise<void> {
     if (values['data-only']) return;
     const ormConn = orm.em.getConnection() as AbstractSqlConnection;
     const timer = timeStatements(ormConn, BEHAVIOR_STEPS);
-    const legacy = legacyBehavior(ormConn, before, (await orm.em.fork().find(SegmentRuleSchema, {})) as SegmentRuleData[]);
-    /** Runs `work` with the statements before this change, then with the new ones, from the same state; prints the ratio and whether both wrote the same. */
-    const oldAgainstNew = async (what: string, work: () => Promise<number>): Promise<number> => {
+    const ours: Code = { runBehavior, scoreEveryone, BehaviorSql, computeCuts, storeCuts, loadCuts, orm, timer, label: 'this tree' };
+    const theirs = values.against ? await codeOf(values.against, opened.target) : null;
+    closeTheirs = async () => void (await theirs?.orm.close(true));
+    /** Runs `work` with <ref>'s code, then with this tree's, from the same state; prints the ratio and whether both wrote the same. */
+    const oldAgainstNew = async (what: string, work: (code: Code) => Promise<number>, theirs: Code): Promise<number> => {
       // Each timed run starts once the pages the snapshot or restore wrote are on disk (settle).
       const settled = async () => console.log(`  (settled ${secs(await settle(conn))} after the snapshot/restore; load ${loadavg()[0]!.toFixed(1)})`);
       await snapshot(conn);
@@ -181,14 +197,13 @@ export async function run(args: string[]): Promise<void> {
           await restoreSnapshot(conn);
           await settled();
         }
-        legacy.enabled = true;
-        console.log(`  ${what}, the statements before ${{ categories: 'member_visit_categories', round3: 'the third round', rfm: 'score_chunk (main d3fb7ab)', round5: 'the sixth round (main e3a3930)' }[before]} (--compare --before ${before}, round ${round} of ${rounds}):`);
-        oldMs += await work().finally(() => (legacy.enabled = false));
+        console.log(`  ${what}, the code of ${theirs.label} (--against, round ${round} of ${rounds}):`);
+        oldMs += await work(theirs);
         const oldPrint = await fingerprint(conn);
         await restoreSnapshot(conn);
         await settled();
-        console.log(`  ${what}, the new statements, from the same state:`);
-        newMs += await work();
+        console.log(`  ${what}, this tree, from the same state:`);
+        newMs += await work(ours);
         same &&= oldPrint === (await fingerprint(conn));
       }
       await dropSnapshot(conn);
@@ -207,19 +222,19 @@ export async function run(args: string[]): Promise<void> {
       await runBehavior(orm.em.fork(), { mode: 'full', now: new Date(now.getTime() - DAY), timeZone: TZ, chunkSize: chunk, parallel });
       console.log(`first nightly on fresh data (every row inserted), as of the day before: ${secs(performance.now() - t0)}`);
     }
-    const nightly = async (par: number) => {
-      timer.reset();
+    const nightly = async (par: number, code = ours) => {
+      code.timer.reset();
       const t0 = performance.now();
       let behaviourMs = 0;
       const onProgress = async (percent: number) => void (percent >= 50 && !behaviourMs && (behaviourMs = performance.now() - t0));
-      const full = await runBehavior(orm.em.fork(), { mode: 'full', now, timeZone: TZ, chunkSize: chunk, parallel: par, onProgress });
+      const full = await code.runBehavior(code.orm.em.fork(), { mode: 'full', now, timeZone: TZ, chunkSize: chunk, parallel: par, onProgress });
       const ms = performance.now() - t0;
       console.log(`nightly recompute (full, chunk ${chunk}, ${par} at a time): ${secs(ms)}  (${full.members.toLocaleString()} members; behaviour step ${secs(behaviourMs)}, cut points + scores + segments + tags ${secs(ms - behaviourMs)})   aim ≤ 60 s   load ${loadavg()[0]!.toFixed(1)}`);
-      console.log(timer.report('nightly'));
+      console.log(code.timer.report('nightly'));
       return ms;
     };
     const sequentialMs = values['compare-nightly'] && parallel !== 1 ? await nightly(1) : null;
-    const nightlyMs = values.compare ? await oldAgainstNew('nightly', () => nightly(parallel)) : await nightly(parallel);
+    const nightlyMs = theirs ? await oldAgainstNew('nightly', (code) => nightly(parallel, code), theirs) : await nightly(parallel);
     if (sequentialMs) console.log(`  parallel ${parallel} against 1 in this run: ×${(sequentialMs / nightlyMs).toFixed(2)} faster`);
 
     // 3. RFM alone: cut points, scores, segments, memberships, tags, segment stats over everyone.
@@ -228,22 +243,23 @@ export async function run(args: string[]): Promise<void> {
     const clock = { asOf: now, offsetMinutes: utcOffsetMinutes(now, TZ) };
     let computed = await computeCuts(sql);
     let cutsMs = 0;
-    const rfmAlone = async () => {
-      timer.reset();
+    const rfmAlone = async (code = ours) => {
+      code.timer.reset();
+      const db = code === ours ? sql : new code.BehaviorSql(code.orm.em.fork());
       const t1 = performance.now();
-      computed = await computeCuts(sql);
+      computed = await code.computeCuts(db);
       cutsMs = performance.now() - t1;
-      await storeCuts(sql, computed, now);
-      const cuts = (await loadCuts(sql))!;
-      await scoreEveryone(orm.em.fork(), { cuts, rules, clock, chunk, parallel });
+      await code.storeCuts(db, computed, now);
+      const cuts = (await code.loadCuts(db))!;
+      await code.scoreEveryone(code.orm.em.fork(), { cuts, rules, clock, chunk, parallel });
       const rfmMs = performance.now() - t1;
       console.log(`RFM alone (cut points + scores + segments + tags): ${secs(rfmMs)} (cut points ${secs(cutsMs)})   aim ≤ 20 s   load ${loadavg()[0]!.toFixed(1)}`);
-      console.log(timer.report('RFM alone'));
+      console.log(code.timer.report('RFM alone'));
       return rfmMs;
     };
-    if (values.compare && (before === 'rfm' || before === 'round5')) await oldAgainstNew('RFM alone', rfmAlone);
+    if (theirs) await oldAgainstNew('RFM alone', rfmAlone, theirs);
     else await rfmAlone();
-    if (values.compare) {
+    if (theirs) {
       const t = performance.now();
       const sorted = await cutsBySorting(sql);
       const sortedMs = performance.now() - t;
@@ -258,18 +274,18 @@ export async function run(args: string[]): Promise<void> {
        SELECT id, ?, 8800, '["beer"]', ? FROM members WHERE id IN (SELECT id FROM (SELECT id FROM members ORDER BY CRC32(id) LIMIT ?) t)`,
       [nowSql, nowSql, changed],
     );
-    const incremental = async () => {
-      timer.reset();
+    const incremental = async (code = ours) => {
+      code.timer.reset();
       const t2 = performance.now();
-      const inc = await runBehavior(orm.em.fork(), { mode: 'incremental', now: new Date(now.getTime() + 60_000), timeZone: TZ, chunkSize: chunk, parallel });
+      const inc = await code.runBehavior(code.orm.em.fork(), { mode: 'incremental', now: new Date(now.getTime() + 60_000), timeZone: TZ, chunkSize: chunk, parallel });
       const incMs = performance.now() - t2;
       console.log(`incremental after ${inc.members.toLocaleString()} members changed: ${(incMs / 1000).toFixed(2)} s   aim ≤ 2 s   load ${loadavg()[0]!.toFixed(1)}`);
-      console.log(timer.report('incremental'));
+      console.log(code.timer.report('incremental'));
       return incMs;
     };
-    if (values.compare) await oldAgainstNew('incremental', incremental);
+    if (theirs) await oldAgainstNew('incremental', incremental, theirs);
     else await incremental();
-    if (values.compare) {
+    if (theirs) {
       const kept = await sql.rows<Record<string, unknown>>('select segment, members, spending_sum_fen, spending365d_sum_fen, avg_spending_fen, avg_spending365d_fen from segment_stats order by segment');
       const t = performance.now();
       await refreshSegmentStats(sql, new Date(now.getTime() + 60_000));
@@ -323,12 +339,13 @@ export async function run(args: string[]): Promise<void> {
   } finally {
     clearInterval(sample);
     await restoreSettings();
+    await closeTheirs();
     await close();
   }
 }
 
 /**
- * The cut points as computed before (the reference for --compare): the active members numbered in each
+ * The cut points as computed before (the reference for --against): the active members numbered in each
  * dimension's order by three window functions, the rows at the cut positions kept.
  */
 async function cutsBySorting(db: BehaviorSql) {

@@ -23,10 +23,10 @@ describe.each(DIALECTS)('visit categories kept for every writer of member_visits
   const sql = <T = any>(q: string, p: unknown[] = []) => t.app.orm.em.fork().getConnection().execute<T[]>(q, p);
   const at = (d: Date) => (dialect === 'sqlite' ? d.getTime() : d.toISOString().slice(0, 19).replace('T', ' '));
 
-  /** Runs the nightly recompute and answers V1's favourite categories. */
-  const favourites = async (): Promise<string[]> => {
+  /** Runs the nightly recompute and answers a member's (V1's) favourite categories. */
+  const favourites = async (member = 'V1'): Promise<string[]> => {
     await runBehavior(t.app.orm.em.fork(), { mode: 'full', now: AS_OF, timeZone: TZ, chunkSize: 10 });
-    const [row] = await sql<{ favorite_categories: unknown }>("select favorite_categories from member_behavior where member_id = 'V1'");
+    const [row] = await sql<{ favorite_categories: unknown }>('select favorite_categories from member_behavior where member_id = ?', [member]);
     const v = row!.favorite_categories;
     return typeof v === 'string' ? JSON.parse(v) : (v as string[]);
   };
@@ -125,5 +125,17 @@ describe.each(DIALECTS)('visit categories kept for every writer of member_visits
     const { kept, expected } = await keptAndExpected();
     expect(kept).toEqual(expected);
     expect(kept).toHaveLength(2);
+  });
+
+  it('four categories over 30 %: the three most frequent, ties by name, names that JSON quotes kept whole', async () => {
+    const em = t.app.orm.em.fork();
+    em.create(MemberSchema, { id: 'V3', name: '会员V3', tier: 'silver', joinedAt: daysAgo(400) });
+    const all = ['啤酒', 'a\tb', 'a"\\b', 'a,b'];
+    for (const [d, categories] of [[1, [...all, 'back\\slash']], [2, all], [3, all], [4, ['啤酒']]] as Array<[number, string[]]>) {
+      em.create(MemberVisitSchema, { member: 'V3', visitedAt: daysAgo(d), spendingFen: 1000, categories });
+    }
+    await em.flush();
+    // 啤酒 4, then a<tab>b, a"\b and a,b 3 each (by name: tab, quote, comma), back\slash 1, of 4 visits (30 % is 1.2).
+    expect(await favourites('V3')).toEqual(['啤酒', 'a\tb', 'a"\\b']);
   });
 });
