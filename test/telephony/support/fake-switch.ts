@@ -207,6 +207,7 @@ export class FakeEventSocket {
       msPerRingSecond: () => this.msPerRingSecond,
       modules: this.modules,
       emit: (name, extra) => this.#inboundEvent(channel, name, extra),
+      heldMenus: false,
     });
     await channel.connect(port);
     this.inboundChannels.add(channel);
