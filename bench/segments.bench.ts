@@ -184,7 +184,7 @@ export async function run(args: string[]): Promise<void> {
     const theirs = values.against ? await codeOf(values.against, opened.target) : null;
     closeTheirs = async () => void (await theirs?.orm.close(true));
     /** Runs `work` with <ref>'s code, then with this tree's, from the same state; prints the ratio and whether both wrote the same. */
-    const oldAgainstNew = async (what: string, work: (code: Code) => Promise<number>, theirs: Code): Promise<number> => {
+    const oldAgainstNew = async (what: string, work: (code: Code) => Promise<number>, ref: Code): Promise<number> => {
       // Each timed run starts once the pages the snapshot or restore wrote are on disk (settle).
       const settled = async () => console.log(`  (settled ${secs(await settle(conn))} after the snapshot/restore; load ${loadavg()[0]!.toFixed(1)})`);
       await snapshot(conn);
@@ -197,8 +197,8 @@ export async function run(args: string[]): Promise<void> {
           await restoreSnapshot(conn);
           await settled();
         }
-        console.log(`  ${what}, the code of ${theirs.label} (--against, round ${round} of ${rounds}):`);
-        oldMs += await work(theirs);
+        console.log(`  ${what}, the code of ${ref.label} (--against, round ${round} of ${rounds}):`);
+        oldMs += await work(ref);
         const oldPrint = await fingerprint(conn);
         await restoreSnapshot(conn);
         await settled();
