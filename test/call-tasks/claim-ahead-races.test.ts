@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createConnection, type Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimAttempt, giveBackAttempt } from '../../src/domain/call-tasks/attempt-claim.js';
 import { CallTaskSchema } from '../../src/domain/call-tasks/call-task.entity.js';
@@ -12,51 +11,34 @@ import { waitFor } from '../support/wait-for.js';
 import { callTaskFixture } from './support/call-task-fixture.js';
 import { switchSettings } from './support/dialler-app.js';
 import { recordingQueue } from './support/movable-clock.js';
+import { RowLocks } from './support/row-locks.js';
 
 /**
  * An attempt claimed ahead (attempt-claim.ts) raced by what commits at the same moment, on MariaDB with real
  * parallel connections. Each interleaving is driven, not hoped for: a third connection holds a row lock that
- * one side needs, the other side is started, both are seen waiting on a lock (SHOW ENGINE INNODB STATUS, this
- * test database's tables only), then the hold ends. A takeover is a second app instance on the same
+ * one side needs, the other side is started, both are seen waiting on a lock, then the hold ends (support/row-locks.ts). A takeover is a second app instance on the same
  * database and switch (its own line book and lease owner) taking over from a holder that is alive but stalled.
  */
 describe('claimed ahead: races on MariaDB', () => {
   const f = callTaskFixture('mysql');
   const { clock, startedTask, put, phonesOf, dialler } = f;
-  let holder: Connection;
+  let locks: RowLocks;
   /** Another process of the deployment: it takes over a task whose holder it believes dead. */
   let survivor: RunningApp;
 
   beforeAll(async () => {
-    holder = await createConnection(f.t.db.url);
+    locks = await RowLocks.open(f.t.db.url);
     survivor = await start({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: f.t.app.config.dataDir, DATABASE_URL: f.t.db.url, ...switchSettings(f.t.sw) }, { clock });
     await survivor.telephony!.events.ready();
   }, 180_000);
   afterAll(async () => {
-    await holder?.end();
+    await locks?.end();
     await survivor?.stop();
   });
 
-  /**
-   * The statements waiting for a row lock of this test's database now, read from SHOW ENGINE INNODB STATUS
-   * (information_schema.innodb_trx is a cache InnoDB refreshes only after 0.1 s without a read by anyone, so
-   * two tests polling it at once can keep it stale for ever).
-   */
-  async function lockWaits(): Promise<string[]> {
-    const [rows] = await holder.query('show engine innodb status');
-    const db = f.t.db.url.slice(f.t.db.url.lastIndexOf('/') + 1);
-    return (rows as Array<{ Status: string }>)[0]!.Status.split('\n---TRANSACTION ')
-      .filter((trx) => trx.includes('\nLOCK WAIT ') && trx.includes(` of table \`${db}\`.`))
-      .map((trx) => /\nMariaDB thread id [^\n]*\n([^\n]*)/.exec(trx)?.[1] ?? '');
-  }
-  /** Waits until a statement matching each pattern waits for a lock (an event, bounded by waitFor's deadline). */
-  const waiting = (...patterns: RegExp[]) => waitFor(async () => ((w) => patterns.every((p) => w.some((q) => p.test(q))))(await lockWaits()), `lock waits ${patterns.join(', ')}`);
-  /** The third connection holds the row `id` of `table` (FOR UPDATE) until `release`. */
-  async function hold(table: string, id: number): Promise<void> {
-    await holder.query('start transaction');
-    await holder.query(`select id from ${table} where id = ? for update`, [id]);
-  }
-  const release = () => holder.query('rollback');
+  const waiting = (...patterns: RegExp[]) => locks.waiting(...patterns);
+  const hold = (table: string, id: number) => locks.hold(table, id);
+  const release = () => locks.release();
 
   /** The first number of a started task claimed ahead by this process (as the pump does while every line rings), the rest pending. */
   async function claimedAhead(count: number) {
@@ -159,7 +141,7 @@ describe('claimed ahead: races on MariaDB', () => {
     // A line of the stalled holder frees: its let-go finds the task no longer its own (0 rows), and its own give-back waits for the survivor's.
     callsTo(list)[0]!.pickUp!(5);
     const leftAnyway = () => f.t.sw.socket.calls.some((c) => c.uuid === armedCallId);
-    await waitFor(async () => leftAnyway() || (await lockWaits()).some((q) => /^(update calls set claimed_ahead|delete from `calls`)/.test(q)), 'the stalled holder waiting (or its originate)');
+    await waitFor(async () => leftAnyway() || (await locks.lockWaits()).some((q) => /^(update calls set claimed_ahead|delete from `calls`)/.test(q)), 'the stalled holder waiting (or its originate)');
     expect(leftAnyway()).toBe(false);
     await release();
     expect(await run).toBe('leased');

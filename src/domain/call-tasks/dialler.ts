@@ -199,7 +199,9 @@ async function taskDevices(em: EntityManager, taskId: number): Promise<GatewayDe
  */
 async function recoverLostAttempts(deps: DiallerDeps, taskId: number): Promise<void> {
   const em = deps.fork();
-  const lost = (await em.find(CallTaskPhoneSchema, { task: taskId, status: 'dialing' })).filter((p) => !p.lastCallId || !deps.lines.holds(p.lastCallId));
+  // Not lost: this process's calls in flight (their lines held here) and calls whose hangup this process heard
+  // while their settle is still under way (a slow commit; the previous run of this process placed them).
+  const lost = (await em.find(CallTaskPhoneSchema, { task: taskId, status: 'dialing' })).filter((p) => !p.lastCallId || (!deps.lines.holds(p.lastCallId) && !deps.lines.heardEnd(p.lastCallId)));
   // One read finds the attempts claimed ahead among them; only those are candidates for giving back.
   const ids = lost.map((p) => p.lastCallId).filter((id): id is string => Boolean(id));
   const ahead = new Set(ids.length ? (await em.find(CallSchema, { uuid: { $in: ids }, claimedAhead: true }, { fields: ['uuid'] })).map((c) => c.uuid) : []);
@@ -237,7 +239,8 @@ async function settleUnknowns(deps: DiallerDeps, em: EntityManager, taskId: numb
     const exists = await sw.channelExists(p.lastCallId);
     const call = await em.findOne(CallSchema, { uuid: p.lastCallId });
     if (exists === true) {
-      if (call?.deviceId && !deps.lines.holds(p.lastCallId)) deps.lines.take(call.deviceId, p.lastCallId);
+      // Its hangup may have come while the switch was asked: then it holds no line (its settle is under way).
+      if (call?.deviceId && !deps.lines.holds(p.lastCallId) && !deps.lines.heardEnd(p.lastCallId)) deps.lines.take(call.deviceId, p.lastCallId);
       continue;
     }
     if (exists === false) {

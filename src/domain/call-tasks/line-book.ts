@@ -29,7 +29,7 @@ export class LineBook {
    * whose `calls` row may not be ended yet (the hangup frees the line before the call is settled): the claim's
    * count leaves them out (device-lines.ts) until ENDED_REMEMBER_MS has passed (ms, performance.now()).
    */
-  private readonly endedCalls = new Map<string, { deviceId: number | null; until: number }>();
+  private readonly endedCalls = new Map<string, { deviceId: number | null; until: number; heard: boolean }>();
 
   constructor(private readonly cps: number) {}
 
@@ -72,7 +72,7 @@ export class LineBook {
    * processes' calls (`fullElsewhere`) is tried again at once, not after the mark's time.
    */
   ended(callId: string, deviceId: number | null): void {
-    this.remember(callId, deviceId);
+    this.remember(callId, deviceId, true);
     if (this.holds(callId)) {
       this.release(callId);
       return;
@@ -92,8 +92,19 @@ export class LineBook {
     return out;
   }
 
-  private remember(callId: string, deviceId: number | null): void {
-    this.endedCalls.set(callId, { deviceId, until: performance.now() + ENDED_REMEMBER_MS });
+  /**
+   * The call's hangup reached this process within ENDED_REMEMBER_MS: its channel is gone, whatever its rows
+   * still say while its settle is under way (a slow commit) — a new run must neither take it for a dead
+   * dialler's call nor hold a line for it.
+   */
+  heardEnd(callId: string): boolean {
+    const e = this.endedCalls.get(callId);
+    return Boolean(e?.heard && e.until > performance.now());
+  }
+
+  private remember(callId: string, deviceId: number | null, heard = false): void {
+    const known = this.endedCalls.get(callId);
+    this.endedCalls.set(callId, { deviceId, until: performance.now() + ENDED_REMEMBER_MS, heard: heard || Boolean(known?.heard) });
   }
 
   /** The call ended (or never left): its line is free again; waiting diallers wake up. */

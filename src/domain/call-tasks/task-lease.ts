@@ -176,11 +176,12 @@ export class RunLease {
   async adoptInFlight(lines: LineBook): Promise<number> {
     const em = this.fork();
     const open = await em.find(CallTaskPhoneSchema, { task: this.taskId, status: 'unknown', lastCallId: { $ne: null } }, { fields: ['lastCallId'] });
-    const ids = open.map((p) => p.lastCallId!).filter((id) => !lines.holds(id));
+    // A call whose hangup this process heard holds no line, its rows not settled yet or not.
+    const ids = open.map((p) => p.lastCallId!).filter((id) => !lines.holds(id) && !lines.heardEnd(id));
     if (ids.length === 0) return 0;
     const calls = await em.find(CallSchema, { uuid: { $in: ids }, endedAt: null, deviceId: { $ne: null } }, { fields: ['uuid', 'deviceId'] });
     for (const call of calls) {
-      if (lines.holds(call.uuid)) continue;
+      if (lines.holds(call.uuid) || lines.heardEnd(call.uuid)) continue;
       lines.take(call.deviceId!, call.uuid);
       this.#adopted.add(call.uuid);
     }
