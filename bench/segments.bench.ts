@@ -83,7 +83,7 @@ async function codeOf(ref: string, target: DatabaseTarget): Promise<Code> {
 
 /**
  * Raises the given global InnoDB sizes on the local server for the run (never lowers them; 0 leaves one
- * as it is) and returns what puts them back. MariaDB resizes both online; the default buffer pool of
+ * as it is) and returns what puts them back (also run when the bench is stopped by SIGINT or SIGTERM). MariaDB resizes both online; the default buffer pool of
  * 128 MB holds a tenth of member_visits at 1M members, so a run would measure the disk, not the SQL.
  */
 async function serverSettings(conn: Connection, wanted: Record<string, number>): Promise<() => Promise<void>> {
@@ -97,9 +97,17 @@ async function serverSettings(conn: Connection, wanted: Record<string, number>):
     }
     console.log(`server: ${name} = ${Math.max(current, size) / MB} MB${size > current ? ` (raised from ${current / MB} MB for the run)` : ''}`);
   }
-  return async () => {
+  const restore = async () => {
+    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
     for (const [name, size] of Object.entries(before)) await conn.query(`SET GLOBAL ${name} = ${size}`);
   };
+  // Stopped with Ctrl-C or a kill: the shared server gets its sizes back before the process ends.
+  const interrupted = (signal: NodeJS.Signals) => {
+    console.log(`${signal}: putting the server's sizes back`);
+    void restore().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  if (Object.keys(before).length) process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
+  return restore;
 }
 
 export async function run(args: string[]): Promise<void> {
