@@ -16,8 +16,9 @@ import { RowLocks } from './support/row-locks.js';
 /**
  * An attempt claimed ahead (attempt-claim.ts) raced by what commits at the same moment, on MariaDB with real
  * parallel connections. Each interleaving is driven, not hoped for: a third connection holds a row lock that
- * one side needs, the other side is started, both are seen waiting on a lock, then the hold ends (support/row-locks.ts). A takeover is a second app instance on the same
- * database and switch (its own line book and lease owner) taking over from a holder that is alive but stalled.
+ * one side needs, the other side is started, both are seen waiting on a lock, then the hold ends
+ * (support/row-locks.ts). A takeover is a second app instance on the same database and switch (its own line
+ * book and lease owner) taking over from a holder that is alive but stalled.
  */
 describe('claimed ahead: races on MariaDB', () => {
   const f = callTaskFixture('mysql');
