@@ -83,8 +83,9 @@ async function codeOf(ref: string, target: DatabaseTarget): Promise<Code> {
 
 /**
  * Raises the given global InnoDB sizes on the local server for the run (never lowers them; 0 leaves one
- * as it is) and returns what puts them back (also run when the bench is stopped by SIGINT or SIGTERM). MariaDB resizes both online; the default buffer pool of
- * 128 MB holds a tenth of member_visits at 1M members, so a run would measure the disk, not the SQL.
+ * as it is) and returns what puts them back (also run when the bench is stopped by SIGINT or SIGTERM).
+ * MariaDB resizes both online; the default buffer pool of 128 MB holds a tenth of member_visits at 1M
+ * members, so a run would measure the disk, not the SQL.
  */
 async function serverSettings(conn: Connection, wanted: Record<string, number>): Promise<() => Promise<void>> {
   const before: Record<string, number> = {};

@@ -12,7 +12,7 @@ import { SqliteDialect, SqliteDriver, type CompiledQuery, type DatabaseConnectio
  */
 export class NodeSqliteWalDialect extends SqliteDialect {
   constructor(file: string, busyTimeoutMs = 5000) {
-    super({ database: () => Promise.reject(new Error('opened by the worker driver')) });
+    super({ database: openedByTheWorker });
     this.#file = file;
     this.#busyTimeoutMs = busyTimeoutMs;
   }
@@ -24,6 +24,9 @@ export class NodeSqliteWalDialect extends SqliteDialect {
   }
 }
 
+/** Kysely's own opening of the database is never used: the worker opens it (WorkerSqliteConnection.open). */
+const openedByTheWorker = (): Promise<never> => Promise.reject(new Error('the SQLite database is opened by its worker thread'));
+
 /** Kysely's SQLite driver (transactions and savepoints as statements on the one connection) over the worker's connection. */
 class WorkerSqliteDriver extends SqliteDriver {
   #connection: WorkerSqliteConnection | undefined;
@@ -31,7 +34,7 @@ class WorkerSqliteDriver extends SqliteDriver {
     private readonly file: string,
     private readonly busyTimeoutMs: number,
   ) {
-    super({ database: () => Promise.reject(new Error('opened by the worker driver')) });
+    super({ database: openedByTheWorker });
   }
 
   override async init(): Promise<void> {

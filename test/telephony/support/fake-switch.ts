@@ -1005,6 +1005,12 @@ export class FakeChannel {
               resolve(null);
             }, ms);
       if (!take()) this.#onDigit = () => void take();
+      // A hangup ends the menu at once, as on the switch (a held menu has no timeout to end it).
+      void this.closed().then(() => {
+        clearTimeout(timer);
+        this.#onDigit = undefined;
+        resolve(null);
+      });
     });
   }
 
