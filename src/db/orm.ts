@@ -6,6 +6,7 @@ import type { DatabaseTarget } from './database-url.js';
 import { allEntities } from './entities.js';
 import { NodeSqliteWalDialect } from './sqlite-dialect.js';
 import { BoundSqliteDriver } from './bound-sqlite.js';
+import { unsupportedServer } from './server-version.js';
 
 export type Orm = MikroORM;
 
@@ -52,7 +53,7 @@ function migrationOptions(dialect: 'mysql' | 'sqlite') {
   return { path, pathTs: path, glob: '!(*.d).ts', emit: 'ts' as const, snapshot: false, silent: true };
 }
 
-/** Connects (creating the MySQL database when missing) without touching the schema. */
+/** Connects (creating the MySQL database when missing; refusing a server other than MariaDB ≥ 10.6) without touching the schema. */
 export async function connectOrm(target: DatabaseTarget): Promise<Orm> {
   if (target.kind === 'mysql') await ensureMysqlDatabase(target);
   return MikroORM.init(ormOptions(target));
@@ -74,6 +75,9 @@ export async function ensureMysqlDatabase(target: Extract<DatabaseTarget, { kind
     connectTimeout: 5000,
   });
   try {
+    const [[{ version }]] = (await conn.query('SELECT VERSION() AS version')) as unknown as [[{ version: string }]];
+    const refusal = unsupportedServer(version);
+    if (refusal) throw new Error(refusal);
     await conn.query(`CREATE DATABASE IF NOT EXISTS \`${target.dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   } finally {
     await conn.end();
