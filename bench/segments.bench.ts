@@ -124,9 +124,10 @@ async function shrinkPool(conn: Connection, size: number): Promise<void> {
   for (let current = await pool(); current > size; current = await pool()) {
     await conn.query(`SET GLOBAL innodb_buffer_pool_size = ${Math.max(size, Math.floor(current / 2))}`);
     // Resizing runs in the background; its status reads "Completed resizing buffer pool at …" (or nothing) when done.
-    for (;;) {
+    for (let polls = 0; ; polls++) {
       const [[status]] = (await conn.query("SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_resize_status'")) as any;
       if (!status?.Value || /^Completed/.test(status.Value)) break;
+      if (polls >= 600) throw new Error(`buffer pool resize not finished after 2 minutes: ${status.Value}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     if ((await pool()) >= current) throw new Error(`buffer pool did not shrink below ${current / MB} MB`);
