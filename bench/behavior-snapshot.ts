@@ -58,9 +58,15 @@ export async function fingerprint(conn: Connection): Promise<string> {
  * `innodb_max_dirty_pages_pct = 0`; the 20,000 dirty pages left after one restore were written in under
  * 2 s), then the settings are put back. Returns the milliseconds waited.
  */
+/** A numeric global server variable (sizes in bytes, percentages, counts). */
+export async function globalSetting(conn: Connection, name: string): Promise<number> {
+  const [[row]] = (await conn.query('SHOW GLOBAL VARIABLES LIKE ?', [name])) as any;
+  return Number(row.Value);
+}
+
 export async function settle(conn: Connection, maxMs = 120_000): Promise<number> {
   const t0 = performance.now();
-  const setting = async (name: string) => Number(((await conn.query(`SHOW GLOBAL VARIABLES LIKE '${name}'`)) as any)[0][0].Value);
+  const setting = (name: string) => globalSetting(conn, name);
   const [pct, capacity, capacityMax] = [await setting('innodb_max_dirty_pages_pct'), await setting('innodb_io_capacity'), await setting('innodb_io_capacity_max')];
   const [[pool]] = (await conn.query("SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_total'")) as any;
   await conn.query(`SET GLOBAL innodb_io_capacity_max = ${Math.max(capacityMax, 20_000)}`);

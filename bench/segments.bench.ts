@@ -39,7 +39,7 @@ import { connectOrm, ensureMysqlDatabase, migrateUp, type Orm } from '../src/db/
 import { parseDatabaseUrl, type DatabaseTarget } from '../src/db/database-url.js';
 import type { AbstractSqlConnection } from '@mikro-orm/sql';
 import { BEHAVIOR_STEPS, timeStatements, type StatementTimer } from './statement-timer.js';
-import { dropSnapshot, fingerprint, restore as restoreSnapshot, settle, snapshot } from './behavior-snapshot.js';
+import { dropSnapshot, fingerprint, globalSetting, restore as restoreSnapshot, settle, snapshot } from './behavior-snapshot.js';
 import { refTree } from './ref-tree.js';
 
 export const description = 'behaviour + RFM + segments + tags over 1M members / 10M visits on MariaDB: nightly, RFM, incremental, GET p99, RSS, vs a per-member loop';
@@ -90,8 +90,7 @@ async function codeOf(ref: string, target: DatabaseTarget): Promise<Code> {
 async function serverSettings(conn: Connection, wanted: Record<string, number>): Promise<() => Promise<void>> {
   const before: Record<string, number> = {};
   for (const [name, size] of Object.entries(wanted)) {
-    const [[row]] = (await conn.query(`SHOW GLOBAL VARIABLES LIKE '${name}'`)) as any;
-    const current = Number(row.Value);
+    const current = await globalSetting(conn, name);
     if (size > current) {
       await conn.query(`SET GLOBAL ${name} = ${size}`);
       before[name] = current;
@@ -120,7 +119,7 @@ async function serverSettings(conn: Connection, wanted: Record<string, number>):
  * seen in another process's CREATE TABLE when the pool went from 4 GB to 128 MB in one step).
  */
 async function shrinkPool(conn: Connection, size: number): Promise<void> {
-  const pool = async () => Number(((await conn.query("SHOW GLOBAL VARIABLES LIKE 'innodb_buffer_pool_size'")) as any)[0][0].Value);
+  const pool = () => globalSetting(conn, 'innodb_buffer_pool_size');
   for (let current = await pool(); current > size; current = await pool()) {
     await conn.query(`SET GLOBAL innodb_buffer_pool_size = ${Math.max(size, Math.floor(current / 2))}`);
     // Resizing runs in the background; its status reads "Completed resizing buffer pool at …" (or nothing) when done.
@@ -147,9 +146,8 @@ async function printWorkingSet(conn: Connection, dbName: string): Promise<void> 
     `SELECT COALESCE(SUM(data_length + index_length), 0) AS bytes FROM information_schema.tables WHERE table_schema = ? AND table_name IN (?)`,
     [dbName, RUN_TABLES],
   )) as any;
-  const [[pool]] = (await conn.query("SHOW GLOBAL VARIABLES LIKE 'innodb_buffer_pool_size'")) as any;
   const workingMb = Number(size.bytes) / MB;
-  const poolMb = Number(pool.Value) / MB;
+  const poolMb = (await globalSetting(conn, 'innodb_buffer_pool_size')) / MB;
   const fits = poolMb >= workingMb * 1.25;
   console.log(`working set ≈ ${workingMb.toFixed(0)} MB (data + indexes of ${RUN_TABLES.join(', ')}), buffer pool ${poolMb} MB${fits ? '' : ' — smaller than 1.25 × the working set: the run measures the disk (raise --buffer-pool-mb)'}`);
 }
