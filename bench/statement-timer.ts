@@ -56,7 +56,7 @@ export const BEHAVIOR_STEPS: Step[] = [
   { label: 'scores: chunk read into score_chunk (scores, segment, tag masks)', test: /^create temporary table score_chunk/i },
   { label: 'scores + segment (update member_behavior)', test: /^update score_chunk s straight_join member_behavior|^update member_behavior as u set/i },
   { label: 'members.segment mirror', test: /^update score_chunk s straight_join members|^update members set segment = b\.segment from/i },
-  { label: 'tags: delete stale', test: /^delete t from score_chunk|^delete from member_tags where id in \(select t\.id from (temp\.)?score_chunk/i },
+  { label: 'tags: delete stale', test: /^delete t from score_chunk|^delete from member_tags where \(member_id, tag\) in \(select t\.member_id, t\.tag from (temp\.)?score_chunk/i },
   { label: 'listed ids: temporary table scope_members', test: /^(create|drop|insert into) (temporary table |temp table )?(if exists )?(temp\.)?scope_members/i },
   { label: 'cut points', test: /row_number\(\) over|^select count\(\*\) as n from member_behavior b ((straight_)?join members|left join \(select id from members)/i },
   { label: 'cut points: store/load', test: /rfm_thresholds/i },

@@ -143,7 +143,8 @@ async function previousWatermark(em: EntityManager, beforeRunId: number): Promis
 /**
  * One chunk's statements in one transaction on a connection of its own (a fork of `em`): readers never
  * see a chunk half written, its temporary table stays on that connection, and on MariaDB READ COMMITTED
- * takes no gap locks, so neighbouring chunks worked at the same time do not wait on each other's ranges.
+ * takes no gap locks (but for a unique secondary index's duplicate check, which no chunk write makes:
+ * member-tag.entity.ts), so neighbouring chunks worked at the same time do not wait on each other's ranges.
  */
 export function inChunkTransaction<T>(em: EntityManager, db: BehaviorSql, fn: (tx: BehaviorSql, tem: EntityManager) => Promise<T>): Promise<T> {
   return em.fork().transactional((tem) => fn(new BehaviorSql(tem), tem), readCommitted(em));
@@ -154,7 +155,7 @@ const CHUNK_ATTEMPTS = 3;
 
 /**
  * A deadlock between parallel chunks. InnoDB reports one met while waiting for a table's auto-increment
- * lock (two INSERT … SELECT into member_tags) as ER_AUTOINC_READ_FAILED, not as a deadlock.
+ * lock (two INSERT … SELECT into member_behavior) as ER_AUTOINC_READ_FAILED, not as a deadlock.
  */
 function isDeadlock(error: unknown): boolean {
   const { code, errno } = error as { code?: string; errno?: number };

@@ -440,7 +440,9 @@ const OTHER_TAG_BIT = tagBit(TAG_RULES.length);
  * rows from `score_chunk` by their key, so a chunk locks only its own rows. Before, the UPDATEs joined
  * the chunk's members by an id range: a multi-table UPDATE share-locks the rows it reads, the range scan
  * included the first member after the range, and two parallel chunks each holding a share lock on a
- * member the other then updated deadlocked (at 1M, 5-8 of 50 chunks were redone per run).
+ * member the other then updated deadlocked (at 1M, 5-8 of 50 chunks were redone per run). The tags'
+ * INSERT checks its key against a deleted copy the purge has not removed yet; member_tags is keyed by
+ * (member_id, tag) in its clustered index so that the check locks that copy alone (member-tag.entity.ts).
  */
 export async function scoreAndTag(db: BehaviorSql, scope: Scope, cuts: { r: Cuts; f: Cuts; m: Cuts }, rules: SegmentRuleData[], clock: RunClock): Promise<void> {
   const above = (col: string) => `(${col} > ?) + (${col} > ?) + (${col} > ?) + (${col} > ?)`;
@@ -502,8 +504,8 @@ export async function scoreAndTag(db: BehaviorSql, scope: Scope, cuts: { r: Cuts
   }
   // Tags: the ones a member had and the rules no longer give, then the ones the rules give and it lacked.
   const stale = `s.had & ~s.given <> 0 and ${bitOfTag('t.tag')} & ~s.given <> 0`;
-  if (lite) await db.run(`delete from member_tags where id in (select t.id from ${temp} s join member_tags t on t.member_id = s.member_id where ${stale})`, tagParams);
-  else await db.run(`delete t from ${temp} s straight_join member_tags t force index (member_tags_member_id_tag_unique) on t.member_id = s.member_id where ${stale}`, tagParams);
+  if (lite) await db.run(`delete from member_tags where (member_id, tag) in (select t.member_id, t.tag from ${temp} s join member_tags t on t.member_id = s.member_id where ${stale})`, tagParams);
+  else await db.run(`delete t from ${temp} s straight_join member_tags t force index (primary) on t.member_id = s.member_id where ${stale}`, tagParams);
   const tagList = TAG_RULES.map((_, i) => `select ? as tag, ${tagBit(i)} as bit`).join(' union all ');
   await db.run(
     `insert into member_tags (member_id, tag, created_at)
