@@ -40,14 +40,14 @@ export function jobRepositoryContract(label: string, open: () => Promise<Contrac
     let repo: JobRepository;
     const schedulers: Scheduler[] = [];
 
-    async function worker(definitions: JobDefinition<any>[], options: { backend?: AgendaBackend; maxConcurrency?: number; lockLimit?: number } = {}) {
+    async function worker(definitions: JobDefinition<any>[], options: { backend?: AgendaBackend; maxConcurrency?: number; lockLimit?: number; log?: SchedulerLog } = {}) {
       const registry = new JobRegistry();
       for (const d of definitions) registry.add(d);
       const scheduler = await createScheduler(options.backend ?? db.backend, registry, {
         processEveryMs: 50,
         maxConcurrency: options.maxConcurrency ?? 5,
         ...(options.lockLimit ? { lockLimit: options.lockLimit } : {}),
-        log: quiet,
+        log: options.log ?? quiet,
       });
       schedulers.push(scheduler);
       return scheduler;
@@ -220,13 +220,19 @@ export function jobRepositoryContract(label: string, open: () => Promise<Contrac
           await new Promise<void>((r) => setImmediate(r));
         },
       });
-      const a = await worker([counting('a')], { maxConcurrency: 10, lockLimit: 10 });
-      const b = await worker([counting('b')], { backend: await db.openBackend(), maxConcurrency: 10, lockLimit: 10 });
+      // What the workers report (a write that failed leaves its job's row behind): shown if the rows stay.
+      const reported: unknown[] = [];
+      const log: SchedulerLog = { info() {}, warn: (o, m) => void reported.push([m, o]), error: (o, m) => void reported.push([m, o]) };
+      const a = await worker([counting('a')], { maxConcurrency: 10, lockLimit: 10, log });
+      const b = await worker([counting('b')], { backend: await db.openBackend(), maxConcurrency: 10, lockLimit: 10, log });
       for (let seq = 0; seq < N; seq++) await a.agenda.create('count', { seq }).save();
       await Promise.all([a.start(), b.start()]);
       await waitFor('all jobs to run', () => runs.size === N);
       // Once every row is gone nothing can be claimed again; the drain lets any run still under way finish.
-      await waitFor('completed jobs to be removed', async () => (await repo.queryJobs({ name: 'count' })).total === 0);
+      await waitFor('completed jobs to be removed', async () => (await repo.queryJobs({ name: 'count' })).total === 0).catch(async (error: Error) => {
+        const left = (await repo.queryJobs({ name: 'count' })).jobs.map((j) => ({ seq: (j.data as { seq: number }).seq, lockedAt: j.lockedAt, lastFinishedAt: j.lastFinishedAt, by: j.lastModifiedBy }));
+        throw new Error(`${error.message}; rows left: ${JSON.stringify(left)}; workers reported: ${JSON.stringify(reported, (_k, v) => (v instanceof Error ? String(v) : v))}`);
+      });
       await Promise.all([a.stop({ timeoutMs: 60_000 }), b.stop({ timeoutMs: 60_000 })]);
       const duplicates = [...runs.entries()].filter(([, who]) => who.length > 1);
       expect(duplicates).toEqual([]);
