@@ -143,8 +143,9 @@ async function previousWatermark(em: EntityManager, beforeRunId: number): Promis
 /**
  * One chunk's statements in one transaction on a connection of its own (a fork of `em`): readers never
  * see a chunk half written, its temporary table stays on that connection, and on MariaDB READ COMMITTED
- * takes no gap locks (but for a unique secondary index's duplicate check, which no chunk write makes:
- * member-tag.entity.ts), so neighbouring chunks worked at the same time do not wait on each other's ranges.
+ * takes no gap locks (but for a unique secondary index's duplicate check that meets a deleted copy: the
+ * run deletes no member_behavior row, and member_tags has no such index, member-tag.entity.ts), so
+ * neighbouring chunks worked at the same time do not wait on each other's ranges.
  */
 export function inChunkTransaction<T>(em: EntityManager, db: BehaviorSql, fn: (tx: BehaviorSql, tem: EntityManager) => Promise<T>): Promise<T> {
   return em.fork().transactional((tem) => fn(new BehaviorSql(tem), tem), readCommitted(em));
