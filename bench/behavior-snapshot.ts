@@ -50,6 +50,12 @@ export async function fingerprint(conn: Connection): Promise<string> {
   return JSON.stringify(parts.map(([rows]) => rows));
 }
 
+/** A numeric global server variable (sizes in bytes, percentages, counts). */
+export async function globalSetting(conn: Connection, name: string): Promise<number> {
+  const [[row]] = (await conn.query('SHOW GLOBAL VARIABLES LIKE ?', [name])) as any;
+  return Number(row.Value);
+}
+
 /**
  * Waits (at most `maxMs`) until InnoDB has written the pages a snapshot or restore dirtied and purged what
  * it deleted, so the run timed next does not pay for them: at 1M a restore leaves ≈ 1 GB of dirty pages
@@ -58,16 +64,13 @@ export async function fingerprint(conn: Connection): Promise<string> {
  * `innodb_max_dirty_pages_pct = 0`; the 20,000 dirty pages left after one restore were written in under
  * 2 s), then the settings are put back. Returns the milliseconds waited.
  */
-/** A numeric global server variable (sizes in bytes, percentages, counts). */
-export async function globalSetting(conn: Connection, name: string): Promise<number> {
-  const [[row]] = (await conn.query('SHOW GLOBAL VARIABLES LIKE ?', [name])) as any;
-  return Number(row.Value);
-}
-
 export async function settle(conn: Connection, maxMs = 120_000): Promise<number> {
   const t0 = performance.now();
-  const setting = (name: string) => globalSetting(conn, name);
-  const [pct, capacity, capacityMax] = [await setting('innodb_max_dirty_pages_pct'), await setting('innodb_io_capacity'), await setting('innodb_io_capacity_max')];
+  const [pct, capacity, capacityMax] = [
+    await globalSetting(conn, 'innodb_max_dirty_pages_pct'),
+    await globalSetting(conn, 'innodb_io_capacity'),
+    await globalSetting(conn, 'innodb_io_capacity_max'),
+  ];
   const [[pool]] = (await conn.query("SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_total'")) as any;
   await conn.query(`SET GLOBAL innodb_io_capacity_max = ${Math.max(capacityMax, 20_000)}`);
   await conn.query(`SET GLOBAL innodb_io_capacity = ${Math.max(capacity, 20_000)}`);

@@ -139,7 +139,7 @@ const RUN_TABLES = ['members', 'member_visits', 'member_visit_categories', 'memb
 /**
  * Prints the run's working set (InnoDB's estimate of its tables' data and indexes) beside the buffer pool:
  * a pool smaller than the working set measures the disk — at 1M members ≈ 3.8 GB: the warm nightly took
- * 57.3 s with the old default 4 GB pool, 43.7–54.2 s with 8 GB (README, Customer intelligence, Speed).
+ * 57.3 s with the old default 4 GB pool, 43.7–54.2 s with 8 GB, in separate runs (README, Customer intelligence, Speed).
  */
 async function printWorkingSet(conn: Connection, dbName: string): Promise<void> {
   const [[size]] = (await conn.query(

@@ -40,7 +40,7 @@ export async function tagMembers(em: EntityManager, actor: Actor, memberIds: str
     const rules = (await em.find(SegmentRuleSchema, {}, { disableIdentityMap: true })) as SegmentRuleData[];
     for (const scope of listedScopes(ids, '', ids.length)) await inChunkTransaction(em, db, (tx) => refreshListed(tx, scope, cuts, rules, clock));
   }
-  const rows = await db.rows<{ member_id: string; tag: string }>('select member_id, tag from member_tags where member_id in (?) order by member_id, tag', [ids]);
+  const rows = await db.rows<{ member_id: string; tag: string }>('select member_id, tag from member_tags where member_id in (?)', [ids]);
   const order = new Map(TAG_RULES.map((t, i) => [t.tag, i]));
   return {
     members: ids.map((memberId) => ({
